@@ -1,0 +1,84 @@
+# ckanext-territoires: `make run` serves the portal, `make test` runs the suite.
+# Every variable below can be overridden from the environment.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+HOST ?= 127.0.0.1
+PORT ?= 5000
+CKAN_DB_HOST ?= 127.0.0.1
+CKAN_DB_PORT ?= 5432
+CKAN_DB_USER ?= ckan_territoires
+CKAN_DB_PASSWORD ?= ckan_territoires
+CKAN_DB_NAME ?= ckan_territoires
+CKAN_TEST_DB_NAME ?= ckan_territoires_test
+CKAN_REDIS_URL ?= redis://127.0.0.1:6379/0
+CKAN_TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+ADMIN_USER ?= admin
+ADMIN_EMAIL ?= admin@example.org
+PYTEST_ARGS ?=
+
+export HOST PORT CKAN_DB_HOST CKAN_DB_PORT CKAN_DB_USER CKAN_DB_PASSWORD CKAN_DB_NAME CKAN_REDIS_URL
+
+BIN := $(VENV)/bin
+CKAN := $(BIN)/ckan
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install config db-upgrade admin demo serve test-db clean-test-db bench-search help
+
+help:
+	@echo "make run   - install, set up the database, load the demo, serve http://$(HOST):$(PORT)"
+	@echo "make test  - install and run the whole test suite"
+
+$(STAMP): setup.py pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip setuptools wheel
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# ckan.ini is rendered once; `make config` renders it again (secrets are kept).
+ckan.ini: | $(STAMP)
+	$(BIN)/python config/bootstrap.py render-ini ckan.ini
+
+config: $(STAMP)
+	$(BIN)/python config/bootstrap.py render-ini ckan.ini
+
+db-upgrade: ckan.ini
+	$(BIN)/python config/bootstrap.py database $(CKAN_DB_NAME)
+	$(CKAN) -c ckan.ini db upgrade
+	$(CKAN) -c ckan.ini search-index rebuild -o -q 2>/dev/null || $(CKAN) -c ckan.ini search-index rebuild -q
+
+admin: db-upgrade
+	@password=$$($(BIN)/python config/bootstrap.py admin-password); \
+	$(CKAN) -c ckan.ini sysadmin add $(ADMIN_USER) email=$(ADMIN_EMAIL) password="$$password" name=$(ADMIN_USER) >/dev/null 2>&1 || true; \
+	echo "Sysadmin login: $(ADMIN_USER) / $$password"
+
+demo: admin
+
+serve: ckan.ini
+	@echo "Serving the portal at http://$(HOST):$(PORT)"
+	$(CKAN) -c ckan.ini run --host $(HOST) --port $(PORT)
+
+run: install db-upgrade admin demo serve
+
+# --- tests -----------------------------------------------------------------
+TEST_DB_URL = $(shell $(BIN)/python config/bootstrap.py database-url $(CKAN_TEST_DB_NAME))
+CKAN_CONFORMANCE_FILES = $(shell $(BIN)/python -c 'import ckan.tests.logic.action.test_get as m; print(m.__file__)')
+
+test-db: $(STAMP)
+	$(BIN)/python config/bootstrap.py database $(CKAN_TEST_DB_NAME)
+	CKAN_SQLALCHEMY_URL=$(TEST_DB_URL) CKAN_REDIS_URL=$(CKAN_TEST_REDIS_URL) \
+		$(CKAN) -c test.ini db upgrade
+
+# pytest exits 5 when it collected no test: say so, and fail, rather than
+# letting an empty run pass for a green one.
+test: test-db
+	@set +e; CKAN_SQLALCHEMY_URL=$(TEST_DB_URL) CKAN_REDIS_URL=$(CKAN_TEST_REDIS_URL) \
+		$(BIN)/python -m pytest tests $(CKAN_CONFORMANCE_FILES) $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)" >&2; fi; \
+	exit $$rc
+
+bench-search: test-db
+	CKAN_SQLALCHEMY_URL=$(TEST_DB_URL) CKAN_REDIS_URL=$(CKAN_TEST_REDIS_URL) \
+		$(BIN)/python bench/search.py --ini test.ini

@@ -1,0 +1,281 @@
+"""A pysolr-compatible connection whose index is a PostgreSQL table.
+
+CKAN talks to its search index through the object that
+``ckan.lib.search.common.make_connection`` returns: ``add``, ``delete``,
+``commit`` and ``search`` with Solr parameters. This class answers the same
+calls from ``territoires_search_index``.
+
+Writes go through CKAN's own SQLAlchemy session: CKAN indexes a dataset from
+its ``before_commit`` hook, so the index row is written in the same
+transaction as the dataset change and both commit (or roll back) together.
+Every search costs a constant number of SQL statements (a savepoint, a count,
+one page of rows, one statement for all facets), whatever ``rows`` is.
+"""
+from __future__ import annotations
+
+import datetime
+import logging
+import re
+from typing import Any, Iterable, Iterator, Optional
+
+import pysolr
+import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError
+
+from ckan import model
+from ckan.common import config
+from ckan.lib.search.common import (
+    SearchError, SearchIndexError, SearchQueryError,
+)
+
+from . import documents, sql
+
+log = logging.getLogger(__name__)
+
+# Solr parameters CKAN or its extensions send, and which we honour.
+SUPPORTED_PARAMS = {
+    "q", "fq", "fl", "rows", "start", "sort", "wt", "defType", "q.op", "mm",
+    "qf", "df", "tie", "facet", "facet.field", "facet.limit",
+    "facet.mincount", "fq_list",
+}
+# Parameters that change results or ranking in ways we cannot reproduce:
+# refused rather than silently ignored.
+REFUSED_PARAMS = {"bf", "boost", "bq", "pf", "ps", "qs", "facet.query",
+                  "facet.pivot", "group", "stats", "spellcheck", "hl"}
+
+# Fields Solr's schema does not store (``stored="false"``): never returned.
+NOT_STORED_FIELDS = {"text", "urls", "permission_labels", "title_string",
+                     "ratings_count", "ratings_average"}
+COLUMN_FIELDS = ("data_dict", "validated_data_dict")
+
+
+class Results:
+    """What pysolr's ``Results`` offers to CKAN: hits, docs and facets."""
+
+    def __init__(self, docs: list[dict[str, Any]], hits: int,
+                 facets: dict[str, Any]):
+        self.docs = docs
+        self.hits = hits
+        self.facets = facets
+        self.raw_response = {
+            "response": {"numFound": hits, "docs": docs},
+            "facet_counts": facets,
+        }
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.docs)
+
+
+def _text_config() -> str:
+    return config.get("ckanext.territoires.search.text_search_config")
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+def _int_param(params: dict[str, Any], key: str, default: int) -> int:
+    value = params.get(key, default)
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else default
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise SearchQueryError(
+            "Parameter %r must be an integer, got %r" % (key, value))
+
+
+def _field_list(fl: Any) -> list[str]:
+    names: list[str] = []
+    for item in _as_list(fl) or ["*", "score"]:
+        names.extend(part for part in re.split(r"[,\s]+", str(item)) if part)
+    return names
+
+
+def _decode_dates(doc: dict[str, Any]) -> dict[str, Any]:
+    # pysolr's decoder turns Solr date strings into datetimes; some callers
+    # (make_connection() with decode_dates=True) expect that.
+    for key, value in doc.items():
+        if isinstance(value, str):
+            match = re.search(pysolr.DATETIME_REGEX, value)
+            if match:
+                parts = {k: int(v) for k, v in match.groupdict().items()}
+                doc[key] = datetime.datetime(
+                    parts["year"], parts["month"], parts["day"],
+                    parts["hour"], parts["minute"], parts["second"])
+    return doc
+
+
+class PostgresSearchConnection:
+    """Stand-in for ``pysolr.Solr`` backed by ``territoires_search_index``."""
+
+    url = "postgresql://territoires_search_index"
+
+    def __init__(self, decode_dates: bool = True):
+        self.decode_dates = decode_dates
+
+    # -- writes ---------------------------------------------------------
+
+    def add(self, docs: Iterable[dict[str, Any]], commit: bool = True,
+            **kwargs: Any) -> None:
+        """Insert or replace documents (keyed by ``index_id``).
+
+        ``commit`` is accepted for pysolr compatibility: the rows belong to
+        the caller's transaction, which CKAN commits itself.
+        """
+        ts_config = _text_config()
+        rows = []
+        for doc in docs:
+            row = documents.index_row(doc)
+            row["ts_config"] = ts_config
+            rows.append(row)
+        if not rows:
+            return
+        try:
+            model.Session.execute(sa.text(documents.UPSERT_SQL), rows)
+        except DBAPIError as error:
+            raise SearchIndexError(
+                "Could not write the search index: %s" % error.orig)
+
+    def delete(self, id: Any = None, q: Optional[str] = None,
+               commit: bool = True, **kwargs: Any) -> None:
+        """Delete documents by unique key (``index_id``) or by query."""
+        if id is None and q is None:
+            raise SearchIndexError("delete() needs an id or a query")
+        if id is not None:
+            model.Session.execute(
+                sa.text("DELETE FROM territoires_search_index d"
+                        " WHERE d.index_id = ANY(:ids)"),
+                {"ids": [str(i) for i in _as_list(id)]})
+        if q is not None:
+            compiled = sql.compile_filter(q, text_config=_text_config())
+            model.Session.execute(
+                sa.text("DELETE FROM territoires_search_index d WHERE "
+                        + compiled.where), compiled.params)
+
+    def commit(self, **kwargs: Any) -> None:
+        """Make pending index changes durable (Solr's explicit commit)."""
+        model.Session.commit()
+
+    def optimize(self, **kwargs: Any) -> None:
+        model.Session.execute(sa.text("ANALYZE territoires_search_index"))
+
+    def ping(self, **kwargs: Any) -> str:
+        return "OK"
+
+    # -- reads ----------------------------------------------------------
+
+    def search(self, q: Optional[str] = None, **params: Any) -> Results:
+        unknown = set(params) - SUPPORTED_PARAMS
+        refused = unknown & REFUSED_PARAMS
+        if refused:
+            raise SearchQueryError(
+                "Search parameter(s) not supported by the PostgreSQL search "
+                "backend: %s" % ", ".join(sorted(refused)))
+        if unknown:
+            log.debug("Ignoring Solr parameters %s", sorted(unknown))
+        wt = params.get("wt", "json")
+        if wt not in ("json", None):
+            raise SearchQueryError("Only wt=json is supported, not %r" % wt)
+
+        q = q if q is not None else params.get("q")
+        fq_list = _as_list(params.get("fq")) + _as_list(params.get("fq_list"))
+        compiled = sql.compile_search(
+            q or "*:*", [str(fq) for fq in fq_list if fq],
+            def_type=params.get("defType"),
+            q_op=params.get("q.op") or "AND",
+            mm=params.get("mm"),
+            qf=params.get("qf"),
+            df=params.get("df") or "text",
+            text_config=_text_config(),
+        )
+        order_by = sql.compile_sort(params.get("sort"))
+        rows = _int_param(params, "rows", 10)
+        start = _int_param(params, "start", 0)
+        if rows < 0 or start < 0:
+            raise SearchQueryError("rows and start must not be negative")
+        fl = _field_list(params.get("fl"))
+
+        facet_fields = []
+        if str(params.get("facet", "true")).lower() in ("true", "on", "1"):
+            facet_fields = [str(f) for f in _as_list(params.get("facet.field"))]
+        facet_limit = _int_param(params, "facet.limit", 50)
+        facet_mincount = _int_param(params, "facet.mincount", 0)
+
+        session = model.Session
+        try:
+            # A failed statement must not abort the caller's transaction.
+            with session.begin_nested():
+                hits = session.execute(
+                    sa.text("SELECT count(*) FROM territoires_search_index d"
+                            " WHERE " + compiled.where),
+                    compiled.params).scalar() or 0
+                docs = []
+                if rows and start < hits:
+                    docs = self._page(compiled, order_by, rows, start, fl)
+                facets = {}
+                if facet_fields:
+                    facets = self._facets(compiled, facet_fields,
+                                          facet_limit, facet_mincount)
+        except DBAPIError as error:
+            log.warning("Search failed: %s", error)
+            raise SearchError("The search could not be run: %s"
+                              % getattr(error, "orig", error))
+        return Results(docs, hits, {"facet_fields": facets})
+
+    def _page(self, compiled: "sql.CompiledQuery", order_by: str, rows: int,
+              start: int, fl: list[str]) -> list[dict[str, Any]]:
+        wanted_all = "*" in fl
+        columns = ["d.id", "d.index_id"]
+        columns += ["d.%s" % c for c in COLUMN_FIELDS if wanted_all or c in fl]
+        other = [f for f in fl if f not in COLUMN_FIELDS
+                 and f not in ("*", "score")]
+        if wanted_all or other:
+            columns.append("d.fields")
+        columns.append("%s AS score" % (compiled.rank or "1.0"))
+        statement = sa.text(
+            "SELECT %s FROM territoires_search_index d WHERE %s"
+            " ORDER BY %s LIMIT :page_rows OFFSET :page_start"
+            % (", ".join(columns), compiled.where, order_by))
+        result = model.Session.execute(
+            statement,
+            dict(compiled.params, page_rows=rows, page_start=start))
+        docs = []
+        for record in result.mappings():
+            fields = record.get("fields") or {}
+            doc: dict[str, Any] = {}
+            if wanted_all:
+                doc.update((k, v) for k, v in fields.items()
+                           if k not in NOT_STORED_FIELDS)
+                for column in COLUMN_FIELDS:
+                    if record.get(column) is not None:
+                        doc[column] = record[column]
+            for name in fl:
+                if name == "score":
+                    doc["score"] = float(record["score"])
+                elif name in COLUMN_FIELDS:
+                    if record.get(name) is not None:
+                        doc[name] = record[name]
+                elif name != "*" and name in fields:
+                    doc[name] = fields[name]
+            if self.decode_dates:
+                _decode_dates(doc)
+            docs.append(doc)
+        return docs
+
+    def _facets(self, compiled: "sql.CompiledQuery", facet_fields: list[str],
+                limit: int, mincount: int) -> dict[str, list[Any]]:
+        statement, params = sql.compile_facets(
+            compiled, facet_fields, limit=limit, mincount=mincount)
+        counts: dict[str, list[Any]] = {name: [] for name in facet_fields}
+        for field, value, count in model.Session.execute(
+                sa.text(statement), params):
+            counts[field].extend([value, int(count)])
+        return counts
