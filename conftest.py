@@ -15,16 +15,21 @@ from ckan import model
 from tests.support import migrations, conformance
 
 _ckan_reset_db = test_helpers.reset_db
+_ckan_ini: list[str] = []
 
 
 def _reset_db_with_plugin_migrations():
     tables_were_kept = model.repo.tables_created_and_initialised
     _ckan_reset_db()
     if not tables_were_kept:
-        migrations.upgrade_configured_plugins()
+        migrations.upgrade_configured_plugins(_ckan_ini[0])
 
 
 test_helpers.reset_db = _reset_db_with_plugin_migrations
+
+
+def pytest_configure(config):
+    _ckan_ini.append(config.getoption("ckan_ini") or "test.ini")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -12,7 +12,7 @@ import os
 from importlib.metadata import entry_points
 
 from ckan import model
-from ckan.common import config
+from ckan.cli import load_config
 
 
 def migration_config(plugin_name: str) -> str | None:
@@ -31,10 +31,17 @@ def migration_config(plugin_name: str) -> str | None:
     return None
 
 
-def upgrade_configured_plugins() -> None:
+def configured_plugins(ini_path: str) -> list[str]:
+    """Plugins of the ini file itself: a test may have narrowed the live
+    ``ckan.plugins`` with ``ckan_config``, but the tables must all exist."""
+    plugins = load_config(ini_path).get("ckan.plugins") or []
+    return plugins.split() if isinstance(plugins, str) else list(plugins)
+
+
+def upgrade_configured_plugins(ini_path: str) -> None:
     original = model.repo._alembic_ini
     try:
-        for plugin_name in config.get("ckan.plugins"):
+        for plugin_name in configured_plugins(ini_path):
             path = migration_config(plugin_name)
             if path:
                 model.repo._alembic_ini = path

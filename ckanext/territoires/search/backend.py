@@ -34,24 +34,33 @@ CALLER_MODULES = (
 _originals: dict[str, Any] = {}
 
 
-def make_connection(decode_dates: bool = True) -> PostgresSearchConnection:
+def make_postgres_connection(
+        decode_dates: bool = True) -> PostgresSearchConnection:
+    """Drop-in replacement for ``ckan.lib.search.common.make_connection``."""
     return PostgresSearchConnection(decode_dates=decode_dates)
 
 
 def check_index_table(schema_file: Any = None) -> bool:
     """Replacement for ``check_solr_schema_version``: is our table there?
 
-    Uses a connection of its own so that a missing table (before ``ckan db
-    upgrade``) never leaves CKAN's session in a failed transaction.
+    CKAN runs it before its own engine exists, so it uses a short-lived
+    engine of its own; a missing table (before ``ckan db upgrade``) is a
+    warning, as an unreachable Solr is for CKAN. Given a Solr schema file
+    (CKAN's tests do), CKAN's own validation of that file still applies.
     """
-    from ckan.model import meta
+    if schema_file:
+        return _originals["check_solr_schema_version"](schema_file)
+    engine = sa.create_engine(config.get("sqlalchemy.url"),
+                              poolclass=sa.pool.NullPool)
     try:
-        with meta.engine.connect() as conn:
+        with engine.connect() as conn:
             present = conn.execute(sa.text(
                 "SELECT to_regclass('territoires_search_index')")).scalar()
-    except Exception as error:  # the database itself may not be ready yet
+    except sa.exc.SQLAlchemyError as error:  # the database may not be up yet
         log.warning("Search index not checked: %s", error)
         return False
+    finally:
+        engine.dispose()
     if not present:
         log.warning("The search index table is missing: run `ckan db upgrade`")
         return False
@@ -68,8 +77,10 @@ def is_installed() -> bool:
 
 def _rebind(old: Any, new: Any) -> None:
     for module in list(sys.modules.values()):
+        if module is None or module.__name__ == __name__:
+            continue
         try:
-            if module is not None and vars(module).get("make_connection") is old:
+            if vars(module).get("make_connection") is old:
                 setattr(module, "make_connection", new)
         except TypeError:  # objects in sys.modules without a __dict__
             continue
@@ -81,8 +92,6 @@ def install() -> None:
     from ckan.lib.search import common
 
     original = _originals.get("make_connection", common.make_connection)
-    if original is make_connection:  # pragma: no cover - defensive
-        return
     _originals["make_connection"] = original
     _originals["check_solr_schema_version"] = _originals.get(
         "check_solr_schema_version", search.check_solr_schema_version)
@@ -92,7 +101,9 @@ def install() -> None:
             importlib.import_module(name)
         except ImportError:
             continue
-    _rebind(original, make_connection)
+    PostgresSearchConnection.text_config = config.get(
+        "ckanext.territoires.search.text_search_config")
+    _rebind(original, make_postgres_connection)
     search.check_solr_schema_version = check_index_table
     log.info("Search backend: PostgreSQL (territoires_search_index)")
 
@@ -103,6 +114,6 @@ def uninstall() -> None:
         return
     import ckan.lib.search as search
     original = _originals.pop("make_connection")
-    _rebind(make_connection, original)
+    _rebind(make_postgres_connection, original)
     search.check_solr_schema_version = _originals.pop(
         "check_solr_schema_version")

@@ -23,7 +23,6 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
 from ckan import model
-from ckan.common import config
 from ckan.lib.search.common import (
     SearchError, SearchIndexError, SearchQueryError,
 )
@@ -69,10 +68,6 @@ class Results:
         return iter(self.docs)
 
 
-def _text_config() -> str:
-    return config.get("ckanext.territoires.search.text_search_config")
-
-
 def _as_list(value: Any) -> list[Any]:
     if value is None:
         return []
@@ -114,9 +109,15 @@ def _decode_dates(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 class PostgresSearchConnection:
-    """Stand-in for ``pysolr.Solr`` backed by ``territoires_search_index``."""
+    """Stand-in for ``pysolr.Solr`` backed by ``territoires_search_index``.
+
+    ``text_config`` is set once by ``backend.install()`` from the plugin's
+    options: the backend keeps serving CKAN after the plugin object itself is
+    unloaded (CKAN's test runner does that), as Solr would.
+    """
 
     url = "postgresql://territoires_search_index"
+    text_config = "territoires_fr"
 
     def __init__(self, decode_dates: bool = True):
         self.decode_dates = decode_dates
@@ -130,7 +131,7 @@ class PostgresSearchConnection:
         ``commit`` is accepted for pysolr compatibility: the rows belong to
         the caller's transaction, which CKAN commits itself.
         """
-        ts_config = _text_config()
+        ts_config = self.text_config
         rows = []
         for doc in docs:
             row = documents.index_row(doc)
@@ -155,7 +156,7 @@ class PostgresSearchConnection:
                         " WHERE d.index_id = ANY(:ids)"),
                 {"ids": [str(i) for i in _as_list(id)]})
         if q is not None:
-            compiled = sql.compile_filter(q, text_config=_text_config())
+            compiled = sql.compile_filter(q, text_config=self.text_config)
             model.Session.execute(
                 sa.text("DELETE FROM territoires_search_index d WHERE "
                         + compiled.where), compiled.params)
@@ -194,7 +195,7 @@ class PostgresSearchConnection:
             mm=params.get("mm"),
             qf=params.get("qf"),
             df=params.get("df") or "text",
-            text_config=_text_config(),
+            text_config=self.text_config,
         )
         order_by = sql.compile_sort(params.get("sort"))
         rows = _int_param(params, "rows", 10)

@@ -8,8 +8,11 @@ derives its catch-all ``text`` field through ``copyField``.
 """
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any, Iterable
+
+from dateutil import parser as date_parser
 
 # Kept in their own columns, so that filters and facets never read them.
 STORED_ONLY_FIELDS = ("data_dict", "validated_data_dict")
@@ -60,6 +63,39 @@ def weighted_texts(doc: dict[str, Any]) -> dict[str, str]:
     }
 
 
+DATE_FIELDS = ("metadata_created", "metadata_modified", "indexed_ts")
+
+
+def is_date_field(name: str) -> bool:
+    return name in DATE_FIELDS or name.endswith("_date")
+
+
+def solr_date(value: Any) -> Any:
+    """A date as Solr stores and returns it: UTC, milliseconds, ``Z``.
+
+    Solr's date fields keep millisecond precision and print ISO-8601
+    instants, so ``2014-06-10T08:24:12.782257`` comes back as
+    ``2014-06-10T08:24:12.782Z``. Unparseable values are left as they are
+    (CKAN already drops invalid ``*_date`` values before indexing).
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    try:
+        parsed = date_parser.isoparse(value)
+    except ValueError:
+        try:
+            parsed = date_parser.parse(value)
+        except (ValueError, OverflowError):
+            return value
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    text = parsed.strftime("%Y-%m-%dT%H:%M:%S")
+    millis = parsed.microsecond // 1000
+    if millis:
+        text += ".%03d" % millis
+    return text + "Z"
+
+
 def _labels(doc: dict[str, Any]) -> list[str]:
     labels = doc.get("permission_labels") or []
     if isinstance(labels, str):
@@ -76,7 +112,8 @@ def _scalar(value: Any) -> Any:
 def index_row(doc: dict[str, Any]) -> dict[str, Any]:
     """Bind parameters for ``UPSERT_SQL`` from one Solr-style document."""
     fields = {
-        key: value for key, value in doc.items()
+        key: solr_date(value) if is_date_field(key) else value
+        for key, value in doc.items()
         if key not in STORED_ONLY_FIELDS and value is not None
     }
     name = _scalar(doc.get("name")) or ""
@@ -89,6 +126,7 @@ def index_row(doc: dict[str, Any]) -> dict[str, Any]:
         "state": doc.get("state"),
         "capacity": doc.get("capacity"),
         "permission_labels": _labels(doc),
+        # full precision for sorting; ``fields`` holds Solr's millisecond form
         "metadata_created": _scalar(doc.get("metadata_created")),
         "metadata_modified": _scalar(doc.get("metadata_modified")),
         "title_string": doc.get("title_string"),

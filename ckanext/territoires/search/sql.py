@@ -1,0 +1,986 @@
+"""Compile the Solr parameters CKAN sends into SQL over the search index.
+
+The index table is ``territoires_search_index``, always aliased ``d``
+(see the migration ``9a1f0c2d7e31_create_search_index``). Every function
+here returns SQL text for ``sqlalchemy.text()`` plus a dict of NAMED bind
+parameters: user values are never interpolated into SQL. Parameters of a
+compiled query are called ``p0``, ``p1``...; those added by
+``compile_facets`` start with ``facet_``.
+
+Public API
+    ``compile_search(q, fq_list, ...) -> CompiledQuery``
+        ``q`` + filter queries, as ``PackageSearchQuery.run`` sends them.
+    ``compile_filter(q, ...) -> CompiledQuery``
+        One lucene query with no scoring: delete-by-query and single fq.
+    ``compile_sort(sort) -> str``
+        An ORDER BY body. It refers to ``score``, which the SELECT must
+        expose: ``SELECT ..., {rank or '0'} AS score``.
+    ``compile_facets(query, fields, limit=..., mincount=...) -> (sql, params)``
+        ONE statement counting every requested facet field over the rows
+        ``query`` matches; rows are ``(field, value, count)``.
+
+How Solr fields map to the table (Solr types from CKAN's schema.xml)
+    ``id``, ``name``, ``site_id``, ``state``, ``capacity``, ``index_id``,
+    ``title_string``: text columns, exact and case-sensitive.
+    ``permission_labels``: the text[] column (``@>``/``&&``, GIN).
+    ``metadata_created``, ``metadata_modified``, ``indexed_ts``:
+    timestamptz columns.
+    ``text`` (the catch-all) and unfielded terms: ``d.tsv``.
+    Solr text fields (``title``, ``notes``, ``res_name``,
+    ``res_description``, ``author``, ``maintainer``, their ``*_email``,
+    ``urls``, relationship fields, ``extras_*``, ``res_extras_*``): ``d.tsv``
+    as an indexed prefilter, rechecked on that field's own values.
+    ``name_ngram``/``title_ngram``: infix ``LIKE`` on ``d.ngram_text``.
+    Everything else is a Solr string field: exact match by jsonb
+    containment on ``d.fields`` (GIN ``jsonb_path_ops``), also matching
+    numbers and booleans when the value reads as one; ``*_date`` and
+    ranges whose bounds are dates compare as timestamptz.
+
+Text analysis is PostgreSQL's: ``plainto_tsquery``/``phraseto_tsquery``/
+``to_tsquery`` with the ``territoires_fr`` configuration (unaccent, French
+stemming and stop words), so "velo" finds "vélo". Each tsquery is wrapped
+in ``(SELECT ...)`` so PostgreSQL computes it once per statement (an
+InitPlan) instead of once per row, and can still use it for a GIN scan.
+
+Stop words: within a group, text clauses on the same field are combined
+into one tsquery with ``&&``/``||``, which drops clauses that analyse to
+nothing ("le", "de"), as Lucene drops them. A query made only of stop
+words matches nothing, as in Solr.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field as dataclass_field
+from typing import Any, Iterable, Optional, Sequence, Union
+
+from ckan.lib.search.common import SearchQueryError
+
+from .lucene import (
+    BooleanQuery,
+    DismaxQuery,
+    Exists,
+    MatchAll,
+    Node,
+    Occur,
+    Range,
+    Term,
+    Wild,
+    Wildcard,
+    is_valid_field_name,
+    min_should_match,
+    parse_date_math,
+    parse_dismax,
+    parse_lucene,
+)
+
+__all__ = [
+    "TABLE",
+    "CompiledQuery",
+    "compile_search",
+    "compile_filter",
+    "compile_sort",
+    "compile_facets",
+]
+
+TABLE = "territoires_search_index"
+
+# CKAN's QUERY_FIELDS (ckan/lib/search/query.py), used when qf is not given.
+DEFAULT_QF = "name^4 title^4 tags^2 groups^2 text"
+
+
+@dataclass
+class CompiledQuery:
+    """A WHERE expression over alias ``d`` with its bind parameters.
+
+    ``rank`` is a float SQL expression for ``score``, or None when the query
+    has no text to rank by (``*:*``, pure filters): use a constant then.
+    """
+
+    where: str
+    params: dict[str, Any] = dataclass_field(default_factory=dict)
+    rank: Optional[str] = None
+
+
+# --------------------------------------------------------------------------
+# Field kinds
+# --------------------------------------------------------------------------
+
+_STRING_COLUMNS = {
+    "id", "name", "site_id", "state", "capacity", "index_id", "title_string",
+}
+_DATE_COLUMNS = {"metadata_created", "metadata_modified", "indexed_ts"}
+_LABELS_COLUMN = "permission_labels"
+_WHOLE_TEXT = "text"
+_NGRAM_FIELDS = {"name_ngram", "title_ngram"}
+# Solr "text"/"text_general" fields other than the catch-all "text".
+_TEXT_FIELDS = {
+    "title", "notes", "author", "author_email", "maintainer",
+    "maintainer_email", "res_name", "res_description", "urls",
+    "depends_on", "dependency_of", "derives_from", "has_derivation",
+    "links_to", "linked_from", "child_of", "parent_of",
+}
+_TEXT_PREFIXES = ("extras_", "res_extras_")
+# Solr copies these document fields into "urls".
+_TEXT_SOURCES = {"urls": ("url", "ckan_url", "download_url", "res_url")}
+# Solr "int" fields of CKAN's schema.
+_INT_FIELDS = {
+    "views_total", "views_recent", "resources_accessed_total",
+    "resources_accessed_recent",
+}
+
+
+def _is_text_field(name: str) -> bool:
+    return name in _TEXT_FIELDS or name.startswith(_TEXT_PREFIXES)
+
+
+def _is_date_field(name: str) -> bool:
+    return name in _DATE_COLUMNS or name.endswith("_date")
+
+
+# ts_rank weights are listed {D, C, B, A}; this is the weight class of each
+# tsv part (see the migration), for turning qf boosts into rank weights.
+_WEIGHT_CLASS = {
+    "title": "A", "name": "A",
+    "tags": "B", "groups": "B", "organization": "B",
+    "notes": "C", "res_name": "C", "res_description": "C",
+}
+
+_CONFIG_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
+_INT_RE = re.compile(r"^[-+]?\d+$")
+_DECIMAL_RE = re.compile(r"^[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?$")
+_DATE_LIKE_RE = re.compile(r"^(NOW|\d{4}-\d{2}-\d{2})", re.IGNORECASE)
+
+# A jsonb value as a number when it is one or a string that reads as one.
+_NUMBER_OF = (
+    "(CASE WHEN jsonb_typeof({v}) = 'number' THEN CAST({v} AS numeric)"
+    " WHEN jsonb_typeof({v}) = 'string'"
+    r" AND ({v} #>> '{{}}') ~ '^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$'"
+    " THEN CAST({v} #>> '{{}}' AS numeric) END)"
+)
+# A jsonb string as timestamptz when it is a well-formed ISO date, so a
+# stray value never makes the whole search fail on a cast.
+_TIMESTAMP_OF = (
+    "(CASE WHEN jsonb_typeof({v}) = 'string'"
+    r" AND ({v} #>> '{{}}') ~ '^\d{{4}}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
+    r"([T ]([01]\d|2[0-3])\D[0-5]\d(\D[0-5]\d(\.\d+)?)?)?(Z|[-+]\d\d(\D?\d\d)?)?$'"
+    " THEN CAST({v} #>> '{{}}' AS timestamptz) END)"
+)
+_STRING_OF = "(CASE WHEN jsonb_typeof({v}) = 'string' THEN {v} #>> '{{}}' END)"
+_SCALAR_TEXT_OF = (
+    "(CASE WHEN jsonb_typeof({v}) IN ('string', 'number', 'boolean')"
+    " THEN {v} #>> '{{}}' END)"
+)
+
+
+# --------------------------------------------------------------------------
+# Compilation state
+# --------------------------------------------------------------------------
+
+
+class _Params:
+    """Named bind parameters ``p0``, ``p1``..."""
+
+    def __init__(self, prefix: str = "p") -> None:
+        self.prefix = prefix
+        self.values: dict[str, Any] = {}
+
+    def bind(self, value: Any) -> str:
+        name = "%s%d" % (self.prefix, len(self.values))
+        self.values[name] = value
+        return ":" + name
+
+
+@dataclass
+class _TextMatch:
+    """A tsquery SQL expression to match against one text field.
+
+    Kept apart from plain predicates so that clauses of a group on the same
+    field merge into one tsquery (one GIN scan, stop words dropped).
+    """
+
+    field: str
+    tsquery: str
+
+
+@dataclass
+class _Predicate:
+    """A SQL boolean expression.
+
+    ``value_term`` is (column, value) for an exact term on a column, so that
+    OR'ed terms on one column merge into one ``= ANY``/``&&``.
+    """
+
+    sql: str
+    value_term: Optional[tuple[str, str]] = None
+
+
+_Compiled = Union[_TextMatch, _Predicate]
+
+_TRUE = _Predicate("TRUE")
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _like_pattern(parts: Iterable[Union[str, Wild]]) -> str:
+    out = []
+    for part in parts:
+        if part is Wild.ANY_STRING:
+            out.append("%")
+        elif part is Wild.ANY_CHAR:
+            out.append("_")
+        else:
+            out.append(_like_escape(part))
+    return "".join(out)
+
+
+def _json_scalars(value: str) -> list[Any]:
+    """The JSON values a Solr string-field term stands for in ``fields``."""
+    candidates: list[Any] = [value]
+    if _INT_RE.match(value):
+        candidates.append(int(value))
+    elif _DECIMAL_RE.match(value):
+        number = float(value)
+        if number == number and number not in (float("inf"), float("-inf")):
+            candidates.append(number)
+    if value in ("true", "false"):
+        candidates.append(value == "true")
+    return candidates
+
+
+def _parse_qf(qf: Optional[str]) -> list[tuple[str, float]]:
+    fields = []
+    for item in (qf or DEFAULT_QF).split():
+        name, _, boost = item.partition("^")
+        if not is_valid_field_name(name):
+            raise SearchQueryError("Invalid 'qf' field %r" % name)
+        try:
+            weight = float(boost) if boost else 1.0
+        except ValueError:
+            raise SearchQueryError("Invalid 'qf' boost in %r" % item) from None
+        fields.append((name, weight))
+    if not fields:
+        raise SearchQueryError("Invalid 'qf': no field")
+    return fields
+
+
+def _rank_weights(qf_fields: list[tuple[str, float]]) -> str:
+    """ts_rank weights {D, C, B, A} from qf boosts, scaled to max 1."""
+    best = {"A": 0.0, "B": 0.0, "C": 0.0, "D": 0.0}
+    for name, boost in qf_fields:
+        classes = "ABCD" if name == _WHOLE_TEXT else _WEIGHT_CLASS.get(name, "D")
+        for weight_class in classes:
+            best[weight_class] = max(best[weight_class], boost)
+    top = max(best.values()) or 1.0
+    values = [max(0.1, round(best[c] / top, 3)) for c in "DCBA"]
+    return "{%s}" % ", ".join("%g" % v for v in values)
+
+
+class _Compiler:
+    """Compiles query trees into SQL, sharing one parameter namespace."""
+
+    def __init__(
+        self,
+        text_config: str,
+        default_fields: Sequence[str] = (_WHOLE_TEXT,),
+        rank_weights: Optional[str] = None,
+    ) -> None:
+        if not _CONFIG_RE.match(text_config or ""):
+            raise SearchQueryError("Invalid text search configuration %r" % text_config)
+        self.config = "CAST('%s' AS regconfig)" % text_config
+        self.params = _Params()
+        self.default_fields = list(default_fields)
+        self.rank_weights = rank_weights or _rank_weights(_parse_qf(DEFAULT_QF))
+        # Positive text queries of q, for ranking.
+        self.rank_queries: list[str] = []
+
+    # -- SQL building blocks ------------------------------------------------
+
+    def bind(self, value: Any) -> str:
+        return self.params.bind(value)
+
+    def bind_text(self, value: str) -> str:
+        return "CAST(%s AS text)" % self.bind(value)
+
+    def field_json(self, name: str) -> str:
+        return "d.fields -> %s" % self.bind_text(name)
+
+    def field_values(self, name: str, condition: str) -> str:
+        """EXISTS a value of (possibly multi-valued) jsonb field satisfying
+        ``condition``, written over ``e.v``."""
+        path = '$."%s"[*]' % name  # name is validated: no quote or backslash
+        return (
+            "EXISTS (SELECT 1 FROM jsonb_path_query(d.fields, CAST(%s AS jsonpath))"
+            " AS e(v) WHERE %s)" % (self.bind(path), condition)
+        )
+
+    def field_vector(self, name: str) -> str:
+        """The tsvector of one text field's own values, for rechecks."""
+        sources = _TEXT_SOURCES.get(name, (name,))
+        if len(sources) == 1:
+            value = "COALESCE(%s, CAST('null' AS jsonb))" % self.field_json(sources[0])
+        else:
+            value = "jsonb_build_array(%s)" % ", ".join(
+                self.field_json(source) for source in sources
+            )
+        return "jsonb_to_tsvector(%s, %s, CAST('[\"string\"]' AS jsonb))" % (
+            self.config, value,
+        )
+
+    def text_predicate(self, field: str, tsquery: str) -> str:
+        match = "d.tsv @@ (SELECT %s)" % tsquery
+        if field == _WHOLE_TEXT:
+            return match
+        return "(%s AND %s @@ (SELECT %s))" % (match, self.field_vector(field), tsquery)
+
+    def as_predicate(self, compiled: _Compiled) -> str:
+        if isinstance(compiled, _TextMatch):
+            return self.text_predicate(compiled.field, compiled.tsquery)
+        return compiled.sql
+
+    # -- tsquery builders ---------------------------------------------------
+
+    def tsquery_for(self, text: str, phrase: bool) -> str:
+        function = "phraseto_tsquery" if phrase else "plainto_tsquery"
+        return "%s(%s, %s)" % (function, self.config, self.bind_text(text))
+
+    def prefix_tsquery(self, prefix: str) -> Optional[str]:
+        """``riv*`` as a ``'riv':*`` tsquery, or None if no word remains.
+
+        Only letters and digits reach ``to_tsquery``, so its operators can't
+        be injected. The prefix goes through the configuration (accents,
+        stemming) and, OR'ed, through ``simple`` (no stemming, no stop
+        words) so "rivières*" and "le*" both find something.
+        """
+        words = re.findall(r"[^\W_]+", prefix)
+        if not words:
+            return None
+        text = " <-> ".join(words[:-1] + [words[-1] + ":*"])
+        parameter = self.bind_text(text)
+        return "(to_tsquery(%s, %s) || to_tsquery(CAST('simple' AS regconfig), unaccent(%s)))" % (
+            self.config, parameter, parameter,
+        )
+
+    def remember_rank(self, compiled: _Compiled, negated: bool) -> None:
+        if isinstance(compiled, _TextMatch) and not negated:
+            self.rank_queries.append(compiled.tsquery)
+
+    def rank(self) -> Optional[str]:
+        if not self.rank_queries:
+            return None
+        return "ts_rank(CAST('%s' AS real[]), d.tsv, (SELECT %s), 1)" % (
+            self.rank_weights, " || ".join(self.rank_queries),
+        )
+
+    # -- lucene trees -------------------------------------------------------
+
+    def compile(self, node: Node, negated: bool = False) -> _Compiled:
+        if isinstance(node, MatchAll):
+            return _TRUE
+        if isinstance(node, BooleanQuery):
+            return self.compile_boolean(node, negated)
+        name = node.field
+        if name is None:
+            if len(self.default_fields) == 1:
+                name = self.default_fields[0]
+            else:
+                # edismax with a qf that has no "text": any qf field.
+                alternatives = [
+                    self.as_predicate(self.compile_leaf(_with_field(node, f), negated))
+                    for f in self.default_fields
+                ]
+                return _Predicate("(%s)" % " OR ".join(alternatives))
+        return self.compile_leaf(_with_field(node, name), negated)
+
+    def compile_leaf(self, node: Node, negated: bool) -> _Compiled:
+        if isinstance(node, Term):
+            compiled = self.compile_term(node)
+        elif isinstance(node, Wildcard):
+            compiled = self.compile_wildcard(node)
+        elif isinstance(node, Exists):
+            compiled = _Predicate(self.compile_exists(node.field))
+        elif isinstance(node, Range):
+            compiled = _Predicate(self.compile_range(node))
+        else:  # pragma: no cover - the parser makes no other node
+            raise SearchQueryError("Unsupported query node %r" % (node,))
+        self.remember_rank(compiled, negated)
+        return compiled
+
+    def compile_boolean(self, node: BooleanQuery, negated: bool) -> _Compiled:
+        musts = [self.compile(n, negated) for n in node.must]
+        shoulds = [self.compile(n, negated) for n in node.should]
+        nots = [self.compile(n, not negated) for n in node.must_not]
+
+        # A group of text clauses on one field becomes one tsquery. Negations
+        # only go inside it on the whole tsv: a rechecked field's prefilter
+        # can't be negated.
+        positive = musts or shoulds
+        everything = musts + shoulds + nots
+        if positive and all(isinstance(c, _TextMatch) for c in everything):
+            fields = {c.field for c in everything}  # type: ignore[union-attr]
+            field = next(iter(fields))
+            if len(fields) == 1 and (field == _WHOLE_TEXT or not nots):
+                if musts:
+                    combined = " && ".join(c.tsquery for c in musts)  # type: ignore[union-attr]
+                else:
+                    combined = "(%s)" % " || ".join(c.tsquery for c in shoulds)  # type: ignore[union-attr]
+                for c in nots:
+                    combined += " && !!(%s)" % c.tsquery  # type: ignore[union-attr]
+                return _TextMatch(field, "(%s)" % combined)
+
+        parts = []
+        if musts:
+            parts.extend(self.merge(musts, "&&"))
+        elif shoulds:
+            parts.append("(%s)" % " OR ".join(self.merge(shoulds, "||")))
+        if nots:
+            # IS NOT TRUE: a NULL (missing value) must not hide the row.
+            parts.append("(%s) IS NOT TRUE" % " OR ".join(self.merge(nots, "||")))
+        parts = [p for p in parts if p != "TRUE"] or ["TRUE"]
+        if len(parts) == 1:
+            return _Predicate(parts[0])
+        return _Predicate("(%s)" % " AND ".join(parts))
+
+    def merge(self, items: list[_Compiled], operator: str) -> list[str]:
+        """Predicates for ``items`` joined by ``operator`` (``&&`` or ``||``).
+
+        Text matches on one field merge into one tsquery; OR'ed exact terms
+        on one column merge into one ``= ANY(...)`` (``&&`` for
+        permission_labels), a single index condition.
+        """
+        by_field: dict[str, list[str]] = {}
+        by_column: dict[str, list[_Predicate]] = {}
+        predicates: list[Union[str, tuple[str, list[_Predicate]]]] = []
+        for item in items:
+            if isinstance(item, _TextMatch):
+                by_field.setdefault(item.field, []).append(item.tsquery)
+            elif operator == "||" and item.value_term is not None:
+                column = item.value_term[0]
+                if column not in by_column:
+                    by_column[column] = []
+                    predicates.append((column, by_column[column]))
+                by_column[column].append(item)
+            else:
+                predicates.append(item.sql)
+        merged = [
+            self.text_predicate(name, queries[0] if len(queries) == 1
+                                else "(%s)" % (" %s " % operator).join(queries))
+            for name, queries in by_field.items()
+        ]
+        for predicate in predicates:
+            if isinstance(predicate, str):
+                merged.append(predicate)
+                continue
+            column, members = predicate
+            if len(members) == 1:
+                merged.append(members[0].sql)
+                continue
+            values = self.bind([m.value_term[1] for m in members])  # type: ignore[index]
+            if column == _LABELS_COLUMN:
+                merged.append("d.permission_labels && CAST(%s AS text[])" % values)
+            else:
+                merged.append("d.%s = ANY(CAST(%s AS text[]))" % (column, values))
+        return merged
+
+    # -- leaves ---------------------------------------------------------------
+
+    def compile_term(self, node: Term) -> _Compiled:
+        name, value = node.field, node.text
+        assert name is not None
+        if name == _WHOLE_TEXT or _is_text_field(name):
+            return _TextMatch(name, self.tsquery_for(value, node.phrase))
+        if name in _NGRAM_FIELDS:
+            return _Predicate(self.ngram_like(_like_escape(value)))
+        if name in _STRING_COLUMNS:
+            sql = "d.%s = %s" % (name, self.bind_text(value))
+            return _Predicate(sql, value_term=(name, value))
+        if name == _LABELS_COLUMN:
+            sql = "d.permission_labels @> CAST(%s AS text[])" % self.bind([value])
+            return _Predicate(sql, value_term=(name, value))
+        if _is_date_field(name):
+            moment = self.bind(parse_date_math(value))
+            if name in _DATE_COLUMNS:
+                return _Predicate("d.%s = CAST(%s AS timestamptz)" % (name, moment))
+            return _Predicate(self.field_values(
+                name, "%s = CAST(%s AS timestamptz)" % (_TIMESTAMP_OF.format(v="e.v"), moment)
+            ))
+        if name in _INT_FIELDS and not _DECIMAL_RE.match(value):
+            raise SearchQueryError("Invalid number %r for field %r" % (value, name))
+        branches = []
+        for scalar in _json_scalars(value):
+            for shape in (scalar, [scalar]):
+                document = json.dumps({name: shape}, ensure_ascii=False)
+                branches.append("d.fields @> CAST(%s AS jsonb)" % self.bind(document))
+        return _Predicate("(%s)" % " OR ".join(branches))
+
+    def ngram_like(self, escaped_pattern: str) -> str:
+        # ngram_text is lower(unaccent(name || ' ' || title)): fold the same way.
+        pattern = self.bind_text("%" + escaped_pattern + "%")
+        return "d.ngram_text LIKE lower(unaccent(%s))" % pattern
+
+    def compile_wildcard(self, node: Wildcard) -> _Compiled:
+        name = node.field
+        assert name is not None
+        if _is_date_field(name) or name in _INT_FIELDS:
+            raise SearchQueryError(
+                "Unsupported query syntax: wildcards on date or number field %r" % name
+            )
+        if name in _NGRAM_FIELDS:
+            return _Predicate(self.ngram_like(_like_pattern(node.parts)))
+        pattern = _like_pattern(node.parts)
+        if name == _WHOLE_TEXT or _is_text_field(name):
+            prefix = node.prefix
+            if prefix is not None and re.search(r"[^\W_]", prefix):
+                tsquery = self.prefix_tsquery(prefix)
+                if tsquery:
+                    return _TextMatch(name, tsquery)
+            # Other patterns match indexed words, as Solr's wildcards match
+            # indexed terms: a scan, but correct.
+            vector = "d.tsv" if name == _WHOLE_TEXT else self.field_vector(name)
+            return _Predicate(
+                "EXISTS (SELECT 1 FROM unnest(tsvector_to_array(%s)) AS lexeme(word)"
+                " WHERE lexeme.word LIKE lower(unaccent(%s)))" % (vector, self.bind_text(pattern))
+            )
+        if name in _STRING_COLUMNS:
+            return _Predicate("d.%s LIKE %s" % (name, self.bind_text(pattern)))
+        if name == _LABELS_COLUMN:
+            return _Predicate(
+                "EXISTS (SELECT 1 FROM unnest(d.permission_labels) AS label(value)"
+                " WHERE label.value LIKE %s)" % self.bind_text(pattern)
+            )
+        return _Predicate(self.field_values(
+            name, "%s LIKE %s" % (_SCALAR_TEXT_OF.format(v="e.v"), self.bind_text(pattern))
+        ))
+
+    def compile_exists(self, name: Optional[str]) -> str:
+        assert name is not None
+        if name in _STRING_COLUMNS or name in _DATE_COLUMNS:
+            return "d.%s IS NOT NULL" % name
+        if name == _LABELS_COLUMN:
+            return "cardinality(d.permission_labels) > 0"
+        if name == _WHOLE_TEXT:
+            return "length(d.tsv) > 0"
+        if name in _NGRAM_FIELDS:
+            return "d.ngram_text <> ''"
+        sources = _TEXT_SOURCES.get(name, (name,))
+        checks = [
+            "COALESCE(%s, CAST('null' AS jsonb)) NOT IN (CAST('null' AS jsonb), CAST('[]' AS jsonb))"
+            % self.field_json(source)
+            for source in sources
+        ]
+        return checks[0] if len(checks) == 1 else "(%s)" % " OR ".join(checks)
+
+    def compile_range(self, node: Range) -> str:
+        name = node.field
+        assert name is not None
+        if name == _WHOLE_TEXT or name in _NGRAM_FIELDS:
+            raise SearchQueryError(
+                "Unsupported query syntax: range query on text field %r" % name
+            )
+        kind = _range_kind(name, node.lower, node.upper)
+        if kind == "date":
+            lower = parse_date_math(node.lower) if node.lower is not None else None
+            upper = parse_date_math(node.upper) if node.upper is not None else None
+            cast = "timestamptz"
+        elif kind == "number":
+            lower = float(node.lower) if node.lower is not None else None
+            upper = float(node.upper) if node.upper is not None else None
+            cast = "numeric"
+        else:
+            lower, upper, cast = node.lower, node.upper, "text"
+
+        def bounds(value_sql: str) -> str:
+            conditions = []
+            if lower is not None:
+                operator = ">=" if node.include_lower else ">"
+                conditions.append("%s %s CAST(%s AS %s)" % (value_sql, operator, self.bind(lower), cast))
+            if upper is not None:
+                operator = "<=" if node.include_upper else "<"
+                conditions.append("%s %s CAST(%s AS %s)" % (value_sql, operator, self.bind(upper), cast))
+            return " AND ".join(conditions)
+
+        if name in _DATE_COLUMNS:
+            if kind != "date":
+                raise SearchQueryError("Invalid date range on %r" % name)
+            return "(%s)" % bounds("d.%s" % name)
+        if name in _STRING_COLUMNS:
+            return "(%s)" % bounds('d.%s COLLATE "C"' % name)
+        if name == _LABELS_COLUMN:
+            return (
+                "EXISTS (SELECT 1 FROM unnest(d.permission_labels) AS label(value) WHERE %s)"
+                % bounds('label.value COLLATE "C"')
+            )
+        if kind == "date":
+            value = _TIMESTAMP_OF.format(v="e.v")
+        elif kind == "number":
+            value = _NUMBER_OF.format(v="e.v")
+        else:
+            value = '%s COLLATE "C"' % _STRING_OF.format(v="e.v")
+        sources = _TEXT_SOURCES.get(name, (name,))
+        checks = [self.field_values(source, bounds(value)) for source in sources]
+        return checks[0] if len(checks) == 1 else "(%s)" % " OR ".join(checks)
+
+    # -- dismax -------------------------------------------------------------
+
+    def compile_dismax(
+        self, query: DismaxQuery, mm: Optional[str], q_op: str
+    ) -> _Compiled:
+        """dismax: every term on the qf fields, ``mm`` of the optional ones."""
+        if not query.clauses:
+            return _TRUE
+        whole_tsv = self.default_fields == [_WHOLE_TEXT]
+        required, optional, prohibited = [], [], []
+        for clause in query.clauses:
+            node: Node
+            if clause.prefix:
+                node = Wildcard(None, (clause.text, Wild.ANY_STRING))
+            else:
+                node = Term(None, clause.text, phrase=clause.phrase)
+            bucket = {Occur.MUST: required, Occur.SHOULD: optional,
+                      Occur.MUST_NOT: prohibited}[clause.occur]
+            bucket.append(self.compile(node, negated=clause.occur is Occur.MUST_NOT))
+
+        if mm is None and q_op.upper() == "OR":
+            mm = "0%"
+        table = [min_should_match(mm, n) for n in range(len(optional) + 1)]
+        if query.explicit_or:
+            table = [min(1, k) for k in table]
+        if not required:
+            # A group of only optional clauses needs one of them at least.
+            table = [max(1, k) if n else 0 for n, k in enumerate(table)]
+
+        parts: list[str] = []
+        # Optional clauses already counted by the prefilter: at least one.
+        prefiltered = 0
+        if whole_tsv:
+            # One GIN-indexed tsquery: the required clauses and, when mm
+            # always needs one, any optional one. Stop words drop out.
+            tsqueries = [c.tsquery for c in required if isinstance(c, _TextMatch)]
+            optional_text = [c.tsquery for c in optional if isinstance(c, _TextMatch)]
+            if optional_text and len(optional_text) == len(optional) and all(
+                k >= 1 for k in table[1:]
+            ):
+                tsqueries.append("(%s)" % " || ".join(optional_text))
+                prefiltered = 1
+            if tsqueries:
+                parts.append(self.text_predicate(_WHOLE_TEXT, " && ".join(tsqueries)))
+            parts.extend(c.sql for c in required if isinstance(c, _Predicate))
+        else:
+            parts.extend(self.as_predicate(c) for c in required)
+        if optional and any(k > prefiltered for k in table):
+            parts.append(self.min_match_predicate(optional, table))
+        if prohibited:
+            parts.append("(%s) IS NOT TRUE" % " OR ".join(
+                self.as_predicate(c) for c in prohibited
+            ))
+        if not parts:
+            return _TRUE
+        return _Predicate(parts[0] if len(parts) == 1 else "(%s)" % " AND ".join(parts))
+
+    def min_match_predicate(self, optional: list[_Compiled], table: list[int]) -> str:
+        """Count matching optional clauses against mm of the non-empty ones.
+
+        A clause whose tsquery is empty (only stop words) is left out of the
+        clause count, so "le vélo" needs "vélo" only.
+        """
+        matched = " + ".join(
+            "CASE WHEN %s THEN 1 ELSE 0 END" % self.as_predicate(c) for c in optional
+        )
+        counted = [
+            "CASE WHEN numnode(%s) > 0 THEN 1 ELSE 0 END" % clause.tsquery
+            if isinstance(clause, _TextMatch) else "1"
+            for clause in optional
+        ]
+        cases = " ".join("WHEN %d THEN %d" % (n, k) for n, k in enumerate(table))
+        required = "(SELECT CASE %s %s END)" % (" + ".join(counted), cases)
+        return "(%s) >= %s" % (matched, required)
+
+
+def _with_field(node: Node, name: str) -> Node:
+    if isinstance(node, Term):
+        return Term(name, node.text, node.phrase)
+    if isinstance(node, Wildcard):
+        return Wildcard(name, node.parts)
+    if isinstance(node, Exists):
+        return Exists(name)
+    if isinstance(node, Range):
+        return Range(name, node.lower, node.upper, node.include_lower, node.include_upper)
+    return node
+
+
+def _range_kind(name: str, lower: Optional[str], upper: Optional[str]) -> str:
+    bounds = [b for b in (lower, upper) if b is not None]
+    if _is_date_field(name):
+        return "date"
+    if name in _INT_FIELDS:
+        for bound in bounds:
+            if not _DECIMAL_RE.match(bound):
+                raise SearchQueryError("Invalid number %r for field %r" % (bound, name))
+        return "number"
+    if name in _STRING_COLUMNS or name == _LABELS_COLUMN:
+        return "text"
+    if all(_DECIMAL_RE.match(b) for b in bounds):
+        return "number"
+    if all(_DATE_LIKE_RE.match(b) for b in bounds):
+        return "date"
+    return "text"
+
+
+# --------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------
+
+
+def _as_list(fq_list: Union[None, str, Sequence[str]]) -> list[str]:
+    if fq_list is None:
+        return []
+    if isinstance(fq_list, str):
+        return [fq_list]
+    items = []
+    for item in fq_list:
+        if not isinstance(item, str):
+            raise SearchQueryError("Invalid 'fq': expected strings, got %r" % (item,))
+        items.append(item)
+    return items
+
+
+def _looks_like_lucene(q: str) -> bool:
+    return ":" in q or "(" in q or ")" in q
+
+
+def _join_where(predicates: list[str]) -> str:
+    predicates = [p for p in predicates if p != "TRUE"]
+    if not predicates:
+        return "TRUE"
+    if len(predicates) == 1:
+        return predicates[0]
+    return " AND ".join("(%s)" % p for p in predicates)
+
+
+def compile_search(
+    q: Optional[str],
+    fq_list: Union[None, str, Sequence[str]],
+    *,
+    def_type: Optional[str] = None,
+    q_op: str = "AND",
+    mm: Optional[str] = None,
+    qf: Optional[str] = None,
+    df: Optional[str] = "text",
+    text_config: str = "territoires_fr",
+) -> CompiledQuery:
+    """Compile ``q`` and the filter queries of a search.
+
+    - Blank ``q`` (or ``""``/``''``) is ``*:*``.
+    - ``def_type`` "dismax", or None with no ``:`` in ``q`` (CKAN's rule):
+      dismax over ``qf`` (default CKAN's QUERY_FIELDS, which include
+      ``text``, i.e. the whole tsv) with ``mm`` (None: 100%, or 0% with
+      q.op=OR). "edismax": lucene syntax over ``qf`` when ``q`` has ``:``
+      or parentheses, dismax otherwise. None/"lucene"/"standard": lucene
+      with ``df``. Anything else: SearchQueryError.
+    - Each fq (a string or a list of strings; blank ones are skipped) is
+      lucene with ``q_op`` and ``df``, ANDed to ``q``.
+    - ``rank``: ts_rank over the positive text parts of ``q`` with weights
+      from ``qf``; None when ``q`` has no text to rank.
+    """
+    text = q if isinstance(q, str) else ""
+    if text.strip() in ("", '""', "''"):
+        text = "*:*"
+    qf_fields = _parse_qf(qf)
+    qf_names = [name for name, _ in qf_fields]
+    default_field = df or "text"
+    if not is_valid_field_name(default_field):
+        raise SearchQueryError("Invalid 'df' field %r" % default_field)
+    qf_targets = [_WHOLE_TEXT] if _WHOLE_TEXT in qf_names else qf_names
+    compiler = _Compiler(text_config, rank_weights=_rank_weights(qf_fields))
+    parser_name = (def_type or "").strip().lower()
+    operator = (q_op or "AND").upper()
+    if operator not in ("AND", "OR"):
+        raise SearchQueryError("Invalid q.op %r: expected AND or OR" % q_op)
+
+    if parser_name == "dismax" or (parser_name == "" and ":" not in text):
+        compiler.default_fields = qf_targets
+        main = compiler.compile_dismax(parse_dismax(text), mm, operator)
+    elif parser_name == "edismax":
+        compiler.default_fields = qf_targets
+        if _looks_like_lucene(text):
+            main = compiler.compile(parse_lucene(text, operator))
+        else:
+            main = compiler.compile_dismax(parse_dismax(text), mm, operator)
+    elif parser_name in ("", "lucene", "standard"):
+        compiler.default_fields = [default_field]
+        main = compiler.compile(parse_lucene(text, operator))
+    else:
+        raise SearchQueryError("Unsupported query parser (defType) %r" % def_type)
+
+    rank = compiler.rank()
+    predicates = [compiler.as_predicate(main)]
+    compiler.default_fields = [default_field]
+    for fq in _as_list(fq_list):
+        if fq.strip():
+            predicates.append(compiler.as_predicate(compiler.compile(parse_lucene(fq, operator))))
+    return CompiledQuery(_join_where(predicates), compiler.params.values, rank)
+
+
+def compile_filter(
+    q: str, *, q_op: str = "AND", text_config: str = "territoires_fr"
+) -> CompiledQuery:
+    """Compile one lucene query with no ranking (delete-by-query, one fq).
+
+    Unfielded terms search ``text``. A blank query raises SearchQueryError
+    rather than matching everything, so a delete can't wipe the index by
+    accident; use ``*:*`` for that.
+    """
+    if not isinstance(q, str) or not q.strip():
+        raise SearchQueryError("Invalid query: empty query")
+    compiler = _Compiler(text_config)
+    compiled = compiler.compile(parse_lucene(q, q_op or "AND"))
+    return CompiledQuery(_join_where([compiler.as_predicate(compiled)]), compiler.params.values, None)
+
+
+# -- sort -----------------------------------------------------------------
+
+_SORT_ITEM_RE = re.compile(r"^([A-Za-z0-9_][A-Za-z0-9_\-]*)\s+(asc|desc)$", re.IGNORECASE)
+_SORT_FIELD_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$")
+
+
+def compile_sort(sort: Optional[str]) -> str:
+    """Turn Solr's ``sort`` into an ORDER BY body.
+
+    ``field asc|desc`` items separated by commas. ``score`` is the SELECT's
+    ``score`` column; dates and ``title_string``/``name``/... are columns
+    (strings in byte order, like Solr); any other field is read from
+    ``fields``, numbers numerically before strings, missing values last in
+    both directions (Solr's sortMissingLast). ``d.index_id`` always breaks
+    ties. None or blank is Solr's default, ``score desc``. Anything else
+    raises ``SearchQueryError('Invalid "sort" parameter')``.
+    """
+    items = []
+    text = (sort or "").strip()
+    if not text:
+        text = "score desc"
+    for raw in text.split(","):
+        match = _SORT_ITEM_RE.match(raw.strip())
+        if not match:
+            raise SearchQueryError('Invalid "sort" parameter')
+        name, direction = match.group(1), match.group(2).upper()
+        if name == "score":
+            items.append("score %s" % direction)
+        elif name in _DATE_COLUMNS:
+            items.append("d.%s %s NULLS LAST" % (name, direction))
+        elif name in _STRING_COLUMNS:
+            items.append('d.%s COLLATE "C" %s NULLS LAST' % (name, direction))
+        elif name == _LABELS_COLUMN:
+            raise SearchQueryError('Invalid "sort" parameter')
+        else:
+            assert _SORT_FIELD_RE.match(name)  # safe inside a SQL literal
+            value = "d.fields -> '%s'" % name
+            items.append("%s %s NULLS LAST" % (_NUMBER_OF.format(v="(%s)" % value), direction))
+            items.append(
+                '(CASE WHEN jsonb_typeof(%s) = \'string\' THEN %s #>> \'{}\' ELSE CAST(%s AS text) END)'
+                ' COLLATE "C" %s NULLS LAST' % (value, value, value, direction)
+            )
+    items.append("d.index_id")
+    return ", ".join(items)
+
+
+# -- facets -----------------------------------------------------------------
+
+
+def compile_facets(
+    query: CompiledQuery,
+    fields: Sequence[str],
+    *,
+    limit: Optional[int] = -1,
+    mincount: int = 1,
+    table: str = TABLE,
+) -> tuple[str, dict[str, Any]]:
+    """One statement counting values of ``fields`` over rows ``query`` matches.
+
+    Returns ``(sql, params)``; params are ``query.params`` plus
+    ``facet_*`` ones. Rows are ``(field, value, count)``: ``value`` text
+    (list fields expanded, booleans "true"/"false", numbers as written),
+    ``count`` the number of matching documents; ordered by the position of
+    ``field`` in ``fields``, then count descending, then value in byte
+    order. ``limit`` is Solr's facet.limit per field (None or negative:
+    unlimited; 0: no values); ``mincount`` is facet.mincount (0 lists values
+    of every indexed document with their count among the matches, as Solr).
+    Field names must be plain names (SearchQueryError otherwise); duplicates
+    are counted once. Raises ValueError when ``fields`` is empty.
+    """
+    names: list[str] = []
+    for name in fields:
+        if not isinstance(name, str) or not is_valid_field_name(name):
+            raise SearchQueryError("Invalid facet field %r" % (name,))
+        if name not in names:
+            names.append(name)
+    if not names:
+        raise ValueError("compile_facets needs at least one field")
+    if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", table):
+        raise ValueError("Invalid table name %r" % table)
+
+    params = dict(query.params)
+    # One jsonb_to_record call detoasts ``fields`` once per matching row;
+    # names are validated plain identifiers, safe to quote as columns.
+    record_columns = ", ".join('"%s" jsonb' % name for name in names)
+    selected = ", ".join('facet_record."%s" AS f%d' % (name, i) for i, name in enumerate(names))
+    if int(mincount) <= 0:
+        # Solr lists every indexed value, with its count among the matches.
+        match_column, where, count = (
+            "(%s) IS TRUE" % query.where, "TRUE", "count(*) FILTER (WHERE is_match)"
+        )
+    else:
+        match_column, where, count = "TRUE", query.where, "count(*)"
+    # One branch per field over the materialized rows: list values expanded
+    # (a scalar is a list of one), JSON null and missing skipped.
+    branches = []
+    for i, name in enumerate(names):
+        params["facet_field_%d" % i] = name
+        branches.append(
+            "SELECT m.doc, %d AS ordinal, e.value, m.is_match FROM matched m"
+            " CROSS JOIN LATERAL jsonb_array_elements_text(CASE jsonb_typeof(m.f%d)"
+            " WHEN 'array' THEN m.f%d ELSE jsonb_build_array(m.f%d) END) AS e(value)"
+            % (i, i, i, i)
+        )
+    labels = " ".join(
+        "WHEN %d THEN CAST(:facet_field_%d AS text)" % (i, i) for i in range(len(names))
+    )
+    params["facet_mincount"] = int(mincount)
+    limit_clause = ""
+    if limit is not None and int(limit) >= 0:
+        params["facet_limit"] = int(limit)
+        limit_clause = " WHERE position <= :facet_limit"
+
+    sql = (
+        "WITH matched AS MATERIALIZED ("
+        " SELECT row_number() OVER () AS doc, %(match_column)s AS is_match, %(selected)s"
+        " FROM %(table)s d"
+        " CROSS JOIN LATERAL jsonb_to_record(d.fields) AS facet_record(%(record_columns)s)"
+        " WHERE %(where)s"
+        "), facet_values AS ("
+        # DISTINCT: a document counts once for a value it lists twice.
+        " SELECT DISTINCT doc, ordinal, value, is_match FROM (%(branches)s) AS expanded"
+        " WHERE value IS NOT NULL"
+        "), counted AS ("
+        " SELECT ordinal, value, %(count)s AS count"
+        " FROM facet_values GROUP BY ordinal, value"
+        "), ranked AS ("
+        " SELECT ordinal, value, count, row_number() OVER ("
+        'PARTITION BY ordinal ORDER BY count DESC, value COLLATE "C") AS position'
+        " FROM counted WHERE count >= :facet_mincount"
+        ")"
+        " SELECT CASE ordinal %(labels)s END AS field, value, count"
+        " FROM ranked%(limit_clause)s ORDER BY ordinal, position"
+    ) % {
+        "match_column": match_column,
+        "selected": selected,
+        "table": table,
+        "record_columns": record_columns,
+        "where": where,
+        "branches": " UNION ALL ".join(branches),
+        "count": count,
+        "labels": labels,
+        "limit_clause": limit_clause,
+    }
+    return sql, params
