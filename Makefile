@@ -47,11 +47,16 @@ config: $(STAMP)
 db-upgrade: ckan.ini
 	$(BIN)/python config/bootstrap.py database $(CKAN_DB_NAME)
 	$(CKAN) -c ckan.ini db upgrade
-	$(CKAN) -c ckan.ini search-index rebuild -o -q 2>/dev/null || $(CKAN) -c ckan.ini search-index rebuild -q
+	$(CKAN) -c ckan.ini search-index rebuild -o -q
 
 admin: db-upgrade
 	@password=$$($(BIN)/python config/bootstrap.py admin-password); \
-	$(CKAN) -c ckan.ini sysadmin add $(ADMIN_USER) email=$(ADMIN_EMAIL) password="$$password" name=$(ADMIN_USER) >/dev/null 2>&1 || true; \
+	if $(CKAN) -c ckan.ini user show $(ADMIN_USER) 2>/dev/null | grep -q "User: None"; then \
+		$(CKAN) -c ckan.ini user add $(ADMIN_USER) email=$(ADMIN_EMAIL) password="$$password" >/dev/null 2>&1 \
+			|| { echo "Could not create the user $(ADMIN_USER)" >&2; exit 1; }; \
+	fi; \
+	$(CKAN) -c ckan.ini sysadmin add $(ADMIN_USER) >/dev/null 2>&1 \
+		|| { echo "Could not make $(ADMIN_USER) a sysadmin" >&2; exit 1; }; \
 	echo "Sysadmin login: $(ADMIN_USER) / $$password"
 
 demo: admin
