@@ -49,6 +49,8 @@ class TestTerms:
         assert parse_lucene("tags:economy") == t("economy", "tags")
         assert parse_lucene('name:"my-dataset"') == t("my-dataset", "name", True)
         assert parse_lucene("title: velo") == t("velo", "title")
+        assert parse_lucene("title : velo") == t("velo", "title")
+        assert parse_lucene("_query_store : true") == t("true", "_query_store")
 
     def test_hyphen_and_plus_inside_terms(self):
         assert parse_lucene("saint-etienne") == t("saint-etienne")

@@ -8,8 +8,9 @@ calls from ``territoires_search_index``.
 Writes go through CKAN's own SQLAlchemy session: CKAN indexes a dataset from
 its ``before_commit`` hook, so the index row is written in the same
 transaction as the dataset change and both commit (or roll back) together.
-Every search costs a constant number of SQL statements (a savepoint, a count,
-one page of rows, one statement for all facets), whatever ``rows`` is.
+Every search costs a constant number of SQL statements (a savepoint, a
+setting, a count, one page of rows, one statement for all facets), whatever
+``rows`` is.
 """
 from __future__ import annotations
 
@@ -214,6 +215,9 @@ class PostgresSearchConnection:
         try:
             # A failed statement must not abort the caller's transaction.
             with session.begin_nested():
+                # JIT compilation costs more than it saves on these short
+                # aggregates (facets measured 3x slower with it).
+                session.execute(sa.text("SET LOCAL jit = off"))
                 hits = session.execute(
                     sa.text("SELECT count(*) FROM territoires_search_index d"
                             " WHERE " + compiled.where),

@@ -406,7 +406,11 @@ class _LuceneParser:
                 raise self.error("empty field name before ':'")
             raise self.error("unexpected %r" % char)
         chars = self.read_term(value_mode=False)
-        if self.peek() == ":":
+        after_term = self.pos
+        self.skip_whitespace()  # Lucene allows "field : value"
+        if self.peek() != ":":
+            self.pos = after_term
+        else:
             self.pos += 1
             name = "".join(c for c, _ in chars)
             if name == "*" and chars == [("*", False)]:

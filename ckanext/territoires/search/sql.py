@@ -27,9 +27,11 @@ How Solr fields map to the table (Solr types from CKAN's schema.xml)
     timestamptz columns.
     ``text`` (the catch-all) and unfielded terms: ``d.tsv``.
     Solr text fields (``title``, ``notes``, ``res_name``,
-    ``res_description``, ``author``, ``maintainer``, their ``*_email``,
-    ``urls``, relationship fields, ``extras_*``, ``res_extras_*``): ``d.tsv``
-    as an indexed prefilter, rechecked on that field's own values.
+    ``res_description``, ``author``, ``maintainer``, ``urls``, ``extras_*``,
+    ``res_extras_*``): ``d.tsv`` as a GIN-indexed prefilter, then the tsv
+    weight that holds the field, then a recheck on the field's own values.
+    Text fields Solr does not copy into ``text`` (``author_email``,
+    ``maintainer_email``, relationship fields) are only rechecked (a scan).
     ``name_ngram``/``title_ngram``: infix ``LIKE`` on ``d.ngram_text``.
     Everything else is a Solr string field: exact match by jsonb
     containment on ``d.fields`` (GIN ``jsonb_path_ops``), also matching
@@ -51,6 +53,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 from dataclasses import dataclass, field as dataclass_field
 from typing import Any, Iterable, Optional, Sequence, Union
 
@@ -121,6 +124,15 @@ _TEXT_FIELDS = {
     "links_to", "linked_from", "child_of", "parent_of",
 }
 _TEXT_PREFIXES = ("extras_", "res_extras_")
+# The tsv weight holding each text field (see the migration), so that the
+# GIN-indexed tsv can prefilter a field search; fields Solr does not copy
+# into "text" (e-mails, relationships) are not in the tsv at all.
+_TSV_WEIGHT = {
+    "title": "a",
+    "notes": "c", "res_name": "c", "res_description": "c",
+    "author": "d", "maintainer": "d", "urls": "d",
+}
+_TSV_WEIGHT_PREFIXES = {"extras_": "d", "res_extras_": "d"}
 # Solr copies these document fields into "urls".
 _TEXT_SOURCES = {"urls": ("url", "ckan_url", "download_url", "res_url")}
 # Solr "int" fields of CKAN's schema.
@@ -159,11 +171,13 @@ _NUMBER_OF = (
     " THEN CAST({v} #>> '{{}}' AS numeric) END)"
 )
 # A jsonb string as timestamptz when it is a well-formed ISO date, so a
-# stray value never makes the whole search fail on a cast.
+# stray value does not make the whole search fail on a cast (CKAN writes
+# *_date values with isoformat(), so impossible dates like 02-30 can't
+# reach it). "[:]" rather than ":" keeps SQLAlchemy from seeing a bind.
 _TIMESTAMP_OF = (
     "(CASE WHEN jsonb_typeof({v}) = 'string'"
     r" AND ({v} #>> '{{}}') ~ '^\d{{4}}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
-    r"([T ]([01]\d|2[0-3])\D[0-5]\d(\D[0-5]\d(\.\d+)?)?)?(Z|[-+]\d\d(\D?\d\d)?)?$'"
+    r"([T ]([01]\d|2[0-3])[:][0-5]\d([:][0-5]\d(\.\d+)?)?)?(Z|[-+]\d\d([:]?\d\d)?)?$'"
     " THEN CAST({v} #>> '{{}}' AS timestamptz) END)"
 )
 _STRING_OF = "(CASE WHEN jsonb_typeof({v}) = 'string' THEN {v} #>> '{{}}' END)"
@@ -184,11 +198,17 @@ class _Params:
     def __init__(self, prefix: str = "p") -> None:
         self.prefix = prefix
         self.values: dict[str, Any] = {}
+        self.count = 0
 
     def bind(self, value: Any) -> str:
-        name = "%s%d" % (self.prefix, len(self.values))
+        name = "%s%d" % (self.prefix, self.count)
+        self.count += 1
         self.values[name] = value
         return ":" + name
+
+    def discard(self, placeholder: str) -> None:
+        """Forget a parameter whose SQL was replaced (e.g. merged)."""
+        self.values.pop(placeholder.lstrip(":"), None)
 
 
 @dataclass
@@ -207,12 +227,13 @@ class _TextMatch:
 class _Predicate:
     """A SQL boolean expression.
 
-    ``value_term`` is (column, value) for an exact term on a column, so that
-    OR'ed terms on one column merge into one ``= ANY``/``&&``.
+    ``value_term`` is (column, value, placeholder) for an exact term on a
+    column, so that OR'ed terms on one column merge into one
+    ``= ANY``/``&&``.
     """
 
     sql: str
-    value_term: Optional[tuple[str, str]] = None
+    value_term: Optional[tuple[str, str, str]] = None
 
 
 _Compiled = Union[_TextMatch, _Predicate]
@@ -295,6 +316,7 @@ class _Compiler:
         self.rank_weights = rank_weights or _rank_weights(_parse_qf(DEFAULT_QF))
         # Positive text queries of q, for ranking.
         self.rank_queries: list[str] = []
+        self.ngram_predicates: dict[str, str] = {}
 
     # -- SQL building blocks ------------------------------------------------
 
@@ -330,10 +352,26 @@ class _Compiler:
         )
 
     def text_predicate(self, field: str, tsquery: str) -> str:
-        match = "d.tsv @@ (SELECT %s)" % tsquery
+        """``tsquery`` against one text field.
+
+        The catch-all ``text`` is the tsv. Another field is prefiltered by
+        the GIN-indexed tsv, then by the tsv part of that field's weight
+        (cheap: no detoasting of ``fields``), then rechecked on the field's
+        own values, which decides.
+        """
+        query = "(SELECT %s)" % tsquery
         if field == _WHOLE_TEXT:
-            return match
-        return "(%s AND %s @@ (SELECT %s))" % (match, self.field_vector(field), tsquery)
+            return "d.tsv @@ %s" % query
+        recheck = "%s @@ %s" % (self.field_vector(field), query)
+        weight = _TSV_WEIGHT.get(field) or next(
+            (w for prefix, w in _TSV_WEIGHT_PREFIXES.items() if field.startswith(prefix)),
+            None,
+        )
+        if weight is None:
+            return recheck
+        return "(d.tsv @@ %s AND ts_filter(d.tsv, CAST('{%s}' AS \"char\"[])) @@ %s AND %s)" % (
+            query, weight, query, recheck,
+        )
 
     def as_predicate(self, compiled: _Compiled) -> str:
         if isinstance(compiled, _TextMatch):
@@ -471,12 +509,15 @@ class _Compiler:
         ]
         for predicate in predicates:
             if isinstance(predicate, str):
-                merged.append(predicate)
+                if predicate not in merged:  # e.g. name_ngram and title_ngram
+                    merged.append(predicate)
                 continue
             column, members = predicate
             if len(members) == 1:
                 merged.append(members[0].sql)
                 continue
+            for member in members:
+                self.params.discard(member.value_term[2])  # type: ignore[index]
             values = self.bind([m.value_term[1] for m in members])  # type: ignore[index]
             if column == _LABELS_COLUMN:
                 merged.append("d.permission_labels && CAST(%s AS text[])" % values)
@@ -494,11 +535,13 @@ class _Compiler:
         if name in _NGRAM_FIELDS:
             return _Predicate(self.ngram_like(_like_escape(value)))
         if name in _STRING_COLUMNS:
-            sql = "d.%s = %s" % (name, self.bind_text(value))
-            return _Predicate(sql, value_term=(name, value))
+            placeholder = self.bind(value)
+            sql = "d.%s = CAST(%s AS text)" % (name, placeholder)
+            return _Predicate(sql, value_term=(name, value, placeholder))
         if name == _LABELS_COLUMN:
-            sql = "d.permission_labels @> CAST(%s AS text[])" % self.bind([value])
-            return _Predicate(sql, value_term=(name, value))
+            placeholder = self.bind([value])
+            sql = "d.permission_labels @> CAST(%s AS text[])" % placeholder
+            return _Predicate(sql, value_term=(name, value, placeholder))
         if _is_date_field(name):
             moment = self.bind(parse_date_math(value))
             if name in _DATE_COLUMNS:
@@ -516,9 +559,15 @@ class _Compiler:
         return _Predicate("(%s)" % " OR ".join(branches))
 
     def ngram_like(self, escaped_pattern: str) -> str:
-        # ngram_text is lower(unaccent(name || ' ' || title)): fold the same way.
-        pattern = self.bind_text("%" + escaped_pattern + "%")
-        return "d.ngram_text LIKE lower(unaccent(%s))" % pattern
+        # ngram_text is lower(unaccent(name || ' ' || title)): fold the same
+        # way. One SQL text per pattern, so that name_ngram and title_ngram
+        # (the same column here) collapse into one condition.
+        if escaped_pattern not in self.ngram_predicates:
+            pattern = self.bind_text("%" + escaped_pattern + "%")
+            self.ngram_predicates[escaped_pattern] = (
+                "d.ngram_text LIKE lower(unaccent(%s))" % pattern
+            )
+        return self.ngram_predicates[escaped_pattern]
 
     def compile_wildcard(self, node: Wildcard) -> _Compiled:
         name = node.field
@@ -585,8 +634,8 @@ class _Compiler:
             upper = parse_date_math(node.upper) if node.upper is not None else None
             cast = "timestamptz"
         elif kind == "number":
-            lower = float(node.lower) if node.lower is not None else None
-            upper = float(node.upper) if node.upper is not None else None
+            lower = Decimal(node.lower) if node.lower is not None else None
+            upper = Decimal(node.upper) if node.upper is not None else None
             cast = "numeric"
         else:
             lower, upper, cast = node.lower, node.upper, "text"
@@ -652,17 +701,25 @@ class _Compiler:
             table = [max(1, k) if n else 0 for n, k in enumerate(table)]
 
         parts: list[str] = []
-        # Optional clauses already counted by the prefilter: at least one.
+        # How many matching optional clauses the prefilter already ensures.
         prefiltered = 0
         if whole_tsv:
-            # One GIN-indexed tsquery: the required clauses and, when mm
-            # always needs one, any optional one. Stop words drop out.
+            # One GIN-indexed tsquery for the required clauses and as much of
+            # mm as a tsquery can say; ``&&``/``||`` drop stop-word clauses.
             tsqueries = [c.tsquery for c in required if isinstance(c, _TextMatch)]
             optional_text = [c.tsquery for c in optional if isinstance(c, _TextMatch)]
-            if optional_text and len(optional_text) == len(optional) and all(
-                k >= 1 for k in table[1:]
-            ):
-                tsqueries.append("(%s)" % " || ".join(optional_text))
+            all_text = bool(optional_text) and len(optional_text) == len(optional)
+            if all_text and all(k == n for n, k in enumerate(table)):
+                # mm needs every (non stop-word) clause: a plain AND.
+                tsqueries.append("(%s)" % " && ".join(optional_text))
+                prefiltered = len(optional)
+            elif all_text and all(k >= 1 for k in table[1:]):
+                # Stop words can leave few enough clauses for mm to need all
+                # of them ("vélo à lyon"): then AND, else any one of them.
+                tsqueries.append("CASE WHEN %s >= %s THEN (%s) ELSE (%s) END" % (
+                    self.required_count(optional, table), self.clause_count(optional),
+                    " && ".join(optional_text), " || ".join(optional_text),
+                ))
                 prefiltered = 1
             if tsqueries:
                 parts.append(self.text_predicate(_WHOLE_TEXT, " && ".join(tsqueries)))
@@ -688,14 +745,20 @@ class _Compiler:
         matched = " + ".join(
             "CASE WHEN %s THEN 1 ELSE 0 END" % self.as_predicate(c) for c in optional
         )
-        counted = [
+        return "(%s) >= (SELECT %s)" % (matched, self.required_count(optional, table))
+
+    def clause_count(self, optional: list[_Compiled]) -> str:
+        """SQL: how many optional clauses are not only stop words."""
+        return "(%s)" % " + ".join(
             "CASE WHEN numnode(%s) > 0 THEN 1 ELSE 0 END" % clause.tsquery
             if isinstance(clause, _TextMatch) else "1"
             for clause in optional
-        ]
+        )
+
+    def required_count(self, optional: list[_Compiled], table: list[int]) -> str:
+        """SQL: mm applied to ``clause_count``, looked up in ``table``."""
         cases = " ".join("WHEN %d THEN %d" % (n, k) for n, k in enumerate(table))
-        required = "(SELECT CASE %s %s END)" % (" + ".join(counted), cases)
-        return "(%s) >= %s" % (matched, required)
+        return "(CASE %s %s END)" % (self.clause_count(optional), cases)
 
 
 def _with_field(node: Node, name: str) -> Node:
@@ -772,7 +835,8 @@ def compile_search(
 ) -> CompiledQuery:
     """Compile ``q`` and the filter queries of a search.
 
-    - Blank ``q`` (or ``""``/``''``) is ``*:*``.
+    - Blank ``q`` (or ``""``/``''``) is ``*:*``, which matches everything
+      with any parser.
     - ``def_type`` "dismax", or None with no ``:`` in ``q`` (CKAN's rule):
       dismax over ``qf`` (default CKAN's QUERY_FIELDS, which include
       ``text``, i.e. the whole tsv) with ``mm`` (None: 100%, or 0% with
@@ -784,7 +848,9 @@ def compile_search(
     - ``rank``: ts_rank over the positive text parts of ``q`` with weights
       from ``qf``; None when ``q`` has no text to rank.
     """
-    text = q if isinstance(q, str) else ""
+    if q is not None and not isinstance(q, str):
+        raise SearchQueryError("Invalid query: expected a string, got %r" % (q,))
+    text = q or ""
     if text.strip() in ("", '""', "''"):
         text = "*:*"
     qf_fields = _parse_qf(qf)
@@ -799,7 +865,12 @@ def compile_search(
     if operator not in ("AND", "OR"):
         raise SearchQueryError("Invalid q.op %r: expected AND or OR" % q_op)
 
-    if parser_name == "dismax" or (parser_name == "" and ":" not in text):
+    main: _Compiled
+    if text.strip() == "*:*" and parser_name in ("", "lucene", "standard", "dismax", "edismax"):
+        # CKAN's "everything", whatever the parser (dismax would otherwise
+        # search the literal text).
+        main = _TRUE
+    elif parser_name == "dismax" or (parser_name == "" and ":" not in text):
         compiler.default_fields = qf_targets
         main = compiler.compile_dismax(parse_dismax(text), mm, operator)
     elif parser_name == "edismax":
@@ -928,10 +999,10 @@ def compile_facets(
     if int(mincount) <= 0:
         # Solr lists every indexed value, with its count among the matches.
         match_column, where, count = (
-            "(%s) IS TRUE" % query.where, "TRUE", "count(*) FILTER (WHERE is_match)"
+            "(%s) IS TRUE" % query.where, "TRUE", "count(DISTINCT doc) FILTER (WHERE is_match)"
         )
     else:
-        match_column, where, count = "TRUE", query.where, "count(*)"
+        match_column, where, count = "TRUE", query.where, "count(DISTINCT doc)"
     # One branch per field over the materialized rows: list values expanded
     # (a scalar is a list of one), JSON null and missing skipped.
     branches = []
@@ -958,13 +1029,12 @@ def compile_facets(
         " FROM %(table)s d"
         " CROSS JOIN LATERAL jsonb_to_record(d.fields) AS facet_record(%(record_columns)s)"
         " WHERE %(where)s"
-        "), facet_values AS ("
-        # DISTINCT: a document counts once for a value it lists twice.
-        " SELECT DISTINCT doc, ordinal, value, is_match FROM (%(branches)s) AS expanded"
-        " WHERE value IS NOT NULL"
         "), counted AS ("
+        # count(DISTINCT doc): a document counts once for a value it lists
+        # twice (two CSV resources). Cheaper here than a DISTINCT subquery,
+        # whose hash the planner sizes for 100 values per list.
         " SELECT ordinal, value, %(count)s AS count"
-        " FROM facet_values GROUP BY ordinal, value"
+        " FROM (%(branches)s) AS expanded WHERE value IS NOT NULL GROUP BY ordinal, value"
         "), ranked AS ("
         " SELECT ordinal, value, count, row_number() OVER ("
         'PARTITION BY ordinal ORDER BY count DESC, value COLLATE "C") AS position'
