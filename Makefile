@@ -60,6 +60,7 @@ admin: db-upgrade
 	echo "Sysadmin login: $(ADMIN_USER) / $$password"
 
 demo: admin
+	$(CKAN) -c ckan.ini territoires load
 
 serve: ckan.ini
 	@echo "Serving the portal at http://$(HOST):$(PORT)"

@@ -6,20 +6,53 @@ import os
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
+from ckanext.territoires import territory
+from ckanext.territoires.communes import index, membership
 from ckanext.territoires.search import backend, guard
 
 HERE = os.path.dirname(__file__)
 
 
 @tk.blanket.config_declarations
+@tk.blanket.actions
+@tk.blanket.auth_functions
+@tk.blanket.validators
+@tk.blanket.helpers
+@tk.blanket.blueprints
+@tk.blanket.cli
 class TerritoiresPlugin(p.SingletonPlugin):
-    """The portal of an intercommunality: templates, translations, options."""
+    """The portal of an intercommunality: territory, communes, templates."""
 
     p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
+    p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IFacets, inherit=True)
 
     def update_config(self, config_):
         tk.add_template_directory(config_, "templates")
         tk.add_public_directory(config_, "public")
+
+    def configure(self, config_):
+        territory.check_configured_scope()  # an invalid scope stops start-up
+
+    # IPackageController: automatic memberships, committed with the dataset
+
+    def after_dataset_create(self, context, pkg_dict):
+        membership.sync_package_by_id(pkg_dict["id"])
+
+    def after_dataset_update(self, context, pkg_dict):
+        membership.sync_package_by_id(pkg_dict["id"])
+
+    def before_dataset_index(self, pkg_dict):
+        return index.add_index_fields(pkg_dict)
+
+    def after_dataset_search(self, search_results, search_params):
+        return index.facet_names(search_results)
+
+    # IFacets
+
+    def dataset_facets(self, facets_dict, package_type):
+        return index.add_facets(facets_dict)
 
 
 @tk.blanket.config_declarations(

@@ -1,0 +1,3 @@
+"""The territory in CKAN: commune and intercommunality groups (``groups``),
+their loading from the referential (``load``) and the automatic dataset
+memberships (``membership``)."""

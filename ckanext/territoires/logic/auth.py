@@ -1,0 +1,67 @@
+"""Auth functions: one per action of the plugin, plus CKAN's group auth for
+the territorial group types (commune, intercommunalité)."""
+from __future__ import annotations
+
+import ckan.plugins.toolkit as tk
+from ckan import authz, model
+
+from ckanext.territoires.communes import groups
+
+
+@tk.auth_allow_anonymous_access
+def territoires_resolve(context, data_dict):
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def territoires_commune_list(context, data_dict):
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def territoires_commune_show(context, data_dict):
+    return {"success": True}
+
+
+def _territorial_group(data_dict) -> model.Group | None:
+    group = model.Group.get((data_dict or {}).get("id") or "")
+    return group if group is not None and group.type in groups.GROUP_TYPES else None
+
+
+def _sysadmins_only(next_auth, context, data_dict, territorial: bool, message: str):
+    if territorial:
+        return {"success": False, "msg": message}
+    return next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+def group_create(next_auth, context, data_dict):
+    """Territorial groups come from ``ckan territoires load``: sysadmins only."""
+    return _sysadmins_only(
+        next_auth, context, data_dict, (data_dict or {}).get("type") in groups.GROUP_TYPES,
+        tk._("Commune and intercommunality groups are created by 'ckan territoires load'."))
+
+
+@tk.chained_auth_function
+def group_delete(next_auth, context, data_dict):
+    """Territorial groups are archived by ``ckan territoires load``: only
+    sysadmins may delete one."""
+    return _sysadmins_only(
+        next_auth, context, data_dict, _territorial_group(data_dict) is not None,
+        tk._("Commune and intercommunality groups are archived by 'ckan territoires load', "
+             "not deleted; only sysadmins may delete them."))
+
+
+@tk.chained_auth_function
+def group_update(next_auth, context, data_dict):
+    """The editors of a commune group (its officers) may edit its presentation.
+
+    Identity fields stay with ``ckan territoires load`` (see the
+    ``territoires_identity`` validator of the group schema).
+    """
+    group = _territorial_group(data_dict)
+    user = context.get("user")
+    if group is not None and user and authz.has_user_permission_for_group_or_org(
+            group.id, user, "update_dataset"):
+        return {"success": True}
+    return next_auth(context, data_dict)

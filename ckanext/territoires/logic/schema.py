@@ -1,0 +1,27 @@
+"""Schemas of the actions of ckanext-territoires."""
+from __future__ import annotations
+
+from ckan.logic.schema import validator_args
+
+
+@validator_args
+def territoires_resolve(not_empty, ignore_missing, unicode_safe):
+    return {
+        "q": [not_empty, unicode_safe],
+        "scope": [ignore_missing, unicode_safe],
+    }
+
+
+@validator_args
+def territoires_commune_list(ignore_missing, boolean_validator, unicode_safe):
+    return {
+        "include_archived": [ignore_missing, boolean_validator],
+        "q": [ignore_missing, unicode_safe],
+    }
+
+
+@validator_args
+def territoires_commune_show(not_empty, unicode_safe):
+    return {
+        "id": [not_empty, unicode_safe],
+    }

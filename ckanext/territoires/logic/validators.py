@@ -1,0 +1,81 @@
+"""Validators of the dataset schema (coverage) and of the commune groups."""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.territoires import territory
+from ckanext.territoires.referential import resolve_many
+
+__all__ = ["territoires_coverage", "territoires_coverage_output", "territoires_identity"]
+
+_SEPARATORS = re.compile(r"[;\n]+")
+
+
+def _values(value: Any) -> list[str]:
+    if value is None or value is tk.missing:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(item) for item in value if item is not None]
+    text = str(value).strip()
+    if text.startswith("["):
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            raise tk.Invalid(tk._("Invalid JSON list of places: %s") % text)
+        return [str(item) for item in parsed if item is not None]
+    return [part for part in _SEPARATORS.split(text) if part.strip()]
+
+
+def territoires_coverage(value: Any, context: dict) -> Any:
+    """Places of the territory -> JSON list of current INSEE codes, sorted.
+
+    Accepts a list (or a JSON list, or values separated by ";" or new
+    lines) of INSEE codes, former codes, postal codes, names, INSEE URIs,
+    data.gouv.fr zone ids, EPCI SIRENs or names, arrondissements, "*" for
+    the whole territory. An ambiguous or unknown value is refused with the
+    referential's message (candidates listed).
+    """
+    if value is tk.missing or value is None:
+        return value
+    codes, errors = resolve_many(_values(value), territory.configured_scope())
+    if errors:
+        raise tk.Invalid(" ".join(error.message for error in errors))
+    return json.dumps(sorted(codes))
+
+
+def territoires_coverage_output(value: Any) -> list[str]:
+    """Stored JSON text -> list of INSEE codes."""
+    if isinstance(value, list):
+        return value
+    try:
+        parsed = json.loads(value) if value else []
+    except ValueError:
+        return []
+    return parsed if isinstance(parsed, list) else []
+
+
+def territoires_identity(key, data, errors, context):
+    """Identity fields of a territorial group belong to ``ckan territoires load``.
+
+    On update, a missing value is restored from the stored group and a
+    different value is refused; on creation (sysadmins only) any value goes.
+    """
+    field = key[-1]
+    group = context.get("group")
+    if group is None or context.get("territoires_load"):
+        return
+    stored = group.name if field == "name" else group.title if field == "title" \
+        else group.extras.get(field)
+    value = data.get(key)
+    if value is tk.missing or value is None or value == "":
+        data[key] = stored if stored is not None else tk.missing
+        return
+    if stored is not None and str(value) != str(stored):
+        errors[key].append(tk._(
+            "This field is maintained by 'ckan territoires load' from the official "
+            "referential and cannot be changed here."))
+        raise tk.StopOnError

@@ -1,0 +1,19 @@
+"""Fixtures of the territory: the Métropole de Lyon loaded for real."""
+from __future__ import annotations
+
+import pytest
+
+from ckanext.territoires import territory
+from ckanext.territoires.communes import load
+from ckanext.territoires.referential import get_referential
+
+#: Plugins of the territory tests: test.ini's, with the dataset schema and group types.
+TERRITORY_PLUGINS = "territoires_search territoires scheming_datasets scheming_groups dcat"
+
+
+@pytest.fixture
+def lyon(clean_db, clean_index, with_plugins):
+    """Load the configured scope (Métropole de Lyon) into the test database."""
+    report = load.load_territory(territory.configured_scope(), get_referential())
+    assert not report.errors
+    return report

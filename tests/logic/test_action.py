@@ -1,0 +1,97 @@
+"""Actions: territoires_resolve, territoires_commune_list, territoires_commune_show."""
+from __future__ import annotations
+
+import pytest
+
+import ckan.plugins.toolkit as tk
+import ckan.tests.factories as factories
+import ckan.tests.helpers as helpers
+
+from tests.conftest import TERRITORY_PLUGINS
+
+pytestmark = [
+    pytest.mark.ckan_config("ckan.plugins", TERRITORY_PLUGINS),
+    pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index"),
+]
+
+
+def as_user(user):
+    return {"user": user["name"] if user else "", "ignore_auth": False}
+
+
+class TestResolve:
+    def test_name_in_the_territory(self):
+        result = helpers.call_action("territoires_resolve", context=as_user(None), q="ecully")
+        assert result == [{"insee": "69081", "name": "Écully", "type": "commune", "matched_as": "name"}]
+
+    def test_old_code_and_arrondissement_give_the_current_commune(self):
+        assert helpers.call_action("territoires_resolve", q="69152")[0]["insee"] == "69149"
+        assert helpers.call_action("territoires_resolve", q="Lyon 3e")[0] == {
+            "insee": "69123", "name": "Lyon", "type": "commune", "matched_as": "arrondissement"}
+
+    def test_epci_gives_its_58_communes(self):
+        result = helpers.call_action("territoires_resolve", q="200046977")
+        assert len(result) == 58 and {r["matched_as"] for r in result} == {"epci_siren"}
+
+    def test_homonym_is_unique_in_scope_but_ambiguous_in_france(self):
+        assert helpers.call_action("territoires_resolve", q="Sainte-Colombe", scope="departement:69")[0][
+            "insee"] == "69189"
+        with pytest.raises(tk.ValidationError) as error:
+            helpers.call_action("territoires_resolve", q="Sainte-Colombe", scope="all")
+        message = error.value.error_dict["q"][0]
+        assert "ambiguous" in message and "69 Rhône" in message and "05 Hautes-Alpes" in message
+
+    def test_outside_the_scope_unknown_and_empty_are_refused(self):
+        for q, expected in (("Paris", "outside"), ("Zzyzx", "no commune"), ("", "Missing value")):
+            with pytest.raises(tk.ValidationError) as error:
+                helpers.call_action("territoires_resolve", q=q)
+            assert expected in error.value.error_dict["q"][0]
+
+    def test_bad_scope_is_refused_on_the_scope_field(self):
+        with pytest.raises(tk.ValidationError) as error:
+            helpers.call_action("territoires_resolve", q="Lyon", scope="epci:1")
+        assert "SIREN" in error.value.error_dict["scope"][0]
+
+    def test_public_get_through_the_api(self, app):
+        response = app.get("/api/action/territoires_resolve", query_string={"q": "Saint-Fons"})
+        assert response.json["result"][0]["insee"] == "69199"
+
+
+@pytest.mark.usefixtures("lyon")
+class TestCommunes:
+    def test_list_has_the_58_communes_with_identity(self):
+        communes = helpers.call_action("territoires_commune_list", context=as_user(None))
+        assert len(communes) == 58
+        ecully = next(c for c in communes if c["insee"] == "69081")
+        assert ecully["name"] == "ecully-69081" and ecully["title"] == "Écully"
+        assert ecully["postal_codes"] == ["69130"] and ecully["departement"]["code"] == "69"
+        assert ecully["epci"]["siren"] == "200046977" and ecully["status"] == "current"
+        assert ecully["package_count"] == 0
+
+    def test_show_by_name_code_and_old_code(self):
+        by_code = helpers.call_action("territoires_commune_show", id="69149")
+        assert by_code["name"] == "oullins-pierre-benite-69149"
+        assert helpers.call_action("territoires_commune_show", id="69152")["id"] == by_code["id"]
+        assert helpers.call_action("territoires_commune_show", id="oullins-pierre-benite-69149")[
+            "id"] == by_code["id"]
+        assert "69152" in by_code["old_codes"] or any(
+            d["insee"] == "69152" for d in by_code["communes_deleguees"])
+        with pytest.raises(tk.ObjectNotFound):
+            helpers.call_action("territoires_commune_show", id="75056")
+
+    def test_counts_follow_the_callers_permissions(self):
+        organisation = factories.Organization()
+        member = factories.User()
+        helpers.call_action("organization_member_create", id=organisation["id"],
+                            username=member["name"], role="member")
+        sysadmin = factories.Sysadmin()
+        factories.Dataset(owner_org=organisation["id"], territoires_coverage=["Écully"])
+        factories.Dataset(owner_org=organisation["id"], private=True, territoires_coverage=["69081"])
+
+        def count(user):
+            return helpers.call_action("territoires_commune_show", context=as_user(user),
+                                       id="69081")["package_count"]
+
+        assert (count(None), count(member), count(sysadmin)) == (1, 2, 2)
+        listed = helpers.call_action("territoires_commune_list", context=as_user(None), q="ecu")
+        assert [(c["insee"], c["package_count"]) for c in listed] == [("69081", 1)]

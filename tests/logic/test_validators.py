@@ -1,0 +1,69 @@
+"""The coverage field and the identity of commune groups: bad input is refused."""
+from __future__ import annotations
+
+import pytest
+
+import ckan.plugins.toolkit as tk
+import ckan.tests.factories as factories
+import ckan.tests.helpers as helpers
+
+from tests.conftest import TERRITORY_PLUGINS
+
+pytestmark = [
+    pytest.mark.ckan_config("ckan.plugins", TERRITORY_PLUGINS),
+    pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "lyon"),
+]
+
+
+@pytest.mark.parametrize("value, expected", [
+    (["69081"], ["69081"]),  # INSEE code
+    (["69152"], ["69149"]),  # old code -> current commune
+    (["cp:69130"], ["69081"]),  # postal code
+    (["69130 Ecully"], ["69081"]),
+    (["SAINT GENIS LAVAL"], ["69204"]),  # case, accents, hyphens
+    (["St-Genis-Laval"], ["69204"]),  # "St"
+    (["Marcy l'Etoile"], ["69127"]),  # apostrophe
+    (["http://id.insee.fr/geo/commune/69081"], ["69081"]),  # INSEE URI
+    (["fr:commune:69081"], ["69081"]),  # data.gouv.fr zone id
+    (["Lyon 3e"], ["69123"]),  # arrondissement
+    (["69383"], ["69123"]),
+    ("Bron; Écully", ["69029", "69081"]),  # a string with several values
+    ('["Bron"]', ["69029"]),  # a JSON list
+])
+def test_accepted_values_are_normalised(value, expected):
+    dataset = factories.Dataset(territoires_coverage=value)
+    assert dataset["territoires_coverage"] == expected
+
+
+def test_epci_siren_and_name_give_all_its_communes():
+    for value in ("200046977", "Métropole de Lyon"):
+        assert len(factories.Dataset(territoires_coverage=[value])["territoires_coverage"]) == 58
+
+
+@pytest.mark.parametrize("value, message", [
+    (["Zzyzx"], "no commune"),
+    (["Paris"], "outside the territory"),
+    (["Sainte-Foy"], "none of which is in the territory (Métropole de Lyon): Sainte-Foy (40 Landes"),
+    (["99999"], "neither an INSEE code"),
+    ("[not json", "Invalid JSON"),
+])
+def test_bad_values_are_refused_and_nothing_changes(value, message):
+    dataset = factories.Dataset(territoires_coverage=["Bron"])
+    with pytest.raises(tk.ValidationError) as error:
+        helpers.call_action("package_patch", id=dataset["id"], territoires_coverage=value)
+    assert message in error.value.error_dict["territoires_coverage"][0]
+    shown = helpers.call_action("package_show", id=dataset["id"])
+    assert shown["territoires_coverage"] == ["69029"]
+    assert [g["name"] for g in shown["groups"]] == ["bron-69029"]
+
+
+@pytest.mark.ckan_config("ckanext.territoires.scope", "epci:200046977 commune:05135 commune:69189")
+def test_homonyms_in_the_territory_are_refused_with_the_candidates():
+    with pytest.raises(tk.ValidationError) as error:
+        factories.Dataset(territoires_coverage=["Bron", "Sainte-Colombe"])
+    message = error.value.error_dict["territoires_coverage"][0]
+    assert '"Sainte-Colombe" is ambiguous' in message
+    assert "Sainte-Colombe (05 Hautes-Alpes, INSEE 05135)" in message
+    assert "Sainte-Colombe (69 Rhône, INSEE 69189)" in message
+    dataset = factories.Dataset(territoires_coverage=["Sainte-Colombe (69)"])
+    assert dataset["territoires_coverage"] == ["69189"]

@@ -1,0 +1,69 @@
+"""``ckan territoires resolve | load | sync``."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import ckan.tests.factories as factories
+from ckan.cli.cli import ckan as ckan_command
+from ckan import model
+from ckan.tests.helpers import CKANCliRunner
+
+from tests.conftest import TERRITORY_PLUGINS
+
+pytestmark = [
+    pytest.mark.ckan_config("ckan.plugins", TERRITORY_PLUGINS),
+    pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index"),
+]
+
+
+@pytest.fixture
+def cli(ckan_config):
+    """CKAN's CLI runner, with stderr apart from stdout."""
+    return CKANCliRunner(mix_stderr=False, env={"CKAN_INI": ckan_config["__file__"]})
+
+
+def run(cli, *args):
+    return cli.invoke(ckan_command, ["territoires", *args])
+
+
+def test_resolve_prints_json(cli):
+    result = run(cli, "resolve", "Lyon 3e")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout[result.stdout.index("["):]) == [
+        {"insee": "69123", "name": "Lyon", "type": "commune", "matched_as": "arrondissement"}]
+
+
+def test_resolve_in_france(cli):
+    result = run(cli, "resolve", "--scope", "all", "Sainte-Colombe (Doubs)")
+    assert result.exit_code == 0
+    assert '"25515"' in result.stdout
+
+
+@pytest.mark.parametrize("text, message", [
+    ("Sainte-Colombe", "ambiguous"), ("Zzyzx", "no commune"),
+])
+def test_resolve_errors_exit_1_on_stderr(cli, text, message):
+    result = run(cli, "resolve", "--scope", "all", text)
+    assert result.exit_code == 1
+    assert message in result.stderr and "[" not in result.stdout
+
+
+def test_load_prints_counts_and_is_idempotent(cli):
+    first = run(cli, "load")
+    assert first.exit_code == 0, first.output
+    assert "groups created: 59, updated: 0, archived: 0" in first.stdout
+    second = run(cli, "load")
+    assert "groups created: 0, updated: 0, archived: 0, unchanged: 59" in second.stdout
+    assert " s" in second.stdout.splitlines()[-1]
+
+
+def test_sync_prints_changes(cli, lyon):
+    dataset = factories.Dataset(territoires_coverage=["Bron"])
+    model.Session.query(model.Member).filter_by(table_id=dataset["id"]).update({"state": "deleted"})
+    model.repo.commit()
+    result = run(cli, "sync")
+    assert result.exit_code == 0, result.output
+    assert f"+ {dataset['name']} -> bron-69029" in result.stdout
+    assert "memberships added: 1, removed: 0" in result.stdout
