@@ -48,6 +48,15 @@ setup(
         [ckan.plugins]
         territoires=ckanext.territoires.plugin:TerritoiresPlugin
         territoires_search=ckanext.territoires.plugin:TerritoiresSearchPlugin
+        territoires_harvest=ckanext.territoires.plugin:TerritoiresHarvestPlugin
+        territoires_ckan_harvester=ckanext.territoires.harvesters.ckan:CkanHarvester
+        territoires_dcat_harvester=ckanext.territoires.harvesters.dcat:DcatHarvester
+        territoires_ods_harvester=ckanext.territoires.harvesters.ods:OdsHarvester
+        territoires_udata_harvester=ckanext.territoires.harvesters.udata:UdataHarvester
+        territoires_csw_harvester=ckanext.territoires.harvesters.csw:CswHarvester
+
+        [ckan.rdf.profiles]
+        territoires_provenance=ckanext.territoires.harvesters.dcat_profile:ProvenanceProfile
 
         [babel.extractors]
         ckan = ckan.lib.extract:extract_ckan

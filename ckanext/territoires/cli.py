@@ -12,6 +12,7 @@ from ckan import model
 
 from ckanext.territoires import territory
 from ckanext.territoires.communes import load, membership
+from ckanext.territoires.harvesters import cli as harvest_cli
 from ckanext.territoires.referential import get_referential
 
 __all__ = ["territoires"]
@@ -84,3 +85,9 @@ def sync():
         click.echo(f"- {dataset} -> {group}")
     click.echo(f"datasets: {len(package_ids)}, memberships added: {len(changes.added)}, "
                f"removed: {len(changes.removed)}, time: {time.monotonic() - started:.1f} s")
+
+
+# Harvesting (ckanext-territoires harvesters): ``ckan territoires harvest ...``
+# and ``ckan territoires demo``.
+territoires.add_command(harvest_cli.harvest)
+territoires.add_command(harvest_cli.demo)

@@ -30,6 +30,8 @@ class TerritoiresPlugin(p.SingletonPlugin):
 
     def update_config(self, config_):
         tk.add_template_directory(config_, "templates")
+        # display snippet of the provenance fields of the dataset schema
+        tk.add_template_directory(config_, "harvesters/templates")
         tk.add_public_directory(config_, "public")
 
     def configure(self, config_):
@@ -72,3 +74,24 @@ class TerritoiresSearchPlugin(p.SingletonPlugin):
         if backend.is_installed():
             guard.refuse_unsupported_syntax(search_params)
         return search_params
+
+
+def _harvest_logic(name: str):
+    # Imported on use: ckanext-harvest is only needed when this plugin is on.
+    import importlib
+    return importlib.import_module(f"ckanext.territoires.harvesters.logic.{name}")
+
+
+@tk.blanket.config_declarations(
+    os.path.join(HERE, "harvesters", "config_declaration.yaml"))
+@tk.blanket.actions(lambda: {name: getattr(_harvest_logic("action"), name)
+                             for name in _harvest_logic("action").__all__})
+@tk.blanket.auth_functions(lambda: {name: getattr(_harvest_logic("auth"), name)
+                                    for name in _harvest_logic("auth").__all__})
+class TerritoiresHarvestPlugin(p.SingletonPlugin):
+    """Harvesting communes' catalogues: options, preview, stale jobs.
+
+    The harvesters themselves are the plugins territoires_ckan_harvester,
+    territoires_dcat_harvester, territoires_ods_harvester,
+    territoires_udata_harvester and territoires_csw_harvester.
+    """

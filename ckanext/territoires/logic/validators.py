@@ -10,7 +10,8 @@ import ckan.plugins.toolkit as tk
 from ckanext.territoires import territory
 from ckanext.territoires.referential import resolve_many
 
-__all__ = ["territoires_coverage", "territoires_coverage_output", "territoires_identity"]
+__all__ = ["territoires_coverage", "territoires_coverage_output", "territoires_identity",
+           "territoires_keep_stored"]
 
 _SEPARATORS = re.compile(r"[;\n]+")
 
@@ -79,3 +80,22 @@ def territoires_identity(key, data, errors, context):
             "This field is maintained by 'ckan territoires load' from the official "
             "referential and cannot be changed here."))
         raise tk.StopOnError
+
+
+def territoires_keep_stored(key, data, errors, context):
+    """Provenance fields belong to the harvester (``harvesters/``).
+
+    The dataset form does not carry them: on update, a missing or empty
+    value is restored from the stored dataset, so that an officer editing
+    a harvested dataset does not erase where it comes from. The harvester
+    itself (context flag ``territoires_harvest``) writes what it wants.
+    """
+    if context.get("territoires_harvest"):
+        return
+    value = data.get(key)
+    if value is not tk.missing and value is not None and value != "":
+        return
+    package = context.get("package")
+    stored = package.extras.get(key[-1]) if package is not None else None
+    if stored:
+        data[key] = stored

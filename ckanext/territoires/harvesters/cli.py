@@ -1,0 +1,175 @@
+"""``ckan territoires harvest ...`` and ``ckan territoires demo``."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+from .messages import Message, N_, report_locale
+
+__all__ = ["harvest", "demo"]
+
+
+def _require_plugins() -> None:
+    if not p.plugin_loaded("territoires_harvest") or not p.plugin_loaded("harvest"):
+        click.echo("This command needs the plugins harvest and territoires_harvest "
+                   "(and the harvester plugins) in ckan.plugins.", err=True)
+        sys.exit(2)
+
+
+def _source(identifier: str):
+    from ckanext.harvest.model import HarvestSource
+    source = HarvestSource.get(identifier)
+    if source is None:
+        package = model.Package.get(identifier)
+        source = HarvestSource.get(package.id) if package is not None else None
+    if source is None:
+        click.echo(f"No harvest source is known as {identifier}.", err=True)
+        sys.exit(1)
+    return source
+
+
+@click.group(short_help="Harvest sources: preview, run, close stale jobs.")
+def harvest():
+    """Harvesting communes' catalogues (ckanext-territoires)."""
+
+
+@harvest.command()
+@click.argument("source")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000),
+              help="Records described in detail.")
+@click.option("--json", "as_json", is_flag=True, help="Print the preview as JSON.")
+@click.option("--locale", default=None, help="Language of the messages (default: the portal's).")
+def preview(source, limit, as_json, locale):
+    """Show what harvesting SOURCE (id or name) would do, writing nothing."""
+    _require_plugins()
+    from .preview import PreviewError, preview_source
+    locale = locale or report_locale()
+    harvest_source = _source(source)
+    try:
+        result = preview_source(harvest_source, limit, locale)
+    except PreviewError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        _print_preview(result, locale)
+    sys.exit(0 if result["complete"] else 1)
+
+
+def _t(msgid: str, locale: str, **params) -> str:
+    return Message(msgid, **params).render(locale)
+
+
+_ACTIONS = {
+    "create": N_("create"), "update": N_("update"), "unchanged": N_("unchanged"),
+    "restore": N_("restore"), "unknown": N_("to be read"), "archive": N_("archive"),
+    "withdraw": N_("withdraw (grace period)"),
+}
+
+
+def _print_preview(result: dict, locale: str) -> None:
+    echo = click.echo
+    echo(_t(N_("Source: %(title)s (%(url)s)"), locale, title=result["source"]["title"],
+            url=result["source"]["url"]))
+    if result["error"]:
+        echo(_t(N_("The source cannot be read: %(error)s"), locale, error=result["error"]), err=True)
+        echo(_t(N_("A harvest now would change nothing."), locale))
+        return
+    if result["empty"]:
+        echo(_t(N_("The source lists no dataset: a harvest now would change nothing."), locale))
+        return
+    counts = result["counts"]
+    echo(_t(N_("Datasets listed: %(listed)s; to create: %(create)s, to update: %(update)s, "
+               "unchanged: %(unchanged)s, to restore: %(restore)s, to read: %(unknown)s, "
+               "errors: %(errors)s; to withdraw: %(withdraw)s, to archive: %(archive)s."),
+            locale, listed=result["listed"], withdraw=result["withdraw"],
+            archive=result["archive"], **counts))
+    for item in result["items"]:
+        action = _t(_ACTIONS.get(item["action"], item["action"]), locale)
+        echo(f"\n[{action}] {item.get('title') or item['identifier']}")
+        echo(f"  {_t(N_('identifier'), locale)}: {item['identifier']}")
+        if item.get("error"):
+            echo(f"  {_t(N_('error'), locale)}: {item['error']}")
+            continue
+        communes = ", ".join(f"{c['name']} ({c['insee']})" for c in item["coverage"][:8])
+        if len(item["coverage"]) > 8:
+            communes += _t(N_(" and %(count)s more"), locale, count=len(item["coverage"]) - 8)
+        echo(f"  {_t(N_('coverage'), locale)}: {communes or '-'} "
+             f"[{item['coverage_origin_label']}]")
+        for problem in item["problems"]:
+            echo(f"  ! {problem}")
+        if item.get("organization"):
+            echo(f"  {_t(N_('organisation'), locale)}: {item['organization']}")
+    for line in result["item_errors"]:
+        echo(f"\n! {line}")
+    for item in result["withdrawn"][:50]:
+        action = _t(_ACTIONS[item["action"]], locale)
+        echo(f"\n[{action}] {item['dataset'] or item['identifier']}")
+
+
+@harvest.command()
+@click.argument("source")
+def run(source):
+    """Harvest SOURCE (id or name) now, in this process, with a progress bar."""
+    _require_plugins()
+    from .runner import RunError, run_source
+    harvest_source = _source(source)
+
+    def progress(object_ids):
+        with click.progressbar(object_ids, label="Records") as bar:
+            yield from bar
+    try:
+        job = run_source(harvest_source.id, progress)
+    except RunError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    _print_job(job)
+    sys.exit(1 if job.get("gather_errors") or job["stats"].get("errored") else 0)
+
+
+def _print_job(job: dict) -> None:
+    stats = job["stats"]
+    click.echo(f"job {job['id']}: {job['status']}; added: {stats.get('added', 0)}, "
+               f"updated: {stats.get('updated', 0)}, not modified: {stats.get('not modified', 0)}, "
+               f"archived: {stats.get('deleted', 0)}, errored: {stats.get('errored', 0)}")
+    for error in job.get("gather_errors") or []:
+        click.echo(f"! {error['message']}", err=True)
+
+
+@harvest.command("close-stale")
+@click.option("--minutes", type=click.IntRange(0), default=None,
+              help="Minutes without progress (default: ckanext.territoires.harvest.stale_minutes).")
+def close_stale(minutes):
+    """Close the harvest jobs left Running without progress (dead workers)."""
+    _require_plugins()
+    data = {} if minutes is None else {"minutes": minutes}
+    closed = tk.get_action("territoires_harvest_close_stale")({"ignore_auth": True}, data)
+    for job_id in closed:
+        click.echo(f"closed job {job_id}")
+    click.echo(f"stale jobs closed: {len(closed)}")
+
+
+@click.command(short_help="Load the demo catalogue through the DCAT harvester.")
+def demo():
+    """Harvest the demo catalogue shipped with the package (Lyon communes)."""
+    _require_plugins()
+    from . import demo as demo_module
+    try:
+        job = demo_module.load_demo(progress=lambda ids: _bar(ids))
+    except demo_module.DemoError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    _print_job(job)
+    sys.exit(1 if job.get("gather_errors") else 0)
+
+
+def _bar(object_ids):
+    with click.progressbar(object_ids, label="Demo datasets") as bar:
+        yield from bar

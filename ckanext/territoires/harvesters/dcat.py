@@ -1,0 +1,259 @@
+"""Source kind: a DCAT catalogue (RDF/XML, Turtle, JSON-LD, N-Triples).
+
+Parsing and mapping are ckanext-dcat's: its ``RDFParser`` and the RDF
+profiles configured in ``ckanext.dcat.rdf.profiles`` (DCAT-AP with the
+scheming fields of the portal's dataset schema). Around them:
+
+- documents are read by the guarded client and checked before rdflib sees
+  them: RDF/XML by :mod:`.safexml` (no external entities, bounded
+  expansion); JSON-LD remote ``@context`` documents are fetched by the
+  guarded client too (rdflib would fetch them itself, unguarded) and
+  inlined;
+- Hydra paging (``hydra:next`` / ``hydra:nextPage`` of a
+  ``PagedCollection`` or ``PartialCollectionView``) is followed with loop
+  detection (a page already read ends the harvest with an error) and a
+  page-count limit; a page without datasets ends the listing;
+- each dataset is mapped separately, so a malformed one is reported and
+  the others go on.
+
+Identity: ``dct:identifier``, else the dataset URI (blank nodes have none:
+a blank-node dataset without identifier is reported and skipped).
+Source URL: the catalogue (first page). Option: ``format`` (``xml``,
+``turtle``, ``json-ld``, ``nt``, ``n3``) when the server's content type
+is wrong.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Iterator
+from urllib.parse import urljoin, urlsplit
+
+from rdflib import URIRef
+
+from ckanext.dcat.processors import RDFParser
+
+from . import mapping, safexml
+from .base import TerritoiresHarvester, page_limit_problem, page_loop_problem
+from .http import Fetched, HarvestClient, InvalidDocument
+from .messages import HarvestProblem, Message, N_
+from .records import ItemError, RemoteRecord
+from .source_config import SourceConfig
+from .territorialise import PlaceHints
+
+FORMATS = ("xml", "turtle", "json-ld", "nt", "n3")
+ACCEPT = ("text/turtle, application/rdf+xml;q=0.9, application/ld+json;q=0.8, "
+          "application/n-triples;q=0.7, */*;q=0.1")
+MAX_REMOTE_CONTEXTS = 8
+_BY_TYPE = {
+    "text/turtle": "turtle", "application/x-turtle": "turtle", "application/rdf+xml": "xml",
+    "application/xml": "xml", "text/xml": "xml", "application/ld+json": "json-ld",
+    "application/json": "json-ld", "application/n-triples": "nt", "text/n3": "n3",
+    "text/rdf+n3": "n3",
+}
+_BY_EXTENSION = {".ttl": "turtle", ".rdf": "xml", ".xml": "xml", ".owl": "xml",
+                 ".jsonld": "json-ld", ".json": "json-ld", ".nt": "nt", ".n3": "n3"}
+
+
+def _format_option(value: Any) -> str:
+    if value not in FORMATS:
+        raise ValueError("must be one of " + ", ".join(FORMATS))
+    return value
+
+
+def detect_format(fetched: Fetched) -> str:
+    if fetched.content_type in _BY_TYPE:
+        return _BY_TYPE[fetched.content_type]
+    path = urlsplit(fetched.url).path.lower()
+    for extension, fmt in _BY_EXTENSION.items():
+        if path.endswith(extension):
+            return fmt
+    start = fetched.content.lstrip()[:1]
+    if start == b"<":
+        return "xml"
+    if start in (b"{", b"["):
+        return "json-ld"
+    return "turtle"
+
+
+class _Contexts:
+    """Remote JSON-LD contexts, read through the guarded client, once."""
+
+    def __init__(self, client: HarvestClient):
+        self.client = client
+        self.cache: dict[str, Any] = {}
+
+    def inline(self, node: Any, base: str) -> Any:
+        if isinstance(node, list):
+            return [self.inline(item, base) for item in node]
+        if not isinstance(node, dict):
+            return node
+        result = {}
+        for key, value in node.items():
+            if key == "@context":
+                result[key] = self._context(value, base)
+            else:
+                result[key] = self.inline(value, base)
+        return result
+
+    def _context(self, value: Any, base: str) -> Any:
+        if isinstance(value, list):
+            return [self._context(item, base) for item in value]
+        if not isinstance(value, str):
+            return value
+        url = urljoin(base, value)
+        if url not in self.cache:
+            if len(self.cache) >= MAX_REMOTE_CONTEXTS:
+                raise InvalidDocument(N_("%(url)s: too many remote JSON-LD contexts."), url=base)
+            document = self.client.get(url, accept="application/ld+json, application/json").json()
+            if not isinstance(document, dict) or "@context" not in document:
+                raise InvalidDocument(N_("%(url)s is not a JSON-LD context."), url=url)
+            context = document["@context"]
+            if isinstance(context, (str, list)):
+                context = self._context(context, url)
+            self.cache[url] = context
+        return self.cache[url]
+
+
+class DcatHarvester(TerritoiresHarvester):
+    harvester_type = "territoires_dcat"
+    title = N_("DCAT catalogue")
+    description = N_("A DCAT / DCAT-AP catalogue in RDF/XML, Turtle or JSON-LD, with Hydra "
+                     "paging. URL: the catalogue (its first page).")
+    kind_options = {"format": _format_option}
+
+    def _parser(self) -> RDFParser:
+        return RDFParser()  # profiles of ckanext.dcat.rdf.profiles
+
+    def parse_page(self, fetched: Fetched, fmt: str, contexts: _Contexts) -> RDFParser:
+        parser = self._parser()
+        if fmt == "xml":
+            safexml.check(fetched.content, fetched.url)
+            data: Any = fetched.content
+        elif fmt == "json-ld":
+            document = contexts.inline(fetched.json(), fetched.url)
+            data = json.dumps(document)
+        else:
+            data = fetched.text()
+        try:
+            parser.g.parse(data=data, format=fmt, publicID=fetched.url)
+        except HarvestProblem:
+            raise
+        except Exception as error:  # rdflib raises many kinds, all mean "malformed"
+            raise InvalidDocument(N_("%(url)s is not valid %(format)s: %(error)s"),
+                                  url=fetched.url, format=fmt, error=str(error)[:300])
+        return parser
+
+    def records(self, source, config: SourceConfig,
+                client: HarvestClient) -> Iterator[RemoteRecord | ItemError]:
+        url: str | None = source.url
+        visited: set[str] = set()
+        contexts = _Contexts(client)
+        pages = 0
+        while url:
+            if url in visited:
+                raise page_loop_problem(url)
+            pages += 1
+            if pages > config.max_pages:
+                raise page_limit_problem(source.url, config.max_pages)
+            visited.add(url)
+            fetched = client.get(url, accept=ACCEPT)
+            parser = self.parse_page(fetched, config.get("format") or detect_format(fetched),
+                                     contexts)
+            count = 0
+            for item in self._page_records(parser, fetched.url):
+                count += 1
+                yield item
+            next_page = parser.next_page()
+            url = urljoin(fetched.url, next_page) if next_page and count else None
+
+    def _page_records(self, parser: RDFParser, page_url: str):
+        for position, dataset_ref in enumerate(parser._datasets(), 1):
+            uri = str(dataset_ref) if isinstance(dataset_ref, URIRef) else None
+            label = uri or f"{page_url}#{position}"
+            try:
+                dataset = {}
+                for profile_class in parser._profiles:
+                    profile = profile_class(parser.g, dataset_type=parser.dataset_type,
+                                            compatibility_mode=parser.compatibility_mode)
+                    profile.parse_dataset(dataset, dataset_ref)
+            except Exception as error:  # one malformed dataset must not stop the others
+                yield ItemError(label, Message(N_("Malformed DCAT dataset: %(error)s"),
+                                               error=repr(error)[:300]))
+                continue
+            identifier = _extra(dataset, "identifier") or uri
+            if not identifier:
+                yield ItemError(label, Message(N_(
+                    'The dataset "%(title)s" has neither dct:identifier nor URI: skipped.'),
+                    title=dataset.get("title") or "?"))
+                continue
+            landing = dataset.get("url") or None
+            yield RemoteRecord(
+                identifier=str(identifier), content={"uri": uri, "dataset": dataset}, uri=uri,
+                landing_page=landing, modified=_extra(dataset, "modified"),
+                source_url=landing or uri or page_url)
+
+    def to_package(self, content: dict[str, Any], source,
+                   config: SourceConfig) -> tuple[dict[str, Any], PlaceHints]:
+        dataset = content["dataset"]
+        tags = [tag.get("name") for tag in dataset.get("tags") or [] if isinstance(tag, dict)]
+        package: dict[str, Any] = {
+            "title": mapping.first_text(dataset.get("title")),
+            "notes": mapping.text_from_html(dataset.get("notes") or ""),
+            "tags": tags,
+            "license_id": mapping.license_id(dataset.get("license_id"), _extra(dataset, "license")),
+            "resources": [self._resource(resource) for resource in dataset.get("resources") or []
+                          if isinstance(resource, dict)],
+        }
+        package["resources"] = [resource for resource in package["resources"] if resource["url"]]
+        for key in ("contact", "publisher", "temporal_coverage", "spatial_coverage"):
+            value = dataset.get(key)
+            if isinstance(value, list) and value:
+                package[key] = [{k: v for k, v in item.items() if isinstance(v, str) and v}
+                                for item in value if isinstance(item, dict)]
+        themes = dataset.get("theme") or _extra(dataset, "theme")
+        if isinstance(themes, str):
+            try:
+                themes = json.loads(themes)
+            except ValueError:
+                themes = [themes]
+        if isinstance(themes, list) and themes:
+            package["theme"] = [str(theme) for theme in themes]
+        spatial = []
+        for item in mapping.as_list(dataset.get("spatial_coverage")):
+            if isinstance(item, dict):
+                spatial += [value for value in (item.get("uri"), item.get("text")) if value]
+        for key in ("spatial_uri", "spatial_text"):
+            value = dataset.get(key) or _extra(dataset, key)
+            if value:
+                spatial.append(value)
+        publishers = [item.get("name") for item in mapping.as_list(dataset.get("publisher"))
+                      if isinstance(item, dict) and item.get("name")]
+        publishers += [value for value in (_extra(dataset, "publisher_name"),) if value]
+        hints = PlaceHints(spatial=[str(value) for value in spatial], publishers=publishers,
+                           keywords=[tag for tag in tags if tag], title=package["title"] or "")
+        return package, hints
+
+    @staticmethod
+    def _resource(resource: dict[str, Any]) -> dict[str, Any]:
+        url = mapping.first_text(resource.get("download_url"), resource.get("url"),
+                                 resource.get("access_url")) or ""
+        result = {
+            "url": url,
+            "name": mapping.first_text(resource.get("name"), url.rsplit("/", 1)[-1]) or "",
+            "description": mapping.text_from_html(resource.get("description") or ""),
+            "format": mapping.resource_format(resource.get("format")
+                                              or resource.get("mimetype")),
+        }
+        for key in ("license", "availability"):
+            if isinstance(resource.get(key), str) and resource[key]:
+                result[key] = resource[key]
+        return result
+
+
+def _extra(dataset: dict[str, Any], key: str) -> Any:
+    if dataset.get(key):
+        return dataset[key]
+    for extra in dataset.get("extras") or []:
+        if isinstance(extra, dict) and extra.get("key") == key:
+            return extra.get("value")
+    return None

@@ -1,0 +1,197 @@
+"""Import stage shared by every source kind: record -> dataset.
+
+The source kind maps its record to a dataset dict of the portal's schema
+and tells what it knows about places (:class:`~.territorialise.PlaceHints`);
+here the coverage is resolved, provenance added, the publishing
+organisation chosen (the commune's organisation when the publisher is a
+commune of the territory and has one, else the source's), and the dataset
+created or updated through CKAN's actions (so validation, memberships of
+commune groups, indexing and activity happen as for any dataset).
+Withdrawn records go to :mod:`.archive`.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.lib.munge import munge_title_to_name
+from ckanext.harvest.model import HarvestObject, HarvestObjectError
+
+from . import archive, identity, mapping, provenance
+from .messages import HarvestProblem, Message, N_
+from .source_config import SourceConfigError
+from .territorialise import territorialise
+
+log = logging.getLogger(__name__)
+
+#: Fields of the dataset the harvester never writes (the portal's own).
+KEPT_ON_UPDATE = ("name", "groups")
+
+
+def commune_organization(insee: str | None) -> str | None:
+    """Id of the active organisation whose extra ``insee`` is the commune."""
+    if not insee:
+        return None
+    row = (
+        model.Session.query(model.Group.id)
+        .join(model.GroupExtra, model.GroupExtra.group_id == model.Group.id)
+        .filter(model.Group.is_organization.is_(True), model.Group.state == "active",
+                model.GroupExtra.key == "insee", model.GroupExtra.state == "active",
+                model.GroupExtra.value == insee)
+        .order_by(model.Group.name)
+        .first()
+    )
+    return row[0] if row else None
+
+
+def object_error(obj: HarvestObject, message: Message, stage: str) -> None:
+    HarvestObjectError(message=message.render(), object=obj, stage=stage).save()
+
+
+def extras_of(obj: HarvestObject) -> dict[str, str]:
+    return {extra.key: extra.value for extra in obj.extras}
+
+
+class Importer:
+    def __init__(self, harvester, obj: HarvestObject):
+        self.harvester = harvester
+        self.obj = obj
+        self.source = obj.source
+        self.extras = extras_of(obj)
+
+    def context(self) -> dict[str, Any]:
+        return {"model": model, "session": model.Session, "ignore_auth": True,
+                "user": self.harvester._get_user_name(), "territoires_harvest": True}
+
+    def run(self) -> bool | str:
+        try:
+            config = self.harvester.parse_config(self.source.config)
+        except SourceConfigError as error:
+            object_error(self.obj, Message(N_("Invalid source configuration: %(error)s"),
+                                           error=str(error)), "Import")
+            return False
+        if self.extras.get(provenance.EXTRA_ACTION) == provenance.ACTION_WITHDRAW:
+            return self._withdraw(config)
+        return self._import(config)
+
+    # -- withdrawn records ------------------------------------------------
+
+    def _withdraw(self, config) -> bool | str:
+        try:
+            outcome = archive.withdraw(self.obj.package_id, config.grace_days, self.context())
+        except tk.ValidationError as error:
+            model.Session.rollback()
+            object_error(self.obj, Message(N_("The dataset could not be archived: %(error)s"),
+                                           error=_summary(error)), "Import")
+            return False
+        self.obj.current = False
+        return True if outcome == archive.ARCHIVED else "unchanged"
+
+    # -- new and changed records ------------------------------------------
+
+    def _import(self, config) -> bool | str:
+        obj = self.obj
+        if obj.content is None:
+            object_error(obj, Message(N_("Nothing was read for this record.")), "Import")
+            return False
+        try:
+            content = json.loads(obj.content)
+            package, hints = self.harvester.to_package(content, self.source, config)
+        except HarvestProblem as problem:
+            object_error(obj, problem.message, "Import")
+            return False
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            log.info("Malformed record %s: %r", obj.guid, error)
+            object_error(obj, Message(N_("Malformed record: %(error)s"), error=repr(error)[:300]),
+                         "Import")
+            return False
+        if not package.get("title"):
+            object_error(obj, Message(N_("The record has no title.")), "Import")
+            return False
+        coverage = territorialise(hints, config.pin_codes)
+        package = self._complete(package, coverage, obj)
+
+        package_id = obj.package_id or identity.current_package_id(self.source.id, obj.guid)
+        existing = model.Package.get(package_id) if package_id else None
+        try:
+            if existing is not None:
+                self._update(existing, package)
+            else:
+                self._create(package)
+        except tk.ValidationError as error:
+            model.Session.rollback()
+            object_error(obj, Message(N_("The dataset is not valid: %(error)s"),
+                                      error=_summary(error)), "Import")
+            return False
+        for problem in coverage.problems:
+            object_error(obj, problem, "Coverage")
+        return True
+
+    def _complete(self, package: dict, coverage, obj: HarvestObject) -> dict:
+        package = {key: value for key, value in package.items() if value not in (None, "", [])}
+        package["notes"] = package.get("notes") or package["title"]
+        package["tags"] = mapping.tags(tag.get("name") if isinstance(tag, dict) else tag
+                                       for tag in package.get("tags", []))
+        package["territoires_coverage"] = coverage.codes
+        package.update(provenance.fields_for(
+            self.source, obj.guid, self.extras.get(provenance.EXTRA_URI),
+            self.extras.get(provenance.EXTRA_SOURCE_URL) or self.extras.get(provenance.EXTRA_LANDING),
+            provenance.now()))
+        owner = commune_organization(coverage.publisher_commune) or self.source.publisher_id
+        if owner:
+            package["owner_org"] = owner
+        package.setdefault("private", False)
+        return package
+
+    def _link(self, package_id: str) -> None:
+        model.Session.query(HarvestObject).filter(
+            HarvestObject.package_id == package_id, HarvestObject.id != self.obj.id,
+            HarvestObject.current.is_(True)).update({"current": False}, synchronize_session=False)
+        self.obj.package_id = package_id
+        self.obj.current = True
+
+    def _update(self, existing: model.Package, package: dict) -> None:
+        package["id"] = existing.id
+        package["name"] = existing.name
+        package.update(archive.restore_changes(existing))
+        kept = tk.aslist(tk.config.get("ckan.harvest.not_overwrite_fields"))
+        if kept:
+            stored = tk.get_action("package_show")(self.context(), {"id": existing.id})
+            for field in kept:
+                if field in stored:
+                    package[field] = stored[field]
+        # Keep resource ids when the URL is the same (links to them survive).
+        by_url = {resource.url: resource.id for resource in existing.resources}
+        for resource in package.get("resources", []):
+            if resource.get("url") in by_url:
+                resource["id"] = by_url.pop(resource["url"])
+        self._link(existing.id)
+        model.Session.flush()
+        tk.get_action("package_update")(self.context(), package)
+
+    def _create(self, package: dict) -> None:
+        package["id"] = str(uuid.uuid4())
+        package["name"] = self._new_name(package)
+        self._link(package["id"])
+        # The dataset is indexed at its creation; the harvest object must
+        # already point to it then (ckanext-harvest indexes the source id).
+        model.Session.execute(sa.text("SET CONSTRAINTS harvest_object_package_id_fkey DEFERRED"))
+        model.Session.flush()
+        tk.get_action("package_create")(self.context(), package)
+
+    def _new_name(self, package: dict) -> str:
+        wanted = package.get("name") or package["title"]
+        ideal = munge_title_to_name(wanted).strip("-")[:90] or "dataset"
+        name = self.harvester._ensure_name_is_unique(ideal, append_type="number-sequence")
+        return name or self.harvester._ensure_name_is_unique(ideal, append_type="random-hex")
+
+
+def _summary(error: tk.ValidationError) -> str:
+    summary = error.error_summary if hasattr(error, "error_summary") else error.error_dict
+    return "; ".join(f"{key}: {value}" for key, value in (summary or {}).items())[:1000]

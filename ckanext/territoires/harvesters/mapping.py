@@ -1,0 +1,128 @@
+"""Value cleaning shared by the source kinds: tags, licences, text, formats."""
+from __future__ import annotations
+
+import html
+import re
+from typing import Any, Iterable
+
+_TAG_INVALID = re.compile(r"[^\w \-.]+", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+_BLOCK_TAGS = re.compile(r"<\s*(br|/p|/div|/li|/h[1-6]|/tr)\b[^>]*>", re.I)
+_LIST_ITEM = re.compile(r"<\s*li\b[^>]*>", re.I)
+_TAGS = re.compile(r"<[^>]+>")
+_BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
+
+#: Licences as sources name them (lower-cased title, id or URL) -> CKAN licence ids.
+LICENCES = {
+    "odc-odbl": "odc-odbl", "odbl": "odc-odbl", "open database license (odbl)": "odc-odbl",
+    "open database license": "odc-odbl", "http://opendatacommons.org/licenses/odbl/": "odc-odbl",
+    "https://opendatacommons.org/licenses/odbl/": "odc-odbl",
+    "http://opendatacommons.org/licenses/odbl/1.0/": "odc-odbl",
+    "https://opendatacommons.org/licenses/odbl/1-0/": "odc-odbl",
+    "odc-by": "odc-by", "odc-pddl": "odc-pddl",
+    "cc-by": "cc-by", "cc-by-4.0": "cc-by", "cc by 4.0": "cc-by", "cc-by 4.0": "cc-by",
+    "creative commons attribution": "cc-by", "https://creativecommons.org/licenses/by/4.0/": "cc-by",
+    "http://creativecommons.org/licenses/by/4.0/": "cc-by",
+    "cc-by-sa": "cc-by-sa", "cc-by-sa-4.0": "cc-by-sa", "cc by-sa 4.0": "cc-by-sa",
+    "https://creativecommons.org/licenses/by-sa/4.0/": "cc-by-sa",
+    "cc0": "cc-zero", "cc-zero": "cc-zero", "cc0-1.0": "cc-zero",
+    "https://creativecommons.org/publicdomain/zero/1.0/": "cc-zero",
+    "http://creativecommons.org/publicdomain/zero/1.0/": "cc-zero",
+    "notspecified": "notspecified", "license not specified": "notspecified",
+    "other-open": "other-open", "other-pd": "other-pd", "other-at": "other-at",
+    # The French administrations' licence (Etalab). CKAN's default register
+    # has no entry for it: "other-open" keeps it open, the title keeps its name.
+    "lov2": "other-open", "fr-lo": "other-open", "etalab-2.0": "other-open",
+    "licence ouverte / open licence": "other-open", "licence ouverte": "other-open",
+    "licence ouverte (etalab)": "other-open", "licence ouverte v2.0": "other-open",
+    "licence ouverte v2.0 (etalab)": "other-open", "licence ouverte / open licence version 2.0": "other-open",
+    "open licence": "other-open", "licence ouverte 2.0": "other-open",
+    "https://www.etalab.gouv.fr/licence-ouverte-open-licence": "other-open",
+    "https://www.etalab.gouv.fr/licence-ouverte-open-licence/": "other-open",
+    "http://www.etalab.gouv.fr/licence-ouverte-open-licence": "other-open",
+    "https://www.etalab.gouv.fr/wp-content/uploads/2017/04/etalab-licence-ouverte-v2.0.pdf": "other-open",
+}
+
+
+def license_id(*candidates: Any) -> str | None:
+    """A CKAN licence id for the first candidate (title, id or URL) known."""
+    for candidate in candidates:
+        if not candidate or not isinstance(candidate, str):
+            continue
+        key = " ".join(candidate.strip().lower().split())
+        if key in LICENCES:
+            return LICENCES[key]
+        if key.rstrip("/") + "/" in LICENCES:
+            return LICENCES[key.rstrip("/") + "/"]
+    for candidate in candidates:
+        if isinstance(candidate, str) and candidate.strip():
+            return candidate.strip()[:100]  # kept as the source names it
+    return None
+
+
+def clean_tag(text: Any) -> str | None:
+    """A CKAN-valid tag (2-100 chars of letters, digits, space, - _ .), or None."""
+    if not isinstance(text, str):
+        return None
+    tag = _SPACES.sub(" ", _TAG_INVALID.sub(" ", text)).strip(" -._")
+    if len(tag) < 2:
+        return None
+    return tag[:100].strip()
+
+
+def tags(values: Iterable[Any]) -> list[dict[str, str]]:
+    """Distinct valid tags, in order."""
+    seen: dict[str, None] = {}
+    for value in values or ():
+        for part in (value.split(",") if isinstance(value, str) and "," in value else [value]):
+            tag = clean_tag(part)
+            if tag and tag.lower() not in {existing.lower() for existing in seen}:
+                seen[tag] = None
+    return [{"name": tag} for tag in seen]
+
+
+def text_from_html(value: Any) -> str:
+    """Readable text (markdown-safe) from the HTML some portals use for descriptions."""
+    if not isinstance(value, str):
+        return ""
+    if "<" not in value:
+        return html.unescape(value).strip()
+    text = _LIST_ITEM.sub("\n- ", value)
+    text = _BLOCK_TAGS.sub("\n", text)
+    text = html.unescape(_TAGS.sub("", text))
+    text = "\n".join(line.strip() for line in text.replace("\r", "").split("\n"))
+    return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+def as_list(value: Any) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def first_text(*values: Any) -> str | None:
+    for value in values:
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def resource_format(value: Any) -> str:
+    """"text/csv" -> "CSV", "application/vnd.geo+json" -> "GEOJSON"."""
+    if not isinstance(value, str) or not value.strip():
+        return ""
+    value = value.strip()
+    lowered = value.lower().split(";")[0]
+    known = {
+        "text/csv": "CSV", "application/json": "JSON", "application/geo+json": "GeoJSON",
+        "application/vnd.geo+json": "GeoJSON", "application/pdf": "PDF", "application/zip": "ZIP",
+        "application/vnd.ms-excel": "XLS", "application/xml": "XML", "text/xml": "XML",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "XLSX",
+        "application/vnd.google-earth.kml+xml": "KML", "text/html": "HTML",
+        "application/x-shapefile": "SHP", "application/rdf+xml": "RDF", "text/turtle": "TTL",
+    }
+    if lowered in known:
+        return known[lowered]
+    if "/" in lowered:  # a media type or a URI of a format register
+        return value.rstrip("/").rsplit("/", 1)[-1].upper()[:50]
+    return value.upper()[:50] if len(value) <= 10 else value[:50]

@@ -1,0 +1,89 @@
+"""Harvest jobs stuck in "Running" after their worker died.
+
+ckanext-harvest marks a job finished only when all its objects are done;
+when a gather or fetch worker is killed, its objects never finish and the
+job stays "Running" for ever, which also blocks new jobs of the source. A
+running job without any progress (gathering, fetching, importing) for
+``ckanext.territoires.harvest.stale_minutes`` is closed here: its
+unfinished objects are marked in error with the reason, the job gets a
+gather error saying why, and it is finished. The next harvest of the
+source picks up what that job did not do (unfinished records were not
+imported, so they are compared again).
+
+Called before ckanext-harvest's own ``harvest_jobs_run`` (so ``ckan
+harvester run`` in cron takes care of it) and by ``ckan territoires
+harvest close-stale``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import sqlalchemy as sa
+
+from ckan import model
+from ckanext.harvest.model import (
+    HarvestGatherError, HarvestJob, HarvestObject, HarvestObjectError,
+)
+
+from . import settings as settings_module
+from .messages import Message, N_
+
+log = logging.getLogger(__name__)
+FINAL_STATES = ("COMPLETE", "ERROR")
+
+
+def last_progress(job: HarvestJob) -> dt.datetime:
+    """The latest moment the job did anything."""
+    latest = model.Session.query(sa.func.max(sa.func.greatest(
+        HarvestObject.gathered, HarvestObject.fetch_started, HarvestObject.fetch_finished,
+        HarvestObject.import_started, HarvestObject.import_finished,
+    ))).filter(HarvestObject.harvest_job_id == job.id).scalar()
+    moments = [moment for moment in (job.created, job.gather_started, job.gather_finished, latest)
+               if moment is not None]
+    return max(moments)
+
+
+def stale_jobs(minutes: int | None = None, now: dt.datetime | None = None) -> list[HarvestJob]:
+    minutes = settings_module.current().stale_minutes if minutes is None else minutes
+    now = now or dt.datetime.utcnow()
+    limit = dt.timedelta(minutes=minutes)
+    running = model.Session.query(HarvestJob).filter(HarvestJob.status == "Running").all()
+    return [job for job in running if now - last_progress(job) > limit]
+
+
+def close(job: HarvestJob, minutes: int, now: dt.datetime | None = None) -> int:
+    """Close one stale job; returns how many objects were left unfinished."""
+    now = now or dt.datetime.utcnow()
+    since = last_progress(job)
+    unfinished = (model.Session.query(HarvestObject)
+                  .filter(HarvestObject.harvest_job_id == job.id,
+                          ~HarvestObject.state.in_(FINAL_STATES)).all())
+    reason = Message(N_("Not processed: the harvest job was closed because it made no progress "
+                        "for %(minutes)s minutes (its worker was probably stopped)."),
+                     minutes=minutes).render()
+    for obj in unfinished:
+        obj.state = "ERROR"
+        obj.report_status = "errored"
+        model.Session.add(HarvestObjectError(message=reason, object=obj, stage="Fetch"))
+    model.Session.add(HarvestGatherError(job=job, message=Message(
+        N_("Job closed by the stale job check: no progress since %(since)s UTC, %(count)s "
+           "items left unprocessed. The next harvest will take them up."),
+        since=since.strftime("%Y-%m-%d %H:%M"), count=len(unfinished)).render()))
+    if job.gather_finished is None:
+        job.gather_finished = now
+    job.status = "Finished"
+    job.finished = now
+    model.Session.commit()
+    log.warning("Closed stale harvest job %s (%s unfinished objects)", job.id, len(unfinished))
+    return len(unfinished)
+
+
+def close_stale_jobs(minutes: int | None = None, now: dt.datetime | None = None) -> list[str]:
+    """Close every stale job; returns their ids."""
+    minutes = settings_module.current().stale_minutes if minutes is None else minutes
+    closed = []
+    for job in stale_jobs(minutes, now):
+        close(job, minutes, now)
+        closed.append(job.id)
+    return closed

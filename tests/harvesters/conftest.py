@@ -1,0 +1,38 @@
+"""Fixtures of the harvester tests: local servers, plugins, harvest helpers."""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import TERRITORY_PLUGINS
+from tests.harvesters.server import LocalServer
+
+#: Plugins of the harvest tests: the territory's, ckanext-harvest and ours.
+HARVEST_PLUGINS = TERRITORY_PLUGINS + (
+    " harvest territoires_harvest territoires_ckan_harvester territoires_dcat_harvester"
+    )
+
+#: Options of every harvest test: the local servers are allowed, retries fast.
+HARVEST_OPTIONS = {
+    "ckan.plugins": HARVEST_PLUGINS,
+    "ckanext.territoires.harvest.allowed_hosts": "127.0.0.1",
+    "ckanext.territoires.harvest.backoff_ms": "5",
+    "ckanext.territoires.harvest.retries": "2",
+    "ckanext.territoires.harvest.connect_timeout": "2",
+    "ckanext.territoires.harvest.read_timeout": "2",
+    "ckanext.territoires.harvest.total_timeout": "10",
+    "ckanext.dcat.rdf.profiles": "euro_dcat_ap_2 euro_dcat_ap_scheming territoires_provenance",
+}
+
+
+def harvest_marks(**overrides):
+    """pytest marks of a harvest test module (``ckan_config`` + fixtures)."""
+    options = {**HARVEST_OPTIONS, **overrides}
+    return [pytest.mark.ckan_config(key, value) for key, value in options.items()] + [
+        pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")]
+
+
+@pytest.fixture
+def server():
+    local = LocalServer().start()
+    yield local
+    local.stop()
