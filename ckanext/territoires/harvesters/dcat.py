@@ -28,7 +28,7 @@ import json
 from typing import Any, Iterator
 from urllib.parse import urljoin, urlsplit
 
-from rdflib import URIRef
+from rdflib import BNode, URIRef
 
 from ckanext.dcat.processors import RDFParser
 
@@ -167,6 +167,7 @@ class DcatHarvester(TerritoiresHarvester):
             url = urljoin(fetched.url, next_page) if next_page and count else None
 
     def _page_records(self, parser: RDFParser, page_url: str):
+        blank_nodes = {str(node) for node in parser.g.all_nodes() if isinstance(node, BNode)}
         for position, dataset_ref in enumerate(parser._datasets(), 1):
             uri = str(dataset_ref) if isinstance(dataset_ref, URIRef) else None
             label = uri or f"{page_url}#{position}"
@@ -180,6 +181,9 @@ class DcatHarvester(TerritoiresHarvester):
                 yield ItemError(label, Message(N_("Malformed DCAT dataset: %(error)s"),
                                                error=repr(error)[:300]))
                 continue
+            # Blank node ids are new at each parse: left in, no record would
+            # ever look unchanged.
+            dataset = _without_blank_nodes(dataset, blank_nodes)
             identifier = _extra(dataset, "identifier") or uri
             if not identifier:
                 yield ItemError(label, Message(N_(
@@ -257,3 +261,21 @@ def _extra(dataset: dict[str, Any], key: str) -> Any:
         if isinstance(extra, dict) and extra.get("key") == key:
             return extra.get("value")
     return None
+
+
+def _without_blank_nodes(value: Any, blank_nodes: set[str]) -> Any:
+    """``value`` with every blank node id emptied (JSON texts included)."""
+    if isinstance(value, dict):
+        return {key: _without_blank_nodes(item, blank_nodes) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_blank_nodes(item, blank_nodes) for item in value]
+    if isinstance(value, str):
+        if value in blank_nodes:
+            return ""
+        if value[:1] in "[{":
+            try:
+                parsed = json.loads(value)
+            except ValueError:
+                return value
+            return json.dumps(_without_blank_nodes(parsed, blank_nodes))
+    return value

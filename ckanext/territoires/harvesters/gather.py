@@ -106,7 +106,8 @@ class Gatherer:
         model.Session.query(HarvestObjectError).filter(
             HarvestObjectError.harvest_object_id.in_(object_ids.scalar_subquery())
         ).delete(synchronize_session=False)
-        object_ids.delete(synchronize_session=False)
+        model.Session.query(HarvestObject).filter(
+            HarvestObject.harvest_job_id == self.job.id).delete(synchronize_session=False)
         model.Session.commit()
 
     # -- items ------------------------------------------------------------

@@ -42,7 +42,8 @@ def run_source(source_id_or_name: str, progress: Progress | None = None) -> dict
     except HarvestJobExists:
         raise RunError(f"The source {source_dict['name']} already has a new or running job; "
                        "wait for it, or close it with `ckan harvester job-abort`.")
-    job = HarvestJob.get(job_dict["id"])
+    source_id, job_id = source.id, job_dict["id"]
+    job = HarvestJob.get(job_id)
     job.status = "Running"
     job.save()
     object_ids = queue.gather_stage(harvester, job)
@@ -52,5 +53,5 @@ def run_source(source_id_or_name: str, progress: Progress | None = None) -> dict
         if harvest_object is not None:
             queue.fetch_and_import_stages(harvester, harvest_object)
     model.Session.remove()
-    tk.get_action("harvest_jobs_run")(_site_context(), {"source_id": source.id})
-    return tk.get_action("harvest_job_show")(_site_context(), {"id": job.id})
+    tk.get_action("harvest_jobs_run")(_site_context(), {"source_id": source_id})
+    return tk.get_action("harvest_job_show")(_site_context(), {"id": job_id})
