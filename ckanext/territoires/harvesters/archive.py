@@ -25,7 +25,11 @@ ALREADY = "already"
 
 
 def _patch(context: dict, package_id: str, changes: dict) -> None:
-    tk.get_action("package_patch")(dict(context), {"id": package_id, **changes})
+    # As package_patch, but from the database: the search index's cached
+    # copy carries fields other plugins add for display (harvest_object_id...).
+    stored = tk.get_action("package_show")(dict(context, use_cache=False), {"id": package_id})
+    stored.update(changes)
+    tk.get_action("package_update")(dict(context), stored)
 
 
 def withdraw(package_id: str, grace_days: int, context: dict,

@@ -32,7 +32,7 @@ from ckanext.territoires import territory
 from . import identity, provenance, source_config
 from .gather import Gatherer
 from .http import HarvestClient
-from .importer import Importer, object_error
+from .importer import Importer, object_error, source_organization
 from .messages import HarvestProblem, Message, N_
 from .records import ItemError, RemoteRecord, digest
 from .source_config import SourceConfig, Validator
@@ -120,7 +120,7 @@ class TerritoiresHarvester(HarvesterBase):
         """What, besides the record, decides the dataset: a change re-imports."""
         return json.dumps([self.harvester_type, self.mapping_version, config.options, config.pin_codes,
                            territory.configured_scope_value(), source.title,
-                           source.publisher_id], sort_keys=True, default=str)
+                           source_organization(source)], sort_keys=True, default=str)
 
     # -- for the source kinds --------------------------------------------
 

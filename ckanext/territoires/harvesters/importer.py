@@ -50,6 +50,14 @@ def commune_organization(insee: str | None) -> str | None:
     return row[0] if row else None
 
 
+def source_organization(source) -> str | None:
+    """The organisation a harvest source belongs to (its dataset's owner)."""
+    if source.publisher_id:
+        return source.publisher_id
+    package = model.Package.get(source.id)
+    return package.owner_org if package is not None else None
+
+
 def object_error(obj: HarvestObject, message: Message, stage: str) -> None:
     HarvestObjectError(message=message.render(), object=obj, stage=stage).save()
 
@@ -143,7 +151,7 @@ class Importer:
             self.source, obj.guid, self.extras.get(provenance.EXTRA_URI),
             self.extras.get(provenance.EXTRA_SOURCE_URL) or self.extras.get(provenance.EXTRA_LANDING),
             provenance.now()))
-        owner = commune_organization(coverage.publisher_commune) or self.source.publisher_id
+        owner = commune_organization(coverage.publisher_commune) or source_organization(self.source)
         if owner:
             package["owner_org"] = owner
         package.setdefault("private", False)
@@ -162,7 +170,8 @@ class Importer:
         package.update(archive.restore_changes(existing))
         kept = tk.aslist(tk.config.get("ckan.harvest.not_overwrite_fields"))
         if kept:
-            stored = tk.get_action("package_show")(self.context(), {"id": existing.id})
+            stored = tk.get_action("package_show")(dict(self.context(), use_cache=False),
+                                                   {"id": existing.id})
             for field in kept:
                 if field in stored:
                     package[field] = stored[field]

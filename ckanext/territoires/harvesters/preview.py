@@ -18,7 +18,7 @@ from ckanext.territoires.referential import get_referential
 
 from . import identity, provenance
 from .http import HarvestClient
-from .importer import commune_organization
+from .importer import commune_organization, source_organization
 from .messages import HarvestProblem, Message, N_
 from .records import ItemError, RemoteRecord, digest
 from .source_config import SourceConfigError
@@ -138,7 +138,7 @@ def _describe(harvester, source, config, client, record: RemoteRecord, action: s
                                               error=repr(error)[:300]).render(locale))
         return item
     coverage = territorialise(hints, config.pin_codes)
-    owner = commune_organization(coverage.publisher_commune) or source.publisher_id
+    owner = commune_organization(coverage.publisher_commune) or source_organization(source)
     organization = model.Group.get(owner) if owner else None
     item.update(
         title=package.get("title"),
