@@ -9,7 +9,7 @@ from tests.harvesters.server import LocalServer
 #: Plugins of the harvest tests: the territory's, ckanext-harvest and ours.
 HARVEST_PLUGINS = TERRITORY_PLUGINS + (
     " harvest territoires_harvest territoires_ckan_harvester territoires_dcat_harvester"
-    )
+    " territoires_ods_harvester territoires_udata_harvester territoires_csw_harvester")
 
 #: Options of every harvest test: the local servers are allowed, retries fast.
 HARVEST_OPTIONS = {

@@ -1,0 +1,90 @@
+"""OpenDataSoft source kind: recorded Explore API v2.1 records behind a local API."""
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from tests.harvesters.conftest import harvest_marks
+from tests.harvesters.helpers import (
+    create_source, gather_errors, harvested, object_errors, run, show,
+)
+from tests.harvesters.server import Request, fixture_json, json_answer
+
+pytestmark = harvest_marks()
+
+
+def recorded_records():
+    return fixture_json("ods", "explore-v2.1--catalog-datasets.example.json")["results"]
+
+
+class FakeOds:
+    def __init__(self, records, total=None):
+        self.records = copy.deepcopy(records)
+        self.total = total
+        self.exports = 0
+
+    def mount(self, server) -> str:
+        server.add("/api/explore/v2.1/catalog/datasets", self.datasets)
+        server.add("/api/explore/v2.1/catalog/exports/json", self.export)
+        return server.url("/")
+
+    def datasets(self, request: Request):
+        limit, offset = int(request.arg("limit", "10")), int(request.arg("offset", "0"))
+        ordered = sorted(self.records, key=lambda r: r["dataset_id"])
+        return json_answer({"total_count": self.total or len(ordered),
+                            "results": ordered[offset:offset + limit]})
+
+    def export(self, request: Request):
+        self.exports += 1
+        return json_answer(self.records)
+
+
+def test_recorded_records_are_harvested_with_exports_and_attachments(server):
+    fake = FakeOds(recorded_records())
+    source = create_source(fake.mount(server), "territoires_ods", {"pin": "*", "page_size": 1})
+    job = run(source)
+    assert gather_errors(job) == []
+    datasets = harvested(source["id"])
+    assert set(datasets) == {"da_6kvv9v", "da_5m8ykr"}
+    world = show(datasets["da_6kvv9v"].id)
+    assert world["title"] == "World Administrative Boundaries - Countries and Territories"
+    assert "<p>" not in world["notes"] and "level 0 world administrative boundaries" in world["notes"]
+    assert {r["format"] for r in world["resources"]} == {"CSV", "JSON", "GeoJSON"}
+    geonames = show(datasets["da_5m8ykr"].id)
+    assert any(r["url"].endswith("/attachments/cities1000_zip") for r in geonames["resources"])
+    assert world["territoires_source_url"].endswith(
+        "/explore/dataset/world-administrative-boundaries-countries-and-territories/")
+    assert server.hits("/api/explore/v2.1/catalog/datasets") == 2  # paged by one
+    assert run(source)["stats"]["not modified"] == 2
+
+
+def test_territory_fields_give_the_coverage_and_world_is_reported(server):
+    records = recorded_records()
+    records[1]["metas"]["default"]["geographic_reference"] = ["fr_40_69266"]
+    records[1]["metas"]["default"]["territory"] = ["Villeurbanne"]
+    fake = FakeOds(records)
+    source = create_source(fake.mount(server), "territoires_ods")
+    job = run(source)
+    datasets = harvested(source["id"])
+    assert show(datasets["da_5m8ykr"].id)["territoires_coverage"] == ["69266"]
+    assert show(datasets["da_6kvv9v"].id)["territoires_coverage"] == []
+    assert any('"world" is not a known French place' in message
+               for message in object_errors(job)["da_6kvv9v"])
+
+
+def test_catalogue_beyond_the_offset_limit_is_read_from_the_export(server):
+    fake = FakeOds(recorded_records(), total=12000)
+    source = create_source(fake.mount(server), "territoires_ods", {"pin": "*"})
+    job = run(source)
+    assert gather_errors(job) == [] and len(harvested(source["id"])) == 2
+    assert fake.exports == 1
+
+
+def test_where_option_is_sent(server):
+    fake = FakeOds(recorded_records())
+    source = create_source(fake.mount(server), "territoires_ods",
+                           {"pin": "*", "where": 'publisher="Ville de Bron"'})
+    run(source)
+    request = next(r for r in server.requests if r.path.endswith("/catalog/datasets"))
+    assert request.arg("where") == 'publisher="Ville de Bron"'
