@@ -61,6 +61,7 @@ admin: db-upgrade
 
 demo: admin
 	$(CKAN) -c ckan.ini territoires load
+	$(CKAN) -c ckan.ini territoires demo
 
 serve: ckan.ini
 	@echo "Serving the portal at http://$(HOST):$(PORT)"

@@ -36,3 +36,19 @@ def server():
     local = LocalServer().start()
     yield local
     local.stop()
+
+
+@pytest.fixture
+def harvest_cli(ckan_config, tmp_path):
+    """CKAN's CLI runner on an ini adding the harvest plugins and options to
+    test.ini (the CLI loads its plugins from the file, not from the test)."""
+    from ckan.tests.helpers import CKANCliRunner
+    ini = tmp_path / "harvest-test.ini"
+    options = "\n".join(f"{key} = {value}" for key, value in HARVEST_OPTIONS.items())
+    logging = ("[loggers]\nkeys = root\n[handlers]\nkeys = console\n[formatters]\nkeys = generic\n"
+               "[logger_root]\nlevel = WARN\nhandlers = console\n"
+               "[handler_console]\nclass = StreamHandler\nargs = (sys.stderr,)\nlevel = NOTSET\n"
+               "formatter = generic\n[formatter_generic]\nformat = %(levelname)s %(message)s\n")
+    ini.write_text(f"[app:main]\nuse = config:{ckan_config['__file__']}\n{options}\n"
+                   + logging.replace("%(", "%%("))
+    return CKANCliRunner(mix_stderr=False, env={"CKAN_INI": str(ini)})

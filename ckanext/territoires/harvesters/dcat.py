@@ -28,7 +28,9 @@ import json
 from typing import Any, Iterator
 from urllib.parse import urljoin, urlsplit
 
-from rdflib import BNode, URIRef
+from rdflib import BNode, Literal, Namespace, URIRef
+
+from ckanext.dcat.profiles.base import DCT, RDFS, SKOS
 
 from ckanext.dcat.processors import RDFParser
 
@@ -191,8 +193,10 @@ class DcatHarvester(TerritoiresHarvester):
                     title=dataset.get("title") or "?"))
                 continue
             landing = dataset.get("url") or None
+            content = {"uri": uri, "dataset": dataset,
+                       "spatial": _spatial_values(parser.g, dataset_ref)}
             yield RemoteRecord(
-                identifier=str(identifier), content={"uri": uri, "dataset": dataset}, uri=uri,
+                identifier=str(identifier), content=content, uri=uri,
                 landing_page=landing, modified=_extra(dataset, "modified"),
                 source_url=landing or uri or page_url)
 
@@ -222,7 +226,8 @@ class DcatHarvester(TerritoiresHarvester):
                 themes = [themes]
         if isinstance(themes, list) and themes:
             package["theme"] = [str(theme) for theme in themes]
-        spatial = []
+        # every dct:spatial (the profile keeps only one URI and one label)
+        spatial = list(content.get("spatial") or [])
         for item in mapping.as_list(dataset.get("spatial_coverage")):
             if isinstance(item, dict):
                 spatial += [value for value in (item.get("uri"), item.get("text")) if value]
@@ -230,6 +235,7 @@ class DcatHarvester(TerritoiresHarvester):
             value = dataset.get(key) or _extra(dataset, key)
             if value:
                 spatial.append(value)
+        spatial = list(dict.fromkeys(str(value) for value in spatial))
         publishers = [item.get("name") for item in mapping.as_list(dataset.get("publisher"))
                       if isinstance(item, dict) and item.get("name")]
         publishers += [value for value in (_extra(dataset, "publisher_name"),) if value]
@@ -279,3 +285,20 @@ def _without_blank_nodes(value: Any, blank_nodes: set[str]) -> Any:
                 return value
             return json.dumps(_without_blank_nodes(parsed, blank_nodes))
     return value
+
+
+LOCN = Namespace("http://www.w3.org/ns/locn#")
+
+
+def _spatial_values(graph, dataset_ref) -> list[str]:
+    """Every dct:spatial of a dataset: URIs, literals, labels of locations."""
+    values: list[str] = []
+    for spatial in graph.objects(dataset_ref, DCT.spatial):
+        if isinstance(spatial, URIRef):
+            values.append(str(spatial))
+        elif isinstance(spatial, Literal):
+            values.append(str(spatial))
+        for predicate in (SKOS.prefLabel, RDFS.label, LOCN.geographicName):
+            values += [str(label) for label in graph.objects(spatial, predicate)
+                       if isinstance(label, Literal)]
+    return list(dict.fromkeys(value for value in values if value.strip()))

@@ -1,0 +1,57 @@
+"""``ckan territoires demo``: the demo catalogue through the DCAT harvester."""
+from __future__ import annotations
+
+import pytest
+
+import ckan.tests.helpers as helpers
+from ckan import model
+from ckan.cli.cli import ckan as ckan_command
+
+from ckanext.territoires.harvesters import demo
+
+from tests.harvesters.conftest import harvest_marks
+from tests.harvesters.helpers import harvested, object_errors, show
+
+pytestmark = harvest_marks()
+
+
+def coverage(datasets, identifier):
+    return show(datasets[identifier].id)["territoires_coverage"]
+
+
+def test_demo_harvests_the_catalogue_with_every_coverage_form(harvest_cli, lyon):
+    cli = harvest_cli
+    result = cli.invoke(ckan_command, ["territoires", "demo"])
+    assert result.exit_code == 0, result.output
+    assert "added: 21" in result.stdout
+    source = helpers.call_action("harvest_source_show", id=demo.SOURCE_NAME)
+    datasets = harvested(source["id"])
+    assert len(datasets) == 21
+    assert coverage(datasets, "villeurbanne-bureaux-de-vote") == ["69266"]  # INSEE URI
+    assert coverage(datasets, "villeurbanne-batiments-publics") == ["69266"]  # zone URL
+    assert coverage(datasets, "bron-toilettes-publiques") == ["69029"]  # label
+    assert coverage(datasets, "bron-stationnement-pmr") == ["69029"]  # zone id
+    assert coverage(datasets, "bron-bureaux-de-vote") == ["69029"]  # publisher
+    assert coverage(datasets, "caluire-toilettes") == ["69034"]  # label without hyphens
+    assert coverage(datasets, "saint-fons-bureaux-de-vote") == ["69199"]  # "St-Fons"
+    assert coverage(datasets, "pierre-benite-parcs") == ["69149"]  # former INSEE code
+    assert coverage(datasets, "lyon-3-stationnement-pmr") == ["69123"]  # arrondissement
+    assert coverage(datasets, "ecully-bureaux-de-vote") == ["69081"]  # keyword
+    assert coverage(datasets, "tassin-parcs") == ["69244"]  # title
+    assert coverage(datasets, "meyzieu-vaulx-stationnement-pmr") == ["69256", "69282"]
+    assert coverage(datasets, "decines-batiments-publics") == ["69275"]  # bare INSEE code
+    assert len(coverage(datasets, "metropole-stationnement-pmr")) == 58  # EPCI URI
+    assert len(coverage(datasets, "metropole-toilettes-publiques")) == 58  # EPCI name
+    # ambiguous: reported, never guessed
+    assert coverage(datasets, "sainte-foy-parcs") == []
+    job = helpers.call_action("harvest_job_list", source_id=source["id"])[0]
+    assert any("Sainte-Foy" in message for message in object_errors(job)["sainte-foy-parcs"])
+    # published by the commune's organisation when it has one
+    assert model.Group.get(datasets["bron-toilettes-publiques"].owner_org).name == "ville-de-bron"
+    assert model.Group.get(datasets["tassin-parcs"].owner_org).name == "metropole-de-lyon"
+    # and found on the commune pages (groups)
+    assert "villeurbanne-69266" in [g["name"] for g in show(
+        datasets["villeurbanne-parcs"].id)["groups"]]
+
+    again = cli.invoke(ckan_command, ["territoires", "demo"])
+    assert again.exit_code == 0 and "not modified: 21" in again.stdout
