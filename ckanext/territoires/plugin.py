@@ -79,7 +79,8 @@ class TerritoiresSearchPlugin(p.SingletonPlugin):
 def _harvest_logic(name: str):
     # Imported on use: ckanext-harvest is only needed when this plugin is on.
     import importlib
-    return importlib.import_module(f"ckanext.territoires.harvesters.logic.{name}")
+    package = "ckanext.territoires.harvesters" + (".logic" if name in ("action", "auth") else "")
+    return importlib.import_module(f"{package}.{name}")
 
 
 @tk.blanket.config_declarations(
@@ -89,9 +90,21 @@ def _harvest_logic(name: str):
 @tk.blanket.auth_functions(lambda: {name: getattr(_harvest_logic("auth"), name)
                                     for name in _harvest_logic("auth").__all__})
 class TerritoiresHarvestPlugin(p.SingletonPlugin):
-    """Harvesting communes' catalogues: options, preview, stale jobs.
+    """Harvesting communes' catalogues: options, preview, stale jobs, and the
+    French of the harvest screens.
 
     The harvesters themselves are the plugins territoires_ckan_harvester,
     territoires_dcat_harvester, territoires_ods_harvester,
     territoires_udata_harvester and territoires_csw_harvester.
     """
+
+    p.implements(p.ITranslation)
+
+    def i18n_directory(self):
+        return _harvest_logic("messages").compiled_directory()
+
+    def i18n_locales(self):
+        return list(_harvest_logic("messages").LOCALES)
+
+    def i18n_domain(self):
+        return _harvest_logic("messages").DOMAIN

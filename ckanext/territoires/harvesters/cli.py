@@ -91,22 +91,25 @@ def _print_preview(result: dict, locale: str) -> None:
                "errors: %(errors)s; to withdraw: %(withdraw)s, to archive: %(archive)s."),
             locale, listed=result["listed"], withdraw=result["withdraw"],
             archive=result["archive"], **counts))
+    identifier_label = _t(N_("identifier"), locale)
+    error_label = _t(N_("error"), locale)
+    coverage_label = _t(N_("coverage"), locale)
+    organisation_label = _t(N_("organisation"), locale)
     for item in result["items"]:
         action = _t(_ACTIONS.get(item["action"], item["action"]), locale)
         echo(f"\n[{action}] {item.get('title') or item['identifier']}")
-        echo(f"  {_t(N_('identifier'), locale)}: {item['identifier']}")
+        echo(f"  {identifier_label}: {item['identifier']}")
         if item.get("error"):
-            echo(f"  {_t(N_('error'), locale)}: {item['error']}")
+            echo(f"  {error_label}: {item['error']}")
             continue
         communes = ", ".join(f"{c['name']} ({c['insee']})" for c in item["coverage"][:8])
         if len(item["coverage"]) > 8:
             communes += _t(N_(" and %(count)s more"), locale, count=len(item["coverage"]) - 8)
-        echo(f"  {_t(N_('coverage'), locale)}: {communes or '-'} "
-             f"[{item['coverage_origin_label']}]")
+        echo(f"  {coverage_label}: {communes or '-'} [{item['coverage_origin_label']}]")
         for problem in item["problems"]:
             echo(f"  ! {problem}")
         if item.get("organization"):
-            echo(f"  {_t(N_('organisation'), locale)}: {item['organization']}")
+            echo(f"  {organisation_label}: {item['organization']}")
     for line in result["item_errors"]:
         echo(f"\n! {line}")
     for item in result["withdrawn"][:50]:

@@ -9,8 +9,10 @@ that a plain install from the repository needs no build step).
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import os
+import tempfile
 from functools import lru_cache
 from typing import Any
 
@@ -21,6 +23,7 @@ from babel.support import NullTranslations, Translations
 
 I18N_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "i18n")
 DOMAIN = "ckanext-territoires-harvest"
+LOCALES = ("fr",)
 
 
 def N_(msgid: str) -> str:
@@ -39,6 +42,29 @@ def translations(locale: str) -> NullTranslations:
     write_mo(compiled, catalog)
     compiled.seek(0)
     return Translations(compiled, domain=DOMAIN)
+
+
+def compiled_directory() -> str:
+    """A directory of ``.mo`` files compiled from the ``.po`` ones, for
+    CKAN's ITranslation (which reads ``.mo`` files only). Compiled once per
+    catalogue version, in the temporary directory."""
+    sources = {locale: os.path.join(I18N_DIR, locale, "LC_MESSAGES", DOMAIN + ".po")
+               for locale in LOCALES}
+    version = hashlib.sha1(b"".join(open(path, "rb").read() for path in sources.values()))
+    target = os.path.join(tempfile.gettempdir(), f"{DOMAIN}-{version.hexdigest()[:12]}")
+    for locale, path in sources.items():
+        directory = os.path.join(target, locale, "LC_MESSAGES")
+        compiled = os.path.join(directory, DOMAIN + ".mo")
+        if os.path.exists(compiled):
+            continue
+        os.makedirs(directory, exist_ok=True)
+        with open(path, "rb") as po:
+            catalog = read_po(po, locale=locale)
+        partial = compiled + f".{os.getpid()}"
+        with open(partial, "wb") as mo:
+            write_mo(mo, catalog)
+        os.replace(partial, compiled)  # atomic: parallel workers never read half a file
+    return target
 
 
 def report_locale() -> str:
