@@ -3,7 +3,7 @@
 
 WARNING: this script WIPES the database named in the ini (every table's rows,
 migrations kept). It refuses unless that database's name ends in ``_test`` or
-``_bench`` (``--force`` overrides).
+``_bench``, or contains ``_test_`` or ``_bench_`` (``--force`` overrides).
 
 It loads CKAN from the ini with the harvest plugins added (as the test suite
 does), loads the territory (so harvested datasets join their commune groups,
@@ -146,7 +146,12 @@ def bench_ini(ini: str) -> str:
                      f"ckan.plugins = {PLUGINS}\n"
                      "ckanext.territoires.harvest.allowed_hosts = 127.0.0.1\n"
                      "ckanext.dcat.rdf.profiles = euro_dcat_ap_2 euro_dcat_ap_scheming "
-                     "territoires_provenance\n")
+                     "territoires_provenance\n"
+                     "[loggers]\nkeys = root\n[handlers]\nkeys = console\n"
+                     "[formatters]\nkeys = generic\n[logger_root]\nlevel = ERROR\n"
+                     "handlers = console\n[handler_console]\nclass = StreamHandler\n"
+                     "args = (sys.stderr,)\nlevel = NOTSET\nformatter = generic\n"
+                     "[formatter_generic]\nformat = %%(levelname)s %%(message)s\n")
     return path
 
 
@@ -164,7 +169,8 @@ def wipe(force: bool) -> None:
     import sqlalchemy as sa
     from ckan import model
     name = model.meta.engine.url.database or ""
-    if not name.endswith(SAFE_DB_SUFFIXES) and not force:
+    safe = name.endswith(SAFE_DB_SUFFIXES) or "_test_" in name or "_bench_" in name
+    if not safe and not force:
         raise click.ClickException(f"Refusing to wipe database {name!r} (use --force).")
     model.Session.remove()
     with model.meta.engine.begin() as conn:

@@ -143,6 +143,8 @@ class Importer:
 
     def _complete(self, package: dict, coverage, obj: HarvestObject) -> dict:
         package = {key: value for key, value in package.items() if value not in (None, "", [])}
+        # always sent: resources gone at the source must go here too
+        package.setdefault("resources", [])
         package["notes"] = package.get("notes") or package["title"]
         package["tags"] = mapping.tags(tag.get("name") if isinstance(tag, dict) else tag
                                        for tag in package.get("tags", []))
