@@ -42,12 +42,17 @@ setup(
             "pytest-cov",
             # drives Debian's chromium for the page tests (no browser download)
             "playwright",
+            # validates the DCAT-AP 3 export against the SEMIC SHACL shapes
+            "pyshacl",
         ],
     },
     entry_points="""
         [ckan.plugins]
         territoires=ckanext.territoires.plugin:TerritoiresPlugin
         territoires_search=ckanext.territoires.plugin:TerritoiresSearchPlugin
+
+        [ckan.rdf.profiles]
+        territoires_dcat_ap=ckanext.territoires.dcat.profile:TerritoiresDCATAPProfile
 
         [babel.extractors]
         ckan = ckan.lib.extract:extract_ckan

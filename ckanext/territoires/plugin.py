@@ -6,8 +6,11 @@ import os
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
+from ckanext.dcat.interfaces import IDCATURIGenerator
+
 from ckanext.territoires import territory
 from ckanext.territoires.communes import index, membership
+from ckanext.territoires.dcat import iris
 from ckanext.territoires.search import backend, guard
 
 HERE = os.path.dirname(__file__)
@@ -27,6 +30,7 @@ class TerritoiresPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurable)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
+    p.implements(IDCATURIGenerator, inherit=True)
 
     def update_config(self, config_):
         tk.add_template_directory(config_, "templates")
@@ -53,6 +57,11 @@ class TerritoiresPlugin(p.SingletonPlugin):
 
     def dataset_facets(self, facets_dict, package_type):
         return index.add_facets(facets_dict)
+
+    # IDCATURIGenerator
+
+    def dataset_uri(self, dataset_dict, default_uri):
+        return iris.valid_iri(default_uri)
 
 
 @tk.blanket.config_declarations(
