@@ -220,6 +220,9 @@ class TerritoiresDCATAPProfile(RDFProfile):
                               f"/resource/{resource.get('id')}")
                 g.add((distribution, DCAT.accessURL, page))
                 g.add((page, RDF.type, RDFS.Resource))
+            for predicate in (DCAT.accessURL, DCAT.downloadURL):
+                for url in g.objects(distribution, predicate):
+                    g.add((url, RDF.type, RDFS.Resource))
             if licence and not any(g.objects(distribution, DCT.license)):
                 document = URIRef(licence[0])
                 g.add((distribution, DCT.license, document))
