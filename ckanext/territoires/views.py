@@ -11,9 +11,12 @@ from flask import Blueprint, redirect, request
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.territoires.dcat import views as dcat_views
+
 __all__ = ["territoires"]
 
 territoires = Blueprint("territoires", __name__)
+dcat_views.register(territoires)  # /catalog/<place>.<format>
 
 _CODE = re.compile(r"^(?:\d{2}|2[ABab])\d{3}$")
 

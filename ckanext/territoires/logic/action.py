@@ -14,7 +14,8 @@ from ckanext.territoires.referential import (
     ALL, PlaceError, ScopeError, get_referential, normalize, parse_scope, resolve,
 )
 
-__all__ = ["territoires_resolve", "territoires_commune_list", "territoires_commune_show"]
+__all__ = ["territoires_resolve", "territoires_commune_list", "territoires_commune_show",
+           "territoires_catalog_show"]
 
 
 @tk.side_effect_free
@@ -137,3 +138,36 @@ def territoires_commune_show(context, data_dict) -> dict[str, Any]:
     if group is None:
         raise tk.ObjectNotFound(tk._("No commune of the territory is known as %s") % identifier)
     return _commune_dict(group, _visible_counts(context))
+
+
+@tk.side_effect_free
+@validate(schema.territoires_catalog_show)
+def territoires_catalog_show(context, data_dict) -> str:
+    """The DCAT-AP catalogue of one commune or of the intercommunality.
+
+    Only public datasets are listed, whoever asks. The catalogue has its
+    own IRI (``<site>/catalog/<group name>``), title and ``dct:spatial``,
+    and Hydra paging (``ckanext.dcat.datasets_per_page`` datasets a page).
+
+    :param id: the commune or intercommunality group's name or id, an
+        INSEE code (current, former, arrondissement) or an EPCI SIREN
+    :type id: string
+    :param format: ``ttl`` (default), ``rdf``/``xml`` (RDF/XML), ``jsonld``
+        or ``n3``
+    :type format: string
+    :param page: the page, from 1 (optional, default 1)
+    :type page: int
+
+    :returns: the serialized catalogue
+    :rtype: string
+    """
+    from ckanext.territoires.dcat import catalogue
+
+    tk.check_access("territoires_catalog_show", context, data_dict)
+    place = catalogue.find_place(data_dict["id"])
+    if place is None:
+        raise tk.ObjectNotFound(
+            tk._("No commune or intercommunality of the territory is known as %s")
+            % data_dict["id"])
+    return catalogue.serialize(place, data_dict.get("format") or "ttl",
+                               data_dict.get("page") or 1, context)

@@ -23,6 +23,12 @@ def territoires_commune_show(context, data_dict):
     return {"success": True}
 
 
+@tk.auth_allow_anonymous_access
+def territoires_catalog_show(context, data_dict):
+    """Anyone: the catalogue lists public datasets only."""
+    return {"success": True}
+
+
 def _territorial_group(data_dict) -> model.Group | None:
     group = model.Group.get((data_dict or {}).get("id") or "")
     return group if group is not None and group.type in groups.GROUP_TYPES else None
