@@ -15,7 +15,8 @@ from ckanext.territoires.referential import (
 )
 
 __all__ = ["territoires_resolve", "territoires_commune_list", "territoires_commune_show",
-           "territoires_catalog_show"]
+           "territoires_catalog_show", "territoires_quality_show",
+           "territoires_quality_commune_list"]
 
 
 @tk.side_effect_free
@@ -171,3 +172,56 @@ def territoires_catalog_show(context, data_dict) -> str:
             % data_dict["id"])
     return catalogue.serialize(place, data_dict.get("format") or "ttl",
                                data_dict.get("page") or 1, context)
+
+
+@tk.side_effect_free
+@validate(schema.territoires_quality_show)
+def territoires_quality_show(context, data_dict) -> dict[str, Any]:
+    """The metadata quality of a dataset: score, level and what to improve.
+
+    The criteria and their weights are documented in
+    ``ckanext/territoires/quality/criteria.py`` and in the README.
+
+    :param id: the dataset's name or id
+    :type id: string
+
+    :returns: ``{"id", "name", "score" (0-100), "level" (high, medium,
+        low), "level_label", "links_checked_at", "criteria": [{"id",
+        "label", "weight", "status" (met, unmet, unknown), "advice",
+        "details"}]}``
+    :rtype: dictionary
+    """
+    from ckanext.territoires.quality import assessment
+
+    tk.check_access("territoires_quality_show", context, data_dict)
+    dataset = tk.get_action("package_show")(
+        {"user": context.get("user"), "auth_user_obj": context.get("auth_user_obj"),
+         "ignore_auth": context.get("ignore_auth", False)}, {"id": data_dict["id"]})
+    return assessment.as_dict(dataset, assessment.assess(dataset))
+
+
+@tk.side_effect_free
+@validate(schema.territoires_quality_commune_list)
+def territoires_quality_commune_list(context, data_dict) -> dict[str, Any]:
+    """Metadata quality per commune and per intercommunality.
+
+    Every figure is computed from the search index with the caller's
+    permissions (private datasets count only for those who may see them),
+    in one search; scores are those stored when each dataset last changed.
+
+    :param sort: ``name`` (default), ``datasets`` or ``average``
+    :type sort: string
+    :param order: ``asc`` (default) or ``desc``
+    :type order: string
+
+    :returns: ``{"criteria", "levels", "overall", "intercommunalities",
+        "communes"}``; each commune ``{"insee", "name", "group", "url",
+        "datasets", "average" (None without datasets), "levels": {"high",
+        "medium", "low"}, "missing": {criterion id: datasets lacking it}}``
+    :rtype: dictionary
+    """
+    from ckanext.territoires.quality import aggregate
+
+    tk.check_access("territoires_quality_commune_list", context, data_dict)
+    return aggregate.summaries(context, data_dict.get("sort") or "name",
+                               data_dict.get("order") or "asc")
