@@ -13,7 +13,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.territoires.communes import groups
-from ckanext.territoires.referential import get_referential
+from ckanext.territoires.referential import get_referential, normalize
 
 from . import assessment, criteria
 from .index import (
@@ -81,11 +81,12 @@ def summaries(context: dict, sort: str = "name", order: str = "asc") -> dict[str
     overall = _summary(overall_scores)
 
     def key(row):
+        name = normalize.name_key(row["name"] or "")
         if sort == "average":
-            return (row["average"] is None, row["average"] or 0, row["name"])
+            return (row["average"] is None, row["average"] or 0, name)
         if sort == "datasets":
-            return (row["datasets"], row["name"])
-        return (row["name"],)
+            return (row["datasets"], name)
+        return (name,)
 
     communes.sort(key=key, reverse=(order == "desc"))
     if sort == "average" and order == "desc":
