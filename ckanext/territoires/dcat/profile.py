@@ -33,7 +33,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 import ckan.plugins.toolkit as tk
-from ckan.model.license import LicenseRegister
+from ckan import model
 from ckanext.dcat.profiles import (
     ADMS, DCAT, DCATAP, DCT, FOAF, GSP, LOCN, VCARD, CleanedURIRef, RDFProfile,
 )
@@ -431,7 +431,7 @@ def _licence(license_id: str | None) -> tuple[str, str] | None:
     """``(IRI, title)`` of a CKAN licence, when it has a URL."""
     if not license_id or license_id == "notspecified":
         return None
-    licence = LicenseRegister().get(license_id)
+    licence = model.Package.get_license_register().get(license_id)
     if licence is None or not getattr(licence, "url", None):
         return None
     return licence.url, licence.title

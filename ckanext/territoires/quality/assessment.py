@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 import ckan.plugins.toolkit as tk
-from ckan.model.license import LicenseRegister
+from ckan import model
 
 from . import criteria, links
 
@@ -12,9 +12,10 @@ DESCRIPTION_MIN_LENGTH_OPTION = "ckanext.territoires.quality.description_min_len
 
 
 def open_licences() -> dict[str, bool]:
-    """Licence id -> open (Open Definition conformant), from CKAN's register."""
+    """Licence id -> open (Open Definition conformant), from CKAN's register
+    (the one CKAN keeps for the process: a licence list fetched once)."""
     result = {}
-    for license_id, licence in LicenseRegister().items():
+    for license_id, licence in model.Package.get_license_register().items():
         conformance = getattr(licence, "od_conformance", "") or ""
         result[license_id] = conformance == "approved" or bool(licence.isopen())
     return result
