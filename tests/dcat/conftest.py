@@ -57,3 +57,22 @@ def import_catalogue(name: str, **fields) -> list[dict]:
         dataset["name"] = f"{Path(name).stem.replace('.', '-').replace('_', '-').lower()[:60]}-{index}"
         created.append(helpers.call_action("package_create", **dataset))
     return created
+
+
+def provenance_fields(**values) -> dict:
+    """Provenance fields as the harvesters write them: schema fields when the
+    dataset schema has them (harvesters merged), extras otherwise."""
+    schema = helpers.call_action("scheming_dataset_schema_show", type="dataset")
+    names = {field["field_name"] for field in schema["dataset_fields"]}
+    fields = {key: value for key, value in values.items() if key in names}
+    extras = [{"key": key, "value": value} for key, value in values.items() if key not in names]
+    if extras:
+        fields["extras"] = extras
+    return fields
+
+
+def field(dataset: dict, key: str):
+    """A field of a dataset dict, at its root or in its extras."""
+    if key in dataset:
+        return dataset[key]
+    return {extra["key"]: extra["value"] for extra in dataset.get("extras") or []}.get(key)

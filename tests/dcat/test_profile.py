@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import RDF, RDFS, SKOS
 
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
 from ckanext.dcat.profiles import ADMS, DCAT, DCT, FOAF
 
 from tests.conftest import TERRITORY_PLUGINS
+from tests.dcat.conftest import provenance_fields
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", TERRITORY_PLUGINS),
@@ -86,10 +87,11 @@ def test_other_organisation_keeps_ckanext_dcat_publisher(app):
 
 
 def test_provenance_of_a_harvested_dataset(app):
-    dataset = factories.Dataset(extras=[
-        {"key": "territoires_source_url", "value": "https://data.example.org/dataset/parcs"},
-        {"key": "territoires_source_identifier", "value": "parcs-2024"},
-    ])
+    dataset = factories.Dataset(**provenance_fields(
+        territoires_source_url="https://data.example.org/dataset/parcs",
+        territoires_source_identifier="parcs-2024",
+        territoires_harvest_source="Ville de Bron (CKAN)",
+        territoires_harvested="2026-11-20T08:00:00Z"))
     graph = graph_of(app, f"/dataset/{dataset['id']}.ttl")
     ref = dataset_ref(graph, dataset)
     identifiers = [graph.value(node, SKOS.notation) for node in graph.objects(ref, ADMS.identifier)]
@@ -100,6 +102,10 @@ def test_provenance_of_a_harvested_dataset(app):
     origin = graph.value(record, DCT.source)
     assert graph.value(origin, FOAF.primaryTopic) == URIRef("https://data.example.org/dataset/parcs")
     assert str(graph.value(origin, DCT.identifier)) == "parcs-2024"
+    assert str(graph.value(origin, DCT.modified)).startswith("2026-11-20T08:00:00")
+    statement = graph.value(ref, DCT.provenance)
+    assert Literal("Moissonné depuis « Ville de Bron (CKAN) » le 2026-11-20", lang="fr") in set(
+        graph.objects(statement, RDFS.label))
     # the origin is not one more dataset for the harvesters reading this
     assert len(list(graph.subjects(RDF.type, DCAT.Dataset))) == 1
 

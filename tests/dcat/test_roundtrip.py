@@ -19,6 +19,7 @@ from ckanext.dcat.processors import RDFParser
 from ckanext.harvest.tests.lib import run_harvest
 
 from tests.conftest import TERRITORY_PLUGINS
+from tests.dcat.conftest import field, provenance_fields
 
 pytestmark = [
     pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "lyon"),
@@ -39,9 +40,10 @@ def portal_datasets():
     harvested = factories.Dataset(
         title="Bureaux de vote", notes="Les bureaux de vote de la commune.",
         territoires_coverage=["*"], license_id="cc-by",
-        extras=[{"key": "territoires_source_url",
-                 "value": "https://data.example.org/explore/dataset/bureaux-de-vote/"},
-                {"key": "territoires_source_identifier", "value": "bureaux-de-vote"}],
+        **provenance_fields(
+            territoires_source_url="https://data.example.org/explore/dataset/bureaux-de-vote/",
+            territoires_source_uri="https://data.example.org/id/bureaux-de-vote",
+            territoires_source_identifier="bureaux-de-vote"),
         resources=[{"url": "https://data.example.org/bdv.geojson", "format": "GeoJSON"}])
     factories.Dataset(title="Brouillon privé", owner_org=bron["id"], private=True)
     return made_here, harvested
@@ -80,9 +82,10 @@ def test_export_parses_back_to_the_same_fields(app, extension):
     assert [r["format"] for r in copy["resources"]] == ["CSV"]
     origin = parsed["Bureaux de vote"]
     assert len(origin["territoires_coverage"]) == 58
-    assert extras(origin)["territoires_source_url"] == \
+    assert field(origin, "territoires_source_url") == \
         "https://data.example.org/explore/dataset/bureaux-de-vote/"
-    assert extras(origin)["territoires_source_identifier"] == "bureaux-de-vote"
+    assert field(origin, "territoires_source_uri") == "https://data.example.org/id/bureaux-de-vote"
+    assert field(origin, "territoires_source_identifier") == "bureaux-de-vote"
     assert "alternate_identifier" not in extras(origin)
 
 
@@ -134,7 +137,7 @@ def test_catalogue_harvests_into_another_portal(app, catalogue_server):
     assert sorted(g["name"] for g in copies["Parcs et jardins"]["groups"]) == \
         ["bron-69029", "ecully-69081"]
     assert len(copies["Bureaux de vote"]["groups"]) == 59
-    assert extras(copies["Bureaux de vote"])["territoires_source_identifier"] == "bureaux-de-vote"
+    assert field(copies["Bureaux de vote"], "territoires_source_identifier") == "bureaux-de-vote"
     assert json.loads(extras(copies["Bureaux de vote"]).get("alternate_identifier", "[]")) == []
 
     # harvesting the same catalogue again changes nothing and duplicates nothing

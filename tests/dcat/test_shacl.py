@@ -9,7 +9,7 @@ import ckan.tests.factories as factories
 from ckanext.dcat.profiles import DCAT, DCT
 
 from tests.conftest import TERRITORY_PLUGINS
-from tests.dcat.conftest import REAL_CATALOGUES, import_catalogue, violations
+from tests.dcat.conftest import REAL_CATALOGUES, import_catalogue, provenance_fields, violations
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", TERRITORY_PLUGINS),
@@ -25,8 +25,12 @@ def harvested_datasets() -> list[dict]:
     for name in REAL_CATALOGUES:
         for dataset in import_catalogue(
                 name, owner_org=bron["id"], territoires_coverage=["Bron", "Vénissieux"],
-                extras=[{"key": "territoires_source_url", "value": f"https://source.example.org/{name}"},
-                        {"key": "territoires_source_identifier", "value": f"id-{name}"}]):
+                **provenance_fields(
+                    territoires_source_url=f"https://source.example.org/{name}",
+                    territoires_source_uri=f"https://source.example.org/id/{name}",
+                    territoires_source_identifier=f"id-{name}",
+                    territoires_harvest_source="Source example",
+                    territoires_harvested="2026-11-20T08:00:00Z")):
             created.append(dataset)
     return created
 

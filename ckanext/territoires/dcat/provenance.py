@@ -1,9 +1,12 @@
 """Provenance of harvested datasets in DCAT-AP 3, both ways.
 
-A harvested dataset keeps where it came from in the fields
-``territoires_source_url`` (the dataset at the origin) and
-``territoires_source_identifier`` (its identifier there), filled by the
-harvester; ``territoires_harvested`` (last harvest date) is used when set.
+A harvested dataset keeps where it came from in the fields the harvesters
+write (``ckanext.territoires.harvesters.provenance``):
+``territoires_source_url`` (its page at the origin),
+``territoires_source_uri`` and ``territoires_source_identifier`` (its
+identity there), ``territoires_harvest_source`` (the harvest source's title)
+and ``territoires_harvested`` (last harvest, UTC). They may be schema
+fields or extras: both are read.
 
 DCAT-AP describes "the original metadata that was used in creating
 metadata for the Dataset" with a catalogue record::
@@ -12,10 +15,13 @@ metadata for the Dataset" with a catalogue record::
     <record> a dcat:CatalogRecord ;
         foaf:primaryTopic <dataset> ; dct:modified "..." ;
         dct:source [ a dcat:CatalogRecord ;
-                     foaf:primaryTopic <origin URL> ;      # a dcat:Resource
+                     foaf:primaryTopic <origin URI, else its page> ;  # a dcat:Resource
+                     foaf:page <origin page> ;
                      dct:identifier "origin identifier" ;
                      dct:modified "last harvest" ] .
-    <dataset> adms:identifier [ a adms:Identifier ; skos:notation "origin identifier" ] .
+    <dataset> adms:identifier [ a adms:Identifier ; skos:notation "origin identifier" ] ;
+        dct:provenance [ a dct:ProvenanceStatement ;
+                         rdfs:label "Moissonné depuis « source » le 2026-11-23"@fr ] .
 
 The origin is deliberately not typed ``dcat:Dataset`` (which the SHACL
 shapes would demand of a dataset-level ``dct:source``): every DCAT
@@ -32,9 +38,10 @@ from ckanext.dcat.profiles import ADMS, DCAT, DCT, FOAF
 from ckanext.dcat.utils import catalog_uri
 
 SOURCE_URL = "territoires_source_url"
+SOURCE_URI = "territoires_source_uri"
 SOURCE_IDENTIFIER = "territoires_source_identifier"
+SOURCE_TITLE = "territoires_harvest_source"
 HARVESTED = "territoires_harvested"
-FIELDS = (SOURCE_URL, SOURCE_IDENTIFIER)
 
 
 def _alternate_identifiers(profile, dataset_dict) -> list[str]:
@@ -42,10 +49,19 @@ def _alternate_identifiers(profile, dataset_dict) -> list[str]:
     return [str(item) for item in profile._read_list_value(value)] if value else []
 
 
+def _value(profile, dataset_dict, key) -> str:
+    return str(profile._get_dataset_value(dataset_dict, key) or "").strip()
+
+
+def _web(value: str) -> bool:
+    return value.startswith(("http://", "https://"))
+
+
 def add_to_graph(profile, dataset_dict, dataset_ref) -> None:
-    url = (profile._get_dataset_value(dataset_dict, SOURCE_URL) or "").strip()
-    identifier = (profile._get_dataset_value(dataset_dict, SOURCE_IDENTIFIER) or "").strip()
-    if not url and not identifier:
+    url = _value(profile, dataset_dict, SOURCE_URL)
+    uri = _value(profile, dataset_dict, SOURCE_URI)
+    identifier = _value(profile, dataset_dict, SOURCE_IDENTIFIER)
+    if not url and not identifier and not uri:
         return
     g = profile.g
     if identifier and identifier not in _alternate_identifiers(profile, dataset_dict):
@@ -66,16 +82,29 @@ def add_to_graph(profile, dataset_dict, dataset_ref) -> None:
     origin = BNode()
     g.add((record, DCT.source, origin))
     g.add((origin, RDF.type, DCAT.CatalogRecord))
-    topic = URIRef(url) if url.startswith(("http://", "https://")) else dataset_ref
+    topic = URIRef(uri) if _web(uri) else URIRef(url) if _web(url) else dataset_ref
     g.add((origin, FOAF.primaryTopic, topic))
     if topic != dataset_ref:
         g.add((topic, RDF.type, DCAT.Resource))
+    if _web(url):
+        g.add((origin, FOAF.page, URIRef(url)))
+        g.add((URIRef(url), RDF.type, FOAF.Document))
     if identifier:
         g.add((origin, DCT.identifier, Literal(identifier)))
-    modified = (profile._get_dataset_value(dataset_dict, HARVESTED)
-                or profile._get_dataset_value(dataset_dict, "modified")
+    harvested = _value(profile, dataset_dict, HARVESTED)
+    modified = (harvested or profile._get_dataset_value(dataset_dict, "modified")
                 or dataset_dict.get("metadata_modified"))
     profile._add_date_triple(origin, DCT.modified, modified)
+
+    title = _value(profile, dataset_dict, SOURCE_TITLE)
+    if title:
+        statement = BNode()
+        g.add((dataset_ref, DCT.provenance, statement))
+        g.add((statement, RDF.type, DCT.ProvenanceStatement))
+        day = f" le {harvested[:10]}" if harvested else ""
+        g.add((statement, RDFS.label, Literal(f"Moissonné depuis « {title} »{day}", lang="fr")))
+        day = f" on {harvested[:10]}" if harvested else ""
+        g.add((statement, RDFS.label, Literal(f"Harvested from \"{title}\"{day}", lang="en")))
 
     catalogues = list(g.subjects(RDF.type, DCAT.Catalog))
     if len(catalogues) == 1:
@@ -84,14 +113,19 @@ def add_to_graph(profile, dataset_dict, dataset_ref) -> None:
 
 def parse(profile, dataset_dict, dataset_ref) -> None:
     g = profile.g
-    url = identifier = None
+    url = uri = identifier = None
     for record in g.subjects(FOAF.primaryTopic, dataset_ref):
         if (record, RDF.type, DCAT.CatalogRecord) not in g:
             continue
         for origin in g.objects(record, DCT.source):
             topic = g.value(origin, FOAF.primaryTopic)
+            page = g.value(origin, FOAF.page)
+            url = str(page) if isinstance(page, URIRef) else None
             if isinstance(topic, URIRef) and topic != dataset_ref:
-                url = str(topic)
+                if url is None:
+                    url = str(topic)
+                elif str(topic) != url:
+                    uri = str(topic)
             identifier = profile._object_value(origin, DCT.identifier) or None
     if url is None:
         # other portals: a dataset-level dct:source
@@ -99,6 +133,8 @@ def parse(profile, dataset_dict, dataset_ref) -> None:
         url = sources[0] if sources else None
     if url:
         profile._set_dataset_value(dataset_dict, SOURCE_URL, url)
+    if uri:
+        profile._set_dataset_value(dataset_dict, SOURCE_URI, uri)
     if identifier:
         profile._set_dataset_value(dataset_dict, SOURCE_IDENTIFIER, identifier)
         # the origin identifier was also written as adms:identifier: not an
