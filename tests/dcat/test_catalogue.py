@@ -21,7 +21,7 @@ HYDRA = "http://www.w3.org/ns/hydra/core#"
 
 
 def catalogue(app, path, headers=None, **params) -> Graph:
-    response = app.get(path, query_string=params, headers=headers or {})
+    response = app.get(path, query_string=params, headers=headers or {}, follow_redirects=False)
     assert response.status_code == 200, response.body[:300]
     extension = path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else "ttl"
     return Graph().parse(data=response.body, format=FORMATS[extension])
@@ -79,7 +79,11 @@ def test_insee_codes_sirens_and_formats(app, datasets):
         URIRef("http://id.insee.fr/geo/intercommunalite/200046977")}
     # a former code answers with the current commune
     factories.Dataset(title="Oullins", territoires_coverage=["69149"])
-    assert titles(catalogue(app, "/catalog/69152")) == {"Oullins", "Toute la métropole"}
+    assert titles(catalogue(app, "/catalog/69152.ttl")) == {"Oullins", "Toute la métropole"}
+    # without an extension: Turtle, through a redirect
+    response = app.get("/catalog/bron-69029", follow_redirects=False)
+    assert response.status_code in (301, 308)
+    assert response.headers["Location"].endswith("/catalog/bron-69029.ttl")
 
 
 @pytest.mark.ckan_config("ckanext.dcat.datasets_per_page", 2)

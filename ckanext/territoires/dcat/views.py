@@ -23,8 +23,12 @@ def place_catalogue(id: str, _format: str = "ttl"):
 
 
 def register(blueprint: Blueprint) -> None:
-    """Add the place catalogue to the plugin's blueprint."""
-    blueprint.add_url_rule("/catalog/<id>", endpoint="place_catalogue",
-                           view_func=place_catalogue, defaults={"_format": "ttl"})
+    """Add the place catalogue to the plugin's blueprint.
+
+    ``/catalog/<id>`` (Turtle) is an alias of ``/catalog/<id>.ttl``: it
+    redirects there, and a URL with its extension is never redirected
+    (paging URLs keep it)."""
     blueprint.add_url_rule("/catalog/<id>.<_format>", endpoint="place_catalogue",
                            view_func=place_catalogue)
+    blueprint.add_url_rule("/catalog/<id>", endpoint="place_catalogue",
+                           view_func=place_catalogue, defaults={"_format": "ttl"}, alias=True)
