@@ -213,3 +213,43 @@ def test_a_harvested_iri_with_spaces_does_not_break_the_catalogue(app):
     assert {"Broken", "Fine"} <= {str(o) for o in graph.objects(None, DCT.title)}
     assert URIRef("https://geo.example.org/srv/a%20b%20https://geo.example.org/c") in set(
         graph.subjects(RDF.type, DCAT.Dataset))
+
+
+@pytest.mark.ckan_config("ckanext.dcat.datasets_per_page", 1)
+def test_what_data_gouv_fr_dcat_harvester_reads(app):
+    """data.gouv.fr's documented DCAT mapping (doc.data.gouv.fr, "Moissonnage
+    DCAT"): a dcat:Catalog with Hydra paging; per dcat:Dataset dct:title,
+    dct:description, dcat:keyword, dct:identifier (remote id), dcat:landingPage
+    or an IRI, dct:issued/modified, dct:temporal with start and end,
+    dct:accrualPeriodicity (EU frequencies), licence on the distributions,
+    geometries (literals) on the dct:spatial nodes."""
+    factories.Dataset()  # older: on page 2
+    factories.Dataset(
+        title="Stationnement PMR", notes="Places réservées.", tag_string="stationnement",
+        license_id="odc-odbl", frequency="weekly", territoires_coverage=["Bron"],
+        temporal_coverage=[{"start": "2022-01-01", "end": "2022-12-31"}],
+        spatial_coverage=[{"bbox": "POLYGON ((4.9 45.7, 5.0 45.7, 5.0 45.8, 4.9 45.8, 4.9 45.7))"}],
+        resources=[{"url": "https://example.org/pmr.csv", "format": "CSV", "name": "Places"}])
+    graph = graph_of(app, "/catalog.rdf")
+    assert len(list(graph.subjects(RDF.type, DCAT.Catalog))) == 1
+    hydra = "http://www.w3.org/ns/hydra/core#"
+    paging = graph.value(predicate=RDF.type, object=URIRef(hydra + "PagedCollection"))
+    assert str(graph.value(paging, URIRef(hydra + "next"))).endswith("/catalog.rdf?page=2")
+    ref = next(iter(graph.subjects(RDF.type, DCAT.Dataset)))
+    assert str(graph.value(ref, DCT.title)) == "Stationnement PMR"
+    assert str(graph.value(ref, DCT.description)) == "Places réservées."
+    assert str(graph.value(ref, DCAT.keyword)) == "stationnement"
+    assert isinstance(graph.value(ref, DCT.identifier), Literal)
+    for predicate in (DCT.issued, DCT.modified):
+        assert graph.value(ref, predicate).datatype is not None
+    period = graph.value(ref, DCT.temporal)
+    assert str(graph.value(period, DCAT.startDate)) == "2022-01-01"
+    assert str(graph.value(period, DCAT.endDate)) == "2022-12-31"
+    assert graph.value(ref, DCT.accrualPeriodicity) == URIRef(EU + "frequency/WEEKLY")
+    distribution = graph.value(ref, DCAT.distribution)
+    assert str(graph.value(distribution, DCT.title)) == "Places"
+    assert graph.value(distribution, DCAT.accessURL) == URIRef("https://example.org/pmr.csv")
+    assert str(graph.value(distribution, DCT.license)).endswith("odc-odbl")
+    geometries = [o for place in graph.objects(ref, DCT.spatial) for o in graph.objects(place)
+                  if isinstance(o, Literal) and str(o).startswith("POLYGON")]
+    assert geometries and str(geometries[0].datatype).endswith("wktLiteral")
