@@ -1,7 +1,6 @@
 """Fixtures of the DCAT tests: SHACL shapes, real catalogues imported as datasets."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest

@@ -11,24 +11,12 @@ from ckanext.territoires.quality import links
 from ckanext.territoires.quality.criteria import LinkCheck
 
 from tests.conftest import TERRITORY_PLUGINS
+from tests.quality.conftest import LONG, complete_dataset
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", TERRITORY_PLUGINS),
     pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "lyon"),
 ]
-
-LONG = "Les toilettes publiques de la commune, avec leurs horaires et leur accessibilité. " * 4
-
-
-def complete_dataset(**fields):
-    values = dict(
-        notes=LONG, license_id="odc-odbl", territoires_coverage=["Bron"], frequency="monthly",
-        temporal_coverage=[{"start": "2020-01-01"}],
-        contact=[{"name": "Service données", "email": "donnees@example.org"}],
-        resources=[{"url": "https://example.org/toilettes.csv", "format": "CSV"}])
-    values.update(fields)
-    return factories.Dataset(**values)
-
 
 def quality(dataset, user=None):
     context = {"user": user["name"], "ignore_auth": False} if user else {}

@@ -8,7 +8,7 @@ import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
 
 from tests.conftest import TERRITORY_PLUGINS
-from tests.quality.test_assessment import LONG, complete_dataset
+from tests.quality.conftest import LONG, complete_dataset
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", TERRITORY_PLUGINS),

@@ -9,7 +9,7 @@ import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
 
 from tests.conftest import TERRITORY_PLUGINS
-from tests.quality.test_assessment import complete_dataset
+from tests.quality.conftest import complete_dataset
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", TERRITORY_PLUGINS),

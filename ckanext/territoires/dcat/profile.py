@@ -32,7 +32,6 @@ from geomet import wkt
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-import ckan.plugins.toolkit as tk
 from ckan import model
 from ckanext.dcat.profiles import (
     ADMS, DCAT, DCATAP, DCT, FOAF, GSP, LOCN, VCARD, CleanedURIRef, RDFProfile,
