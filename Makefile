@@ -23,7 +23,7 @@ BIN := $(VENV)/bin
 CKAN := $(BIN)/ckan
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install config db-upgrade admin demo serve test-db clean-test-db bench-search bench-harvest help
+.PHONY: run test install config db-upgrade admin demo serve test-db clean-test-db bench-search bench-dcat bench-harvest help
 
 help:
 	@echo "make run   - install, set up the database, load the demo, serve http://$(HOST):$(PORT)"
@@ -90,6 +90,11 @@ test: test-db
 bench-search: test-db
 	CKAN_SQLALCHEMY_URL=$(TEST_DB_URL) CKAN_REDIS_URL=$(CKAN_TEST_REDIS_URL) \
 		$(BIN)/python bench/search.py --ini test.ini
+
+# DCAT export of 10,000 datasets (paged), SQL statements per page, memory
+bench-dcat: test-db
+	CKAN_SQLALCHEMY_URL=$(TEST_DB_URL) CKAN_REDIS_URL=$(CKAN_TEST_REDIS_URL) \
+		$(BIN)/python bench/dcat.py --ini test.ini
 
 bench-harvest: test-db
 	CKAN_SQLALCHEMY_URL=$(TEST_DB_URL) CKAN_REDIS_URL=$(CKAN_TEST_REDIS_URL) \

@@ -42,6 +42,8 @@ setup(
             "pytest-cov",
             # drives Debian's chromium for the page tests (no browser download)
             "playwright",
+            # validates the DCAT-AP 3 export against the SEMIC SHACL shapes
+            "pyshacl",
         ],
     },
     entry_points="""
@@ -56,7 +58,7 @@ setup(
         territoires_csw_harvester=ckanext.territoires.harvesters.csw:CswHarvester
 
         [ckan.rdf.profiles]
-        territoires_provenance=ckanext.territoires.harvesters.dcat_profile:ProvenanceProfile
+        territoires_dcat_ap=ckanext.territoires.dcat.profile:TerritoiresDCATAPProfile
 
         [babel.extractors]
         ckan = ckan.lib.extract:extract_ckan

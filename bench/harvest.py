@@ -145,8 +145,6 @@ def bench_ini(ini: str) -> str:
         stream.write(f"[app:main]\nuse = config:{os.path.abspath(ini)}\n"
                      f"ckan.plugins = {PLUGINS}\n"
                      "ckanext.territoires.harvest.allowed_hosts = 127.0.0.1\n"
-                     "ckanext.dcat.rdf.profiles = euro_dcat_ap_2 euro_dcat_ap_scheming "
-                     "territoires_provenance\n"
                      "[loggers]\nkeys = root\n[handlers]\nkeys = console\n"
                      "[formatters]\nkeys = generic\n[logger_root]\nlevel = ERROR\n"
                      "handlers = console\n[handler_console]\nclass = StreamHandler\n"

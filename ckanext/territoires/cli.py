@@ -12,6 +12,7 @@ from ckan import model
 
 from ckanext.territoires import territory
 from ckanext.territoires.communes import load, membership
+from ckanext.territoires.quality import cli as quality_cli
 from ckanext.territoires.harvesters import cli as harvest_cli
 from ckanext.territoires.referential import get_referential
 
@@ -21,6 +22,9 @@ __all__ = ["territoires"]
 @click.group(short_help="Territory of the portal: communes, memberships, resolver.")
 def territoires():
     """Territory of the portal (ckanext-territoires)."""
+
+
+territoires.add_command(quality_cli.quality)
 
 
 @territoires.command()

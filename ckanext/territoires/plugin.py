@@ -6,8 +6,12 @@ import os
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
+from ckanext.dcat.interfaces import IDCATURIGenerator
+
 from ckanext.territoires import territory
 from ckanext.territoires.communes import index, membership
+from ckanext.territoires.dcat import iris
+from ckanext.territoires.quality import index as quality_index
 from ckanext.territoires.search import backend, guard
 
 HERE = os.path.dirname(__file__)
@@ -27,6 +31,7 @@ class TerritoiresPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurable)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
+    p.implements(IDCATURIGenerator, inherit=True)
 
     def update_config(self, config_):
         tk.add_template_directory(config_, "templates")
@@ -46,15 +51,21 @@ class TerritoiresPlugin(p.SingletonPlugin):
         membership.sync_package_by_id(pkg_dict["id"])
 
     def before_dataset_index(self, pkg_dict):
-        return index.add_index_fields(pkg_dict)
+        # quality after the territory: it sums scores per commune
+        return quality_index.add_index_fields(index.add_index_fields(pkg_dict))
 
     def after_dataset_search(self, search_results, search_params):
-        return index.facet_names(search_results)
+        return quality_index.facet_names(index.facet_names(search_results))
 
     # IFacets
 
     def dataset_facets(self, facets_dict, package_type):
-        return index.add_facets(facets_dict)
+        return quality_index.add_facets(index.add_facets(facets_dict))
+
+    # IDCATURIGenerator
+
+    def dataset_uri(self, dataset_dict, default_uri):
+        return iris.valid_iri(default_uri)
 
 
 @tk.blanket.config_declarations(

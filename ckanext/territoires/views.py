@@ -11,9 +11,14 @@ from flask import Blueprint, redirect, request
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.territoires.dcat import views as dcat_views
+from ckanext.territoires.quality import views as quality_views
+
 __all__ = ["territoires"]
 
 territoires = Blueprint("territoires", __name__)
+dcat_views.register(territoires)  # /catalog/<place>.<format>
+quality_views.register(territoires)  # /quality, /quality/<commune>
 
 _CODE = re.compile(r"^(?:\d{2}|2[ABab])\d{3}$")
 

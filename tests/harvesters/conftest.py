@@ -20,7 +20,6 @@ HARVEST_OPTIONS = {
     "ckanext.territoires.harvest.connect_timeout": "2",
     "ckanext.territoires.harvest.read_timeout": "2",
     "ckanext.territoires.harvest.total_timeout": "10",
-    "ckanext.dcat.rdf.profiles": "euro_dcat_ap_2 euro_dcat_ap_scheming territoires_provenance",
 }
 
 

@@ -218,6 +218,8 @@ class DcatHarvester(TerritoiresHarvester):
             if isinstance(value, list) and value:
                 package[key] = [{k: v for k, v in item.items() if isinstance(v, str) and v}
                                 for item in value if isinstance(item, dict)]
+        package["frequency"] = mapping.frequency(dataset.get("frequency")
+                                                 or _extra(dataset, "frequency"))
         themes = dataset.get("theme") or _extra(dataset, "theme")
         if isinstance(themes, str):
             try:

@@ -126,3 +126,11 @@ def resource_format(value: Any) -> str:
     if "/" in lowered:  # a media type or a URI of a format register
         return value.rstrip("/").rsplit("/", 1)[-1].upper()[:50]
     return value.upper()[:50] if len(value) <= 10 else value[:50]
+
+
+def frequency(value: Any) -> str | None:
+    """The EU frequency IRI of a source's update frequency, or None when the
+    portal's vocabulary does not know it (the field is then left out rather
+    than refusing the whole dataset)."""
+    from ckanext.territoires.dcat import vocabularies
+    return vocabularies.frequency_uri(value) if isinstance(value, str) else None

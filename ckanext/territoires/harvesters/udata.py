@@ -131,6 +131,7 @@ class UdataHarvester(TerritoiresHarvester):
             "notes": dataset.get("description") or "",
             "tags": tags,
             "license_id": mapping.license_id(license_value),
+            "frequency": mapping.frequency(dataset.get("frequency")),
             "resources": [self._resource(resource) for resource in dataset.get("resources") or []
                           if isinstance(resource, dict) and resource.get("url")],
         }

@@ -14,7 +14,9 @@ from ckanext.territoires.referential import (
     ALL, PlaceError, ScopeError, get_referential, normalize, parse_scope, resolve,
 )
 
-__all__ = ["territoires_resolve", "territoires_commune_list", "territoires_commune_show"]
+__all__ = ["territoires_resolve", "territoires_commune_list", "territoires_commune_show",
+           "territoires_catalog_show", "territoires_quality_show",
+           "territoires_quality_commune_list"]
 
 
 @tk.side_effect_free
@@ -137,3 +139,89 @@ def territoires_commune_show(context, data_dict) -> dict[str, Any]:
     if group is None:
         raise tk.ObjectNotFound(tk._("No commune of the territory is known as %s") % identifier)
     return _commune_dict(group, _visible_counts(context))
+
+
+@tk.side_effect_free
+@validate(schema.territoires_catalog_show)
+def territoires_catalog_show(context, data_dict) -> str:
+    """The DCAT-AP catalogue of one commune or of the intercommunality.
+
+    Only public datasets are listed, whoever asks. The catalogue has its
+    own IRI (``<site>/catalog/<group name>``), title and ``dct:spatial``,
+    and Hydra paging (``ckanext.dcat.datasets_per_page`` datasets a page).
+
+    :param id: the commune or intercommunality group's name or id, an
+        INSEE code (current, former, arrondissement) or an EPCI SIREN
+    :type id: string
+    :param format: ``ttl`` (default), ``rdf``/``xml`` (RDF/XML), ``jsonld``
+        or ``n3``
+    :type format: string
+    :param page: the page, from 1 (optional, default 1)
+    :type page: int
+
+    :returns: the serialized catalogue
+    :rtype: string
+    """
+    from ckanext.territoires.dcat import catalogue
+
+    tk.check_access("territoires_catalog_show", context, data_dict)
+    place = catalogue.find_place(data_dict["id"])
+    if place is None:
+        raise tk.ObjectNotFound(
+            tk._("No commune or intercommunality of the territory is known as %s")
+            % data_dict["id"])
+    return catalogue.serialize(place, data_dict.get("format") or "ttl",
+                               data_dict.get("page") or 1, context)
+
+
+@tk.side_effect_free
+@validate(schema.territoires_quality_show)
+def territoires_quality_show(context, data_dict) -> dict[str, Any]:
+    """The metadata quality of a dataset: score, level and what to improve.
+
+    The criteria and their weights are documented in
+    ``ckanext/territoires/quality/criteria.py`` and in the README.
+
+    :param id: the dataset's name or id
+    :type id: string
+
+    :returns: ``{"id", "name", "score" (0-100), "level" (high, medium,
+        low), "level_label", "links_checked_at", "criteria": [{"id",
+        "label", "weight", "status" (met, unmet, unknown), "advice",
+        "details"}]}``
+    :rtype: dictionary
+    """
+    from ckanext.territoires.quality import assessment
+
+    tk.check_access("territoires_quality_show", context, data_dict)
+    dataset = tk.get_action("package_show")(
+        {"user": context.get("user"), "auth_user_obj": context.get("auth_user_obj"),
+         "ignore_auth": context.get("ignore_auth", False)}, {"id": data_dict["id"]})
+    return assessment.as_dict(dataset, assessment.assess(dataset))
+
+
+@tk.side_effect_free
+@validate(schema.territoires_quality_commune_list)
+def territoires_quality_commune_list(context, data_dict) -> dict[str, Any]:
+    """Metadata quality per commune and per intercommunality.
+
+    Every figure is computed from the search index with the caller's
+    permissions (private datasets count only for those who may see them),
+    in one search; scores are those stored when each dataset last changed.
+
+    :param sort: ``name`` (default), ``datasets`` or ``average``
+    :type sort: string
+    :param order: ``asc`` (default) or ``desc``
+    :type order: string
+
+    :returns: ``{"criteria", "levels", "overall", "intercommunalities",
+        "communes"}``; each commune ``{"insee", "name", "group", "url",
+        "datasets", "average" (None without datasets), "levels": {"high",
+        "medium", "low"}, "missing": {criterion id: datasets lacking it}}``
+    :rtype: dictionary
+    """
+    from ckanext.territoires.quality import aggregate
+
+    tk.check_access("territoires_quality_commune_list", context, data_dict)
+    return aggregate.summaries(context, data_dict.get("sort") or "name",
+                               data_dict.get("order") or "asc")

@@ -23,6 +23,38 @@ def territoires_commune_show(context, data_dict):
     return {"success": True}
 
 
+@tk.auth_allow_anonymous_access
+def territoires_catalog_show(context, data_dict):
+    """Anyone: the catalogue lists public datasets only."""
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def territoires_quality_show(context, data_dict):
+    """Whoever may see the dataset."""
+    return authz.is_authorized("package_show", context, {"id": (data_dict or {}).get("id")})
+
+
+@tk.auth_allow_anonymous_access
+def territoires_quality_commune_list(context, data_dict):
+    """Anyone: every figure is counted with the caller's permissions."""
+    return {"success": True}
+
+
+def territoires_quality_dashboard(context, data_dict):
+    """The quality dashboard: sysadmins and the data team (editors and
+    admins of an organisation)."""
+    user = context.get("user")
+    if user and authz.is_sysadmin(user):
+        return {"success": True}
+    user_obj = model.User.get(user) if user else None
+    if user_obj is not None and any(
+            authz.has_user_permission_for_group_or_org(org.id, user, "create_dataset")
+            for org in user_obj.get_groups(group_type="organization")):
+        return {"success": True}
+    return {"success": False, "msg": tk._("Only the data team may see the quality dashboard.")}
+
+
 def _territorial_group(data_dict) -> model.Group | None:
     group = model.Group.get((data_dict or {}).get("id") or "")
     return group if group is not None and group.type in groups.GROUP_TYPES else None

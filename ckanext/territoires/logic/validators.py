@@ -11,7 +11,7 @@ from ckanext.territoires import territory
 from ckanext.territoires.referential import resolve_many
 
 __all__ = ["territoires_coverage", "territoires_coverage_output", "territoires_identity",
-           "territoires_keep_stored"]
+           "territoires_frequency", "territoires_keep_stored"]
 
 _SEPARATORS = re.compile(r"[;\n]+")
 
@@ -80,6 +80,26 @@ def territoires_identity(key, data, errors, context):
             "This field is maintained by 'ckan territoires load' from the official "
             "referential and cannot be changed here."))
         raise tk.StopOnError
+
+
+def territoires_frequency(value: Any, context: dict) -> Any:
+    """An update frequency -> its EU vocabulary IRI.
+
+    Accepts EU IRIs and codes (``MONTHLY``), Dublin Core frequency IRIs,
+    udata's names and words (``monthly``, ``mensuelle``); anything else is
+    refused with the accepted values.
+    """
+    from ckanext.territoires.dcat import vocabularies
+
+    if value is tk.missing or value is None or str(value).strip() == "":
+        return tk.missing
+    iri = vocabularies.frequency_uri(value)
+    if iri is None:
+        raise tk.Invalid(
+            tk._("Unknown update frequency: %(value)s. Use one of: %(accepted)s") % {
+                "value": value,
+                "accepted": ", ".join(term.code for term in vocabularies.FREQUENCIES)})
+    return iri
 
 
 def territoires_keep_stored(key, data, errors, context):

@@ -1,0 +1,8 @@
+"""DCAT-AP 3 republishing of the pooled catalogue (with ckanext-dcat).
+
+- ``profile``: the ``territoires_dcat_ap`` RDF profile (territories,
+  commune publishers, provenance, EU vocabularies), export and parsing;
+- ``places``, ``publishers``, ``provenance``, ``vocabularies``: what it
+  writes and reads;
+- ``catalogue``: the catalogue of one commune or of the intercommunality.
+"""

@@ -1,0 +1,151 @@
+"""Provenance of harvested datasets in DCAT-AP 3, both ways.
+
+A harvested dataset keeps where it came from in the fields the harvesters
+write (``ckanext.territoires.harvesters.provenance``):
+``territoires_source_url`` (its page at the origin),
+``territoires_source_uri`` and ``territoires_source_identifier`` (its
+identity there), ``territoires_harvest_source`` (the harvest source's title)
+and ``territoires_harvested`` (last harvest, UTC). They may be schema
+fields or extras: both are read.
+
+DCAT-AP describes "the original metadata that was used in creating
+metadata for the Dataset" with a catalogue record::
+
+    <catalogue> dcat:record <record> .
+    <record> a dcat:CatalogRecord ;
+        foaf:primaryTopic <dataset> ; dct:modified "..." ;
+        dct:source [ a dcat:CatalogRecord ;
+                     foaf:primaryTopic <origin URI, else its page> ;  # a dcat:Resource
+                     foaf:page <origin page> ;
+                     dct:identifier "origin identifier" ;
+                     dct:modified "last harvest" ] .
+    <dataset> adms:identifier [ a adms:Identifier ; skos:notation "origin identifier" ] ;
+        dct:provenance [ a dct:ProvenanceStatement ;
+                         rdfs:label "Moissonné depuis « source » le 2026-11-23"@fr ] .
+
+The origin is deliberately not typed ``dcat:Dataset`` (which the SHACL
+shapes would demand of a dataset-level ``dct:source``): every DCAT
+harvester, data.gouv.fr's included, would import it as one more dataset.
+"""
+from __future__ import annotations
+
+import json
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from ckanext.dcat.profiles import ADMS, DCAT, DCT, FOAF
+from ckanext.dcat.utils import catalog_uri
+
+SOURCE_URL = "territoires_source_url"
+SOURCE_URI = "territoires_source_uri"
+SOURCE_IDENTIFIER = "territoires_source_identifier"
+SOURCE_TITLE = "territoires_harvest_source"
+HARVESTED = "territoires_harvested"
+
+
+def _alternate_identifiers(profile, dataset_dict) -> list[str]:
+    value = profile._get_dataset_value(dataset_dict, "alternate_identifier")
+    return [str(item) for item in profile._read_list_value(value)] if value else []
+
+
+def _value(profile, dataset_dict, key) -> str:
+    return str(profile._get_dataset_value(dataset_dict, key) or "").strip()
+
+
+def _web(value: str) -> bool:
+    return value.startswith(("http://", "https://"))
+
+
+def add_to_graph(profile, dataset_dict, dataset_ref) -> None:
+    url = _value(profile, dataset_dict, SOURCE_URL)
+    uri = _value(profile, dataset_dict, SOURCE_URI)
+    identifier = _value(profile, dataset_dict, SOURCE_IDENTIFIER)
+    if not url and not identifier and not uri:
+        return
+    g = profile.g
+    if identifier and identifier not in _alternate_identifiers(profile, dataset_dict):
+        node = BNode()
+        g.add((dataset_ref, ADMS.identifier, node))
+        g.add((node, RDF.type, ADMS.Identifier))
+        g.add((node, SKOS.notation, Literal(identifier)))
+
+    record = URIRef(f"{catalog_uri().rstrip('/')}/dataset/{dataset_dict.get('id')}#record")
+    g.add((record, RDF.type, DCAT.CatalogRecord))
+    g.add((record, FOAF.primaryTopic, dataset_ref))
+    # a record's topic is a dcat:Resource; say that datasets are resources
+    g.add((DCAT.Dataset, RDFS.subClassOf, DCAT.Resource))
+    profile._add_date_triple(record, DCT.modified, dataset_dict.get("metadata_modified"))
+    if dataset_dict.get("metadata_created"):
+        profile._add_date_triple(record, DCT.issued, dataset_dict["metadata_created"])
+
+    origin = BNode()
+    g.add((record, DCT.source, origin))
+    g.add((origin, RDF.type, DCAT.CatalogRecord))
+    topic = URIRef(uri) if _web(uri) else URIRef(url) if _web(url) else dataset_ref
+    g.add((origin, FOAF.primaryTopic, topic))
+    if topic != dataset_ref:
+        g.add((topic, RDF.type, DCAT.Resource))
+    if _web(url):
+        g.add((origin, FOAF.page, URIRef(url)))
+        g.add((URIRef(url), RDF.type, FOAF.Document))
+    if identifier:
+        g.add((origin, DCT.identifier, Literal(identifier)))
+    harvested = _value(profile, dataset_dict, HARVESTED)
+    modified = (harvested or profile._get_dataset_value(dataset_dict, "modified")
+                or dataset_dict.get("metadata_modified"))
+    profile._add_date_triple(origin, DCT.modified, modified)
+
+    title = _value(profile, dataset_dict, SOURCE_TITLE)
+    if title:
+        statement = BNode()
+        g.add((dataset_ref, DCT.provenance, statement))
+        g.add((statement, RDF.type, DCT.ProvenanceStatement))
+        day = f" le {harvested[:10]}" if harvested else ""
+        g.add((statement, RDFS.label, Literal(f"Moissonné depuis « {title} »{day}", lang="fr")))
+        day = f" on {harvested[:10]}" if harvested else ""
+        g.add((statement, RDFS.label, Literal(f"Harvested from \"{title}\"{day}", lang="en")))
+
+    catalogues = list(g.subjects(RDF.type, DCAT.Catalog))
+    if len(catalogues) == 1:
+        g.add((catalogues[0], DCAT.record, record))
+
+
+def parse(profile, dataset_dict, dataset_ref) -> None:
+    g = profile.g
+    url = uri = identifier = None
+    for record in g.subjects(FOAF.primaryTopic, dataset_ref):
+        if (record, RDF.type, DCAT.CatalogRecord) not in g:
+            continue
+        for origin in g.objects(record, DCT.source):
+            topic = g.value(origin, FOAF.primaryTopic)
+            page = g.value(origin, FOAF.page)
+            url = str(page) if isinstance(page, URIRef) else None
+            if isinstance(topic, URIRef) and topic != dataset_ref:
+                if url is None:
+                    url = str(topic)
+                elif str(topic) != url:
+                    uri = str(topic)
+            identifier = profile._object_value(origin, DCT.identifier) or None
+    if url is None:
+        # other portals: a dataset-level dct:source
+        sources = [str(o) for o in g.objects(dataset_ref, DCT.source) if isinstance(o, URIRef)]
+        url = sources[0] if sources else None
+    if url:
+        profile._set_dataset_value(dataset_dict, SOURCE_URL, url)
+    if uri:
+        profile._set_dataset_value(dataset_dict, SOURCE_URI, uri)
+    if identifier:
+        profile._set_dataset_value(dataset_dict, SOURCE_IDENTIFIER, identifier)
+        # the origin identifier was also written as adms:identifier: not an
+        # alternate identifier of our own
+        extras = dataset_dict.get("extras") or []
+        for extra in extras:
+            if extra["key"] == "alternate_identifier":
+                values = [v for v in json.loads(extra["value"]) if v != identifier]
+                extra["value"] = json.dumps(values)
+        dataset_dict["extras"] = [e for e in extras if not (
+            e["key"] == "alternate_identifier" and e["value"] == "[]")]
+        if isinstance(dataset_dict.get("alternate_identifier"), list):
+            dataset_dict["alternate_identifier"] = [
+                v for v in dataset_dict["alternate_identifier"] if v != identifier]

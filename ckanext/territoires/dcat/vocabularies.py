@@ -1,0 +1,263 @@
+"""Controlled vocabularies of DCAT-AP 3 and how portals' values map to them.
+
+DCAT-AP expects IRIs from the EU Publications Office authority tables for
+frequencies, data themes, file types and languages, and IANA IRIs for
+media types. Catalogues in the wild write words ("mensuel", "monthly"),
+Dublin Core frequencies (``http://purl.org/cld/freq/monthly``) or udata's
+names (``semiannual``). The functions here turn all of those into the
+authority IRIs, or ``None`` when a value cannot be mapped honestly.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import NamedTuple
+
+EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
+FREQUENCY_BASE = EU_AUTHORITY + "frequency/"
+THEME_BASE = EU_AUTHORITY + "data-theme/"
+THEME_SCHEME = EU_AUTHORITY + "data-theme"
+FILE_TYPE_BASE = EU_AUTHORITY + "file-type/"
+LANGUAGE_BASE = EU_AUTHORITY + "language/"
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+DUBLIN_CORE_FREQUENCY = "http://purl.org/cld/freq/"
+PUBLISHER_TYPE_BASE = "http://purl.org/adms/publishertype/"
+LICENCE_TYPE_BASE = "http://purl.org/adms/licencetype/"
+
+
+class Term(NamedTuple):
+    code: str
+    en: str
+    fr: str
+
+
+def _key(text: str) -> str:
+    """Case-, accent- and punctuation-insensitive key of a word."""
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "", text.lower())
+
+
+# --- frequencies -------------------------------------------------------------
+
+#: The frequencies offered in the dataset form, most frequent first.
+FREQUENCIES = (
+    Term("UPDATE_CONT", "Continuously updated", "Mise à jour continue"),
+    Term("HOURLY", "Hourly", "Toutes les heures"),
+    Term("DAILY", "Daily", "Quotidienne"),
+    Term("WEEKLY", "Weekly", "Hebdomadaire"),
+    Term("BIWEEKLY", "Every two weeks", "Toutes les deux semaines"),
+    Term("MONTHLY", "Monthly", "Mensuelle"),
+    Term("QUARTERLY", "Quarterly", "Trimestrielle"),
+    Term("ANNUAL_2", "Twice a year", "Semestrielle"),
+    Term("ANNUAL", "Annual", "Annuelle"),
+    Term("BIENNIAL", "Every two years", "Tous les deux ans"),
+    Term("TRIENNIAL", "Every three years", "Tous les trois ans"),
+    Term("IRREG", "Irregular", "Irrégulière"),
+    Term("NEVER", "Never updated", "Jamais mise à jour"),
+    Term("UNKNOWN", "Unknown", "Inconnue"),
+)
+_FREQUENCY_CODES = {term.code for term in FREQUENCIES} | {
+    "CONT", "DAILY_2", "WEEKLY_2", "WEEKLY_3", "MONTHLY_2", "MONTHLY_3", "ANNUAL_3",
+    "BIMONTHLY", "QUADRENNIAL", "QUINQUENNIAL", "DECENNIAL", "BIHOURLY", "TRIHOURLY",
+    "OP_DATPRO", "OTHER", "10MIN", "15MIN", "30MIN", "1MIN", "5MIN", "12HRS",
+}
+# Dublin Core (and udata) names, and words, -> EU code.
+_FREQUENCY_SYNONYMS = {
+    **{_key(code): code for code in _FREQUENCY_CODES},
+    **{_key(term.en): term.code for term in FREQUENCIES},
+    **{_key(term.fr): term.code for term in FREQUENCIES},
+    "continuous": "UPDATE_CONT", "continu": "UPDATE_CONT", "continue": "UPDATE_CONT",
+    "tempsreel": "UPDATE_CONT", "realtime": "UPDATE_CONT",
+    "hourly": "HOURLY", "horaire": "HOURLY",
+    "daily": "DAILY", "quotidien": "DAILY", "journalier": "DAILY", "journaliere": "DAILY",
+    "semidaily": "DAILY_2", "twiceaday": "DAILY_2",
+    "weekly": "WEEKLY", "hebdomadaire": "WEEKLY",
+    "semiweekly": "WEEKLY_2", "threetimesaweek": "WEEKLY_3",
+    "biweekly": "BIWEEKLY", "bimensuel": "MONTHLY_2", "bimensuelle": "MONTHLY_2",
+    "semimonthly": "MONTHLY_2", "threetimesamonth": "MONTHLY_3",
+    "monthly": "MONTHLY", "mensuel": "MONTHLY", "mensuelle": "MONTHLY",
+    "bimonthly": "BIMONTHLY", "bimestriel": "BIMONTHLY", "bimestrielle": "BIMONTHLY",
+    "quarterly": "QUARTERLY", "trimestriel": "QUARTERLY", "trimestrielle": "QUARTERLY",
+    "threetimesayear": "ANNUAL_3",
+    "semiannual": "ANNUAL_2", "semestriel": "ANNUAL_2", "semestrielle": "ANNUAL_2",
+    "annual": "ANNUAL", "annually": "ANNUAL", "yearly": "ANNUAL", "annuel": "ANNUAL",
+    "annuelle": "ANNUAL",
+    "biennial": "BIENNIAL", "triennial": "TRIENNIAL", "quadrennial": "QUADRENNIAL",
+    "quinquennial": "QUINQUENNIAL", "decennial": "DECENNIAL",
+    "irregular": "IRREG", "irregulier": "IRREG", "irreguliere": "IRREG",
+    "punctual": "NEVER", "ponctuel": "NEVER", "ponctuelle": "NEVER", "never": "NEVER",
+    "jamais": "NEVER", "unknown": "UNKNOWN", "inconnu": "UNKNOWN", "inconnue": "UNKNOWN",
+}
+
+
+def frequency_uri(value: str | None) -> str | None:
+    """EU frequency IRI of a frequency value, or None when unknown.
+
+    Accepts EU IRIs and codes, Dublin Core frequency IRIs, udata's names
+    and English or French words ("monthly", "Mensuelle").
+    """
+    if not value:
+        return None
+    text = str(value).strip()
+    for base in (FREQUENCY_BASE, FREQUENCY_BASE.replace("http://", "https://"),
+                 DUBLIN_CORE_FREQUENCY):
+        if text.startswith(base):
+            text = text[len(base):]
+            break
+    if text.startswith(("http://", "https://")):
+        return None
+    code = _FREQUENCY_SYNONYMS.get(_key(text))
+    if code is None and text.upper() in _FREQUENCY_CODES:
+        code = text.upper()
+    return FREQUENCY_BASE + code if code else None
+
+
+def frequency_label(uri: str, lang: str = "en") -> str:
+    code = (uri or "").rsplit("/", 1)[-1]
+    for term in FREQUENCIES:
+        if term.code == code:
+            return term.fr if lang == "fr" else term.en
+    return code.replace("_", " ").capitalize()
+
+
+# --- data themes ---------------------------------------------------------------
+
+THEMES = (
+    Term("AGRI", "Agriculture, fisheries, forestry and food",
+         "Agriculture, pêche, sylviculture et alimentation"),
+    Term("ECON", "Economy and finance", "Économie et finances"),
+    Term("EDUC", "Education, culture and sport", "Éducation, culture et sport"),
+    Term("ENER", "Energy", "Énergie"),
+    Term("ENVI", "Environment", "Environnement"),
+    Term("GOVE", "Government and public sector", "Gouvernement et secteur public"),
+    Term("HEAL", "Health", "Santé"),
+    Term("INTR", "International issues", "Questions internationales"),
+    Term("JUST", "Justice, legal system and public safety",
+         "Justice, système juridique et sécurité publique"),
+    Term("REGI", "Regions and cities", "Régions et villes"),
+    Term("SOCI", "Population and society", "Population et société"),
+    Term("TECH", "Science and technology", "Science et technologie"),
+    Term("TRAN", "Transport", "Transports"),
+)
+_THEMES_BY_KEY = {
+    **{_key(term.code): term for term in THEMES},
+    **{_key(term.en): term for term in THEMES},
+    **{_key(term.fr): term for term in THEMES},
+}
+
+
+def theme(value: str | None) -> Term | None:
+    """The EU data theme a value names (IRI, code, English or French label)."""
+    if not value:
+        return None
+    text = str(value).strip()
+    for base in (THEME_BASE, THEME_BASE.replace("http://", "https://")):
+        if text.startswith(base):
+            text = text[len(base):]
+            break
+    return _THEMES_BY_KEY.get(_key(text))
+
+
+# --- file types and media types ------------------------------------------------------
+
+class FileType(NamedTuple):
+    code: str  # EU file-type authority code
+    media_type: str | None  # IANA media type
+    open: bool  # open, machine-readable format
+
+
+FILE_TYPES = {
+    "csv": FileType("CSV", "text/csv", True),
+    "tsv": FileType("TSV", "text/tab-separated-values", True),
+    "json": FileType("JSON", "application/json", True),
+    "geojson": FileType("GEOJSON", "application/geo+json", True),
+    "jsonld": FileType("JSON_LD", "application/ld+json", True),
+    "xml": FileType("XML", "application/xml", True),
+    "rdf": FileType("RDF_XML", "application/rdf+xml", True),
+    "rdfxml": FileType("RDF_XML", "application/rdf+xml", True),
+    "ttl": FileType("RDF_TURTLE", "text/turtle", True),
+    "turtle": FileType("RDF_TURTLE", "text/turtle", True),
+    "n3": FileType("RDF_N3", "text/n3", True),
+    "ods": FileType("ODS", "application/vnd.oasis.opendocument.spreadsheet", True),
+    "odt": FileType("ODT", "application/vnd.oasis.opendocument.text", True),
+    "txt": FileType("TXT", "text/plain", True),
+    "kml": FileType("KML", "application/vnd.google-earth.kml+xml", True),
+    "kmz": FileType("KMZ", "application/vnd.google-earth.kmz", True),
+    "gml": FileType("GML", "application/gml+xml", True),
+    "gpx": FileType("GPX", "application/gpx+xml", True),
+    "gpkg": FileType("GPKG", "application/geopackage+sqlite3", True),
+    "shp": FileType("SHP", None, True),
+    "shapefile": FileType("SHP", None, True),
+    "esrishapefile": FileType("SHP", None, True),
+    "wms": FileType("WMS_SRVC", None, True),
+    "wfs": FileType("WFS_SRVC", None, True),
+    "gtfs": FileType("GTFS", None, True),
+    "netcdf": FileType("NETCDF", "application/netcdf", True),
+    "parquet": FileType("PARQUET", "application/vnd.apache.parquet", True),
+    "png": FileType("PNG", "image/png", True),
+    "svg": FileType("SVG", "image/svg+xml", True),
+    "html": FileType("HTML", "text/html", False),
+    "pdf": FileType("PDF", "application/pdf", False),
+    "xls": FileType("XLS", "application/vnd.ms-excel", False),
+    "xlsx": FileType(
+        "XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", False),
+    "doc": FileType("DOC", "application/msword", False),
+    "docx": FileType(
+        "DOCX", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        False),
+    "zip": FileType("ZIP", "application/zip", False),
+    "jpeg": FileType("JPEG", "image/jpeg", False),
+    "jpg": FileType("JPEG", "image/jpeg", False),
+    "tiff": FileType("TIFF", "image/tiff", False),
+    "mdb": FileType("MDB", "application/x-msaccess", False),
+}
+_FILE_TYPES_BY_MEDIA_TYPE = {ft.media_type: ft for ft in FILE_TYPES.values() if ft.media_type}
+_FILE_TYPES_BY_CODE = {ft.code: ft for ft in FILE_TYPES.values()}
+
+
+def file_type(value: str | None) -> FileType | None:
+    """The file type of a CKAN format, a media type or an EU file-type IRI."""
+    if not value:
+        return None
+    text = str(value).strip()
+    lowered = text.lower()
+    for base in (FILE_TYPE_BASE, FILE_TYPE_BASE.replace("http://", "https://")):
+        if text.startswith(base):
+            return _FILE_TYPES_BY_CODE.get(text[len(base):].upper())
+    if lowered.startswith(IANA_MEDIA_TYPES):
+        lowered = lowered[len(IANA_MEDIA_TYPES):]
+    if "/" in lowered:
+        return _FILE_TYPES_BY_MEDIA_TYPE.get(lowered.split(";")[0].strip())
+    return FILE_TYPES.get(_key(lowered)) or _FILE_TYPES_BY_CODE.get(text.upper())
+
+
+def file_type_uri(file_type_: FileType) -> str:
+    return FILE_TYPE_BASE + file_type_.code
+
+
+def media_type_uri(media_type: str) -> str | None:
+    """IANA IRI of a media type ``type/subtype`` (None if not one)."""
+    text = (media_type or "").strip().lower()
+    if text.startswith(IANA_MEDIA_TYPES):
+        return text
+    if re.match(r"^[a-z]+/[a-z0-9.+-]+$", text):
+        return IANA_MEDIA_TYPES + text
+    return None
+
+
+# --- languages ---------------------------------------------------------------------
+
+_LANGUAGES = {"fr": "FRA", "en": "ENG", "de": "DEU", "es": "SPA", "it": "ITA", "nl": "NLD"}
+
+
+def language_uri(value: str | None) -> str | None:
+    """EU language IRI of a language code (``fr`` -> ``.../language/FRA``)."""
+    if not value:
+        return None
+    text = str(value).strip()
+    if text.startswith(LANGUAGE_BASE):
+        return text
+    code = _LANGUAGES.get(text.lower()[:2]) if len(text) in (2, 5) else None
+    if code is None and len(text) == 3 and text.isalpha():
+        code = text.upper()
+    return LANGUAGE_BASE + code if code else None

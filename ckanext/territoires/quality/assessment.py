@@ -1,0 +1,61 @@
+"""A dataset's assessment with this portal's settings and last link checks."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+from . import criteria, links
+
+DESCRIPTION_MIN_LENGTH_OPTION = "ckanext.territoires.quality.description_min_length"
+
+
+def open_licences() -> dict[str, bool]:
+    """Licence id -> open (Open Definition conformant), from CKAN's register
+    (the one CKAN keeps for the process: a licence list fetched once)."""
+    result = {}
+    for license_id, licence in model.Package.get_license_register().items():
+        conformance = getattr(licence, "od_conformance", "") or ""
+        result[license_id] = conformance == "approved" or bool(licence.isopen())
+    return result
+
+
+def description_min_length() -> int:
+    return int(tk.config.get(DESCRIPTION_MIN_LENGTH_OPTION)
+               or criteria.DEFAULT_DESCRIPTION_MIN_LENGTH)
+
+
+def assess(dataset: Mapping[str, Any]) -> criteria.Assessment:
+    checks = links.last_checks(r.get("id") for r in dataset.get("resources") or [])
+    return criteria.assess(dataset, checks, open_licences(), description_min_length())
+
+
+def as_dict(dataset: Mapping[str, Any], assessment: criteria.Assessment) -> dict[str, Any]:
+    """The JSON shape of ``territoires_quality_show``, translated."""
+    min_length = description_min_length()
+    checks = links.last_checks(r.get("id") for r in dataset.get("resources") or [])
+    return {
+        "id": dataset.get("id"),
+        "name": dataset.get("name"),
+        "score": assessment.score,
+        "level": assessment.level,
+        "level_label": level_label(assessment.level),
+        "links_checked_at": max((c.checked_at for c in checks.values()), default=None),
+        "criteria": [{
+            "id": result.criterion.id,
+            "label": tk._(result.criterion.label),
+            "weight": result.criterion.weight,
+            "status": result.status,
+            "advice": tk._(result.criterion.advice).format(min_length=min_length),
+            "details": result.details,
+        } for result in assessment.results],
+    }
+
+
+def level_label(level: str) -> str:
+    return {
+        criteria.HIGH: tk._("Good metadata (80 or more)"),
+        criteria.MEDIUM: tk._("Fair metadata (50 to 79)"),
+        criteria.LOW: tk._("Thin metadata (under 50)"),
+    }.get(level, level)

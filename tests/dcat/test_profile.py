@@ -1,0 +1,255 @@
+"""The territoires_dcat_ap profile through ckanext-dcat's endpoints."""
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+import ckan.tests.factories as factories
+import ckan.tests.helpers as helpers
+from ckanext.dcat.profiles import ADMS, DCAT, DCT, FOAF
+
+from tests.conftest import TERRITORY_PLUGINS
+from tests.dcat.conftest import provenance_fields
+
+pytestmark = [
+    pytest.mark.ckan_config("ckan.plugins", TERRITORY_PLUGINS),
+    pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "lyon"),
+]
+
+INSEE = "http://id.insee.fr/geo/"
+EU = "http://publications.europa.eu/resource/authority/"
+FORMATS = {"ttl": "turtle", "rdf": "xml", "xml": "xml", "jsonld": "json-ld"}
+
+
+def graph_of(app, url, headers=None, **params) -> Graph:
+    response = app.get(url, query_string=params, headers=headers or {})
+    assert response.status_code == 200, response.body[:500]
+    return Graph().parse(data=response.body, format=FORMATS[url.rsplit(".", 1)[-1]])
+
+
+def dataset_ref(graph: Graph, dataset: dict) -> URIRef:
+    return URIRef(f"http://test.ckan.net/dataset/{dataset['id']}")
+
+
+def test_spatial_lists_insee_iris_of_the_covered_communes(app):
+    dataset = factories.Dataset(territoires_coverage=["Bron", "Écully"])
+    graph = graph_of(app, f"/dataset/{dataset['id']}.ttl")
+    ref = dataset_ref(graph, dataset)
+    assert set(graph.objects(ref, DCT.spatial)) == {
+        URIRef(INSEE + "commune/69029"), URIRef(INSEE + "commune/69081")}
+    bron = URIRef(INSEE + "commune/69029")
+    assert (bron, RDF.type, DCT.Location) in graph
+    assert graph.value(bron, SKOS.prefLabel) == Literal("Bron", lang="fr")
+    assert graph.value(bron, DCT.identifier) == Literal("69029")
+
+
+def test_whole_territory_adds_the_epci(app):
+    dataset = factories.Dataset(territoires_coverage=["*"])
+    graph = graph_of(app, f"/dataset/{dataset['id']}.ttl")
+    places = set(graph.objects(dataset_ref(graph, dataset), DCT.spatial))
+    assert len(places) == 59
+    epci = URIRef(INSEE + "intercommunalite/200046977")
+    assert epci in places
+    assert str(graph.value(epci, SKOS.prefLabel)) == "Métropole de Lyon"
+
+
+def test_commune_organisation_publishes_with_its_siren(app):
+    bron = factories.Organization(title="Ville de Bron", extras=[{"key": "insee", "value": "69029"}])
+    dataset = factories.Dataset(owner_org=bron["id"])
+    graph = graph_of(app, f"/dataset/{dataset['id']}.ttl")
+    publisher = graph.value(dataset_ref(graph, dataset), DCT.publisher)
+    assert str(publisher) == f"http://test.ckan.net/organization/{bron['id']}"
+    assert str(graph.value(publisher, FOAF.name)) == "Ville de Bron"
+    assert str(graph.value(publisher, DCT.identifier)) == "216900290"  # SIREN of Bron
+    local_authority = URIRef("http://purl.org/adms/publishertype/LocalAuthority")
+    assert graph.value(publisher, DCT.type) == local_authority
+    assert (local_authority, RDF.type, SKOS.Concept) in graph
+
+
+def test_explicit_publisher_wins_over_the_commune(app):
+    bron = factories.Organization(extras=[{"key": "insee", "value": "69029"}])
+    dataset = factories.Dataset(owner_org=bron["id"], publisher=[
+        {"uri": "https://www.sytral.fr/", "name": "Sytral Mobilités"}])
+    graph = graph_of(app, f"/dataset/{dataset['id']}.ttl")
+    publishers = list(graph.objects(dataset_ref(graph, dataset), DCT.publisher))
+    assert publishers == [URIRef("https://www.sytral.fr/")]
+    assert graph.value(publishers[0], DCT.identifier) is None
+
+
+def test_other_organisation_keeps_ckanext_dcat_publisher(app):
+    organisation = factories.Organization(title="Syndicat des eaux")
+    dataset = factories.Dataset(owner_org=organisation["id"])
+    graph = graph_of(app, f"/dataset/{dataset['id']}.ttl")
+    publisher = graph.value(dataset_ref(graph, dataset), DCT.publisher)
+    assert str(graph.value(publisher, FOAF.name)) == "Syndicat des eaux"
+    assert graph.value(publisher, DCT.identifier) is None
+
+
+def test_provenance_of_a_harvested_dataset(app):
+    dataset = factories.Dataset(**provenance_fields(
+        territoires_source_url="https://data.example.org/dataset/parcs",
+        territoires_source_identifier="parcs-2024",
+        territoires_harvest_source="Ville de Bron (CKAN)",
+        territoires_harvested="2026-11-20T08:00:00Z"))
+    graph = graph_of(app, f"/dataset/{dataset['id']}.ttl")
+    ref = dataset_ref(graph, dataset)
+    identifiers = [graph.value(node, SKOS.notation) for node in graph.objects(ref, ADMS.identifier)]
+    assert identifiers == [Literal("parcs-2024")]
+    record = graph.value(predicate=FOAF.primaryTopic, object=ref)
+    assert (record, RDF.type, DCAT.CatalogRecord) in graph
+    assert graph.value(record, DCT.modified) is not None
+    origin = graph.value(record, DCT.source)
+    assert graph.value(origin, FOAF.primaryTopic) == URIRef("https://data.example.org/dataset/parcs")
+    assert str(graph.value(origin, DCT.identifier)) == "parcs-2024"
+    assert str(graph.value(origin, DCT.modified)).startswith("2026-11-20T08:00:00")
+    statement = graph.value(ref, DCT.provenance)
+    assert Literal("Moissonné depuis « Ville de Bron (CKAN) » le 2026-11-20", lang="fr") in set(
+        graph.objects(statement, RDFS.label))
+    # the origin is not one more dataset for the harvesters reading this
+    assert len(list(graph.subjects(RDF.type, DCAT.Dataset))) == 1
+
+
+def test_dataset_without_provenance_has_no_record(app):
+    dataset = factories.Dataset()
+    graph = graph_of(app, f"/dataset/{dataset['id']}.ttl")
+    assert not list(graph.subjects(RDF.type, DCAT.CatalogRecord))
+    assert not list(graph.objects(dataset_ref(graph, dataset), ADMS.identifier))
+
+
+def test_themes_frequency_licence_and_formats_use_the_eu_vocabularies(app):
+    dataset = factories.Dataset(
+        theme=["ENVI", "Régions et villes", "http://inspire.ec.europa.eu/theme/tn", "vélos"],
+        frequency="mensuelle", license_id="cc-by",
+        resources=[{"url": "https://example.org/parcs.csv", "format": "CSV"},
+                   {"url": "https://example.org/notice.pdf", "format": "PDF"}])
+    graph = graph_of(app, f"/dataset/{dataset['id']}.ttl")
+    ref = dataset_ref(graph, dataset)
+    themes = set(graph.objects(ref, DCAT.theme))
+    assert themes == {URIRef(EU + "data-theme/ENVI"), URIRef(EU + "data-theme/REGI"),
+                      URIRef("http://inspire.ec.europa.eu/theme/tn")}
+    assert all((theme, RDF.type, SKOS.Concept) in graph for theme in themes)
+    assert Literal("vélos") in set(graph.objects(ref, DCAT.keyword))
+    assert graph.value(ref, DCT.accrualPeriodicity) == URIRef(EU + "frequency/MONTHLY")
+    formats = {}
+    for distribution in graph.objects(ref, DCAT.distribution):
+        formats[str(graph.value(distribution, DCT["format"]))] = distribution
+        assert str(graph.value(distribution, DCT.license)) == \
+            "http://www.opendefinition.org/licenses/cc-by"
+    assert set(formats) == {EU + "file-type/CSV", EU + "file-type/PDF"}
+    assert graph.value(formats[EU + "file-type/CSV"], DCAT.mediaType) == \
+        URIRef("https://www.iana.org/assignments/media-types/text/csv")
+
+
+def test_frequency_is_normalised_and_bad_values_refused():
+    dataset = factories.Dataset(frequency="http://purl.org/cld/freq/annual")
+    assert dataset["frequency"] == EU + "frequency/ANNUAL"
+    with pytest.raises(helpers.logic.ValidationError) as error:
+        helpers.call_action("package_patch", id=dataset["id"], frequency="sometimes")
+    assert "frequency" in error.value.error_dict
+    assert "MONTHLY" in error.value.error_dict["frequency"][0]
+    assert helpers.call_action("package_show", id=dataset["id"])["frequency"] == \
+        EU + "frequency/ANNUAL"
+
+
+def test_catalogue_publisher_spatial_and_theme_taxonomy(app):
+    factories.Dataset()
+    graph = graph_of(app, "/catalog.ttl")
+    catalogue = URIRef("http://test.ckan.net")
+    publisher = graph.value(catalogue, DCT.publisher)
+    assert str(publisher) == "http://test.ckan.net/intercommunalite/metropole-de-lyon-200046977"
+    assert str(graph.value(publisher, FOAF.name)) == "Métropole de Lyon"
+    assert str(graph.value(publisher, DCT.identifier)) == "200046977"
+    assert URIRef(INSEE + "intercommunalite/200046977") in set(
+        graph.objects(catalogue, DCT.spatial))
+    assert graph.value(catalogue, DCAT.themeTaxonomy) == URIRef(EU + "data-theme")
+    assert graph.value(catalogue, DCT.language) == URIRef(EU + "language/ENG")
+
+
+@pytest.mark.ckan_config("ckanext.territoires.dcat.publisher_name", "Grand Lyon Data")
+@pytest.mark.ckan_config("ckanext.territoires.dcat.publisher_uri", "https://data.grandlyon.com/")
+def test_catalogue_publisher_from_the_configuration(app):
+    graph = graph_of(app, "/catalog.ttl")
+    publisher = graph.value(URIRef("http://test.ckan.net"), DCT.publisher)
+    assert publisher == URIRef("https://data.grandlyon.com/")
+    assert str(graph.value(publisher, FOAF.name)) == "Grand Lyon Data"
+
+
+@pytest.mark.parametrize("extension", ["ttl", "rdf", "jsonld"])
+@pytest.mark.ckan_config("ckanext.dcat.datasets_per_page", 2)
+def test_catalogue_is_paged_in_every_format(app, extension):
+    names = {factories.Dataset(territoires_coverage=["Bron"])["name"] for _ in range(3)}
+    seen = set()
+    for page in (1, 2):
+        graph = graph_of(app, f"/catalog.{extension}", page=page)
+        datasets = list(graph.subjects(RDF.type, DCAT.Dataset))
+        assert len(datasets) == (2 if page == 1 else 1)
+        seen.update(str(graph.value(d, DCT.title)) for d in datasets)
+        assert all(URIRef(INSEE + "commune/69029") in set(graph.objects(d, DCT.spatial))
+                   for d in datasets)
+    assert len(seen) == len(names)
+    hydra = URIRef("http://www.w3.org/ns/hydra/core#totalItems")
+    assert {int(o) for o in graph.objects(None, hydra)} == {3}
+
+
+def test_private_and_draft_datasets_stay_out_of_the_export(app):
+    organisation = factories.Organization()
+    sysadmin = factories.SysadminWithToken()
+    public = factories.Dataset(owner_org=organisation["id"], title="Public")
+    private = factories.Dataset(owner_org=organisation["id"], private=True, title="Secret")
+    graph = graph_of(app, "/catalog.ttl", headers={"Authorization": sysadmin["token"]})
+    titles = {str(o) for o in graph.objects(None, DCT.title)}
+    assert "Public" in titles and "Secret" not in titles
+    response = app.get(f"/dataset/{private['id']}.ttl")
+    assert response.status_code in (403, 404)
+    assert public["id"]
+
+
+def test_a_harvested_iri_with_spaces_does_not_break_the_catalogue(app):
+    factories.Dataset(title="Broken", extras=[
+        {"key": "uri", "value": "https://geo.example.org/srv/a b https://geo.example.org/c"}])
+    factories.Dataset(title="Fine")
+    graph = graph_of(app, "/catalog.ttl")
+    assert {"Broken", "Fine"} <= {str(o) for o in graph.objects(None, DCT.title)}
+    assert URIRef("https://geo.example.org/srv/a%20b%20https://geo.example.org/c") in set(
+        graph.subjects(RDF.type, DCAT.Dataset))
+
+
+@pytest.mark.ckan_config("ckanext.dcat.datasets_per_page", 1)
+def test_what_data_gouv_fr_dcat_harvester_reads(app):
+    """data.gouv.fr's documented DCAT mapping (doc.data.gouv.fr, "Moissonnage
+    DCAT"): a dcat:Catalog with Hydra paging; per dcat:Dataset dct:title,
+    dct:description, dcat:keyword, dct:identifier (remote id), dcat:landingPage
+    or an IRI, dct:issued/modified, dct:temporal with start and end,
+    dct:accrualPeriodicity (EU frequencies), licence on the distributions,
+    geometries (literals) on the dct:spatial nodes."""
+    factories.Dataset()  # older: on page 2
+    factories.Dataset(
+        title="Stationnement PMR", notes="Places réservées.", tag_string="stationnement",
+        license_id="odc-odbl", frequency="weekly", territoires_coverage=["Bron"],
+        temporal_coverage=[{"start": "2022-01-01", "end": "2022-12-31"}],
+        spatial_coverage=[{"bbox": "POLYGON ((4.9 45.7, 5.0 45.7, 5.0 45.8, 4.9 45.8, 4.9 45.7))"}],
+        resources=[{"url": "https://example.org/pmr.csv", "format": "CSV", "name": "Places"}])
+    graph = graph_of(app, "/catalog.rdf")
+    assert len(list(graph.subjects(RDF.type, DCAT.Catalog))) == 1
+    hydra = "http://www.w3.org/ns/hydra/core#"
+    paging = graph.value(predicate=RDF.type, object=URIRef(hydra + "PagedCollection"))
+    assert str(graph.value(paging, URIRef(hydra + "next"))).endswith("/catalog.rdf?page=2")
+    ref = next(iter(graph.subjects(RDF.type, DCAT.Dataset)))
+    assert str(graph.value(ref, DCT.title)) == "Stationnement PMR"
+    assert str(graph.value(ref, DCT.description)) == "Places réservées."
+    assert str(graph.value(ref, DCAT.keyword)) == "stationnement"
+    assert isinstance(graph.value(ref, DCT.identifier), Literal)
+    for predicate in (DCT.issued, DCT.modified):
+        assert graph.value(ref, predicate).datatype is not None
+    period = graph.value(ref, DCT.temporal)
+    assert str(graph.value(period, DCAT.startDate)) == "2022-01-01"
+    assert str(graph.value(period, DCAT.endDate)) == "2022-12-31"
+    assert graph.value(ref, DCT.accrualPeriodicity) == URIRef(EU + "frequency/WEEKLY")
+    distribution = graph.value(ref, DCAT.distribution)
+    assert str(graph.value(distribution, DCT.title)) == "Places"
+    assert graph.value(distribution, DCAT.accessURL) == URIRef("https://example.org/pmr.csv")
+    assert str(graph.value(distribution, DCT.license)).endswith("odc-odbl")
+    geometries = [o for place in graph.objects(ref, DCT.spatial) for o in graph.objects(place)
+                  if isinstance(o, Literal) and str(o).startswith("POLYGON")]
+    assert geometries and str(geometries[0].datatype).endswith("wktLiteral")
