@@ -5,8 +5,9 @@ import os
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.territoires import territory
+from ckanext.territoires import territory, translations, views
 from ckanext.territoires.communes import index, membership
 from ckanext.territoires.search import backend, guard
 
@@ -20,17 +21,20 @@ HERE = os.path.dirname(__file__)
 @tk.blanket.helpers
 @tk.blanket.blueprints
 @tk.blanket.cli
-class TerritoiresPlugin(p.SingletonPlugin):
+class TerritoiresPlugin(p.SingletonPlugin, DefaultTranslation):
     """The portal of an intercommunality: territory, communes, templates."""
 
     p.implements(p.IConfigurer)
     p.implements(p.IConfigurable)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
+    p.implements(p.ISignal)
+    p.implements(p.ITranslation)
 
     def update_config(self, config_):
         tk.add_template_directory(config_, "templates")
         tk.add_public_directory(config_, "public")
+        tk.add_resource("assets", "territoires")
 
     def configure(self, config_):
         territory.check_configured_scope()  # an invalid scope stops start-up
@@ -53,6 +57,19 @@ class TerritoiresPlugin(p.SingletonPlugin):
 
     def dataset_facets(self, facets_dict, package_type):
         return index.add_facets(facets_dict)
+
+    # ISignal: the commune and intercommunality pages behind CKAN's group routes
+
+    def get_signal_subscriptions(self):
+        return {tk.signals.register_blueprint: [views.replace_group_type_views]}
+
+    # ITranslation: catalogues compiled into the package (see translations.py)
+
+    def i18n_directory(self):
+        return translations.directory()
+
+    def i18n_locales(self):
+        return translations.locales(self.i18n_directory())
 
 
 @tk.blanket.config_declarations(

@@ -151,3 +151,25 @@ def _groups_with_extra(key: str, values: list[str]) -> list[model.Group]:
                 model.GroupExtra.value.in_(values))
         .all()
     )
+
+
+def intercommunality_group(siren: str) -> model.Group | None:
+    """The active intercommunality group of a SIREN."""
+    return (
+        model.Session.query(model.Group)
+        .join(model.GroupExtra, model.GroupExtra.group_id == model.Group.id)
+        .filter(model.Group.type == INTERCOMMUNALITE, model.Group.state == "active",
+                model.GroupExtra.key == "siren", model.GroupExtra.state == "active",
+                model.GroupExtra.value == (siren or "").strip())
+        .first()
+    )
+
+
+def intercommunality_groups() -> list[model.Group]:
+    """The current intercommunality groups, by title."""
+    rows = (
+        model.Session.query(model.Group)
+        .filter(model.Group.type == INTERCOMMUNALITE, model.Group.state == "active")
+        .order_by(model.Group.title)
+    )
+    return [group for group in rows if group.extras.get("status") != ARCHIVED]

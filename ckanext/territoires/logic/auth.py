@@ -23,6 +23,22 @@ def territoires_commune_show(context, data_dict):
     return {"success": True}
 
 
+@tk.auth_allow_anonymous_access
+def territoires_intercommunality_show(context, data_dict):
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def territoires_package_search(context, data_dict):
+    """Public: results are package_search's, with the caller's permissions."""
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def territoires_territory_show(context, data_dict):
+    return {"success": True}
+
+
 def _territorial_group(data_dict) -> model.Group | None:
     group = model.Group.get((data_dict or {}).get("id") or "")
     return group if group is not None and group.type in groups.GROUP_TYPES else None

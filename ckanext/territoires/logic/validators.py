@@ -10,7 +10,8 @@ import ckan.plugins.toolkit as tk
 from ckanext.territoires import territory
 from ckanext.territoires.referential import resolve_many
 
-__all__ = ["territoires_coverage", "territoires_coverage_output", "territoires_identity"]
+__all__ = ["territoires_coverage", "territoires_coverage_output", "territoires_identity",
+           "territoires_search_filters"]
 
 _SEPARATORS = re.compile(r"[;\n]+")
 
@@ -79,3 +80,29 @@ def territoires_identity(key, data, errors, context):
             "This field is maintained by 'ckan territoires load' from the official "
             "referential and cannot be changed here."))
         raise tk.StopOnError
+
+
+_FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def territoires_search_filters(value: Any, context: dict) -> dict[str, list[str]]:
+    """``{field: value or [values]}`` (or its JSON text) -> ``{field: [values]}``.
+
+    Field names are plain index field names; values are strings.
+    """
+    if isinstance(value, str):
+        try:
+            value = json.loads(value) if value.strip() else {}
+        except ValueError:
+            raise tk.Invalid(tk._("Filters must be a JSON object of field names and values."))
+    if not isinstance(value, dict):
+        raise tk.Invalid(tk._("Filters must be a JSON object of field names and values."))
+    filters: dict[str, list[str]] = {}
+    for field, values in value.items():
+        if not isinstance(field, str) or not _FIELD_NAME.match(field):
+            raise tk.Invalid(tk._("Invalid filter field name: %s") % field)
+        values = values if isinstance(values, (list, tuple)) else [values]
+        if not all(isinstance(item, (str, int, float)) for item in values):
+            raise tk.Invalid(tk._("The values of the filter %s must be strings.") % field)
+        filters[field] = [str(item) for item in values if str(item).strip()]
+    return filters
