@@ -9,7 +9,6 @@ import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 
 from ckanext.territoires import territory
-from ckanext.territoires.communes import figures
 from ckanext.territoires.referential import get_referential
 
 __all__ = [
@@ -61,7 +60,9 @@ def territoires_place_catalogue_url(name: str) -> Optional[str]:
     if PLACE_CATALOGUE_ENDPOINT in current_app.view_functions:
         return tk.url_for(PLACE_CATALOGUE_ENDPOINT, id=name)
     if "dcat.read_catalog" in current_app.view_functions:
-        return tk.url_for("dcat.read_catalog", _format="ttl", fq=figures.term("groups", name))
+        # unquoted: ckanext-dcat copies fq into its paging URIs, which must stay
+        # valid URIs (group names are made of a-z, 0-9, "-" and "_")
+        return tk.url_for("dcat.read_catalog", _format="ttl", fq=f"groups:{name}")
     return None
 
 
