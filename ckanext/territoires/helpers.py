@@ -9,6 +9,7 @@ import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 
 from ckanext.territoires import territory
+from ckanext.territoires.translations import N_
 from ckanext.territoires.referential import get_referential
 
 __all__ = [
@@ -79,10 +80,6 @@ def territoires_theme_chart(themes: list[dict[str, Any]], limit: int = 8) -> dic
     return {"bars": bars, "row": row, "label_width": label_width, "bar_width": bar_width,
             "height": max(len(bars), 1) * row, "width": label_width + bar_width + 60,
             "others": len(themes) - len(shown)}
-
-
-def N_(message: str) -> str:
-    return message
 
 
 #: Legal forms of intercommunalities in the referential.

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.territoires.translations import N_
+
 EU_THEMES_PREFIX = "http://publications.europa.eu/resource/authority/data-theme/"
-
-
-def N_(message: str) -> str:
-    """Mark a string for extraction; it is translated where it is shown."""
-    return message
 
 
 #: EU data theme codes -> English label (msgid of the translation).

@@ -23,6 +23,11 @@ DOMAIN = "ckanext-territoires"
 TRANSLATED_KEYS = {"label", "repeating_label", "help_text", "form_placeholder", "upload_label"}
 
 
+def N_(message: str) -> str:
+    """Mark a string for extraction (``pybabel -k N_``); translate it where shown."""
+    return message
+
+
 def directory() -> str:
     """Where the compiled catalogues are: ``<package>/i18n``."""
     return os.path.join(PACKAGE_DIR, "i18n")

@@ -115,39 +115,35 @@ def _place_search(place_id: str, page_url: str, relations: dict[str, int]) -> di
     return extra_vars
 
 
-def commune_read(group_type: str, is_organization: bool, id: str):
-    """The commune page (replaces CKAN's group read view for ``commune``)."""
+def _place_read(group_type: str, id: str, show_action: str, template: str, variable: str,
+                not_found: str):
+    """A commune or intercommunality page: the place, then its datasets."""
     try:
-        commune = tk.get_action("territoires_commune_show")(_context(), {"id": id})
+        place = tk.get_action(show_action)(_context(), {"id": id})
     except (tk.ObjectNotFound, tk.NotAuthorized):
-        return base.abort(404, tk._("Commune not found"))
-    if commune["name"] != id:
-        return redirect(_with_query(tk.url_for("commune.read", id=commune["name"])), code=302)
-    page_url = tk.url_for("commune.read", id=commune["name"])
-    extra_vars = _place_search(commune["id"], page_url, commune["figures"]["relations"])
+        return base.abort(404, not_found)
+    page_url = tk.url_for(f"{group_type}.read", id=place["name"])
+    if place["name"] != id:
+        return redirect(_with_query(page_url), code=302)
+    extra_vars = _place_search(place["id"], page_url, place["figures"]["relations"])
     extra_vars.update({
-        "commune": commune, "group_type": group_type, "page_url": page_url,
-        "group_dict": _group_dict(commune, group_type),
+        variable: place, "group_type": group_type, "page_url": page_url,
+        "group_dict": _group_dict(place, group_type),
     })
-    return base.render("territoires/commune/read.html", extra_vars)
+    return base.render(template, extra_vars)
+
+
+def commune_read(group_type: str, is_organization: bool, id: str):
+    """The commune page (in place of CKAN's group read view for ``commune``)."""
+    return _place_read(group_type, id, "territoires_commune_show",
+                       "territoires/commune/read.html", "commune", tk._("Commune not found"))
 
 
 def intercommunality_read(group_type: str, is_organization: bool, id: str):
-    """The intercommunality page (replaces CKAN's group read view)."""
-    try:
-        epci = tk.get_action("territoires_intercommunality_show")(_context(), {"id": id})
-    except (tk.ObjectNotFound, tk.NotAuthorized):
-        return base.abort(404, tk._("Intercommunality not found"))
-    if epci["name"] != id:
-        return redirect(_with_query(tk.url_for("intercommunalite.read", id=epci["name"])),
-                        code=302)
-    page_url = tk.url_for("intercommunalite.read", id=epci["name"])
-    extra_vars = _place_search(epci["id"], page_url, epci["figures"]["relations"])
-    extra_vars.update({
-        "epci": epci, "group_type": group_type, "page_url": page_url,
-        "group_dict": _group_dict(epci, group_type),
-    })
-    return base.render("territoires/intercommunality/read.html", extra_vars)
+    """The intercommunality page (in place of CKAN's group read view)."""
+    return _place_read(group_type, id, "territoires_intercommunality_show",
+                       "territoires/intercommunality/read.html", "epci",
+                       tk._("Intercommunality not found"))
 
 
 def _with_query(url: str) -> str:

@@ -27,7 +27,7 @@ from ckan import model
 from ckanext.territoires import themes
 from ckanext.territoires.referential import get_referential
 
-from . import groups
+from . import groups, membership
 
 COMMUNES_FIELD = "territoires_communes"
 EPCI_FIELD = "territoires_epci"
@@ -63,14 +63,16 @@ def add_index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     pkg_dict[COMMUNES_FIELD] = sorted(communes)
     pkg_dict[EPCI_FIELD] = sorted(epcis)
     pkg_dict[WHOLE_FIELD] = sorted(whole)
-    pkg_dict[COVERED_FIELD] = sorted(set(_as_list(pkg_dict.get("territoires_coverage"))))
+    pkg_dict[COVERED_FIELD] = sorted(set(membership.coverage_codes(
+        pkg_dict.get(membership.COVERAGE_FIELD))))
     pkg_dict[PUBLISHER_FIELD] = _publisher_codes(pkg_dict.get("owner_org"))
-    pkg_dict[THEMES_FIELD] = sorted(set(_as_list(pkg_dict.get("theme"))))
+    pkg_dict[THEMES_FIELD] = sorted(set(_themes(pkg_dict.get("theme"))))
     return pkg_dict
 
 
-def _as_list(value: Any) -> list[str]:
-    """A list field as the index receives it: a list, or its JSON text."""
+def _themes(value: Any) -> list[str]:
+    """The theme field as the index receives it (a list, or its JSON text);
+    a plain text is one theme (free themes may hold spaces)."""
     if not value:
         return []
     if isinstance(value, str):
