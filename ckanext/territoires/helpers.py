@@ -15,6 +15,7 @@ from ckanext.territoires.referential import get_referential
 __all__ = [
     "territoires_coverage_choices", "territoires_commune_name", "territoires_home_block",
     "territoires_place_catalogue_url", "territoires_theme_chart", "territoires_epci_type",
+    "territoires_territory_label",
 ]
 
 #: Endpoint of a per-place DCAT catalogue, if a plugin provides one
@@ -30,6 +31,11 @@ def territoires_coverage_choices(field=None) -> list[dict[str, str]]:
     return [{"value": "*", "label": tk._("The whole territory (%s)") % scope.label}] + [
         {"value": code, "label": f"{ref.communes[code].name} ({code})"} for code in communes
     ]
+
+
+def territoires_territory_label() -> str:
+    """The name of the portal's territory ("Métropole de Lyon")."""
+    return territory.configured_scope().label
 
 
 def territoires_commune_name(code: str) -> str:

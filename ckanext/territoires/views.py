@@ -70,14 +70,15 @@ def _facet_titles() -> dict[str, str]:
     }
 
 
-def _place_search(place_id: str, page_url: str, relations: dict[str, int]) -> dict[str, Any]:
-    """Parse the dataset search of a place page and run it."""
+def _place_search(place: dict[str, Any], show_action: str, page_url: str) -> dict[str, Any]:
+    """Parse the dataset search of a place page and run it (with the place's
+    key figures, which it puts in ``place["figures"]``)."""
     titles = _facet_titles()
     q = request.args.get("q", "")
     sort = request.args.get("sort")
     sort = sort if sort in dict(DATASET_SORTS) else None
     relation = request.args.get("relation")
-    relation = relation if relation in relations else None
+    relation = relation if relation in place["relations"] else None
     filters = {field: [v for v in request.args.getlist(field) if v.strip()] for field in titles}
     filters = {field: values for field, values in filters.items() if values}
     page_number = tk.h.get_page_number(request.args)
@@ -95,14 +96,18 @@ def _place_search(place_id: str, page_url: str, relations: dict[str, int]) -> di
     }
     try:
         result = tk.get_action("territoires_package_search")(_context(), {
-            "id": place_id, "q": q, "relation": relation, "filters": filters, "sort": sort,
+            "id": place["id"], "q": q, "relation": relation, "filters": filters, "sort": sort,
             "rows": rows, "start": (page_number - 1) * rows, "facet.field": list(titles),
+            "include_figures": True,
         })
     except (SearchError, tk.ValidationError):
+        place["figures"] = tk.get_action(show_action)(_context(), {
+            "id": place["id"], "include_figures": True})["figures"]
         extra_vars["query_error"] = True
         extra_vars["page"] = Page(collection=[])
         extra_vars["search_facets"] = {}
         return extra_vars
+    place["figures"] = result["figures"]
     extra_vars["page"] = Page(collection=result["results"], page=page_number, url=pager_url,
                               item_count=result["count"], items_per_page=rows)
     extra_vars["page"].items = result["results"]
@@ -119,13 +124,13 @@ def _place_read(group_type: str, id: str, show_action: str, template: str, varia
                 not_found: str):
     """A commune or intercommunality page: the place, then its datasets."""
     try:
-        place = tk.get_action(show_action)(_context(), {"id": id})
+        place = tk.get_action(show_action)(_context(), {"id": id, "include_figures": False})
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return base.abort(404, not_found)
     page_url = tk.url_for(f"{group_type}.read", id=place["name"])
     if place["name"] != id:
         return redirect(_with_query(page_url), code=302)
-    extra_vars = _place_search(place["id"], page_url, place["figures"]["relations"])
+    extra_vars = _place_search(place, show_action, page_url)
     extra_vars.update({
         variable: place, "group_type": group_type, "page_url": page_url,
         "group_dict": _group_dict(place, group_type),
@@ -164,8 +169,7 @@ def communes_index():
     sort = request.args.get("sort", "name")
     sort = sort if sort in COMMUNE_SORTS else "name"
     communes = tk.get_action("territoires_commune_list")(_context(), {"q": q, "sort": sort})
-    territory = tk.get_action("territoires_territory_show")(_context(), {"limit": 1})
-    extra_vars = {"communes": communes, "q": q, "sort": sort, "territory": territory,
+    extra_vars = {"communes": communes, "q": q, "sort": sort,
                   "sorts": [("name", tk._("Name")), ("population", tk._("Population")),
                             ("datasets", tk._("Datasets"))]}
     if request.args.get("partial") == "results":

@@ -81,27 +81,42 @@ def search_context(context: dict) -> dict:
     return {key: context[key] for key in ("user", "auth_user_obj", "ignore_auth") if key in context}
 
 
+#: Facets the key figures are computed from.
+FIGURE_FACETS = ("organization", index.PUBLISHER_FIELD, index.WHOLE_FIELD, index.COVERED_FIELD,
+                 index.THEMES_FIELD, "num_resources")
+#: Sorts that list the latest updates first when there is no free text.
+LATEST_FIRST = (None, "", "score desc, metadata_modified desc", "metadata_modified desc")
+
+
 def figures(context: dict, place: Place, latest: int) -> dict[str, Any]:
     """Key figures, breakdowns and latest updates of a place: ONE search.
 
     Returns ``{"datasets", "published", "covering", "territory",
-    "resources", "last_modified", "themes", "producers", "latest"}``:
-    counts of the datasets the caller may see (``covering``: datasets about
-    a commune but not the whole territory; ``territory``: covering the whole
-    intercommunality), the number of their resources, the date of the last
-    update, the themes and producers (``{"name", "label", "count"}``, most
-    frequent first) and the ``latest`` updated datasets.
+    "relations", "resources", "last_modified", "themes", "producers",
+    "latest"}``: counts of the datasets the caller may see (``covering``:
+    whose coverage names the commune, the whole territory included;
+    ``territory``: covering the whole intercommunality; ``relations``: the
+    counts of the ``relation`` filter), the number of their resources, the
+    date of the last update, the themes and producers (``{"name",
+    "label", "count"}``, most frequent first) and the ``latest`` updated
+    datasets.
     """
-    result = tk.get_action("package_search")(search_context(context), {
-        "fq": place.base_filter,
-        "rows": latest,
-        "sort": "metadata_modified desc",
-        "include_private": True,
-        "facet.field": ["organization", index.PUBLISHER_FIELD, index.WHOLE_FIELD,
-                        index.COVERED_FIELD, index.THEMES_FIELD, "num_resources"],
-        "facet.limit": -1,
-        "facet.mincount": 1,
-    })
+    return _figures_from(_search(context, place.base_filter, latest, FIGURE_FACETS), place, latest)
+
+
+def _search(context: dict, fq: str, rows: int, facet_fields: Iterable[str], start: int = 0,
+            q: str = "", sort: Optional[str] = "metadata_modified desc",
+            facet_limit: int = -1) -> dict[str, Any]:
+    data_dict = {
+        "q": q, "fq": fq, "rows": rows, "start": start, "include_private": True,
+        "facet.field": list(facet_fields), "facet.limit": facet_limit, "facet.mincount": 1,
+    }
+    if sort:
+        data_dict["sort"] = sort
+    return tk.get_action("package_search")(search_context(context), data_dict)
+
+
+def _figures_from(result: dict[str, Any], place: Place, latest: int) -> dict[str, Any]:
     facets = result.get("facets") or {}
     search_facets = result.get("search_facets") or {}
     whole_code = place.epci if place.kind == groups.COMMUNE else place.code
@@ -115,7 +130,7 @@ def figures(context: dict, place: Place, latest: int) -> dict[str, Any]:
     else:
         covering = territory
         relation_counts = {PUBLISHED: published, TERRITORY: territory}
-    results = result.get("results") or []
+    results = (result.get("results") or [])[:latest]
     return {
         "datasets": result.get("count", 0),
         "published": published,
@@ -153,11 +168,36 @@ def _summary(dataset: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _only_facets(result: dict[str, Any], fields: Iterable[str], limit: int) -> dict[str, Any]:
+    """Keep the facets asked for, with at most ``limit`` values (the most
+    frequent), as a search with these facets would have returned them."""
+    fields = list(fields)
+
+    def top(counts: dict[str, int]) -> dict[str, int]:
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        return dict(ranked if limit is None or limit < 0 else ranked[:limit])
+
+    facets = {field: top(result["facets"].get(field, {})) for field in fields}
+    result["facets"] = facets
+    result["search_facets"] = {
+        field: {**result["search_facets"][field], "items": [
+            item for item in result["search_facets"][field]["items"]
+            if item["name"] in facets[field]]}
+        for field in fields if field in result.get("search_facets", {})}
+    return result
+
+
 def package_search(context: dict, place: Place, relation: Optional[str], q: str,
                    filters: dict[str, Iterable[str]], fq: Optional[str], sort: Optional[str],
-                   rows: int, start: int, facet_fields: Iterable[str],
-                   facet_limit: int) -> dict[str, Any]:
-    """package_search restricted to the place (and to a relation)."""
+                   rows: int, start: int, facet_fields: Iterable[str], facet_limit: int,
+                   with_figures: bool = False, latest: int = 5) -> dict[str, Any]:
+    """package_search restricted to the place (and to a relation); with
+    ``with_figures``, the place's :func:`figures` under ``"figures"``.
+
+    The first page of the unfiltered list, latest updates first (what a
+    place page shows by default), and the figures come from one search.
+    """
+    facet_fields = list(facet_fields)
     clauses = ["+" + place.base_filter]
     if relation:
         if relation not in place.relations:
@@ -170,15 +210,16 @@ def package_search(context: dict, place: Place, relation: Optional[str], q: str,
             clauses.append("+" + term(field, value))
     if fq:
         clauses.append("+(%s)" % fq)
-    data_dict = {
-        "q": q or "",
-        "fq": " ".join(clauses),
-        "rows": rows,
-        "start": start,
-        "include_private": True,
-        "facet.field": list(facet_fields),
-        "facet.limit": facet_limit,
-    }
-    if sort:
-        data_dict["sort"] = sort
-    return tk.get_action("package_search")(search_context(context), data_dict)
+    if with_figures and len(clauses) == 1 and not q and not start and sort in LATEST_FIRST \
+            and rows >= latest:
+        merged = [field for field in FIGURE_FACETS if field not in facet_fields]
+        result = _search(context, place.base_filter, rows, facet_fields + merged)
+        place_figures = _figures_from(result, place, latest)
+        result = _only_facets(result, facet_fields, facet_limit)
+    else:
+        result = _search(context, " ".join(clauses), rows, facet_fields, start=start, q=q or "",
+                         sort=sort, facet_limit=facet_limit)
+        place_figures = figures(context, place, latest) if with_figures else None
+    if place_figures is not None:
+        result["figures"] = place_figures
+    return result

@@ -13,6 +13,7 @@ import re
 from typing import Any, Iterable
 
 from ckan import model
+from sqlalchemy import orm
 
 from ckanext.territoires.referential import Referential, normalize
 
@@ -124,6 +125,7 @@ def commune_groups_by_insee(session=None) -> dict[str, model.Group]:
         .join(model.GroupExtra, model.GroupExtra.group_id == model.Group.id)
         .filter(model.Group.type == COMMUNE, model.Group.state == "active",
                 model.GroupExtra.key == "insee", model.GroupExtra.state == "active")
+        .options(orm.selectinload(model.Group._extras))  # one query, not one per group
     )
     return {insee: group for group, insee in rows}
 

@@ -204,8 +204,10 @@ def territoires_commune_show(context, data_dict) -> dict[str, Any]:
     :type include_figures: bool
 
     :returns: the commune, as an item of ``territoires_commune_list``, plus
-        ``figures`` and ``intercommunality`` (its group's ``name``, ``title``
-        and ``url``, or null)
+        ``figures``, ``relations`` (the values of the ``relation`` filter of
+        ``territoires_package_search`` for this commune) and
+        ``intercommunality`` (its group's ``name``, ``title`` and ``url``,
+        or null)
     :rtype: dictionary
     """
     tk.check_access("territoires_commune_show", context, data_dict)
@@ -213,6 +215,7 @@ def territoires_commune_show(context, data_dict) -> dict[str, Any]:
     place = figures.Place(groups.COMMUNE, group.name, group.extras.get("insee") or "",
                           group.extras.get("epci") or None)
     commune = _commune_dict(group, {})
+    commune["relations"] = list(place.relations)
     if data_dict.get("include_figures", True):
         commune["figures"] = figures.figures(context, place, _latest_count())
         commune["package_count"] = commune["figures"]["datasets"]
@@ -260,7 +263,7 @@ def territoires_intercommunality_show(context, data_dict) -> dict[str, Any]:
 
     :returns: ``id``, ``name``, ``title``, ``url``, ``siren``, ``epci_type``,
         ``population``, ``members`` (INSEE codes), ``status``,
-        ``presentation``, ``figures``, ``communes``
+        ``presentation``, ``relations``, ``figures``, ``communes``
     :rtype: dictionary
     """
     tk.check_access("territoires_intercommunality_show", context, data_dict)
@@ -284,8 +287,9 @@ def territoires_intercommunality_show(context, data_dict) -> dict[str, Any]:
             **{key: extras.get(key, "") for key in groups.PRESENTATION},
         },
     }
+    place = figures.Place(groups.INTERCOMMUNALITE, group.name, result["siren"] or "")
+    result["relations"] = list(place.relations)
     if data_dict.get("include_figures", True):
-        place = figures.Place(groups.INTERCOMMUNALITE, group.name, result["siren"] or "")
         result["figures"] = figures.figures(context, place, _latest_count())
     if data_dict.get("include_communes", True):
         result["communes"] = territoires_commune_list(
@@ -345,9 +349,15 @@ def territoires_package_search(context, data_dict) -> dict[str, Any]:
     :type facet.field: list of strings
     :param facet.limit: values per facet (default: ``search.facets.default``)
     :type facet.limit: int
+    :param include_figures: add ``figures``, the place's key figures as
+        ``territoires_commune_show`` gives them (default: ``false``); the
+        first page of an unfiltered search, latest updates first, and the
+        figures then come from a single search
+    :type include_figures: bool
 
     :returns: package_search's result (``count``, ``results``, ``facets``,
-        ``search_facets``, ``sort``) restricted to the place
+        ``search_facets``, ``sort``) restricted to the place, and
+        ``figures`` when asked for
     :rtype: dictionary
     """
     tk.check_access("territoires_package_search", context, data_dict)
@@ -363,6 +373,8 @@ def territoires_package_search(context, data_dict) -> dict[str, Any]:
         start=data_dict.get("start", 0),
         facet_fields=data_dict.get("facet.field") or figures.PAGE_FACETS,
         facet_limit=data_dict.get("facet.limit", tk.config.get("search.facets.default")),
+        with_figures=data_dict.get("include_figures", False),
+        latest=_latest_count(),
     )
 
 

@@ -45,7 +45,7 @@ def territoires_intercommunality_show(not_empty, unicode_safe, ignore_missing, b
 def territoires_package_search(not_empty, unicode_safe, ignore_missing, one_of,
                                natural_number_validator, int_validator, list_of_strings,
                                territoires_search_filters, limit_to_configured_maximum,
-                               convert_to_json_if_string):
+                               convert_to_json_if_string, boolean_validator):
     return {
         "id": [not_empty, unicode_safe],
         "relation": [ignore_missing, unicode_safe, one_of(["published", "covering", "territory"])],
@@ -58,6 +58,7 @@ def territoires_package_search(not_empty, unicode_safe, ignore_missing, one_of,
         "start": [ignore_missing, natural_number_validator],
         "facet.field": [ignore_missing, convert_to_json_if_string, list_of_strings],
         "facet.limit": [ignore_missing, int_validator],
+        "include_figures": [ignore_missing, boolean_validator],
     }
 
 
