@@ -29,7 +29,7 @@ help:
 	@echo "make run   - install, set up the database, load the demo, serve http://$(HOST):$(PORT)"
 	@echo "make test  - install and run the whole test suite"
 
-$(STAMP): setup.py pyproject.toml
+$(STAMP): setup.py pyproject.toml $(wildcard i18n/*/LC_MESSAGES/*.po)
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip setuptools wheel
 	$(BIN)/pip install --quiet -e '.[test]'

@@ -58,7 +58,7 @@ def territoires_resolve(context, data_dict) -> list[dict[str, str]]:
     try:
         matches = resolve(data_dict["q"], scope)
     except PlaceError as error:
-        raise tk.ValidationError({"q": [error.message]})
+        raise tk.ValidationError({"q": [error.text.render(tk._)]})
     return [match.as_dict() for match in matches]
 
 

@@ -38,13 +38,13 @@ def territoires_coverage(value: Any, context: dict) -> Any:
     lines) of INSEE codes, former codes, postal codes, names, INSEE URIs,
     data.gouv.fr zone ids, EPCI SIRENs or names, arrondissements, "*" for
     the whole territory. An ambiguous or unknown value is refused with the
-    referential's message (candidates listed).
+    referential's message (candidates listed), in the user's language.
     """
     if value is tk.missing or value is None:
         return value
     codes, errors = resolve_many(_values(value), territory.configured_scope())
     if errors:
-        raise tk.Invalid(" ".join(error.message for error in errors))
+        raise tk.Invalid(" ".join(error.text.render(tk._) for error in errors))
     return json.dumps(sorted(codes))
 
 
