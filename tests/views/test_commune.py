@@ -141,12 +141,14 @@ def test_presentation_is_rendered_from_markdown(app, places):
 def test_officer_edits_their_commune_from_the_page(app, places):
     page = app.get(ECULLY, headers=auth(places.officer)).body
     assert 'href="/commune/edit/ecully-69081"' in page
+    assert "Edit the presentation, logo and contacts" in page
     app.post("/commune/edit/ecully-69081", headers=auth(places.officer),
              data={"description": "Texte des élus", "save": ""})
     assert "Texte des élus" in app.get(ECULLY).body
     # not on another commune's page, not for visitors
     assert "/commune/edit/bron-69029" not in app.get("/commune/bron-69029", headers=auth(places.officer)).body
     assert "/commune/edit/" not in app.get(ECULLY).body
+    assert "Edit the presentation" not in app.get(ECULLY).body
     denied = app.post("/commune/edit/bron-69029", headers=auth(places.officer),
                       data={"description": "Piratage", "save": ""}, expect_errors=True)
     assert denied.status_code == 403
