@@ -23,13 +23,13 @@ BIN := $(VENV)/bin
 CKAN := $(BIN)/ckan
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install config db-upgrade admin demo serve test-db clean-test-db bench-search bench-dcat bench-harvest help
+.PHONY: run test install config db-upgrade admin demo serve test-db clean-test-db bench-search bench-dcat bench-harvest help browser-deps bench-pages i18n-extract i18n-update
 
 help:
 	@echo "make run   - install, set up the database, load the demo, serve http://$(HOST):$(PORT)"
 	@echo "make test  - install and run the whole test suite"
 
-$(STAMP): setup.py pyproject.toml
+$(STAMP): setup.py pyproject.toml $(wildcard i18n/*/LC_MESSAGES/*.po)
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip setuptools wheel
 	$(BIN)/pip install --quiet -e '.[test]'
@@ -81,7 +81,20 @@ test-db: $(STAMP)
 
 # pytest exits 5 when it collected no test: say so, and fail, rather than
 # letting an empty run pass for a green one.
-test: test-db
+# Browser tests (tests/browser): Debian's chromium, driven by playwright, and
+# axe-core from the npm registry in var/axe (git-ignored).
+AXE_CORE_VERSION ?= 4.14.1
+AXE_JS := var/axe/node_modules/axe-core/axe.min.js
+
+browser-deps: $(AXE_JS)
+	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+$(AXE_JS):
+	mkdir -p var/axe
+	npm install --prefix var/axe --no-audit --no-fund --silent axe-core@$(AXE_CORE_VERSION)
+
+test: test-db browser-deps
 	@set +e; CKAN_SQLALCHEMY_URL=$(TEST_DB_URL) CKAN_REDIS_URL=$(CKAN_TEST_REDIS_URL) \
 		$(BIN)/python -m pytest tests $(CKAN_CONFORMANCE_FILES) $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)" >&2; fi; \
@@ -99,3 +112,24 @@ bench-dcat: test-db
 bench-harvest: test-db
 	CKAN_SQLALCHEMY_URL=$(TEST_DB_URL) CKAN_REDIS_URL=$(CKAN_TEST_REDIS_URL) \
 		$(BIN)/python bench/harvest.py --ini test.ini
+# bench/pages.py wipes its database: by default a database of its own.
+BENCH_DB_NAME ?= ckan_territoires_bench
+BENCH_DB_URL = $(shell $(BIN)/python config/bootstrap.py database-url $(BENCH_DB_NAME))
+
+bench-pages: $(STAMP)
+	$(BIN)/python config/bootstrap.py database $(BENCH_DB_NAME)
+	CKAN_SQLALCHEMY_URL=$(BENCH_DB_URL) CKAN_REDIS_URL=$(CKAN_TEST_REDIS_URL) \
+		$(CKAN) -c test.ini db upgrade
+	CKAN_SQLALCHEMY_URL=$(BENCH_DB_URL) CKAN_REDIS_URL=$(CKAN_TEST_REDIS_URL) \
+		$(BIN)/python bench/pages.py --ini test.ini
+
+# --- translations (i18n/; compiled into the package by setup.py) -----------
+I18N_POT := i18n/ckanext-territoires.pot
+
+i18n-extract: $(STAMP)
+	$(BIN)/pybabel extract -F i18n/babel.cfg -k N_ -k ungettext:1,2 --no-location \
+		--sort-output --project=ckanext-territoires -o $(I18N_POT) .
+
+i18n-update: i18n-extract
+	for locale in fr en; do $(BIN)/pybabel update -i $(I18N_POT) -l $$locale \
+		-d i18n -D ckanext-territoires --no-fuzzy-matching; done

@@ -1,8 +1,48 @@
 # -*- coding: utf-8 -*-
 """ckanext-territoires: pool an intercommunality's open data on one CKAN portal."""
+import glob
+import os
+
 from setuptools import find_packages, setup
+from setuptools.command.build_py import build_py
 
 CKAN_VERSION = "2.11.6"
+HERE = os.path.dirname(os.path.abspath(__file__))
+I18N_DOMAIN = "ckanext-territoires"
+#: Catalogues (.po) live in i18n/; their compiled .mo ship in the package.
+I18N_TARGET = os.path.join("ckanext", "territoires", "i18n")
+
+
+def compile_catalogues(target_root):
+    """i18n/<locale>/LC_MESSAGES/*.po -> <target_root>/<locale>/LC_MESSAGES/*.mo"""
+    from babel.messages import mofile, pofile
+
+    written = []
+    for po_path in sorted(glob.glob(os.path.join(HERE, "i18n", "*", "LC_MESSAGES", "*.po"))):
+        locale = po_path.split(os.sep)[-3]
+        with open(po_path, "rb") as po_file:
+            catalog = pofile.read_po(po_file, locale=locale, domain=I18N_DOMAIN)
+        mo_path = os.path.join(target_root, locale, "LC_MESSAGES",
+                               os.path.basename(po_path)[:-3] + ".mo")
+        os.makedirs(os.path.dirname(mo_path), exist_ok=True)
+        with open(mo_path, "wb") as mo_file:
+            mofile.write_mo(mo_file, catalog, use_fuzzy=False)
+        written.append(mo_path)
+    return written
+
+
+class build_py_with_catalogues(build_py):
+    """Compile the translations into the package (the source tree for an
+    editable install, the build directory for a wheel)."""
+
+    def run(self):
+        super().run()
+        root = HERE if self.editable_mode else self.build_lib
+        self.compiled_catalogues = compile_catalogues(os.path.join(root, I18N_TARGET))
+
+    def get_outputs(self, include_bytecode=True):
+        return super().get_outputs(include_bytecode) + list(
+            getattr(self, "compiled_catalogues", []))
 
 setup(
     name="ckanext-territoires",
@@ -46,6 +86,7 @@ setup(
             "pyshacl",
         ],
     },
+    cmdclass={"build_py": build_py_with_catalogues},
     entry_points="""
         [ckan.plugins]
         territoires=ckanext.territoires.plugin:TerritoiresPlugin
@@ -68,6 +109,7 @@ setup(
             ("**.py", "python", None),
             ("**.js", "javascript", None),
             ("**/templates/**.html", "ckan", None),
+            ("**/schemas/**.yaml", "ckanext.territoires.translations.extract_schema", None),
         ],
     },
 )

@@ -20,8 +20,14 @@ __all__ = ["territoires"]
 
 
 @click.group(short_help="Territory of the portal: communes, memberships, resolver.")
-def territoires():
+@click.pass_context
+def territoires(ctx):
     """Territory of the portal (ckanext-territoires)."""
+    # Messages in the portal's language (ckan.locale_default): CKAN's
+    # gettext reads the language from a request.
+    flask_app = ctx.meta.get("flask_app")
+    if flask_app is not None:
+        ctx.with_resource(flask_app.test_request_context())
 
 
 territoires.add_command(quality_cli.quality)
@@ -52,8 +58,9 @@ def load_command():
     """Create or update the commune and intercommunality groups of the scope."""
     scope = territory.check_configured_scope()
     ref = get_referential()
-    click.echo(f"Territory: {scope.label} ({len(scope.communes)} communes)")
-    with click.progressbar(length=len(scope.communes), label="Communes") as bar:
+    click.echo(tk._("Territory: %(label)s (%(count)d communes)")
+               % {"label": scope.label, "count": len(scope.communes)})
+    with click.progressbar(length=len(scope.communes), label=tk._("Communes")) as bar:
         def progress(items):
             for item in items:
                 yield item
@@ -62,11 +69,13 @@ def load_command():
     for error in report.errors:
         click.echo(error, err=True)
     if report.errors:
-        click.echo("Nothing was changed.", err=True)
+        click.echo(tk._("Nothing was changed."), err=True)
         sys.exit(1)
-    click.echo(f"groups created: {report.created}, updated: {report.updated}, "
-               f"archived: {report.archived}, unchanged: {report.unchanged}, "
-               f"time: {report.seconds:.1f} s")
+    click.echo(tk._("groups created: %(created)d, updated: %(updated)d, archived: %(archived)d, "
+                    "unchanged: %(unchanged)d, time: %(seconds).1f s")
+               % {"created": report.created, "updated": report.updated,
+                  "archived": report.archived, "unchanged": report.unchanged,
+                  "seconds": report.seconds})
 
 
 @territoires.command()
@@ -75,7 +84,7 @@ def sync():
     started = time.monotonic()
     package_ids = membership.all_package_ids()
     changes = membership.Changes()
-    with click.progressbar(package_ids, label="Datasets") as bar:
+    with click.progressbar(package_ids, label=tk._("Datasets")) as bar:
         for count, package_id in enumerate(bar, 1):
             package = model.Package.get(package_id)
             if package is not None:
@@ -87,8 +96,10 @@ def sync():
         click.echo(f"+ {dataset} -> {group}")
     for dataset, group in changes.removed:
         click.echo(f"- {dataset} -> {group}")
-    click.echo(f"datasets: {len(package_ids)}, memberships added: {len(changes.added)}, "
-               f"removed: {len(changes.removed)}, time: {time.monotonic() - started:.1f} s")
+    click.echo(tk._("datasets: %(datasets)d, memberships added: %(added)d, removed: %(removed)d, "
+                    "time: %(seconds).1f s")
+               % {"datasets": len(package_ids), "added": len(changes.added),
+                  "removed": len(changes.removed), "seconds": time.monotonic() - started})
 
 
 # Harvesting (ckanext-territoires harvesters): ``ckan territoires harvest ...``

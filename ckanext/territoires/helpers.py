@@ -1,13 +1,27 @@
 """Template helpers of ckanext-territoires (presentation only)."""
 from __future__ import annotations
 
+from typing import Any, Optional
+
+from flask import current_app
+
 import ckan.plugins.toolkit as tk
+from ckan.common import current_user
 
 from ckanext.territoires import territory
+from ckanext.territoires.translations import N_
 from ckanext.territoires.referential import get_referential
 
-__all__ = ["territoires_coverage_choices", "territoires_commune_name",
-           "territoires_frequency_choices", "territoires_quality", "territoires_quality_commune"]
+__all__ = [
+    "territoires_coverage_choices", "territoires_commune_name", "territoires_home_block",
+    "territoires_place_catalogue_url", "territoires_theme_chart", "territoires_epci_type",
+    "territoires_territory_label", "territoires_frequency_choices", "territoires_quality",
+    "territoires_quality_commune",
+]
+
+#: Endpoint of a per-place DCAT catalogue, if a plugin provides one
+#: (DCAT-AP republishing): ``url_for(PLACE_CATALOGUE_ENDPOINT, id=<group name>)``.
+PLACE_CATALOGUE_ENDPOINT = "territoires.place_catalogue"
 
 
 def territoires_coverage_choices(field=None) -> list[dict[str, str]]:
@@ -18,6 +32,11 @@ def territoires_coverage_choices(field=None) -> list[dict[str, str]]:
     return [{"value": "*", "label": tk._("The whole territory (%s)") % scope.label}] + [
         {"value": code, "label": f"{ref.communes[code].name} ({code})"} for code in communes
     ]
+
+
+def territoires_territory_label() -> str:
+    """The name of the portal's territory ("Métropole de Lyon")."""
+    return territory.configured_scope().label
 
 
 def territoires_commune_name(code: str) -> str:
@@ -60,3 +79,60 @@ def territoires_quality_commune(insee: str) -> dict | None:
         return {"summary": None}
     return {"summary": row, "levels": result["levels"], "criteria": result["criteria"],
             "detail_url": tk.url_for("territoires.quality_commune", id=row["group"])}
+def territoires_home_block() -> Optional[dict[str, Any]]:
+    """What the home page's communes block shows, or None when it is off:
+    ``{"position": featured|top|bottom, "territory": territoires_territory_show}``."""
+    if not tk.config.get("ckanext.territoires.home.communes_block"):
+        return None
+    context = {"user": current_user.name, "auth_user_obj": current_user}
+    return {
+        "position": tk.config.get("ckanext.territoires.home.position"),
+        "territory": tk.get_action("territoires_territory_show")(context, {}),
+    }
+
+
+def territoires_place_catalogue_url(name: str) -> Optional[str]:
+    """The DCAT catalogue of a commune or intercommunality group, or None.
+
+    A plugin registering the endpoint ``territoires.place_catalogue`` (with
+    an ``id`` argument: the group name) provides it; otherwise, when
+    ckanext-dcat's catalogue endpoint is on, its Turtle catalogue filtered
+    to the group's datasets.
+    """
+    if PLACE_CATALOGUE_ENDPOINT in current_app.view_functions:
+        return tk.url_for(PLACE_CATALOGUE_ENDPOINT, id=name, _format="ttl")
+    if "dcat.read_catalog" in current_app.view_functions:
+        # unquoted: ckanext-dcat copies fq into its paging URIs, which must stay
+        # valid URIs (group names are made of a-z, 0-9, "-" and "_")
+        return tk.url_for("dcat.read_catalog", _format="ttl", fq=f"groups:{name}")
+    return None
+
+
+def territoires_theme_chart(themes: list[dict[str, Any]], limit: int = 8) -> dict[str, Any]:
+    """Geometry of the horizontal bar chart of themes (server-side SVG)."""
+    shown = themes[:limit]
+    largest = max([theme["count"] for theme in shown] or [1])
+    row, label_width, bar_width = 28, 215, 200
+    bars = [{
+        **theme,
+        "y": index * row,
+        "width": round(theme["count"] / largest * bar_width, 1) if largest else 0,
+    } for index, theme in enumerate(shown)]
+    return {"bars": bars, "row": row, "label_width": label_width, "bar_width": bar_width,
+            "height": max(len(bars), 1) * row, "width": label_width + bar_width + 60,
+            "others": len(themes) - len(shown)}
+
+
+#: Legal forms of intercommunalities in the referential.
+EPCI_TYPES = {
+    "CC": N_("Community of communes"),
+    "CA": N_("Agglomeration community"),
+    "CU": N_("Urban community"),
+    "METRO": N_("Metropolis"),
+    "MET69": N_("Metropolis with special status (Lyon)"),
+}
+
+
+def territoires_epci_type(code: str) -> str:
+    """The translated legal form of an intercommunality, or its code."""
+    return tk._(EPCI_TYPES[code]) if code in EPCI_TYPES else (code or "")

@@ -5,10 +5,11 @@ import os
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.dcat.interfaces import IDCATURIGenerator
 
-from ckanext.territoires import territory
+from ckanext.territoires import territory, translations, views
 from ckanext.territoires.communes import index, membership
 from ckanext.territoires.dcat import iris
 from ckanext.territoires.quality import index as quality_index
@@ -24,7 +25,7 @@ HERE = os.path.dirname(__file__)
 @tk.blanket.helpers
 @tk.blanket.blueprints
 @tk.blanket.cli
-class TerritoiresPlugin(p.SingletonPlugin):
+class TerritoiresPlugin(p.SingletonPlugin, DefaultTranslation):
     """The portal of an intercommunality: territory, communes, templates."""
 
     p.implements(p.IConfigurer)
@@ -32,12 +33,15 @@ class TerritoiresPlugin(p.SingletonPlugin):
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
     p.implements(IDCATURIGenerator, inherit=True)
+    p.implements(p.ISignal)
+    p.implements(p.ITranslation)
 
     def update_config(self, config_):
         tk.add_template_directory(config_, "templates")
         # display snippet of the provenance fields of the dataset schema
         tk.add_template_directory(config_, "harvesters/templates")
         tk.add_public_directory(config_, "public")
+        tk.add_resource("assets", "territoires")
 
     def configure(self, config_):
         territory.check_configured_scope()  # an invalid scope stops start-up
@@ -66,6 +70,19 @@ class TerritoiresPlugin(p.SingletonPlugin):
 
     def dataset_uri(self, dataset_dict, default_uri):
         return iris.valid_iri(default_uri)
+
+    # ISignal: the commune and intercommunality pages behind CKAN's group routes
+
+    def get_signal_subscriptions(self):
+        return {tk.signals.register_blueprint: [views.replace_group_type_views]}
+
+    # ITranslation: catalogues compiled into the package (see translations.py)
+
+    def i18n_directory(self):
+        return translations.directory()
+
+    def i18n_locales(self):
+        return translations.locales(self.i18n_directory())
 
 
 @tk.blanket.config_declarations(

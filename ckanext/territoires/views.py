@@ -1,15 +1,29 @@
-"""Views of ckanext-territoires.
+"""Views of ckanext-territoires: they parse the request, call actions, render.
 
-``/commune/<INSEE code>`` (current or former code, arrondissement, commune
-déléguée) redirects to the current commune's page ``/commune/<slug>``.
+- ``/commune/<INSEE code>`` (current or former code, arrondissement, commune
+  déléguée) redirects to the current commune's page ``/commune/<slug>``;
+- ``/commune/<slug>`` (endpoint ``commune.read``) is the commune page and
+  ``/intercommunalite/<slug>`` (``intercommunalite.read``) the
+  intercommunality page: CKAN's group-type blueprints keep their routes and
+  endpoints, and :func:`replace_group_type_views` (a ``register_blueprint``
+  signal listener) puts these views behind them;
+- ``/communes`` is the communes index (``/commune/`` redirects to it).
 """
 from __future__ import annotations
 
 import re
+from typing import Any, Callable, Optional
+from urllib.parse import urlencode
 
 from flask import Blueprint, redirect, request
 
+import ckan.lib.base as base
 import ckan.plugins.toolkit as tk
+from ckan.common import current_user
+from ckan.lib.pagination import Page
+from ckan.lib.search import SearchError
+
+from ckanext.territoires.communes import figures, groups
 
 from ckanext.territoires.dcat import views as dcat_views
 from ckanext.territoires.quality import views as quality_views
@@ -22,6 +36,15 @@ quality_views.register(territoires)  # /quality, /quality/<commune>
 
 _CODE = re.compile(r"^(?:\d{2}|2[ABab])\d{3}$")
 
+#: Sort orders offered on place pages: (value, label msgid).
+DATASET_SORTS = (
+    ("score desc, metadata_modified desc", "Relevance"),
+    ("title_string asc", "Name Ascending"),
+    ("title_string desc", "Name Descending"),
+    ("metadata_modified desc", "Last Modified"),
+)
+COMMUNE_SORTS = ("name", "population", "datasets")
+
 
 @territoires.before_app_request
 def redirect_commune_codes():
@@ -31,7 +54,161 @@ def redirect_commune_codes():
     if not _CODE.match(code):
         return None
     try:
-        commune = tk.get_action("territoires_commune_show")({}, {"id": code})
+        commune = tk.get_action("territoires_commune_show")(
+            {}, {"id": code, "include_figures": False})
     except tk.ObjectNotFound:
         return None
     return redirect(tk.url_for(request.endpoint, id=commune["name"]), code=302)
+
+
+def _context() -> dict[str, Any]:
+    return {"user": current_user.name, "auth_user_obj": current_user}
+
+
+def _facet_titles() -> dict[str, str]:
+    return {
+        "organization": tk._("Organizations"),
+        "territoires_themes": tk._("Themes"),
+        "tags": tk._("Tags"),
+        "res_format": tk._("Formats"),
+        "license_id": tk._("Licenses"),
+    }
+
+
+def _place_search(place: dict[str, Any], show_action: str, page_url: str) -> dict[str, Any]:
+    """Parse the dataset search of a place page and run it (with the place's
+    key figures, which it puts in ``place["figures"]``)."""
+    titles = _facet_titles()
+    q = request.args.get("q", "")
+    sort = request.args.get("sort")
+    sort = sort if sort in dict(DATASET_SORTS) else None
+    relation = request.args.get("relation")
+    relation = relation if relation in place["relations"] else None
+    filters = {field: [v for v in request.args.getlist(field) if v.strip()] for field in titles}
+    filters = {field: values for field, values in filters.items() if values}
+    page_number = tk.h.get_page_number(request.args)
+    rows = tk.config.get("ckan.datasets_per_page")
+    params_nopage = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
+
+    def pager_url(q: Any = None, page: Optional[int] = None) -> str:
+        return page_url + "?" + urlencode(params_nopage + [("page", page)])
+
+    extra_vars: dict[str, Any] = {
+        "q": q, "sort_by_selected": sort, "relation": relation, "filters": filters,
+        "facet_titles": titles, "query_error": False,
+        "sorting": [(tk._(label), value) for value, label in DATASET_SORTS],
+        "fields": [(field, value) for field, values in filters.items() for value in values],
+    }
+    try:
+        result = tk.get_action("territoires_package_search")(_context(), {
+            "id": place["id"], "q": q, "relation": relation, "filters": filters, "sort": sort,
+            "rows": rows, "start": (page_number - 1) * rows, "facet.field": list(titles),
+            "include_figures": True,
+        })
+    except (SearchError, tk.ValidationError):
+        place["figures"] = tk.get_action(show_action)(_context(), {
+            "id": place["id"], "include_figures": True})["figures"]
+        extra_vars["query_error"] = True
+        extra_vars["page"] = Page(collection=[])
+        extra_vars["search_facets"] = {}
+        return extra_vars
+    place["figures"] = result["figures"]
+    extra_vars["page"] = Page(collection=result["results"], page=page_number, url=pager_url,
+                              item_count=result["count"], items_per_page=rows)
+    extra_vars["page"].items = result["results"]
+    extra_vars["search_facets"] = result["search_facets"]
+    # CKAN's facet snippets read the per-facet limits from g
+    tk.g.search_facets_limits = {
+        field: int(request.args.get("_%s_limit" % field,
+                                    tk.config.get("search.facets.default")))
+        for field in titles}
+    return extra_vars
+
+
+def _place_read(group_type: str, id: str, show_action: str, template: str, variable: str,
+                not_found: str):
+    """A commune or intercommunality page: the place, then its datasets."""
+    try:
+        place = tk.get_action(show_action)(_context(), {"id": id, "include_figures": False})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return base.abort(404, not_found)
+    page_url = tk.url_for(f"{group_type}.read", id=place["name"])
+    if place["name"] != id:
+        return redirect(_with_query(page_url), code=302)
+    extra_vars = _place_search(place, show_action, page_url)
+    extra_vars.update({
+        variable: place, "group_type": group_type, "page_url": page_url,
+        "group_dict": _group_dict(place, group_type),
+    })
+    return base.render(template, extra_vars)
+
+
+def commune_read(group_type: str, is_organization: bool, id: str):
+    """The commune page (in place of CKAN's group read view for ``commune``)."""
+    return _place_read(group_type, id, "territoires_commune_show",
+                       "territoires/commune/read.html", "commune", tk._("Commune not found"))
+
+
+def intercommunality_read(group_type: str, is_organization: bool, id: str):
+    """The intercommunality page (in place of CKAN's group read view)."""
+    return _place_read(group_type, id, "territoires_intercommunality_show",
+                       "territoires/intercommunality/read.html", "epci",
+                       tk._("Intercommunality not found"))
+
+
+def _with_query(url: str) -> str:
+    query = request.query_string.decode("utf-8", "replace")
+    return f"{url}?{query}" if query else url
+
+
+def _group_dict(place: dict[str, Any], group_type: str) -> dict[str, Any]:
+    """What CKAN's group templates (tabs, Manage button) read of the group."""
+    return {"id": place["id"], "name": place["name"], "title": place["title"],
+            "display_name": place["title"], "type": group_type, "is_organization": False,
+            "description": place["presentation"]["description"]}
+
+
+def communes_index():
+    """``/communes``: every commune with its counts; filter and sort by GET."""
+    q = request.args.get("q", "").strip()
+    sort = request.args.get("sort", "name")
+    sort = sort if sort in COMMUNE_SORTS else "name"
+    communes = tk.get_action("territoires_commune_list")(_context(), {"q": q, "sort": sort})
+    extra_vars = {"communes": communes, "q": q, "sort": sort,
+                  "sorts": [("name", tk._("Name")), ("population", tk._("Population")),
+                            ("datasets", tk._("Datasets"))]}
+    if request.args.get("partial") == "results":
+        # filter-as-you-type asks for the results only
+        return base.render("territoires/communes/results.html", extra_vars)
+    return base.render("territoires/communes/index.html", extra_vars)
+
+
+def commune_index(group_type: str, is_organization: bool):
+    """CKAN's ``/commune/`` group list -> the communes index."""
+    return redirect(_with_query(tk.url_for("territoires.communes")), code=302)
+
+
+territoires.add_url_rule("/communes", view_func=communes_index, endpoint="communes")
+
+#: Views put behind CKAN's group-type endpoints.
+GROUP_TYPE_VIEWS: dict[str, Callable] = {
+    f"{groups.COMMUNE}.read": commune_read,
+    f"{groups.COMMUNE}.index": commune_index,
+    f"{groups.INTERCOMMUNALITE}.read": intercommunality_read,
+}
+
+
+def replace_group_type_views(sender, blueprint=None, **kwargs):
+    """``register_blueprint`` listener: once CKAN has registered the routes
+    of the commune and intercommunality group types, point their read (and
+    the commune index) endpoints at this module's views. Routes, endpoint
+    names, ``url_for`` and CKAN's other group pages are unchanged."""
+    if blueprint is None or blueprint.name not in groups.GROUP_TYPES:
+        return
+
+    def install(state):
+        for endpoint, view in GROUP_TYPE_VIEWS.items():
+            if endpoint in state.app.view_functions:
+                state.app.view_functions[endpoint] = view
+
+    blueprint.record(install)

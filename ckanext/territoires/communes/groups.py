@@ -13,6 +13,7 @@ import re
 from typing import Any, Iterable
 
 from ckan import model
+from sqlalchemy import orm
 
 from ckanext.territoires.referential import Referential, normalize
 
@@ -124,6 +125,7 @@ def commune_groups_by_insee(session=None) -> dict[str, model.Group]:
         .join(model.GroupExtra, model.GroupExtra.group_id == model.Group.id)
         .filter(model.Group.type == COMMUNE, model.Group.state == "active",
                 model.GroupExtra.key == "insee", model.GroupExtra.state == "active")
+        .options(orm.selectinload(model.Group._extras))  # one query, not one per group
     )
     return {insee: group for group, insee in rows}
 
@@ -151,3 +153,25 @@ def _groups_with_extra(key: str, values: list[str]) -> list[model.Group]:
                 model.GroupExtra.value.in_(values))
         .all()
     )
+
+
+def intercommunality_group(siren: str) -> model.Group | None:
+    """The active intercommunality group of a SIREN."""
+    return (
+        model.Session.query(model.Group)
+        .join(model.GroupExtra, model.GroupExtra.group_id == model.Group.id)
+        .filter(model.Group.type == INTERCOMMUNALITE, model.Group.state == "active",
+                model.GroupExtra.key == "siren", model.GroupExtra.state == "active",
+                model.GroupExtra.value == (siren or "").strip())
+        .first()
+    )
+
+
+def intercommunality_groups() -> list[model.Group]:
+    """The current intercommunality groups, by title."""
+    rows = (
+        model.Session.query(model.Group)
+        .filter(model.Group.type == INTERCOMMUNALITE, model.Group.state == "active")
+        .order_by(model.Group.title)
+    )
+    return [group for group in rows if group.extras.get("status") != ARCHIVED]

@@ -1,48 +1,105 @@
 """Search index fields and facets of the territory.
 
-Each dataset document gets ``territoires_communes`` (INSEE codes of the
-commune groups it belongs to) and ``territoires_epci`` (SIRENs of their
-intercommunalities): facets on ``/dataset`` and filters in ``fq``
-(``fq=territoires_communes:69081``). Facet items are shown with names.
+Each dataset document gets:
+
+- ``territoires_communes``: INSEE codes of the commune groups it belongs to;
+- ``territoires_epci``: SIRENs of their intercommunalities;
+- ``territoires_covered``: INSEE codes of its coverage field (the communes it
+  is about, whoever publishes it);
+- ``territoires_publisher``: the INSEE code (or SIREN) of the commune (or
+  intercommunality) whose organisation publishes it: organisation extra
+  ``insee`` (or ``siren``);
+- ``territoires_whole``: SIRENs of the intercommunalities it covers entirely
+  (the intercommunality groups it belongs to);
+- ``territoires_themes``: its themes (the ``theme`` field, a list).
+
+They are filters in ``fq`` (``fq=territoires_communes:69081``); communes,
+intercommunalities and themes are facets of ``/dataset``, shown with names.
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.territoires import themes
 from ckanext.territoires.referential import get_referential
 
-from . import groups
+from . import groups, membership
 
 COMMUNES_FIELD = "territoires_communes"
 EPCI_FIELD = "territoires_epci"
+COVERED_FIELD = "territoires_covered"
+PUBLISHER_FIELD = "territoires_publisher"
+WHOLE_FIELD = "territoires_whole"
+THEMES_FIELD = "territoires_themes"
 
 
 def add_index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     names = [name for name in pkg_dict.get("groups") or [] if name]
     communes: set[str] = set()
     epcis: set[str] = set()
+    whole: set[str] = set()
     if names:
         rows = (
-            model.Session.query(model.GroupExtra.key, model.GroupExtra.value)
+            model.Session.query(model.Group.type, model.GroupExtra.key, model.GroupExtra.value)
             .join(model.Group, model.Group.id == model.GroupExtra.group_id)
-            .filter(model.Group.name.in_(names), model.Group.type == groups.COMMUNE,
-                    model.GroupExtra.key.in_(("insee", "epci")),
+            .filter(model.Group.name.in_(names), model.Group.type.in_(groups.GROUP_TYPES),
+                    model.GroupExtra.key.in_(("insee", "epci", "siren")),
                     model.GroupExtra.state == "active")
         )
-        for key, value in rows:
-            if value:
-                (communes if key == "insee" else epcis).add(value)
+        for group_type, key, value in rows:
+            if not value:
+                continue
+            if group_type == groups.INTERCOMMUNALITE:
+                if key == "siren":
+                    whole.add(value)
+            elif key == "insee":
+                communes.add(value)
+            elif key == "epci":
+                epcis.add(value)
     pkg_dict[COMMUNES_FIELD] = sorted(communes)
     pkg_dict[EPCI_FIELD] = sorted(epcis)
+    pkg_dict[WHOLE_FIELD] = sorted(whole)
+    pkg_dict[COVERED_FIELD] = sorted(set(membership.coverage_codes(
+        pkg_dict.get(membership.COVERAGE_FIELD))))
+    pkg_dict[PUBLISHER_FIELD] = _publisher_codes(pkg_dict.get("owner_org"))
+    pkg_dict[THEMES_FIELD] = sorted(set(_themes(pkg_dict.get("theme"))))
     return pkg_dict
+
+
+def _themes(value: Any) -> list[str]:
+    """The theme field as the index receives it (a list, or its JSON text);
+    a plain text is one theme (free themes may hold spaces)."""
+    if not value:
+        return []
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return [value.strip()] if value.strip() else []
+    if not isinstance(value, (list, tuple)):
+        value = [value]
+    return [str(item).strip() for item in value if item is not None and str(item).strip()]
+
+
+def _publisher_codes(owner_org: str | None) -> list[str]:
+    if not owner_org:
+        return []
+    rows = (
+        model.Session.query(model.GroupExtra.value)
+        .filter(model.GroupExtra.group_id == owner_org, model.GroupExtra.key.in_(("insee", "siren")),
+                model.GroupExtra.state == "active")
+    )
+    return sorted({value.strip().upper() for (value,) in rows if value and value.strip()})
 
 
 def add_facets(facets: dict[str, Any]) -> dict[str, Any]:
     facets[COMMUNES_FIELD] = tk._("Communes")
     facets[EPCI_FIELD] = tk._("Intercommunalities")
+    facets[THEMES_FIELD] = tk._("Themes")
     return facets
 
 
@@ -59,4 +116,6 @@ def facet_names(search_results: dict[str, Any]) -> dict[str, Any]:
         epci = ref.epcis.get(item["name"])
         if epci is not None:
             item["display_name"] = epci.name
+    for item in (facets.get(THEMES_FIELD) or {}).get("items", []):
+        item["display_name"] = themes.label(item["name"])
     return search_results

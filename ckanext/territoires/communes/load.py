@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+import ckan.plugins.toolkit as tk
 from ckan import model
 from sqlalchemy import orm
 
@@ -109,9 +110,9 @@ def _upsert(report: LoadReport, group: model.Group | None, group_type: str, name
             title: str, identity: dict[str, str], taken_names: set[str]) -> None:
     if group is None:
         if name in taken_names:
-            report.errors.append(
-                f'The group name "{name}" is already taken by another group: '
-                "rename that group, then run the load again.")
+            report.errors.append(tk._(
+                'The group name "%(name)s" is already taken by another group: '
+                "rename that group, then run the load again.") % {"name": name})
             return
         group = model.Group(name=name, title=title, type=group_type, is_organization=False,
                             approval_status="approved")

@@ -24,6 +24,22 @@ def territoires_commune_show(context, data_dict):
 
 
 @tk.auth_allow_anonymous_access
+def territoires_intercommunality_show(context, data_dict):
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def territoires_package_search(context, data_dict):
+    """Public: results are package_search's, with the caller's permissions."""
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def territoires_territory_show(context, data_dict):
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
 def territoires_catalog_show(context, data_dict):
     """Anyone: the catalogue lists public datasets only."""
     return {"success": True}

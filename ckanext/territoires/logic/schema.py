@@ -13,17 +13,59 @@ def territoires_resolve(not_empty, ignore_missing, unicode_safe):
 
 
 @validator_args
-def territoires_commune_list(ignore_missing, boolean_validator, unicode_safe):
+def territoires_commune_list(ignore_missing, boolean_validator, unicode_safe, one_of,
+                             natural_number_validator, int_validator):
     return {
         "include_archived": [ignore_missing, boolean_validator],
         "q": [ignore_missing, unicode_safe],
+        "epci": [ignore_missing, unicode_safe],
+        "sort": [ignore_missing, unicode_safe, one_of(["name", "population", "datasets"])],
+        "limit": [ignore_missing, natural_number_validator, int_validator],
     }
 
 
 @validator_args
-def territoires_commune_show(not_empty, unicode_safe):
+def territoires_commune_show(not_empty, unicode_safe, ignore_missing, boolean_validator):
     return {
         "id": [not_empty, unicode_safe],
+        "include_figures": [ignore_missing, boolean_validator],
+    }
+
+
+@validator_args
+def territoires_intercommunality_show(not_empty, unicode_safe, ignore_missing, boolean_validator):
+    return {
+        "id": [not_empty, unicode_safe],
+        "include_figures": [ignore_missing, boolean_validator],
+        "include_communes": [ignore_missing, boolean_validator],
+    }
+
+
+@validator_args
+def territoires_package_search(not_empty, unicode_safe, ignore_missing, one_of,
+                               natural_number_validator, int_validator, list_of_strings,
+                               territoires_search_filters, limit_to_configured_maximum,
+                               convert_to_json_if_string, boolean_validator):
+    return {
+        "id": [not_empty, unicode_safe],
+        "relation": [ignore_missing, unicode_safe, one_of(["published", "covering", "territory"])],
+        "q": [ignore_missing, unicode_safe],
+        "filters": [ignore_missing, territoires_search_filters],
+        "fq": [ignore_missing, unicode_safe],
+        "sort": [ignore_missing, unicode_safe],
+        "rows": [ignore_missing, natural_number_validator,
+                 limit_to_configured_maximum("ckan.search.rows_max", 1000)],
+        "start": [ignore_missing, natural_number_validator],
+        "facet.field": [ignore_missing, convert_to_json_if_string, list_of_strings],
+        "facet.limit": [ignore_missing, int_validator],
+        "include_figures": [ignore_missing, boolean_validator],
+    }
+
+
+@validator_args
+def territoires_territory_show(ignore_missing, natural_number_validator, int_validator):
+    return {
+        "limit": [ignore_missing, natural_number_validator, int_validator],
     }
 
 

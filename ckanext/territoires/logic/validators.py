@@ -11,7 +11,8 @@ from ckanext.territoires import territory
 from ckanext.territoires.referential import resolve_many
 
 __all__ = ["territoires_coverage", "territoires_coverage_output", "territoires_identity",
-           "territoires_frequency", "territoires_keep_stored"]
+           "territoires_frequency", "territoires_keep_stored",
+           "territoires_search_filters"]
 
 _SEPARATORS = re.compile(r"[;\n]+")
 
@@ -38,13 +39,13 @@ def territoires_coverage(value: Any, context: dict) -> Any:
     lines) of INSEE codes, former codes, postal codes, names, INSEE URIs,
     data.gouv.fr zone ids, EPCI SIRENs or names, arrondissements, "*" for
     the whole territory. An ambiguous or unknown value is refused with the
-    referential's message (candidates listed).
+    referential's message (candidates listed), in the user's language.
     """
     if value is tk.missing or value is None:
         return value
     codes, errors = resolve_many(_values(value), territory.configured_scope())
     if errors:
-        raise tk.Invalid(" ".join(error.message for error in errors))
+        raise tk.Invalid(" ".join(error.text.render(tk._) for error in errors))
     return json.dumps(sorted(codes))
 
 
@@ -119,3 +120,29 @@ def territoires_keep_stored(key, data, errors, context):
     stored = package.extras.get(key[-1]) if package is not None else None
     if stored:
         data[key] = stored
+
+
+_FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def territoires_search_filters(value: Any, context: dict) -> dict[str, list[str]]:
+    """``{field: value or [values]}`` (or its JSON text) -> ``{field: [values]}``.
+
+    Field names are plain index field names; values are strings.
+    """
+    if isinstance(value, str):
+        try:
+            value = json.loads(value) if value.strip() else {}
+        except ValueError:
+            raise tk.Invalid(tk._("Filters must be a JSON object of field names and values."))
+    if not isinstance(value, dict):
+        raise tk.Invalid(tk._("Filters must be a JSON object of field names and values."))
+    filters: dict[str, list[str]] = {}
+    for field, values in value.items():
+        if not isinstance(field, str) or not _FIELD_NAME.match(field):
+            raise tk.Invalid(tk._("Invalid filter field name: %s") % field)
+        values = values if isinstance(values, (list, tuple)) else [values]
+        if not all(isinstance(item, (str, int, float)) for item in values):
+            raise tk.Invalid(tk._("The values of the filter %s must be strings.") % field)
+        filters[field] = [str(item) for item in values if str(item).strip()]
+    return filters

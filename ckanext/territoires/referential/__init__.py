@@ -10,7 +10,7 @@ loaded once per process on first use. Modules:
 - ``resolver``: values -> current communes (:func:`resolve`, :func:`resolve_many`);
 - ``build``: regenerates ``data/`` from a newer upstream release.
 """
-from .errors import AmbiguousPlace, Candidate, OutsideScope, PlaceError, ScopeError, UnknownPlace
+from .errors import AmbiguousPlace, Candidate, OutsideScope, PlaceError, ScopeError, Text, UnknownPlace
 from .resolver import ALL, Match, resolve, resolve_many
 from .scope import DEFAULT_SCOPE, SCOPE_OPTION, Scope, ScopeEntry, parse_scope
 from .store import Referential, ReferentialError, get_referential, load_referential
@@ -26,6 +26,7 @@ __all__ = [
     "Referential",
     "ReferentialError",
     "SCOPE_OPTION",
+    "Text",
     "Scope",
     "ScopeEntry",
     "ScopeError",

@@ -56,7 +56,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from . import normalize
-from .errors import AmbiguousPlace, Candidate, OutsideScope, PlaceError, UnknownPlace
+from .errors import N_, AmbiguousPlace, Candidate, OutsideScope, PlaceError, Text, UnknownPlace
 from .scope import Scope, parse_scope
 from .store import Referential, get_referential
 
@@ -150,7 +150,7 @@ def resolve(text: str, scope: Scope | str | list[str] | None = None, *,
     value = text if isinstance(text, str) else ("" if text is None else str(text))
     compact = " ".join(value.split())
     if not compact:
-        raise UnknownPlace(value, "Empty place value.")
+        raise UnknownPlace(value, Text(N_("Empty place value.")))
     tiers, postal_hint = _targets(compact, ref, territory)
     return _choose(value, tiers, territory, ref, postal_hint)
 
@@ -198,7 +198,7 @@ def _parsed_default_scope(value: str) -> Scope:
 
 
 def _choose(value: str, tiers: list[list[_Target]], territory: Scope | None, ref: Referential,
-            postal_hint: str | None) -> list[Match]:
+            postal_hint: Text | None) -> list[Match]:
     tiers = [tier for tier in tiers if tier]
     if territory is None:
         chosen = tiers[0]
@@ -226,7 +226,7 @@ def _sorted_candidates(targets: list[_Target]) -> list[Candidate]:
 # -- what a value may designate -------------------------------------------
 
 
-def _targets(text: str, ref: Referential, territory: Scope | None) -> tuple[list[list[_Target]], str | None]:
+def _targets(text: str, ref: Referential, territory: Scope | None) -> tuple[list[list[_Target]], Text | None]:
     """Tiers of targets for ``text``, best first, and an optional hint."""
     if text == "*" or normalize.name_key(text) in WHOLE_TERRITORY_PHRASES:
         communes = tuple(sorted(territory.communes)) if territory else tuple(ref.communes)
@@ -237,12 +237,11 @@ def _targets(text: str, ref: Referential, territory: Scope | None) -> tuple[list
     if uri:
         level = uri.group("level").lower()
         if level not in _LEVELS or _LEVELS[level] in ("postal", "siren"):
-            raise UnknownPlace(
-                text,
-                f'"{text}": INSEE URIs of level "{uri.group("level")}" are not supported '
-                "(supported: commune, communeDeleguee, communeAssociee, arrondissementMunicipal, "
-                "intercommunalite, departement, region).",
-            )
+            raise UnknownPlace(text, Text(
+                N_('"%(text)s": INSEE URIs of level "%(level)s" are not supported (supported: '
+                   'commune, communeDeleguee, communeAssociee, arrondissementMunicipal, '
+                   'intercommunalite, departement, region).'),
+                {"text": text, "level": uri.group("level")}))
         return _by_code(text, _LEVELS[level], uri.group("code"), ref, territory, "insee_uri")
 
     prefixed = _PREFIXED.match(text)
@@ -250,13 +249,13 @@ def _targets(text: str, ref: Referential, territory: Scope | None) -> tuple[list
         level = re.sub(r"[\s_-]", "", normalize.strip_accents(prefixed.group("level")))
         country = (prefixed.group("country") or "").lower()
         if country and country != "fr":
-            raise UnknownPlace(text, f'"{text}": only French zones (fr:...) are known.')
+            raise UnknownPlace(text, Text(N_('"%(text)s": only French zones (fr:...) are known.'),
+                                          {"text": text}))
         if level not in _LEVELS:
-            raise UnknownPlace(
-                text,
-                f'"{text}": unknown kind of zone "{prefixed.group("level")}" (known: commune, epci, '
-                "departement, region, collectivite-outre-mer, insee, siren, cp).",
-            )
+            raise UnknownPlace(text, Text(
+                N_('"%(text)s": unknown kind of zone "%(level)s" (known: commune, epci, '
+                   'departement, region, collectivite-outre-mer, insee, siren, cp).'),
+                {"text": text, "level": prefixed.group("level")}))
         return _by_code(text, _LEVELS[level], prefixed.group("code"), ref, territory,
                         "zone_id" if country else None)
 
@@ -270,7 +269,7 @@ def _targets(text: str, ref: Referential, territory: Scope | None) -> tuple[list
 
 
 def _by_code(text: str, kind: str, code: str, ref: Referential, territory: Scope | None,
-             matched_as: str | None) -> tuple[list[list[_Target]], str | None]:
+             matched_as: str | None) -> tuple[list[list[_Target]], Text | None]:
     """Targets of a code of a known kind; ``matched_as`` overrides the default."""
     code = code.upper()
     if kind in ("commune", "code_or_postal", "postal") and _FOUR_DIGITS.match(code):
@@ -286,8 +285,9 @@ def _by_code(text: str, kind: str, code: str, ref: Referential, territory: Scope
             if kind == "code_or_postal" and territory and postal_communes and any(
                 c in territory.communes for c in postal_communes
             ):
-                hint = (f'{code} is also the postal code of {_names(postal_communes, ref)}: '
-                        f'write "cp:{code}" for the postal code.')
+                hint = Text(N_('%(code)s is also the postal code of %(names)s: '
+                               'write "cp:%(code)s" for the postal code.'),
+                            {"code": code, "names": _names(postal_communes, ref)})
     if kind in ("postal", "code_or_postal") and not targets:
         communes = ref.communes_by_postal_code.get(code)
         if communes:
@@ -314,19 +314,21 @@ def _by_code(text: str, kind: str, code: str, ref: Referential, territory: Scope
     return targets, hint
 
 
-def _unknown_code_message(text: str, kind: str, code: str) -> str:
-    if kind == "code_or_postal":
-        return (f'"{text}" is neither an INSEE code (current or former) nor a postal code '
-                "of a French commune.")
-    if kind == "commune":
-        return f'"{text}": no commune, current or former, has the INSEE code {code}.'
-    if kind == "postal":
-        return f'"{text}": no commune has the postal code {code}.'
-    if kind == "epci":
-        return f'"{text}": no EPCI has the SIREN {code}.'
-    if kind == "siren":
-        return f'"{text}" is not the SIREN of an EPCI or of a commune.'
-    return f'"{text}": no {kind} has the code {code}.'
+def _unknown_code_message(text: str, kind: str, code: str) -> Text:
+    templates = {
+        "code_or_postal": N_('"%(text)s" is neither an INSEE code (current or former) nor a postal '
+                             'code of a French commune.'),
+        "commune": N_('"%(text)s": no commune, current or former, has the INSEE code %(code)s.'),
+        "postal": N_('"%(text)s": no commune has the postal code %(code)s.'),
+        "epci": N_('"%(text)s": no EPCI has the SIREN %(code)s.'),
+        "siren": N_('"%(text)s" is not the SIREN of an EPCI or of a commune.'),
+        "departement": N_('"%(text)s": no département has the code %(code)s.'),
+        "region": N_('"%(text)s": no région has the code %(code)s.'),
+    }
+    if kind in templates:
+        return Text(templates[kind], {"text": text, "code": code})
+    return Text(N_('"%(text)s": no %(kind)s has the code %(code)s.'),
+                {"text": text, "kind": kind, "code": code})
 
 
 def _replace_matched_as(target: _Target, matched_as: str) -> _Target:
@@ -387,7 +389,7 @@ def _epci_target(siren: str, ref: Referential, matched_as: str) -> _Target:
 
 def _by_name(text: str, ref: Referential) -> list[list[_Target]]:
     if not normalize.name_key(text):
-        raise UnknownPlace(text, f'"{text}" is not a place name or code.')
+        raise UnknownPlace(text, Text(N_('"%(text)s" is not a place name or code.'), {"text": text}))
 
     # "Lyon 3e", "Lyon 03", "3e arrondissement de Lyon".
     missing_arrondissement = None
@@ -398,9 +400,9 @@ def _by_name(text: str, ref: Referential) -> list[list[_Target]]:
             return [[_arrondissement_target(code, ref)]]
         city = next(ref.arrondissements[c].commune for (k, _), c in ref.arrondissement_by_number.items()
                     if k == arrondissement[0])
-        missing_arrondissement = (
-            f'"{text}": {ref.communes[city].name} has no arrondissement number {arrondissement[1]}.'
-        )
+        missing_arrondissement = Text(
+            N_('"%(text)s": %(city)s has no arrondissement number %(number)s.'),
+            {"text": text, "city": ref.communes[city].name, "number": arrondissement[1]})
 
     name, qualifier = _split_qualifier(text, ref)
     tiers, found_anywhere = _name_tiers(name, qualifier, ref)
@@ -413,8 +415,10 @@ def _by_name(text: str, ref: Referential) -> list[list[_Target]]:
         if missing_arrondissement:
             raise UnknownPlace(text, missing_arrondissement)
         if found_anywhere and qualifier:
-            raise UnknownPlace(text, f'"{text}": no place named "{name}" matches "{qualifier[1]}".')
-        raise UnknownPlace(text, f'"{text}": no commune, commune déléguée or EPCI has this name.')
+            raise UnknownPlace(text, Text(N_('"%(text)s": no place named "%(name)s" matches "%(qualifier)s".'),
+                                          {"text": text, "name": name, "qualifier": qualifier[1]}))
+        raise UnknownPlace(text, Text(N_('"%(text)s": no commune, commune déléguée or EPCI has this name.'),
+                                      {"text": text}))
     return tiers
 
 

@@ -1,0 +1,63 @@
+"""Translations of ckanext-territoires.
+
+The catalogues are edited in the repository's ``i18n/`` directory
+(``i18n/<locale>/LC_MESSAGES/ckanext-territoires.po``) and compiled by the
+package build (``setup.py``'s ``build_py``) into ``ckanext/territoires/i18n/``,
+which ships in the wheel and which the plugin's ``ITranslation`` reads.
+
+:func:`extract_schema` is a Babel extractor for the scheming YAML schemas:
+their plain-string labels, help texts and placeholders are shown through
+``gettext`` by ckanext-scheming, so they belong in the catalogue.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Iterator
+
+import yaml
+
+PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+DOMAIN = "ckanext-territoires"
+
+#: Schema keys whose plain-string values scheming passes through gettext.
+TRANSLATED_KEYS = {"label", "repeating_label", "help_text", "form_placeholder", "upload_label"}
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction (``pybabel -k N_``); translate it where shown."""
+    return message
+
+
+def directory() -> str:
+    """Where the compiled catalogues are: ``<package>/i18n``."""
+    return os.path.join(PACKAGE_DIR, "i18n")
+
+
+def locales(path: str) -> list[str]:
+    """Locales with a compiled catalogue (none in an uncompiled checkout)."""
+    if not os.path.isdir(path):
+        return []
+    return sorted(
+        name for name in os.listdir(path)
+        if os.path.isfile(os.path.join(path, name, "LC_MESSAGES", DOMAIN + ".mo")))
+
+
+def extract_schema(fileobj, keywords, comment_tags, options) -> Iterator[tuple[int, str, str, list[str]]]:
+    """Babel extractor: translatable strings of a scheming YAML schema."""
+    node = yaml.compose(fileobj.read().decode(options.get("encoding", "utf-8")))
+    if node is not None:
+        yield from _walk(node)
+
+
+def _walk(node: Any) -> Iterator[tuple[int, str, str, list[str]]]:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if (isinstance(key, yaml.ScalarNode) and key.value in TRANSLATED_KEYS
+                    and isinstance(value, yaml.ScalarNode) and value.value.strip()):
+                # exactly the text scheming will look up (folded text keeps its newline)
+                yield value.start_mark.line + 1, "_", value.value, []
+            else:
+                yield from _walk(value)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _walk(item)
