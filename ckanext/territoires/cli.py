@@ -1,4 +1,4 @@
-"""``ckan territoires``: load the territory, sync memberships, resolve places."""
+"""``ckan territoires``: load the territory, sync memberships, resolve places, rebuild the search index."""
 from __future__ import annotations
 
 import json
@@ -13,6 +13,7 @@ from ckan import model
 from ckanext.territoires import territory
 from ckanext.territoires.communes import load, membership
 from ckanext.territoires.referential import get_referential
+from ckanext.territoires.search.cli import search_index
 
 __all__ = ["territoires"]
 
@@ -20,6 +21,9 @@ __all__ = ["territoires"]
 @click.group(short_help="Territory of the portal: communes, memberships, resolver.")
 def territoires():
     """Territory of the portal (ckanext-territoires)."""
+
+
+territoires.add_command(search_index)
 
 
 @territoires.command()
