@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
+
 import ckan.plugins.toolkit as tk
 from ckan import model
 
@@ -19,19 +21,22 @@ from . import groups
 COMMUNES_FIELD = "territoires_communes"
 EPCI_FIELD = "territoires_epci"
 
+# Run for every dataset indexed: a plain statement, as an ORM query costs
+# four times as much to build (it counted in `search-index rebuild` rates).
+_CODES_OF_GROUPS = sa.text(
+    'SELECT e.key, e.value FROM group_extra e JOIN "group" g ON g.id = e.group_id'
+    " WHERE g.name = ANY(:names) AND g.type = :group_type"
+    " AND e.key IN ('insee', 'epci') AND e.state = 'active'"
+)
+
 
 def add_index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     names = [name for name in pkg_dict.get("groups") or [] if name]
     communes: set[str] = set()
     epcis: set[str] = set()
     if names:
-        rows = (
-            model.Session.query(model.GroupExtra.key, model.GroupExtra.value)
-            .join(model.Group, model.Group.id == model.GroupExtra.group_id)
-            .filter(model.Group.name.in_(names), model.Group.type == groups.COMMUNE,
-                    model.GroupExtra.key.in_(("insee", "epci")),
-                    model.GroupExtra.state == "active")
-        )
+        rows = model.Session.execute(
+            _CODES_OF_GROUPS, {"names": names, "group_type": groups.COMMUNE})
         for key, value in rows:
             if value:
                 (communes if key == "insee" else epcis).add(value)
