@@ -923,6 +923,11 @@ class TestFiltersColumns:
             return {row[0] for row in connection.execute(sa.text(
                 "SELECT indexname FROM pg_indexes WHERE tablename = 'territoires_search_index'"))}
 
+        def modified_index(connection):
+            return connection.execute(sa.text(
+                "SELECT indexdef FROM pg_indexes"
+                " WHERE indexname = 'territoires_search_index_modified_idx'")).scalar()
+
         with engine.connect() as connection:
             transaction = connection.begin()
             try:
@@ -932,7 +937,10 @@ class TestFiltersColumns:
                     assert not {"filters", "filters_partial"} & columns(connection)
                     assert "territoires_search_index_fields_idx" in indexes(connection)
                     assert "territoires_search_index_filters_idx" not in indexes(connection)
+                    assert modified_index(connection).endswith("(metadata_modified)")
                     module.upgrade()
+                assert modified_index(connection).endswith(
+                    "(metadata_modified DESC NULLS LAST, index_id)")
                 assert {"filters", "filters_partial"} <= columns(connection)
                 assert "territoires_search_index_filters_idx" in indexes(connection)
                 assert "territoires_search_index_fields_idx" not in indexes(connection)
@@ -951,6 +959,23 @@ class TestFiltersColumns:
         assert list(by_name["long-values"][3]) == ["organization", "tags", "vocab_big"]
         assert by_name["dup-values"][2]["tags"] == ["court", "zz"]
         assert storage == "m"  # MAIN: kept in the row
+
+
+class TestDefaultSortUsesAnIndex:
+    def test_a_page_of_everything_reads_the_modified_index(self, engine):
+        compiled = compile_search("*:*", ckan_fq())
+        with engine.connect() as connection, connection.begin():
+            # A handful of rows: make scans that would need a sort look dear.
+            connection.execute(sa.text("SET LOCAL enable_seqscan = off"))
+            connection.execute(sa.text("SET LOCAL enable_bitmapscan = off"))
+            rows = connection.execute(sa.text(
+                "EXPLAIN SELECT d.name, 1.0 AS score FROM territoires_search_index d"
+                " WHERE %s ORDER BY %s LIMIT 20" % (
+                    compiled.where, compile_sort("score desc, metadata_modified desc"))),
+                compiled.params).fetchall()
+        plan = "\n".join(row[0] for row in rows)
+        assert "Index Scan using territoires_search_index_modified_idx" in plan
+        assert "Sort" not in plan
 
 
 class TestConstantTsquery:

@@ -229,7 +229,7 @@ class PostgresSearchConnection:
                 docs: list[dict[str, Any]] = []
                 if rows and (hits is None or start < hits):
                     docs, page_hits = self._page(compiled, order_by, rows,
-                                                 start, fl)
+                                                 start, fl, hits is None)
                     if hits is None and (docs or not start):
                         hits = page_hits
                 if hits is None:  # no facets, and no row to count on
@@ -244,8 +244,11 @@ class PostgresSearchConnection:
         return Results(docs, hits, {"facet_fields": facets})
 
     def _page(self, compiled: "sql.CompiledQuery", order_by: str, rows: int,
-              start: int, fl: list[str]) -> tuple[list[dict[str, Any]], int]:
-        """One page of documents, and the number of hits (0 if none)."""
+              start: int, fl: list[str], count: bool
+              ) -> tuple[list[dict[str, Any]], int]:
+        """One page of documents, and the number of hits if ``count`` (0 if
+        none). Without ``count`` the page can stop early (e.g. read the
+        metadata_modified index backwards for ``*:*``)."""
         wanted_all = "*" in fl
         columns = ["d.id", "d.index_id"]
         columns += ["d.%s" % c for c in COLUMN_FIELDS if wanted_all or c in fl]
@@ -254,17 +257,19 @@ class PostgresSearchConnection:
         if wanted_all or other:
             columns.append("d.fields")
         columns += ["page.score AS score", "page.hits"]
+        hits_sql = "count(*) OVER ()" if count else "0"
         # The inner query ranks every match and counts them in the same
         # pass, carrying only keys; the stored columns of the page's rows
         # are read after the LIMIT.
         statement = sa.text(
             "SELECT %(columns)s FROM ("
-            " SELECT d.index_id, %(rank)s AS score, count(*) OVER () AS hits"
+            " SELECT d.index_id, %(rank)s AS score, %(hits)s AS hits"
             " FROM territoires_search_index d WHERE %(where)s"
             " ORDER BY %(order_by)s LIMIT :page_rows OFFSET :page_start"
             ") AS page JOIN territoires_search_index d"
             " ON d.index_id = page.index_id ORDER BY %(order_by)s"
             % {"columns": ", ".join(columns), "rank": compiled.rank or "1.0",
+               "hits": hits_sql,
                "where": compiled.where, "order_by": order_by})
         result = model.Session.execute(
             statement,

@@ -18,6 +18,12 @@ The GIN index on ``fields`` gives way to one on ``filters`` (exact terms on
 filter fields use it; the few terms left on ``fields`` are rechecked by a
 scan), which also makes every index write cheaper.
 
+The index on ``metadata_modified`` becomes one on ``(metadata_modified DESC
+NULLS LAST, index_id)``: the order of CKAN's default sort (``score desc,
+metadata_modified desc``, the score being constant without free text, and
+``index_id`` breaking ties), so that a page of ``*:*`` reads the first rows
+of the index instead of sorting every match.
+
 Revision ID: c41f7d2be8a6
 Revises: 9a1f0c2d7e31
 Create Date: 2026-11-23
@@ -114,9 +120,19 @@ def upgrade():
         "CREATE INDEX territoires_search_index_filters_idx"
         " ON territoires_search_index USING gin (filters jsonb_path_ops)"
     )
+    op.execute("DROP INDEX IF EXISTS territoires_search_index_modified_idx")
+    op.execute(
+        "CREATE INDEX territoires_search_index_modified_idx"
+        " ON territoires_search_index (metadata_modified DESC NULLS LAST, index_id)"
+    )
 
 
 def downgrade():
+    op.execute("DROP INDEX IF EXISTS territoires_search_index_modified_idx")
+    op.execute(
+        "CREATE INDEX territoires_search_index_modified_idx"
+        " ON territoires_search_index (metadata_modified)"
+    )
     op.execute("DROP INDEX IF EXISTS territoires_search_index_filters_idx")
     op.execute(
         "CREATE INDEX territoires_search_index_fields_idx"
