@@ -923,6 +923,19 @@ class TestFiltersColumns:
             return {row[0] for row in connection.execute(sa.text(
                 "SELECT indexname FROM pg_indexes WHERE tablename = 'territoires_search_index'"))}
 
+        def compression(connection):
+            return connection.execute(sa.text(
+                "SELECT attcompression FROM pg_attribute WHERE attname = 'data_dict'"
+                " AND attrelid = CAST('territoires_search_index' AS regclass)")).scalar()
+
+        def server_has_lz4(connection):
+            try:
+                with connection.begin_nested():
+                    connection.execute(sa.text("SET LOCAL default_toast_compression = lz4"))
+                return True
+            except sa.exc.DBAPIError:
+                return False
+
         def modified_index(connection):
             return connection.execute(sa.text(
                 "SELECT indexdef FROM pg_indexes"
@@ -938,7 +951,9 @@ class TestFiltersColumns:
                     assert "territoires_search_index_fields_idx" in indexes(connection)
                     assert "territoires_search_index_filters_idx" not in indexes(connection)
                     assert modified_index(connection).endswith("(metadata_modified)")
+                    assert compression(connection) == ""
                     module.upgrade()
+                assert compression(connection) == ("l" if server_has_lz4(connection) else "")
                 assert modified_index(connection).endswith(
                     "(metadata_modified DESC NULLS LAST, index_id)")
                 assert {"filters", "filters_partial"} <= columns(connection)

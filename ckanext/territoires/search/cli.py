@@ -7,6 +7,7 @@ import sys
 import click
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 
 from . import backend, rebuild as rebuilding
 
@@ -51,6 +52,9 @@ def rebuild(workers: int, only_missing: bool, clear: bool, force: bool,
     if clear:
         search.clear_all()
     ids = rebuilding.dataset_ids(only_missing=only_missing)
+    # No transaction left open (its snapshot would hold back VACUUM) while
+    # the workers write.
+    model.Session.remove()
     if not ids:
         click.echo("Nothing to index.")
         return
