@@ -154,6 +154,8 @@ def _work(ini_path: str, tasks: Any, results: Any, stop: Any, force: bool) -> No
     app = make_app(loaded)
     flask_app = getattr(app, "_wsgi_app", app)
 
+    import sqlalchemy as sa
+
     from ckan import logic, model
     from ckan.lib.search import index_for
 
@@ -172,6 +174,10 @@ def _work(ini_path: str, tasks: Any, results: Any, stop: Any, force: bool) -> No
             if chunk is None:
                 break
             indexed = 0
+            # Index rows are derived data: a crash losing the last chunks
+            # only means running the rebuild again, so commits need not wait
+            # for the disk.
+            model.Session.execute(sa.text("SET LOCAL synchronous_commit = off"))
             for package_id in chunk:
                 if stop.is_set():
                     break
