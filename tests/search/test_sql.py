@@ -952,6 +952,9 @@ class TestFiltersColumns:
                     assert "territoires_search_index_filters_idx" not in indexes(connection)
                     assert modified_index(connection).endswith("(metadata_modified)")
                     assert compression(connection) == ""
+                    assert connection.execute(sa.text(
+                        "SELECT reloptions FROM pg_class"
+                        " WHERE relname = 'territoires_search_index'")).scalar() is None
                     module.upgrade()
                 assert compression(connection) == ("l" if server_has_lz4(connection) else "")
                 assert modified_index(connection).endswith(
@@ -962,9 +965,13 @@ class TestFiltersColumns:
                 rows = connection.execute(sa.text(
                     "SELECT name, fields, filters, filters_partial FROM territoires_search_index"
                 )).fetchall()
-                storage = connection.execute(sa.text(
-                    "SELECT attstorage FROM pg_attribute WHERE attname = 'filters'"
-                    " AND attrelid = CAST('territoires_search_index' AS regclass)")).scalar()
+                storage = dict(connection.execute(sa.text(
+                    "SELECT attname, attstorage FROM pg_attribute"
+                    " WHERE attname IN ('filters', 'tsv', 'fields')"
+                    " AND attrelid = CAST('territoires_search_index' AS regclass)")).fetchall())
+                options = connection.execute(sa.text(
+                    "SELECT reloptions FROM pg_class"
+                    " WHERE relname = 'territoires_search_index'")).scalar()
             finally:
                 transaction.rollback()
         assert len(rows) == len(DOCS) + len(EXTRA_DOCS)
@@ -973,7 +980,9 @@ class TestFiltersColumns:
         by_name = {row[0]: row for row in rows}
         assert list(by_name["long-values"][3]) == ["organization", "tags", "vocab_big"]
         assert by_name["dup-values"][2]["tags"] == ["court", "zz"]
-        assert storage == "m"  # MAIN: kept in the row
+        # MAIN: kept in the row; the stored documents out of it
+        assert storage == {"filters": "m", "tsv": "m", "fields": "x"}
+        assert options == ["toast_tuple_target=3000"]
 
 
 class TestDefaultSortUsesAnIndex:

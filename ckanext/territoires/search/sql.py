@@ -963,8 +963,8 @@ def compile_filter(
 
 
 def _field_document_of(name: str) -> str:
-    """``_Compiler.field_document`` for a name already checked to be safe
-    inside a SQL literal (sort and facet field names)."""
+    """``_Compiler.field_document`` for a sort field, whose name is already
+    checked to be safe inside a SQL literal."""
     if not documents.is_filter_field(name):
         return "d.fields"
     return (
@@ -1056,39 +1056,41 @@ def compile_facets(
         raise ValueError("Invalid table name %r" % table)
 
     params = dict(query.params)
-    # The values of each field as a JSON array, each value once per
-    # document (counts are documents, as Solr's): d.filters already lists
-    # them once; values read from d.fields are made distinct.
-    selected = []
+    # The values of each field as a JSON array, read from d.filters, which
+    # lists each value once, or from d.fields (the row has a value too long
+    # for d.filters, or the field is not a string field), whose values a
+    # document may repeat: those carry the row's key, so that the first
+    # aggregate keeps them once per document (counts are documents, as
+    # Solr's). No sub-select per row: PostgreSQL can then also run the
+    # statement in parallel workers.
+    selected = ["d.index_id AS row_key"]
     for i, name in enumerate(names):
         params["facet_field_%d" % i] = name
         field = "CAST(:facet_field_%d AS text)" % i
-        from_fields = (
-            "(SELECT jsonb_agg(DISTINCT v.value) FROM jsonb_array_elements_text("
-            "jsonb_path_query_array(d.fields -> %s, 'lax $[*]')) AS v(value))" % field
-        )
         if documents.is_filter_field(name):
-            values = "CASE WHEN d.filters_partial @> ARRAY[%s] THEN %s ELSE d.filters -> %s END" % (
-                field, from_fields, field,
-            )
+            from_fields = "d.filters_partial @> ARRAY[%s]" % field
+            values = "CASE WHEN %s THEN d.fields -> %s ELSE d.filters -> %s END" % (
+                from_fields, field, field)
         else:
-            values = from_fields
+            from_fields, values = "TRUE", "d.fields -> %s" % field
         # lax [*] makes a list of a scalar; SQL NULL (no value) stays NULL.
-        selected.append("jsonb_path_query_array(%s, 'lax $[*]') AS f%d" % (values, i))
+        selected.append("%s AS p%d, jsonb_path_query_array(%s, 'lax $[*]') AS f%d"
+                        % (from_fields, i, values, i))
     if int(mincount) <= 0:
         # Solr lists every indexed value, with its count among the matches.
-        match_column, where, count = (
+        match_column, where, matches = (
             "(%s) IS TRUE" % query.where, "TRUE", "count(*) FILTER (WHERE m.is_match)"
         )
     else:
-        match_column, where, count = "TRUE", query.where, "count(*)"
+        match_column, where, matches = "TRUE", query.where, "count(*)"
     branches = [
-        "SELECT %d AS ordinal, v.value FROM jsonb_array_elements_text(m.f%d) AS v(value)" % (i, i)
+        "SELECT %d AS ordinal, v.value, CASE WHEN m.p%d THEN m.row_key END AS row_key"
+        " FROM jsonb_array_elements_text(m.f%d) AS v(value)" % (i, i, i)
         for i in range(len(names))
     ]
     if with_total:
         # One row per matching document: its count is the number of hits.
-        branches.append("SELECT -1, NULL")
+        branches.append("SELECT -1, NULL, NULL")
     labels = " ".join(
         "WHEN %d THEN CAST(:facet_field_%d AS text)" % (i, i) for i in range(len(names))
     )
@@ -1105,20 +1107,23 @@ def compile_facets(
         "PARTITION BY counted.ordinal"
         ' ORDER BY counted.count DESC, counted.value COLLATE "C") AS position'
         " FROM ("
-        # Values expanded row by row: one pass over the matching rows, and
-        # a hash aggregate over (field, value).
-        " SELECT e.ordinal, e.value, %(count)s AS count"
+        " SELECT per_row.ordinal, per_row.value, CAST(sum(CASE WHEN per_row.row_key IS NULL"
+        " THEN per_row.matches ELSE least(per_row.matches, 1) END) AS bigint) AS count"
+        " FROM ("
+        # Values expanded row by row: one pass over the matching rows.
+        " SELECT e.ordinal, e.value, e.row_key, %(matches)s AS matches"
         " FROM (SELECT %(match_column)s AS is_match, %(selected)s"
         " FROM %(table)s d WHERE %(where)s) AS m"
         " CROSS JOIN LATERAL (%(branches)s) AS e"
         " WHERE e.value IS NOT NULL OR e.ordinal < 0"
-        " GROUP BY e.ordinal, e.value"
+        " GROUP BY e.ordinal, e.value, e.row_key"
+        ") AS per_row GROUP BY per_row.ordinal, per_row.value"
         ") AS counted WHERE counted.count >= :facet_mincount OR counted.ordinal < 0"
         ") AS ranked%(limit_clause)s"
         " ORDER BY ranked.ordinal, ranked.position"
     ) % {
         "labels": labels,
-        "count": count,
+        "matches": matches,
         "match_column": match_column,
         "selected": ", ".join(selected),
         "table": table,

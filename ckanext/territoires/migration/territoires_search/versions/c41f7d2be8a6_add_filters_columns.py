@@ -24,6 +24,15 @@ metadata_modified desc``, the score being constant without free text, and
 ``index_id`` breaking ties), so that a page of ``*:*`` reads the first rows
 of the index instead of sorting every match.
 
+The weighted ``tsv`` gets storage MAIN as well, and the table a
+``toast_tuple_target`` of 3000 bytes: a row then keeps ``tsv`` (compressed)
+and ``filters`` (uncompressed) in itself, and only the stored documents
+(``fields``, ``data_dict``, ``validated_data_dict``) go to the TOAST table.
+A broad text query both filters and ranks on ``tsv``: out of line, each
+matching row cost two TOAST lookups (measured at 100,000 datasets: a broad
+query 40% faster, facets 5% slower for the larger rows). The backfill
+rewrites ``tsv`` (unchanged) so that existing rows follow these rules too.
+
 The stored documents are compressed with lz4 where the server has it
 (PostgreSQL >= 14 built with lz4): they are written on every index write,
 and lz4 compresses them several times faster than pglz, the default
@@ -40,6 +49,8 @@ revision = "c41f7d2be8a6"
 down_revision = "9a1f0c2d7e31"
 branch_labels = None
 depends_on = None
+
+TOAST_TUPLE_TARGET = 3000
 
 # Frozen copy of documents.py's rules as of this revision.
 MAX_LENGTH = 100
@@ -69,7 +80,9 @@ SHORT_SCALAR = (
 BACKFILL = """
 UPDATE territoires_search_index AS d
 SET filters = computed.filters,
-    filters_partial = computed.partial
+    filters_partial = computed.partial,
+    -- the same vector, as a new value: stored by the new rules (in the row)
+    tsv = d.tsv || CAST('' AS tsvector)
 FROM (
     SELECT x.index_id,
            COALESCE(jsonb_object_agg(e.key, e.kept)
@@ -143,23 +156,30 @@ def upgrade():
         " ADD COLUMN filters_partial text[] NOT NULL DEFAULT '{}'"
     )
     op.execute("ALTER TABLE territoires_search_index"
-               " ALTER COLUMN filters SET STORAGE MAIN")
-    op.execute(BACKFILL)
+               " ALTER COLUMN filters SET STORAGE MAIN,"
+               " ALTER COLUMN tsv SET STORAGE MAIN")
+    op.execute("ALTER TABLE territoires_search_index"
+               " SET (toast_tuple_target = %d)" % TOAST_TUPLE_TARGET)
+    op.execute(_set_compression("lz4"))
+    # Indexes going away are dropped before the backfill rewrites every row.
     op.execute("DROP INDEX IF EXISTS territoires_search_index_fields_idx")
+    op.execute("DROP INDEX IF EXISTS territoires_search_index_modified_idx")
+    op.execute(BACKFILL)
     op.execute(
         "CREATE INDEX territoires_search_index_filters_idx"
         " ON territoires_search_index USING gin (filters jsonb_path_ops)"
     )
-    op.execute("DROP INDEX IF EXISTS territoires_search_index_modified_idx")
     op.execute(
         "CREATE INDEX territoires_search_index_modified_idx"
         " ON territoires_search_index (metadata_modified DESC NULLS LAST, index_id)"
     )
-    op.execute(_set_compression("lz4"))
 
 
 def downgrade():
     op.execute(_set_compression("default"))
+    op.execute("ALTER TABLE territoires_search_index RESET (toast_tuple_target)")
+    op.execute("ALTER TABLE territoires_search_index"
+               " ALTER COLUMN tsv SET STORAGE EXTENDED")
     op.execute("DROP INDEX IF EXISTS territoires_search_index_modified_idx")
     op.execute(
         "CREATE INDEX territoires_search_index_modified_idx"
