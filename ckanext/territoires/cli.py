@@ -1,4 +1,4 @@
-"""``ckan territoires``: load the territory, sync memberships, resolve places."""
+"""``ckan territoires``: load the territory, sync memberships, resolve places, rebuild the search index."""
 from __future__ import annotations
 
 import json
@@ -15,6 +15,7 @@ from ckanext.territoires.communes import load, membership
 from ckanext.territoires.quality import cli as quality_cli
 from ckanext.territoires.harvesters import cli as harvest_cli
 from ckanext.territoires.referential import get_referential
+from ckanext.territoires.search.cli import search_index
 
 __all__ = ["territoires"]
 
@@ -31,6 +32,9 @@ def territoires(ctx):
 
 
 territoires.add_command(quality_cli.quality)
+
+
+territoires.add_command(search_index)
 
 
 @territoires.command()

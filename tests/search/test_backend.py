@@ -206,6 +206,21 @@ class TestFacetsSortPaging:
             seen += [r["name"] for r in result["results"]]
         assert seen == ["d%d" % i for i in range(7)]
 
+    @pytest.mark.parametrize("facets", [{}, {"facet.field": '["tags"]'}])
+    def test_count_is_right_on_any_page(self, facets):
+        # The count comes from the facet statement, or from the page itself,
+        # or from a count of its own when the page is past the end.
+        for index in range(3):
+            factories.Dataset(name="d%d" % index, tags=[{"name": "tt"}])
+        for rows, start, names in ((2, 0, ["d0", "d1"]), (2, 2, ["d2"]),
+                                   (2, 5, []), (0, 0, [])):
+            result = helpers.call_action("package_search", rows=rows, start=start,
+                                         sort="name asc", **facets)
+            assert result["count"] == 3, (rows, start)
+            assert [r["name"] for r in result["results"]] == names
+        result = helpers.call_action("package_search", q="introuvable", **facets)
+        assert result["count"] == 0 and result["results"] == []
+
     def test_fl_returns_only_the_requested_fields(self):
         dataset = factories.Dataset(name="rivers", title="Rivières")
         result = helpers.call_action("package_search", q="rivieres",

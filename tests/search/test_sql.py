@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 from ckan.lib.search.common import SearchError, SearchQueryError
 
 import ckanext.territoires
+from ckanext.territoires.search.documents import filter_values
 from ckanext.territoires.search.sql import (
     compile_facets,
     compile_filter,
@@ -36,10 +37,10 @@ ADMIN_URL = os.environ.get(
     "TERRITOIRES_SQLTEST_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
 DB_NAME = "territoires_sqltest_%d" % os.getpid()
-MIGRATION = (
-    Path(ckanext.territoires.__file__).parent
-    / "migration/territoires_search/versions/9a1f0c2d7e31_create_search_index.py"
-)
+MIGRATIONS = [
+    Path(ckanext.territoires.__file__).parent / "migration/territoires_search/versions" / name
+    for name in ("9a1f0c2d7e31_create_search_index.py", "c41f7d2be8a6_add_filters_columns.py")
+]
 SITE = "default"
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 CKAN_MM = "2<-1 5<80%"  # what PackageSearchQuery.run sends with dismax
@@ -174,12 +175,14 @@ def insert_docs(connection, docs: list[dict[str, Any]]) -> None:
         INSERT INTO territoires_search_index (
             index_id, id, site_id, name, state, capacity, permission_labels,
             metadata_created, metadata_modified, title_string, fields,
-            data_dict, validated_data_dict, tsv, ngram_text)
+            filters, filters_partial, data_dict, validated_data_dict, tsv,
+            ngram_text)
         VALUES (
             :index_id, :id, :site_id, :name, :state, :capacity,
             CAST(:labels AS text[]),
             CAST(:created AS timestamptz), CAST(:modified AS timestamptz),
-            :title_string, CAST(:fields AS jsonb), :data_dict, :data_dict,
+            :title_string, CAST(:fields AS jsonb), CAST(:filters AS jsonb),
+            CAST(:filters_partial AS text[]), :data_dict, :data_dict,
             setweight(to_tsvector('territoires_fr', :text_a), 'A')
             || setweight(to_tsvector('territoires_fr', :text_b), 'B')
             || setweight(to_tsvector('territoires_fr', :text_c), 'C')
@@ -188,7 +191,9 @@ def insert_docs(connection, docs: list[dict[str, Any]]) -> None:
         """
     )
     for doc in docs:
+        filters, filters_partial = filter_values(doc)
         connection.execute(statement, {
+            "filters": json.dumps(filters), "filters_partial": filters_partial,
             "index_id": doc["index_id"], "id": doc["id"], "site_id": doc["site_id"],
             "name": doc["name"], "state": doc["state"], "capacity": doc["capacity"],
             "labels": doc["permission_labels"], "created": doc["metadata_created"],
@@ -206,11 +211,12 @@ def apply_migration(connection) -> None:
     from alembic.migration import MigrationContext
     from alembic.operations import Operations
 
-    spec = importlib.util.spec_from_file_location("territoires_search_migration", MIGRATION)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
     with Operations.context(MigrationContext.configure(connection)):
-        module.upgrade()
+        for path in MIGRATIONS:
+            spec = importlib.util.spec_from_file_location("migration_" + path.stem, path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            module.upgrade()
 
 
 @pytest.fixture(scope="module")
@@ -786,7 +792,7 @@ class TestErrorsAndShape:
     def test_index_friendly_plans(self, engine):
         cases = {
             "velo": "territoires_search_index_tsv_idx",
-            "tags:economy": "territoires_search_index_fields_idx",
+            "tags:economy": "territoires_search_index_filters_idx",
             'permission_labels:("public" OR "member-x")': "territoires_search_index_labels_idx",
             'name_ngram:"tuf"': "territoires_search_index_ngram_idx",
             "title:velo": "territoires_search_index_tsv_idx",
@@ -801,3 +807,214 @@ class TestErrorsAndShape:
                     compiled.params,
                 ).fetchall()
                 assert index in "\n".join(row[0] for row in plan), (q, plan)
+
+
+# --------------------------------------------------------------------------
+# filters / filters_partial: string fields read from the small jsonb
+# --------------------------------------------------------------------------
+
+LONG = "x" * 150
+EXTRA_DOCS = [
+    make_doc(
+        "long-values", "Valeurs longues",
+        tags=["court", LONG, "court"], groups=["g1", "g1"], organization="o" * 120,
+        res_format=["CSV", None, "csv"], vocab_big=[{"nested": "dict"}, "ok"],
+        res_url=["https://example.org/" + "a" * 200], views_recent=5, num_resources=3,
+        release_date="2021-03-04T00:00:00Z", harvest_source_id="src-2",
+    ),
+    make_doc(
+        "dup-values", "Doublons", tags=["court", "court", "zz"], res_format=["PDF", "PDF"],
+        organization="metropole-lyon", num_resources=2, views_recent=1,
+        release_date="2020-01-01T00:00:00Z",
+    ),
+]
+EQUIVALENCE_FQ = [
+    "", "tags:court", 'tags:"%s"' % LONG, "-tags:court", 'organization:"%s"' % ("o" * 120),
+    "organization:o*", "tags:x*", "tags:[a TO d]", "groups:g1", "res_format:(CSV OR PDF)",
+    "-res_format:PDF", "res_format:csv", "vocab_big:ok", "vocab_big:[* TO *]",
+    "organization:[* TO *]", "num_resources:[2 TO 3]", "num_resources:3", "-num_resources:3",
+    "views_recent:[1 TO *]", "release_date:[2021-01-01T00:00:00Z TO NOW]",
+    "harvest_source_id:src-2", "-harvest_source_id:src-1", "private:false",
+    'res_url:"https://example.org/%s"' % ("a" * 200), "res_url:*example*",
+    "-dataset_type:harvest", "+dataset_type:dataset", "res_type:*",
+]
+EQUIVALENCE_FACETS = ["tags", "groups", "organization", "res_format", "vocab_big",
+                      "num_resources", "private", "views_recent", "res_url", "extras_theme",
+                      "release_date", "res_type"]
+EQUIVALENCE_SORTS = ["views_recent desc", "num_resources asc", "release_date desc",
+                     "organization asc"]
+FILTERS_MIGRATION = MIGRATIONS[1]
+
+
+def _all_results(connection) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    for fq in EQUIVALENCE_FQ:
+        for sort in EQUIVALENCE_SORTS:
+            compiled = compile_search("*:*", ckan_fq(fq))
+            sql = "SELECT d.name FROM territoires_search_index d WHERE %s ORDER BY %s" % (
+                compiled.where, compile_sort(sort).replace("score DESC, ", ""))
+            results[fq + " | " + sort] = [
+                row[0] for row in connection.execute(sa.text(sql), compiled.params)]
+        sql, params = compile_facets(compile_search("*:*", ckan_fq(fq)), EQUIVALENCE_FACETS,
+                                     limit=-1, mincount=1, with_total=True)
+        results[fq + " | facets"] = connection.execute(sa.text(sql), params).fetchall()
+    sql, params = compile_facets(compile_search("court", ckan_fq()), EQUIVALENCE_FACETS,
+                                 limit=-1, mincount=0, with_total=True)
+    results["mincount 0"] = connection.execute(sa.text(sql), params).fetchall()
+    return results
+
+
+def _load_module(path: Path):
+    spec = importlib.util.spec_from_file_location("migration_" + path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class TestFiltersColumns:
+    def test_results_are_those_of_reading_fields(self, engine, monkeypatch):
+        """Terms, negations, wildcards, ranges, existence, facets and sorts
+        give what they gave when every string field was read from fields."""
+        from ckanext.territoires.search import documents
+
+        with engine.connect() as connection:
+            transaction = connection.begin()
+            try:
+                insert_docs(connection, EXTRA_DOCS)
+                with_filters = _all_results(connection)
+                with monkeypatch.context() as patch:
+                    patch.setattr(documents, "is_filter_field", lambda name: False)
+                    from_fields = _all_results(connection)
+            finally:
+                transaction.rollback()
+        assert with_filters == from_fields
+        # the cases are not vacuous
+        assert with_filters["tags:court | views_recent desc"] == ["long-values", "dup-values"]
+        assert ("tags", "court", 2) in with_filters[" | facets"]
+        assert with_filters[" | facets"][0] == (None, None, len(PUBLIC_ACTIVE) + 2)
+        assert with_filters['organization:"%s" | views_recent desc' % ("o" * 120)] == ["long-values"]
+        assert with_filters["res_format:csv | views_recent desc"] == ["long-values"]
+
+    def test_long_values_are_matched_in_fields(self, engine):
+        long_term = compile_search("*:*", ['tags:"%s"' % LONG])
+        assert "d.fields @>" in long_term.where and "d.filters" not in long_term.where
+        short_term = compile_search("*:*", ["tags:court"])
+        assert "d.filters @>" in short_term.where and "d.fields" not in short_term.where
+        url_term = compile_search("*:*", ['res_url:"https://example.org"'])
+        assert "d.fields @>" in url_term.where
+
+    def test_negated_terms_check_one_value(self):
+        compiled = compile_search("*:*", ["-dataset_type:harvest"])
+        assert compiled.where.count("@>") == 1
+        assert "d.filters ->" in compiled.where
+
+    def test_migration_fills_filters_as_documents_does(self, engine):
+        from alembic.migration import MigrationContext
+        from alembic.operations import Operations
+
+        module = _load_module(FILTERS_MIGRATION)
+
+        def columns(connection):
+            return {row[0] for row in connection.execute(sa.text(
+                "SELECT column_name FROM information_schema.columns"
+                " WHERE table_name = 'territoires_search_index'"))}
+
+        def indexes(connection):
+            return {row[0] for row in connection.execute(sa.text(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'territoires_search_index'"))}
+
+        def compression(connection):
+            return connection.execute(sa.text(
+                "SELECT attcompression FROM pg_attribute WHERE attname = 'data_dict'"
+                " AND attrelid = CAST('territoires_search_index' AS regclass)")).scalar()
+
+        def server_has_lz4(connection):
+            try:
+                with connection.begin_nested():
+                    connection.execute(sa.text("SET LOCAL default_toast_compression = lz4"))
+                return True
+            except sa.exc.DBAPIError:
+                return False
+
+        def modified_index(connection):
+            return connection.execute(sa.text(
+                "SELECT indexdef FROM pg_indexes"
+                " WHERE indexname = 'territoires_search_index_modified_idx'")).scalar()
+
+        with engine.connect() as connection:
+            transaction = connection.begin()
+            try:
+                insert_docs(connection, EXTRA_DOCS)
+                with Operations.context(MigrationContext.configure(connection)):
+                    module.downgrade()
+                    assert not {"filters", "filters_partial"} & columns(connection)
+                    assert "territoires_search_index_fields_idx" in indexes(connection)
+                    assert "territoires_search_index_filters_idx" not in indexes(connection)
+                    assert modified_index(connection).endswith("(metadata_modified)")
+                    assert compression(connection) == ""
+                    assert connection.execute(sa.text(
+                        "SELECT reloptions FROM pg_class"
+                        " WHERE relname = 'territoires_search_index'")).scalar() is None
+                    module.upgrade()
+                assert compression(connection) == ("l" if server_has_lz4(connection) else "")
+                assert modified_index(connection).endswith(
+                    "(metadata_modified DESC NULLS LAST, index_id)")
+                assert {"filters", "filters_partial"} <= columns(connection)
+                assert "territoires_search_index_filters_idx" in indexes(connection)
+                assert "territoires_search_index_fields_idx" not in indexes(connection)
+                rows = connection.execute(sa.text(
+                    "SELECT name, fields, filters, filters_partial FROM territoires_search_index"
+                )).fetchall()
+                storage = dict(connection.execute(sa.text(
+                    "SELECT attname, attstorage FROM pg_attribute"
+                    " WHERE attname IN ('filters', 'tsv', 'fields')"
+                    " AND attrelid = CAST('territoires_search_index' AS regclass)")).fetchall())
+                options = connection.execute(sa.text(
+                    "SELECT reloptions FROM pg_class"
+                    " WHERE relname = 'territoires_search_index'")).scalar()
+            finally:
+                transaction.rollback()
+        assert len(rows) == len(DOCS) + len(EXTRA_DOCS)
+        for name, fields, filters, partial in rows:
+            assert (filters, list(partial)) == filter_values(fields), name
+        by_name = {row[0]: row for row in rows}
+        assert list(by_name["long-values"][3]) == ["organization", "tags", "vocab_big"]
+        assert by_name["dup-values"][2]["tags"] == ["court", "zz"]
+        # MAIN: kept in the row; the stored documents out of it
+        assert storage == {"filters": "m", "tsv": "m", "fields": "x"}
+        assert options == ["toast_tuple_target=3000"]
+
+
+class TestDefaultSortUsesAnIndex:
+    def test_a_page_of_everything_reads_the_modified_index(self, engine):
+        compiled = compile_search("*:*", ckan_fq())
+        with engine.connect() as connection, connection.begin():
+            # A handful of rows: make scans that would need a sort look dear.
+            connection.execute(sa.text("SET LOCAL enable_seqscan = off"))
+            connection.execute(sa.text("SET LOCAL enable_bitmapscan = off"))
+            rows = connection.execute(sa.text(
+                "EXPLAIN SELECT d.name, 1.0 AS score FROM territoires_search_index d"
+                " WHERE %s ORDER BY %s LIMIT 20" % (
+                    compiled.where, compile_sort("score desc, metadata_modified desc"))),
+                compiled.params).fetchall()
+        plan = "\n".join(row[0] for row in rows)
+        assert "Index Scan using territoires_search_index_modified_idx" in plan
+        assert "Sort" not in plan
+
+
+class TestConstantTsquery:
+    def plan(self, engine, q):
+        compiled = compile_search(q, ckan_fq(), mm=CKAN_MM)
+        with engine.connect() as connection:
+            rows = connection.execute(sa.text(
+                "EXPLAIN SELECT d.name, %s FROM territoires_search_index d WHERE %s"
+                % (compiled.rank, compiled.where)), compiled.params).fetchall()
+        return "\n".join(row[0] for row in rows)
+
+    def test_plain_words_are_folded_into_a_constant(self, engine):
+        plan = self.plan(engine, "vélo lyon")
+        assert "InitPlan" not in plan
+        assert "'velo'" in plan  # the folded tsquery, visible to the planner
+
+    def test_prefixes_through_unaccent_are_computed_once(self, engine):
+        assert "InitPlan" in self.plan(engine, "riv*")

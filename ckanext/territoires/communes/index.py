@@ -21,6 +21,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import sqlalchemy as sa
+
 import ckan.plugins.toolkit as tk
 from ckan import model
 
@@ -36,6 +38,14 @@ PUBLISHER_FIELD = "territoires_publisher"
 WHOLE_FIELD = "territoires_whole"
 THEMES_FIELD = "territoires_themes"
 
+# Run for every dataset indexed: a plain statement, as an ORM query costs
+# four times as much to build (it counted in `search-index rebuild` rates).
+_CODES_OF_GROUPS = sa.text(
+    'SELECT g.type, e.key, e.value FROM group_extra e JOIN "group" g ON g.id = e.group_id'
+    " WHERE g.name = ANY(:names) AND g.type = ANY(:group_types)"
+    " AND e.key IN ('insee', 'epci', 'siren') AND e.state = 'active'"
+)
+
 
 def add_index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     names = [name for name in pkg_dict.get("groups") or [] if name]
@@ -43,13 +53,8 @@ def add_index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     epcis: set[str] = set()
     whole: set[str] = set()
     if names:
-        rows = (
-            model.Session.query(model.Group.type, model.GroupExtra.key, model.GroupExtra.value)
-            .join(model.Group, model.Group.id == model.GroupExtra.group_id)
-            .filter(model.Group.name.in_(names), model.Group.type.in_(groups.GROUP_TYPES),
-                    model.GroupExtra.key.in_(("insee", "epci", "siren")),
-                    model.GroupExtra.state == "active")
-        )
+        rows = model.Session.execute(
+            _CODES_OF_GROUPS, {"names": names, "group_types": list(groups.GROUP_TYPES)})
         for group_type, key, value in rows:
             if not value:
                 continue

@@ -67,6 +67,14 @@ def check_index_table(schema_file: Any = None) -> bool:
     return True
 
 
+def analyze_index() -> None:
+    """Refresh the planner's statistics of the index table (after a bulk
+    rebuild; its row estimates for text queries come from them)."""
+    from ckan import model
+    model.Session.execute(sa.text("ANALYZE territoires_search_index"))
+    model.Session.commit()
+
+
 def selected_backend() -> str:
     return config.get("ckanext.territoires.search.backend") or POSTGRESQL
 

@@ -8,9 +8,9 @@ calls from ``territoires_search_index``.
 Writes go through CKAN's own SQLAlchemy session: CKAN indexes a dataset from
 its ``before_commit`` hook, so the index row is written in the same
 transaction as the dataset change and both commit (or roll back) together.
-Every search costs a constant number of SQL statements (a savepoint, a
-setting, a count, one page of rows, one statement for all facets), whatever
-``rows`` is.
+Every search costs a constant number of SQL statements (a savepoint, the
+settings, one statement for all facets with the number of hits, one page of
+rows, counting the hits too when there are no facets), whatever ``rows`` is.
 """
 from __future__ import annotations
 
@@ -47,6 +47,11 @@ REFUSED_PARAMS = {"bf", "boost", "bq", "pf", "ps", "qs", "facet.query",
 NOT_STORED_FIELDS = {"text", "urls", "permission_labels", "title_string",
                      "ratings_count", "ratings_average"}
 COLUMN_FIELDS = ("data_dict", "validated_data_dict")
+# For the statements of a search only (SET LOCAL): JIT compilation costs more
+# than it saves on these short aggregates (facets measured 3x slower with
+# it), and facet aggregates and the count of a broad page need more than
+# PostgreSQL's default 4MB to stay in memory.
+SEARCH_SETTINGS = "SET LOCAL jit = off; SET LOCAL work_mem = '32MB'"
 
 
 class Results:
@@ -215,20 +220,23 @@ class PostgresSearchConnection:
         try:
             # A failed statement must not abort the caller's transaction.
             with session.begin_nested():
-                # JIT compilation costs more than it saves on these short
-                # aggregates (facets measured 3x slower with it).
-                session.execute(sa.text("SET LOCAL jit = off"))
-                hits = session.execute(
-                    sa.text("SELECT count(*) FROM territoires_search_index d"
-                            " WHERE " + compiled.where),
-                    compiled.params).scalar() or 0
-                docs = []
-                if rows and start < hits:
-                    docs = self._page(compiled, order_by, rows, start, fl)
-                facets = {}
+                session.execute(sa.text(SEARCH_SETTINGS))
+                hits: Optional[int] = None
+                facets: dict[str, list[Any]] = {}
                 if facet_fields:
-                    facets = self._facets(compiled, facet_fields,
-                                          facet_limit, facet_mincount)
+                    hits, facets = self._facets(compiled, facet_fields,
+                                                facet_limit, facet_mincount)
+                docs: list[dict[str, Any]] = []
+                if rows and (hits is None or start < hits):
+                    docs, page_hits = self._page(compiled, order_by, rows,
+                                                 start, fl, hits is None)
+                    if hits is None and (docs or not start):
+                        hits = page_hits
+                if hits is None:  # no facets, and no row to count on
+                    hits = session.execute(
+                        sa.text("SELECT count(*) FROM territoires_search_index d"
+                                " WHERE " + compiled.where),
+                        compiled.params).scalar() or 0
         except DBAPIError as error:
             log.warning("Search failed: %s", error)
             raise SearchError("The search could not be run: %s"
@@ -236,7 +244,11 @@ class PostgresSearchConnection:
         return Results(docs, hits, {"facet_fields": facets})
 
     def _page(self, compiled: "sql.CompiledQuery", order_by: str, rows: int,
-              start: int, fl: list[str]) -> list[dict[str, Any]]:
+              start: int, fl: list[str], count: bool
+              ) -> tuple[list[dict[str, Any]], int]:
+        """One page of documents, and the number of hits if ``count`` (0 if
+        none). Without ``count`` the page can stop early (e.g. read the
+        metadata_modified index backwards for ``*:*``)."""
         wanted_all = "*" in fl
         columns = ["d.id", "d.index_id"]
         columns += ["d.%s" % c for c in COLUMN_FIELDS if wanted_all or c in fl]
@@ -244,16 +256,28 @@ class PostgresSearchConnection:
                  and f not in ("*", "score")]
         if wanted_all or other:
             columns.append("d.fields")
-        columns.append("%s AS score" % (compiled.rank or "1.0"))
+        columns += ["page.score AS score", "page.hits"]
+        hits_sql = "count(*) OVER ()" if count else "0"
+        # The inner query ranks every match and counts them in the same
+        # pass, carrying only keys; the stored columns of the page's rows
+        # are read after the LIMIT.
         statement = sa.text(
-            "SELECT %s FROM territoires_search_index d WHERE %s"
-            " ORDER BY %s LIMIT :page_rows OFFSET :page_start"
-            % (", ".join(columns), compiled.where, order_by))
+            "SELECT %(columns)s FROM ("
+            " SELECT d.index_id, %(rank)s AS score, %(hits)s AS hits"
+            " FROM territoires_search_index d WHERE %(where)s"
+            " ORDER BY %(order_by)s LIMIT :page_rows OFFSET :page_start"
+            ") AS page JOIN territoires_search_index d"
+            " ON d.index_id = page.index_id ORDER BY %(order_by)s"
+            % {"columns": ", ".join(columns), "rank": compiled.rank or "1.0",
+               "hits": hits_sql,
+               "where": compiled.where, "order_by": order_by})
         result = model.Session.execute(
             statement,
             dict(compiled.params, page_rows=rows, page_start=start))
         docs = []
+        hits = 0
         for record in result.mappings():
+            hits = int(record["hits"])
             fields = record.get("fields") or {}
             doc: dict[str, Any] = {}
             if wanted_all:
@@ -273,14 +297,20 @@ class PostgresSearchConnection:
             if self.decode_dates:
                 _decode_dates(doc)
             docs.append(doc)
-        return docs
+        return docs, hits
 
     def _facets(self, compiled: "sql.CompiledQuery", facet_fields: list[str],
-                limit: int, mincount: int) -> dict[str, list[Any]]:
+                limit: int, mincount: int) -> tuple[int, dict[str, list[Any]]]:
+        """Facet counts, and the number of hits (0 if none)."""
         statement, params = sql.compile_facets(
-            compiled, facet_fields, limit=limit, mincount=mincount)
+            compiled, facet_fields, limit=limit, mincount=mincount,
+            with_total=True)
         counts: dict[str, list[Any]] = {name: [] for name in facet_fields}
+        hits = 0
         for field, value, count in model.Session.execute(
                 sa.text(statement), params):
-            counts[field].extend([value, int(count)])
-        return counts
+            if field is None:
+                hits = int(count)
+            else:
+                counts[field].extend([value, int(count)])
+        return hits, counts

@@ -5,6 +5,12 @@ CKAN's ``PackageSearchIndex.index_package`` prepares one flat dict per dataset
 trailing ``Z``). We store that dict as is in ``fields`` (minus the two large
 stored JSON strings) and derive the full-text vector the way CKAN's Solr schema
 derives its catch-all ``text`` field through ``copyField``.
+
+``fields`` is large and TOASTed (read back only for the rows of a result
+page); filters and facets read ``filters`` instead: the short values of the
+string-typed fields (``dataset_type``, ``organization``, ``groups``, ``tags``,
+``res_format``, ``license_id``, ``owner_org``, the territory's fields...),
+small enough to stay in the table's main row (migration ``c41f7d2be8a6``).
 """
 from __future__ import annotations
 
@@ -16,6 +22,29 @@ from dateutil import parser as date_parser
 
 # Kept in their own columns, so that filters and facets never read them.
 STORED_ONLY_FIELDS = ("data_dict", "validated_data_dict")
+# Fields with a column of their own, where sql.py matches them.
+COLUMN_FIELDS = (
+    "id", "index_id", "name", "site_id", "state", "capacity", "title_string",
+    "permission_labels", "metadata_created", "metadata_modified", "indexed_ts",
+)
+# Solr "text"/"text_general" fields of CKAN's schema.xml besides the
+# catch-all "text": searched through the tsv, not by exact value.
+TEXT_FIELDS = frozenset({
+    "title", "notes", "author", "author_email", "maintainer",
+    "maintainer_email", "res_name", "res_description", "urls",
+    "depends_on", "dependency_of", "derives_from", "has_derivation",
+    "links_to", "linked_from", "child_of", "parent_of",
+})
+TEXT_FIELD_PREFIXES = ("extras_", "res_extras_")
+# String fields left out of ``filters``: URLs are long and rarely filtered
+# on; they are matched in ``fields``.
+URL_FIELDS = ("url", "res_url", "ckan_url", "download_url", "license_url")
+# Longer values stay in ``fields`` only, and the field is then listed in
+# ``filters_partial`` (tags and names are at most 100 characters in CKAN).
+FILTER_VALUE_MAX_LENGTH = 100
+_NOT_FILTER_FIELDS = frozenset(
+    STORED_ONLY_FIELDS + COLUMN_FIELDS + URL_FIELDS + ("text",)
+) | TEXT_FIELDS
 
 # tsvector weights: dismax's qf is "name^4 title^4 tags^2 groups^2 text".
 WEIGHT_A_FIELDS = ("title", "name")
@@ -109,6 +138,66 @@ def _scalar(value: Any) -> Any:
     return value
 
 
+def is_filter_field(name: str) -> bool:
+    """Is ``name`` a string-typed field copied into ``filters``?"""
+    return name not in _NOT_FILTER_FIELDS and not name.startswith(
+        TEXT_FIELD_PREFIXES)
+
+
+def _is_short_scalar(value: Any) -> bool:
+    if isinstance(value, str):
+        return len(value) <= FILTER_VALUE_MAX_LENGTH
+    # None only occurs in lists (CKAN's res_type is [None] when unset)
+    return value is None or isinstance(value, (bool, int, float))
+
+
+def _as_stored(value: Any) -> Any:
+    """``value`` as ``json.dumps(..., default=str)`` stores it in ``fields``."""
+    if value is None or isinstance(value, (str, int, float, bool, list, tuple, dict)):
+        return value
+    return str(value)
+
+
+def filter_values(fields: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """``filters`` and ``filters_partial`` of a document's ``fields``.
+
+    ``filters`` keeps the short scalar values (strings of at most
+    ``FILTER_VALUE_MAX_LENGTH`` characters, numbers, booleans, nulls in a
+    list) of the filter fields, in the
+    same shape (a scalar or a list); a list keeps each value once, as a
+    facet counts a document once per value. A field that lost a value
+    (too long, not a scalar) is listed in ``filters_partial``: reads that
+    need all its values (wildcards, ranges, facets) use ``fields`` there.
+    """
+    filters: dict[str, Any] = {}
+    partial: list[str] = []
+    for key, value in fields.items():
+        if not is_filter_field(key):
+            continue
+        value = _as_stored(value)
+        if isinstance(value, (list, tuple)):
+            kept: list[Any] = []
+            seen: set[tuple[type, Any]] = set()
+            complete = True
+            for item in value:
+                item = _as_stored(item)
+                if not _is_short_scalar(item):
+                    complete = False
+                    continue
+                marker = (type(item), item)
+                if marker not in seen:
+                    seen.add(marker)
+                    kept.append(item)
+            filters[key] = kept
+            if not complete:
+                partial.append(key)
+        elif _is_short_scalar(value):
+            filters[key] = value
+        else:
+            partial.append(key)
+    return filters, sorted(partial)
+
+
 def index_row(doc: dict[str, Any]) -> dict[str, Any]:
     """Bind parameters for ``UPSERT_SQL`` from one Solr-style document."""
     fields = {
@@ -118,6 +207,7 @@ def index_row(doc: dict[str, Any]) -> dict[str, Any]:
     }
     name = _scalar(doc.get("name")) or ""
     title = _scalar(doc.get("title")) or ""
+    filters, partial = filter_values(fields)
     row = {
         "index_id": doc.get("index_id") or doc["id"],
         "id": doc["id"],
@@ -131,6 +221,8 @@ def index_row(doc: dict[str, Any]) -> dict[str, Any]:
         "metadata_modified": _scalar(doc.get("metadata_modified")),
         "title_string": doc.get("title_string"),
         "fields": json.dumps(fields, default=str),
+        "filters": json.dumps(filters, default=str),
+        "filters_partial": partial,
         "data_dict": doc.get("data_dict"),
         "validated_data_dict": doc.get("validated_data_dict"),
         "ngram": "%s %s" % (name, title),
@@ -142,14 +234,16 @@ def index_row(doc: dict[str, Any]) -> dict[str, Any]:
 UPSERT_SQL = """
 INSERT INTO territoires_search_index AS d (
     index_id, id, site_id, name, state, capacity, permission_labels,
-    metadata_created, metadata_modified, title_string, fields, data_dict,
-    validated_data_dict, tsv, ngram_text, indexed_ts
+    metadata_created, metadata_modified, title_string, fields, filters,
+    filters_partial, data_dict, validated_data_dict, tsv, ngram_text,
+    indexed_ts
 ) VALUES (
     :index_id, :id, :site_id, :name, :state, :capacity,
     CAST(:permission_labels AS text[]),
     CAST(:metadata_created AS timestamptz),
     CAST(:metadata_modified AS timestamptz),
-    :title_string, CAST(:fields AS jsonb), :data_dict, :validated_data_dict,
+    :title_string, CAST(:fields AS jsonb), CAST(:filters AS jsonb),
+    CAST(:filters_partial AS text[]), :data_dict, :validated_data_dict,
     setweight(to_tsvector(CAST(:ts_config AS regconfig), :text_a), 'A')
     || setweight(to_tsvector(CAST(:ts_config AS regconfig), :text_b), 'B')
     || setweight(to_tsvector(CAST(:ts_config AS regconfig), :text_c), 'C')
@@ -168,6 +262,8 @@ ON CONFLICT (index_id) DO UPDATE SET
     metadata_modified = EXCLUDED.metadata_modified,
     title_string = EXCLUDED.title_string,
     fields = EXCLUDED.fields,
+    filters = EXCLUDED.filters,
+    filters_partial = EXCLUDED.filters_partial,
     data_dict = EXCLUDED.data_dict,
     validated_data_dict = EXCLUDED.validated_data_dict,
     tsv = EXCLUDED.tsv,

@@ -1,7 +1,8 @@
 """Compile the Solr parameters CKAN sends into SQL over the search index.
 
 The index table is ``territoires_search_index``, always aliased ``d``
-(see the migration ``9a1f0c2d7e31_create_search_index``). Every function
+(see the migrations ``9a1f0c2d7e31_create_search_index`` and
+``c41f7d2be8a6_add_filters_columns``). Every function
 here returns SQL text for ``sqlalchemy.text()`` plus a dict of NAMED bind
 parameters: user values are never interpolated into SQL. Parameters of a
 compiled query are called ``p0``, ``p1``...; those added by
@@ -15,9 +16,12 @@ Public API
     ``compile_sort(sort) -> str``
         An ORDER BY body. It refers to ``score``, which the SELECT must
         expose: ``SELECT ..., {rank or '0'} AS score``.
-    ``compile_facets(query, fields, limit=..., mincount=...) -> (sql, params)``
+    ``compile_facets(query, fields, limit=..., mincount=..., with_total=...)
+    -> (sql, params)``
         ONE statement counting every requested facet field over the rows
-        ``query`` matches; rows are ``(field, value, count)``.
+        ``query`` matches; rows are ``(field, value, count)``, plus the
+        number of matching rows as ``(None, None, count)`` with
+        ``with_total``.
 
 How Solr fields map to the table (Solr types from CKAN's schema.xml)
     ``id``, ``name``, ``site_id``, ``state``, ``capacity``, ``index_id``,
@@ -34,15 +38,23 @@ How Solr fields map to the table (Solr types from CKAN's schema.xml)
     ``maintainer_email``, relationship fields) are only rechecked (a scan).
     ``name_ngram``/``title_ngram``: infix ``LIKE`` on ``d.ngram_text``.
     Everything else is a Solr string field: exact match by jsonb
-    containment on ``d.fields`` (GIN ``jsonb_path_ops``), also matching
-    numbers and booleans when the value reads as one; ``*_date`` and
-    ranges whose bounds are dates compare as timestamptz.
+    containment, also matching numbers and booleans when the value reads
+    as one; ``*_date`` and ranges whose bounds are dates compare as
+    timestamptz. String fields are read from ``d.filters`` (their short
+    values, kept in the main row, GIN ``jsonb_path_ops``; see
+    ``documents.filter_values``), never from the large TOASTed
+    ``d.fields``, except: URL fields and longer values (exact terms), and
+    rows listing the field in ``d.filters_partial`` (wildcards, ranges,
+    existence, facets, sort).
 
 Text analysis is PostgreSQL's: ``plainto_tsquery``/``phraseto_tsquery``/
 ``to_tsquery`` with the ``territoires_fr`` configuration (unaccent, French
-stemming and stop words), so "velo" finds "vélo". Each tsquery is wrapped
-in ``(SELECT ...)`` so PostgreSQL computes it once per statement (an
-InitPlan) instead of once per row, and can still use it for a GIN scan.
+stemming and stop words), so "velo" finds "vélo". Those functions are
+immutable: called on literals, the planner folds them into a constant
+tsquery, computed once and used both for GIN scans and for its row
+estimates (the tsv column statistics). Only prefix queries, which go
+through ``unaccent()`` (stable, so not folded), are wrapped in
+``(SELECT ...)`` to be computed once per statement.
 
 Stop words: within a group, text clauses on the same field are combined
 into one tsquery with ``&&``/``||``, which drops clauses that analyse to
@@ -58,6 +70,8 @@ from dataclasses import dataclass, field as dataclass_field
 from typing import Any, Iterable, Optional, Sequence, Union
 
 from ckan.lib.search.common import SearchQueryError
+
+from . import documents
 
 from .lucene import (
     BooleanQuery,
@@ -117,22 +131,27 @@ _LABELS_COLUMN = "permission_labels"
 _WHOLE_TEXT = "text"
 _NGRAM_FIELDS = {"name_ngram", "title_ngram"}
 # Solr "text"/"text_general" fields other than the catch-all "text".
-_TEXT_FIELDS = {
-    "title", "notes", "author", "author_email", "maintainer",
-    "maintainer_email", "res_name", "res_description", "urls",
-    "depends_on", "dependency_of", "derives_from", "has_derivation",
-    "links_to", "linked_from", "child_of", "parent_of",
+_TEXT_FIELDS = documents.TEXT_FIELDS
+_TEXT_PREFIXES = documents.TEXT_FIELD_PREFIXES
+# The tsv weight holding each field (documents.py builds the tsv), so that
+# the GIN-indexed tsv can prefilter a field search; fields Solr does not
+# copy into "text" (e-mails, relationships) are not in the tsv at all.
+_WEIGHT_CLASS = {
+    name: weight_class
+    for weight_class, names in (
+        ("D", documents.WEIGHT_D_FIELDS), ("C", documents.WEIGHT_C_FIELDS),
+        ("B", documents.WEIGHT_B_FIELDS), ("A", documents.WEIGHT_A_FIELDS),
+    )
+    for name in names
 }
-_TEXT_PREFIXES = ("extras_", "res_extras_")
-# The tsv weight holding each text field (see the migration), so that the
-# GIN-indexed tsv can prefilter a field search; fields Solr does not copy
-# into "text" (e-mails, relationships) are not in the tsv at all.
 _TSV_WEIGHT = {
-    "title": "a",
-    "notes": "c", "res_name": "c", "res_description": "c",
-    "author": "d", "maintainer": "d", "urls": "d",
+    name: weight_class.lower() for name, weight_class in _WEIGHT_CLASS.items()
+    if name in _TEXT_FIELDS
 }
-_TSV_WEIGHT_PREFIXES = {"extras_": "d", "res_extras_": "d"}
+_TSV_WEIGHT_PREFIXES = {
+    prefix: "d" for prefix in documents.WEIGHT_D_PREFIXES
+    if prefix in _TEXT_PREFIXES
+}
 # Solr copies these document fields into "urls".
 _TEXT_SOURCES = {"urls": ("url", "ckan_url", "download_url", "res_url")}
 # Solr "int" fields of CKAN's schema.
@@ -149,14 +168,6 @@ def _is_text_field(name: str) -> bool:
 def _is_date_field(name: str) -> bool:
     return name in _DATE_COLUMNS or name.endswith("_date")
 
-
-# ts_rank weights are listed {D, C, B, A}; this is the weight class of each
-# tsv part (see the migration), for turning qf boosts into rank weights.
-_WEIGHT_CLASS = {
-    "title": "A", "name": "A",
-    "tags": "B", "groups": "B", "organization": "B",
-    "notes": "C", "res_name": "C", "res_description": "C",
-}
 
 _CONFIG_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
 _INT_RE = re.compile(r"^[-+]?\d+$")
@@ -239,6 +250,18 @@ class _Predicate:
 _Compiled = Union[_TextMatch, _Predicate]
 
 _TRUE = _Predicate("TRUE")
+
+
+def _once(tsquery: str) -> str:
+    """A tsquery expression, computed once per statement.
+
+    Built from literals with immutable functions, the planner folds it into
+    a constant (which it can also use for row estimates); through
+    ``unaccent()`` (stable) it is wrapped in a sub-select (an InitPlan).
+    """
+    if "unaccent(" in tsquery:
+        return "(SELECT %s)" % tsquery
+    return "(%s)" % tsquery
 
 
 def _like_escape(text: str) -> str:
@@ -326,16 +349,29 @@ class _Compiler:
     def bind_text(self, value: str) -> str:
         return "CAST(%s AS text)" % self.bind(value)
 
+    def field_document(self, name: str) -> str:
+        """The jsonb document holding every value of field ``name``.
+
+        ``d.filters`` for a filter field, unless the row lists the field in
+        ``d.filters_partial`` (a value too long to be kept there).
+        """
+        if not documents.is_filter_field(name):
+            return "d.fields"
+        return (
+            "(CASE WHEN d.filters_partial @> ARRAY[%s] THEN d.fields ELSE d.filters END)"
+            % self.bind_text(name)
+        )
+
     def field_json(self, name: str) -> str:
-        return "d.fields -> %s" % self.bind_text(name)
+        return "%s -> %s" % (self.field_document(name), self.bind_text(name))
 
     def field_values(self, name: str, condition: str) -> str:
         """EXISTS a value of (possibly multi-valued) jsonb field satisfying
         ``condition``, written over ``e.v``."""
         path = '$."%s"[*]' % name  # name is validated: no quote or backslash
         return (
-            "EXISTS (SELECT 1 FROM jsonb_path_query(d.fields, CAST(%s AS jsonpath))"
-            " AS e(v) WHERE %s)" % (self.bind(path), condition)
+            "EXISTS (SELECT 1 FROM jsonb_path_query(%s, CAST(%s AS jsonpath))"
+            " AS e(v) WHERE %s)" % (self.field_document(name), self.bind(path), condition)
         )
 
     def field_vector(self, name: str) -> str:
@@ -359,7 +395,7 @@ class _Compiler:
         (cheap: no detoasting of ``fields``), then rechecked on the field's
         own values, which decides.
         """
-        query = "(SELECT %s)" % tsquery
+        query = _once(tsquery)
         if field == _WHOLE_TEXT:
             return "d.tsv @@ %s" % query
         recheck = "%s @@ %s" % (self.field_vector(field), query)
@@ -408,8 +444,8 @@ class _Compiler:
     def rank(self) -> Optional[str]:
         if not self.rank_queries:
             return None
-        return "ts_rank(CAST('%s' AS real[]), d.tsv, (SELECT %s), 1)" % (
-            self.rank_weights, " || ".join(self.rank_queries),
+        return "ts_rank(CAST('%s' AS real[]), d.tsv, %s, 1)" % (
+            self.rank_weights, _once(" || ".join(self.rank_queries)),
         )
 
     # -- lucene trees -------------------------------------------------------
@@ -434,7 +470,7 @@ class _Compiler:
 
     def compile_leaf(self, node: Node, negated: bool) -> _Compiled:
         if isinstance(node, Term):
-            compiled = self.compile_term(node)
+            compiled = self.compile_term(node, negated)
         elif isinstance(node, Wildcard):
             compiled = self.compile_wildcard(node)
         elif isinstance(node, Exists):
@@ -527,7 +563,7 @@ class _Compiler:
 
     # -- leaves ---------------------------------------------------------------
 
-    def compile_term(self, node: Term) -> _Compiled:
+    def compile_term(self, node: Term, negated: bool = False) -> _Compiled:
         name, value = node.field, node.text
         assert name is not None
         if name == _WHOLE_TEXT or _is_text_field(name):
@@ -552,10 +588,23 @@ class _Compiler:
         if name in _INT_FIELDS and not _DECIMAL_RE.match(value):
             raise SearchQueryError("Invalid number %r for field %r" % (value, name))
         branches = []
+        if documents.is_filter_field(name) and len(value) <= documents.FILTER_VALUE_MAX_LENGTH:
+            # Every short value of the field is in d.filters.
+            if negated:
+                # A row check, no index: one containment for both shapes
+                # (a JSON array contains the scalars it lists).
+                field = self.bind_text(name)
+                for scalar in _json_scalars(value):
+                    branches.append("(d.filters -> %s) @> CAST(%s AS jsonb)" % (
+                        field, self.bind(json.dumps(scalar, ensure_ascii=False))))
+                return _Predicate("(%s)" % " OR ".join(branches))
+            column = "d.filters"
+        else:
+            column = "d.fields"
         for scalar in _json_scalars(value):
             for shape in (scalar, [scalar]):
                 document = json.dumps({name: shape}, ensure_ascii=False)
-                branches.append("d.fields @> CAST(%s AS jsonb)" % self.bind(document))
+                branches.append("%s @> CAST(%s AS jsonb)" % (column, self.bind(document)))
         return _Predicate("(%s)" % " OR ".join(branches))
 
     def ngram_like(self, escaped_pattern: str) -> str:
@@ -912,6 +961,17 @@ def compile_filter(
 
 # -- sort -----------------------------------------------------------------
 
+
+def _field_document_of(name: str) -> str:
+    """``_Compiler.field_document`` for a sort field, whose name is already
+    checked to be safe inside a SQL literal."""
+    if not documents.is_filter_field(name):
+        return "d.fields"
+    return (
+        "(CASE WHEN d.filters_partial @> ARRAY[CAST('%s' AS text)]"
+        " THEN d.fields ELSE d.filters END)" % name
+    )
+
 _SORT_ITEM_RE = re.compile(r"^([A-Za-z0-9_][A-Za-z0-9_\-]*)\s+(asc|desc)$", re.IGNORECASE)
 _SORT_FIELD_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$")
 
@@ -946,7 +1006,7 @@ def compile_sort(sort: Optional[str]) -> str:
             raise SearchQueryError('Invalid "sort" parameter')
         else:
             assert _SORT_FIELD_RE.match(name)  # safe inside a SQL literal
-            value = "d.fields -> '%s'" % name
+            value = "%s -> '%s'" % (_field_document_of(name), name)
             items.append("%s %s NULLS LAST" % (_NUMBER_OF.format(v="(%s)" % value), direction))
             items.append(
                 '(CASE WHEN jsonb_typeof(%s) = \'string\' THEN %s #>> \'{}\' ELSE CAST(%s AS text) END)'
@@ -966,6 +1026,7 @@ def compile_facets(
     limit: Optional[int] = -1,
     mincount: int = 1,
     table: str = TABLE,
+    with_total: bool = False,
 ) -> tuple[str, dict[str, Any]]:
     """One statement counting values of ``fields`` over rows ``query`` matches.
 
@@ -977,6 +1038,9 @@ def compile_facets(
     order. ``limit`` is Solr's facet.limit per field (None or negative:
     unlimited; 0: no values); ``mincount`` is facet.mincount (0 lists values
     of every indexed document with their count among the matches, as Solr).
+    With ``with_total``, a first row ``(None, None, n)`` gives the number
+    of matching documents (none when nothing matches and ``mincount`` > 0),
+    which spares the caller a count of its own.
     Field names must be plain names (SearchQueryError otherwise); duplicates
     are counted once. Raises ValueError when ``fields`` is empty.
     """
@@ -992,28 +1056,41 @@ def compile_facets(
         raise ValueError("Invalid table name %r" % table)
 
     params = dict(query.params)
-    # One jsonb_to_record call detoasts ``fields`` once per matching row;
-    # names are validated plain identifiers, safe to quote as columns.
-    record_columns = ", ".join('"%s" jsonb' % name for name in names)
-    selected = ", ".join('facet_record."%s" AS f%d' % (name, i) for i, name in enumerate(names))
-    if int(mincount) <= 0:
-        # Solr lists every indexed value, with its count among the matches.
-        match_column, where, count = (
-            "(%s) IS TRUE" % query.where, "TRUE", "count(DISTINCT doc) FILTER (WHERE is_match)"
-        )
-    else:
-        match_column, where, count = "TRUE", query.where, "count(DISTINCT doc)"
-    # One branch per field over the materialized rows: list values expanded
-    # (a scalar is a list of one), JSON null and missing skipped.
-    branches = []
+    # The values of each field as a JSON array, read from d.filters, which
+    # lists each value once, or from d.fields (the row has a value too long
+    # for d.filters, or the field is not a string field), whose values a
+    # document may repeat: those carry the row's key, so that the first
+    # aggregate keeps them once per document (counts are documents, as
+    # Solr's). No sub-select per row: PostgreSQL can then also run the
+    # statement in parallel workers.
+    selected = ["d.index_id AS row_key"]
     for i, name in enumerate(names):
         params["facet_field_%d" % i] = name
-        branches.append(
-            "SELECT m.doc, %d AS ordinal, e.value, m.is_match FROM matched m"
-            " CROSS JOIN LATERAL jsonb_array_elements_text(CASE jsonb_typeof(m.f%d)"
-            " WHEN 'array' THEN m.f%d ELSE jsonb_build_array(m.f%d) END) AS e(value)"
-            % (i, i, i, i)
+        field = "CAST(:facet_field_%d AS text)" % i
+        if documents.is_filter_field(name):
+            from_fields = "d.filters_partial @> ARRAY[%s]" % field
+            values = "CASE WHEN %s THEN d.fields -> %s ELSE d.filters -> %s END" % (
+                from_fields, field, field)
+        else:
+            from_fields, values = "TRUE", "d.fields -> %s" % field
+        # lax [*] makes a list of a scalar; SQL NULL (no value) stays NULL.
+        selected.append("%s AS p%d, jsonb_path_query_array(%s, 'lax $[*]') AS f%d"
+                        % (from_fields, i, values, i))
+    if int(mincount) <= 0:
+        # Solr lists every indexed value, with its count among the matches.
+        match_column, where, matches = (
+            "(%s) IS TRUE" % query.where, "TRUE", "count(*) FILTER (WHERE m.is_match)"
         )
+    else:
+        match_column, where, matches = "TRUE", query.where, "count(*)"
+    branches = [
+        "SELECT %d AS ordinal, v.value, CASE WHEN m.p%d THEN m.row_key END AS row_key"
+        " FROM jsonb_array_elements_text(m.f%d) AS v(value)" % (i, i, i)
+        for i in range(len(names))
+    ]
+    if with_total:
+        # One row per matching document: its count is the number of hits.
+        branches.append("SELECT -1, NULL, NULL")
     labels = " ".join(
         "WHEN %d THEN CAST(:facet_field_%d AS text)" % (i, i) for i in range(len(names))
     )
@@ -1021,36 +1098,37 @@ def compile_facets(
     limit_clause = ""
     if limit is not None and int(limit) >= 0:
         params["facet_limit"] = int(limit)
-        limit_clause = " WHERE position <= :facet_limit"
+        limit_clause = " WHERE ranked.position <= :facet_limit OR ranked.ordinal < 0"
 
     sql = (
-        "WITH matched AS MATERIALIZED ("
-        " SELECT row_number() OVER () AS doc, %(match_column)s AS is_match, %(selected)s"
-        " FROM %(table)s d"
-        " CROSS JOIN LATERAL jsonb_to_record(d.fields) AS facet_record(%(record_columns)s)"
-        " WHERE %(where)s"
-        "), counted AS ("
-        # count(DISTINCT doc): a document counts once for a value it lists
-        # twice (two CSV resources). Cheaper here than a DISTINCT subquery,
-        # whose hash the planner sizes for 100 values per list.
-        " SELECT ordinal, value, %(count)s AS count"
-        " FROM (%(branches)s) AS expanded WHERE value IS NOT NULL GROUP BY ordinal, value"
-        "), ranked AS ("
-        " SELECT ordinal, value, count, row_number() OVER ("
-        'PARTITION BY ordinal ORDER BY count DESC, value COLLATE "C") AS position'
-        " FROM counted WHERE count >= :facet_mincount"
-        ")"
-        " SELECT CASE ordinal %(labels)s END AS field, value, count"
-        " FROM ranked%(limit_clause)s ORDER BY ordinal, position"
+        "SELECT CASE ranked.ordinal %(labels)s END AS field, ranked.value, ranked.count"
+        " FROM ("
+        " SELECT counted.ordinal, counted.value, counted.count, row_number() OVER ("
+        "PARTITION BY counted.ordinal"
+        ' ORDER BY counted.count DESC, counted.value COLLATE "C") AS position'
+        " FROM ("
+        " SELECT per_row.ordinal, per_row.value, CAST(sum(CASE WHEN per_row.row_key IS NULL"
+        " THEN per_row.matches ELSE least(per_row.matches, 1) END) AS bigint) AS count"
+        " FROM ("
+        # Values expanded row by row: one pass over the matching rows.
+        " SELECT e.ordinal, e.value, e.row_key, %(matches)s AS matches"
+        " FROM (SELECT %(match_column)s AS is_match, %(selected)s"
+        " FROM %(table)s d WHERE %(where)s) AS m"
+        " CROSS JOIN LATERAL (%(branches)s) AS e"
+        " WHERE e.value IS NOT NULL OR e.ordinal < 0"
+        " GROUP BY e.ordinal, e.value, e.row_key"
+        ") AS per_row GROUP BY per_row.ordinal, per_row.value"
+        ") AS counted WHERE counted.count >= :facet_mincount OR counted.ordinal < 0"
+        ") AS ranked%(limit_clause)s"
+        " ORDER BY ranked.ordinal, ranked.position"
     ) % {
+        "labels": labels,
+        "matches": matches,
         "match_column": match_column,
-        "selected": selected,
+        "selected": ", ".join(selected),
         "table": table,
-        "record_columns": record_columns,
         "where": where,
         "branches": " UNION ALL ".join(branches),
-        "count": count,
-        "labels": labels,
         "limit_clause": limit_clause,
     }
     return sql, params
