@@ -2,7 +2,8 @@
 
 The export comes from the test app's endpoints; it is read back with
 ckanext-dcat's RDFParser and the configured profiles, then harvested for
-real with ckanext-dcat's DCAT RDF harvester from a local HTTP server.
+real from a local HTTP server, with ckanext-dcat's DCAT RDF harvester and
+with this plugin's own DCAT harvester.
 """
 from __future__ import annotations
 
@@ -142,4 +143,41 @@ def test_catalogue_harvests_into_another_portal(app, catalogue_server):
 
     # harvesting the same catalogue again changes nothing and duplicates nothing
     run_harvest(url, DCATRDFHarvester())
+    assert helpers.call_action("package_search")["count"] == 2
+
+
+@pytest.mark.ckan_config("ckan.plugins", TERRITORY_PLUGINS + " harvest territoires_harvest"
+                         " territoires_dcat_harvester")
+@pytest.mark.ckan_config("ckanext.territoires.harvest.allowed_hosts", "127.0.0.1")
+def test_catalogue_harvests_into_another_portal_with_this_plugins_harvester(
+        app, catalogue_server):
+    """The same round trip through this plugin's own DCAT harvester
+    (``territoires_dcat``): fields, coverage and memberships come back, the
+    origin's identity is the exported dataset, and a second run adds nothing."""
+    from tests.harvesters.helpers import create_source, harvested, run, show
+
+    made_here, harvested_before = portal_datasets()
+    originals = {dataset["title"]: helpers.call_action("package_show", id=dataset["id"])
+                 for dataset in (made_here, harvested_before)}
+    _Catalogue.body = app.get("/catalog.ttl").body.encode("utf-8")
+    for dataset in helpers.call_action("package_search", include_private=True)["results"]:
+        helpers.call_action("dataset_purge", id=dataset["id"])
+
+    url = f"http://127.0.0.1:{catalogue_server.server_port}/catalog.ttl"
+    source = create_source(url, "territoires_dcat")
+    job = run(source)
+    assert job["status"] == "Finished"
+    copies = {show(package.id)["title"]: show(package.id)
+              for package in harvested(source["id"]).values()}
+    assert set(copies) == set(originals)
+    for title, original in originals.items():
+        # this harvester trims the whitespace around descriptions
+        assert_same_dataset(copies[title], {**original, "notes": original["notes"].strip()})
+    assert sorted(g["name"] for g in copies["Parcs et jardins"]["groups"]) == \
+        ["bron-69029", "ecully-69081"]
+    assert len(copies["Bureaux de vote"]["groups"]) == 59
+    # provenance now points at the exporting portal's catalogue
+    assert field(copies["Parcs et jardins"], "territoires_source_url")
+
+    run(source)
     assert helpers.call_action("package_search")["count"] == 2
