@@ -19,8 +19,9 @@ with accents (about 10% private datasets, 0.5% drafts, 1-3 resources each):
 3. **rebuild rate**: datasets/s of ``ckan search-index rebuild`` over all N
    datasets, run in process as the CLI does:
    ``ckan.lib.search.rebuild(defer_commit=True, quiet=True)`` then
-   ``ckan.lib.search.commit()``; the index table is then ANALYZEd, as
-   autovacuum would do shortly after (``--no-analyze`` to skip); then the
+   ``ckan.lib.search.commit()``; the index table is then VACUUMed and
+   ANALYZEd, as autovacuum would do shortly after (``--no-analyze`` to
+   skip); then the
    same over the full index with this plugin's parallel command,
    ``ckan -c <ini> territoires search-index rebuild -q`` run as a
    subprocess (wall clock, worker start-up included; ``--rebuild`` chooses
@@ -807,10 +808,13 @@ def rebuild_index(analyze: bool) -> dict[str, Any]:
                % (total, seconds, total / seconds, indexed, size, load_before,
                   load_average()))
     if analyze:
-        with model.meta.engine.begin() as conn:
-            conn.execute(sa.text("ANALYZE territoires_search_index"))
+        # VACUUM cannot run in a transaction block.
+        with model.meta.engine.connect().execution_options(
+                isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(sa.text("VACUUM (ANALYZE) territoires_search_index"))
             conn.execute(sa.text("ANALYZE"))
-        click.echo("  ANALYZE done (as autovacuum would after a bulk load)")
+        click.echo("  VACUUM ANALYZE done (as autovacuum would after a bulk"
+                   " load)")
     return {"total": total, "seconds": seconds, "rate": total / seconds,
             "indexed": indexed, "size": size}
 
@@ -1176,7 +1180,7 @@ kind, SQL statements per search, peak RSS, and a Markdown table.
                    "_test or _bench.")
 @click.option("--seed", default=20241101, show_default=True, type=int)
 @click.option("--no-analyze", is_flag=True,
-              help="Do not ANALYZE after the rebuild.")
+              help="Do not VACUUM ANALYZE after CKAN's rebuild.")
 @click.option("--rebuild", "rebuild_with",
               type=click.Choice(["ckan", "parallel", "both"]), default="both",
               show_default=True,

@@ -98,6 +98,15 @@ def other_site_rows():
         "SELECT name FROM territoires_search_index WHERE site_id = 'other.site'")).fetchall()
 
 
+def vacuum_count():
+    model.Session.remove()
+    count = model.Session.execute(sa.text(
+        "SELECT vacuum_count FROM pg_stat_user_tables"
+        " WHERE relname = 'territoires_search_index'")).scalar()
+    model.Session.remove()
+    return count
+
+
 def test_workers_write_what_ckan_rebuild_writes(cli, datasets):
     result = run(cli, "search-index", "rebuild", "-q")
     assert result.exit_code == 0, result.output
@@ -105,12 +114,14 @@ def test_workers_write_what_ckan_rebuild_writes(cli, datasets):
     assert len(by_ckan) == len(datasets)
 
     empty_index()
+    vacuums = vacuum_count()
     result = run(cli, "territoires", "search-index", "rebuild", "--workers", "2",
                  "--chunk-size", "2")
     assert result.exit_code == 0, result.output + result.stderr
     assert "Indexed %d of %d datasets" % (len(datasets), len(datasets)) in result.stdout
     assert "2 processes" in result.stdout
     assert snapshot() == by_ckan
+    assert vacuum_count() == vacuums + 1  # VACUUM ANALYZE at the end
 
 
 def test_only_missing_and_nothing_to_do(cli, datasets):

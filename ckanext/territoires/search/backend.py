@@ -67,12 +67,20 @@ def check_index_table(schema_file: Any = None) -> bool:
     return True
 
 
-def analyze_index() -> None:
-    """Refresh the planner's statistics of the index table (after a bulk
-    rebuild; its row estimates for text queries come from them)."""
+def vacuum_index() -> None:
+    """VACUUM and ANALYZE the index table, after a bulk rebuild.
+
+    A rebuild rewrites every row: VACUUM makes the old versions' space
+    reusable (the next rebuild fills it instead of growing the table) and
+    ANALYZE refreshes the statistics the planner's row estimates for text
+    queries come from. Autovacuum would do both, later, where it is on.
+    VACUUM cannot run in a transaction: a connection of its own, in
+    autocommit.
+    """
     from ckan import model
-    model.Session.execute(sa.text("ANALYZE territoires_search_index"))
-    model.Session.commit()
+    with model.meta.engine.connect().execution_options(
+            isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(sa.text("VACUUM (ANALYZE) territoires_search_index"))
 
 
 def selected_backend() -> str:

@@ -71,7 +71,7 @@ def rebuild(workers: int, only_missing: bool, clear: bool, force: bool,
                                show_pos=True, file=sys.stderr) as bar:
             report = run(bar.update)
     if backend.is_installed():
-        backend.analyze_index()
+        backend.vacuum_index()
 
     click.echo("Indexed %d of %d datasets in %.1f s (%.0f datasets/s, %d processes)."
                % (report.indexed, report.total, report.seconds, report.rate,
