@@ -84,3 +84,18 @@ def test_commune_quality_page_lists_datasets_to_improve_first(app, team):
     assert page.index("Privé maigre") < page.index("Complet")  # lowest score first
     assert "territoires_quality_missing=licence" in page
     assert app.get("/quality/paris-75056").status_code == 404
+
+
+def test_commune_page_shows_the_quality_summary_with_permissions(app, team):
+    """The commune page's sidebar: the average over the datasets the visitor
+    may see, and links to the datasets lacking each criterion."""
+    def summary(page: str) -> str:
+        start = page.index('id="territoires-quality-commune-heading"')
+        return page[start:page.index("</section>", start)]
+
+    anonymous = summary(app.get("/commune/bron-69029").body)
+    assert "over 1 datasets" in anonymous
+    editor = summary(app.get("/commune/bron-69029",
+                             headers={"Authorization": team["editor"]["token"]}).body)
+    assert "over 2 datasets" in editor  # the private one counts for its editor
+    assert "territoires_quality_missing=" in editor
