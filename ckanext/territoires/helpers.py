@@ -73,7 +73,7 @@ def territoires_quality_commune(insee: str) -> dict | None:
     """What ``territoires/quality/commune_summary.html`` shows for a commune:
     ``{% snippet 'territoires/quality/commune_summary.html',
     quality=h.territoires_quality_commune(commune.insee) %}``."""
-    result = tk.get_action("territoires_quality_commune_list")(_user_context(), {})
+    result = tk.get_action("territoires_quality_commune_list")(_user_context(), {"insee": insee})
     row = next((row for row in result["communes"] if row["insee"] == insee), None)
     if row is None:
         return {"summary": None}

@@ -99,3 +99,13 @@ def test_commune_page_shows_the_quality_summary_with_permissions(app, team):
                              headers={"Authorization": team["editor"]["token"]}).body)
     assert "over 2 datasets" in editor  # the private one counts for its editor
     assert "territoires_quality_missing=" in editor
+
+
+def test_commune_list_for_one_commune_matches_the_whole_list(app, team):
+    with app.flask_app.test_request_context():
+        whole = helpers.call_action("territoires_quality_commune_list", context={"user": ""})
+        one = helpers.call_action("territoires_quality_commune_list", context={"user": ""},
+                                  insee="69029")
+    assert [row["insee"] for row in one["communes"]] == ["69029"]
+    bron = next(row for row in whole["communes"] if row["insee"] == "69029")
+    assert one["communes"][0] == bron

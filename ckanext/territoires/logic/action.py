@@ -522,6 +522,9 @@ def territoires_quality_commune_list(context, data_dict) -> dict[str, Any]:
     :type sort: string
     :param order: ``asc`` (default) or ``desc``
     :type order: string
+    :param insee: only this commune (INSEE code): ``communes`` holds it
+        alone, from one search restricted to its datasets (optional)
+    :type insee: string
 
     :returns: ``{"criteria", "levels", "overall", "intercommunalities",
         "communes"}``; each commune ``{"insee", "name", "group", "url",
@@ -533,4 +536,4 @@ def territoires_quality_commune_list(context, data_dict) -> dict[str, Any]:
 
     tk.check_access("territoires_quality_commune_list", context, data_dict)
     return aggregate.summaries(context, data_dict.get("sort") or "name",
-                               data_dict.get("order") or "asc")
+                               data_dict.get("order") or "asc", data_dict.get("insee"))

@@ -93,4 +93,5 @@ def territoires_quality_commune_list(ignore_missing, unicode_safe, one_of):
     return {
         "sort": [ignore_missing, unicode_safe, one_of(list(SORTS))],
         "order": [ignore_missing, unicode_safe, one_of(list(ORDERS))],
+        "insee": [ignore_missing, unicode_safe],
     }

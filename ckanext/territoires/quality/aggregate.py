@@ -17,8 +17,10 @@ from ckanext.territoires.referential import get_referential, normalize
 
 from . import assessment, criteria
 from .index import (
-    BY_COMMUNE_FIELD, BY_EPCI_FIELD, LEVEL_FIELD, MISSING_BY_COMMUNE_FIELD, SCORE_FIELD,
+    BY_COMMUNE_FIELD, BY_EPCI_FIELD, LEVEL_FIELD, MISSING_BY_COMMUNE_FIELD, MISSING_FIELD,
+    SCORE_FIELD,
 )
+from ckanext.territoires.communes.index import COMMUNES_FIELD
 
 SORTS = ("name", "datasets", "average")
 ORDERS = ("asc", "desc")
@@ -48,23 +50,42 @@ def _summary(scores: dict[str, int], missing: dict[str, int] | None = None) -> d
     }
 
 
-def summaries(context: dict, sort: str = "name", order: str = "asc") -> dict[str, Any]:
+def summaries(context: dict, sort: str = "name", order: str = "asc",
+              insee: str | None = None) -> dict[str, Any]:
     search_context = {"user": context.get("user"), "auth_user_obj": context.get("auth_user_obj"),
                       "ignore_auth": context.get("ignore_auth", False)}
-    result = tk.get_action("package_search")(search_context, {
-        "q": "*:*", "rows": 0, "include_private": True,
-        "facet.field": [BY_COMMUNE_FIELD, MISSING_BY_COMMUNE_FIELD, BY_EPCI_FIELD,
-                        SCORE_FIELD, LEVEL_FIELD],
-        "facet.limit": -1,
-    })
-    facets = result.get("facets") or {}
-    by_commune = _pairs(facets.get(BY_COMMUNE_FIELD))
-    missing_by_commune = _pairs(facets.get(MISSING_BY_COMMUNE_FIELD))
-    by_epci = _pairs(facets.get(BY_EPCI_FIELD))
+    if insee:
+        # One commune (its page's sidebar): a search restricted to its
+        # datasets, whose plain score and criteria facets are its figures.
+        result = tk.get_action("package_search")(search_context, {
+            "q": "*:*", "rows": 0, "include_private": True,
+            "fq": f'{COMMUNES_FIELD}:"{insee}"',
+            "facet.field": [SCORE_FIELD, MISSING_FIELD, LEVEL_FIELD], "facet.limit": -1,
+        })
+        facets = result.get("facets") or {}
+        scores = {str(score): n for score, n in (facets.get(SCORE_FIELD) or {}).items()}
+        by_commune = {insee: scores} if scores else {}
+        missing_by_commune = {insee: dict(facets.get(MISSING_FIELD) or {})}
+        by_epci: dict[str, dict[str, int]] = {}
+        facets = {SCORE_FIELD: facets.get(SCORE_FIELD)}
+    else:
+        result = tk.get_action("package_search")(search_context, {
+            "q": "*:*", "rows": 0, "include_private": True,
+            "facet.field": [BY_COMMUNE_FIELD, MISSING_BY_COMMUNE_FIELD, BY_EPCI_FIELD,
+                            SCORE_FIELD, LEVEL_FIELD],
+            "facet.limit": -1,
+        })
+        facets = result.get("facets") or {}
+        by_commune = _pairs(facets.get(BY_COMMUNE_FIELD))
+        missing_by_commune = _pairs(facets.get(MISSING_BY_COMMUNE_FIELD))
+        by_epci = _pairs(facets.get(BY_EPCI_FIELD))
     ref = get_referential()
 
     communes = []
+    wanted = insee
     for insee, group in groups.commune_groups_by_insee().items():
+        if wanted and insee != wanted:
+            continue
         if group.extras.get("status") == groups.ARCHIVED and insee not in by_commune:
             continue
         communes.append({
