@@ -16,7 +16,6 @@ __all__ = [
     "territoires_coverage_choices", "territoires_commune_name", "territoires_home_block",
     "territoires_place_catalogue_url", "territoires_theme_chart", "territoires_epci_type",
     "territoires_territory_label", "territoires_frequency_choices", "territoires_quality",
-    "territoires_quality_commune",
 ]
 
 #: Endpoint of a per-place DCAT catalogue, if a plugin provides one
@@ -69,16 +68,6 @@ def territoires_quality(dataset_id: str):
         return None
 
 
-def territoires_quality_commune(insee: str) -> dict | None:
-    """What ``territoires/quality/commune_summary.html`` shows for a commune:
-    ``{% snippet 'territoires/quality/commune_summary.html',
-    quality=h.territoires_quality_commune(commune.insee) %}``."""
-    result = tk.get_action("territoires_quality_commune_list")(_user_context(), {"insee": insee})
-    row = next((row for row in result["communes"] if row["insee"] == insee), None)
-    if row is None:
-        return {"summary": None}
-    return {"summary": row, "levels": result["levels"], "criteria": result["criteria"],
-            "detail_url": tk.url_for("territoires.quality_commune", id=row["group"])}
 def territoires_home_block() -> Optional[dict[str, Any]]:
     """What the home page's communes block shows, or None when it is off:
     ``{"position": featured|top|bottom, "territory": territoires_territory_show}``."""

@@ -26,6 +26,7 @@ from ckan.lib.search import SearchError
 from ckanext.territoires.communes import figures, groups
 
 from ckanext.territoires.dcat import views as dcat_views
+from ckanext.territoires.quality import aggregate as quality_aggregate
 from ckanext.territoires.quality import views as quality_views
 
 __all__ = ["territoires"]
@@ -126,8 +127,9 @@ def _place_search(place: dict[str, Any], show_action: str, page_url: str) -> dic
 
 
 def _place_read(group_type: str, id: str, show_action: str, template: str, variable: str,
-                not_found: str):
-    """A commune or intercommunality page: the place, then its datasets."""
+                not_found: str, more_vars: Optional[Callable[[dict], dict]] = None):
+    """A commune or intercommunality page: the place, then its datasets
+    (and ``more_vars(place)``, from the place with its figures)."""
     try:
         place = tk.get_action(show_action)(_context(), {"id": id, "include_figures": False})
     except (tk.ObjectNotFound, tk.NotAuthorized):
@@ -140,13 +142,25 @@ def _place_read(group_type: str, id: str, show_action: str, template: str, varia
         variable: place, "group_type": group_type, "page_url": page_url,
         "group_dict": _group_dict(place, group_type),
     })
+    if more_vars is not None:
+        extra_vars.update(more_vars(place))
     return base.render(template, extra_vars)
 
 
 def commune_read(group_type: str, is_organization: bool, id: str):
     """The commune page (in place of CKAN's group read view for ``commune``)."""
     return _place_read(group_type, id, "territoires_commune_show",
-                       "territoires/commune/read.html", "commune", tk._("Commune not found"))
+                       "territoires/commune/read.html", "commune", tk._("Commune not found"),
+                       more_vars=lambda commune: {"quality": _quality_summary(commune)})
+
+
+def _quality_summary(commune: dict[str, Any]) -> dict[str, Any]:
+    """What ``territoires/quality/commune_summary.html`` shows, from the
+    quality figures of the page's own search (no other search: the sidebar
+    is rendered twice by CKAN's page.html)."""
+    return {"summary": {**commune["figures"]["quality"], "insee": commune["insee"]},
+            **quality_aggregate.labels(),
+            "detail_url": tk.url_for("territoires.quality_commune", id=commune["name"])}
 
 
 def intercommunality_read(group_type: str, is_organization: bool, id: str):

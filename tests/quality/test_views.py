@@ -101,6 +101,22 @@ def test_commune_page_shows_the_quality_summary_with_permissions(app, team):
     assert "territoires_quality_missing=" in editor
 
 
+def test_commune_figures_quality_matches_the_commune_list(app, team):
+    """The commune page takes its quality summary from the figures of its own
+    search: the same numbers as territoires_quality_commune_list, with the
+    caller's permissions."""
+    for user in ("", team["editor"]["name"]):
+        with app.flask_app.test_request_context():
+            figures = helpers.call_action("territoires_package_search", context={"user": user},
+                                          id="69029", include_figures=True)["figures"]
+            listed = helpers.call_action("territoires_quality_commune_list",
+                                         context={"user": user}, insee="69029")
+        bron = listed["communes"][0]
+        assert figures["quality"] == {key: bron[key]
+                                      for key in ("datasets", "average", "levels", "missing")}
+    assert figures["quality"]["datasets"] == 2  # the editor's private one counts
+
+
 def test_commune_list_for_one_commune_matches_the_whole_list(app, team):
     with app.flask_app.test_request_context():
         whole = helpers.call_action("territoires_quality_commune_list", context={"user": ""})

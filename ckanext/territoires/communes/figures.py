@@ -24,6 +24,7 @@ from typing import Any, Iterable, Optional
 import ckan.plugins.toolkit as tk
 
 from ckanext.territoires import themes
+from ckanext.territoires.quality import aggregate as quality
 
 from . import groups, index
 
@@ -83,7 +84,7 @@ def search_context(context: dict) -> dict:
 
 #: Facets the key figures are computed from.
 FIGURE_FACETS = ("organization", index.PUBLISHER_FIELD, index.WHOLE_FIELD, index.COVERED_FIELD,
-                 index.THEMES_FIELD, "num_resources")
+                 index.THEMES_FIELD, "num_resources", *quality.PLACE_FACETS)
 #: Sorts that list the latest updates first when there is no free text.
 LATEST_FIRST = (None, "", "score desc, metadata_modified desc", "metadata_modified desc")
 
@@ -93,13 +94,13 @@ def figures(context: dict, place: Place, latest: int) -> dict[str, Any]:
 
     Returns ``{"datasets", "published", "covering", "territory",
     "relations", "resources", "last_modified", "themes", "producers",
-    "latest"}``: counts of the datasets the caller may see (``covering``:
+    "latest", "quality"}``: counts of the datasets the caller may see (``covering``:
     whose coverage names the commune, the whole territory included;
     ``territory``: covering the whole intercommunality; ``relations``: the
     counts of the ``relation`` filter), the number of their resources, the
     date of the last update, the themes and producers (``{"name",
     "label", "count"}``, most frequent first) and the ``latest`` updated
-    datasets.
+    datasets, and their metadata quality (``quality.aggregate.place_summary``).
     """
     return _figures_from(_search(context, place.base_filter, latest, FIGURE_FACETS), place, latest)
 
@@ -144,6 +145,7 @@ def _figures_from(result: dict[str, Any], place: Place, latest: int) -> dict[str
         "themes": _ranked(search_facets.get(index.THEMES_FIELD), themes.label),
         "producers": _ranked(search_facets.get("organization")),
         "latest": [_summary(dataset) for dataset in results],
+        "quality": quality.place_summary(facets),
     }
 
 

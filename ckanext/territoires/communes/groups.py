@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterable
+from typing import Any, Iterable, Optional
 
 from ckan import model
 from sqlalchemy import orm
@@ -117,8 +117,11 @@ def identity_as_dict(extras: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def commune_groups_by_insee(session=None) -> dict[str, model.Group]:
-    """Every commune group (active state), by the INSEE code in its extras."""
+def commune_groups_by_insee(session=None, codes: Optional[Iterable[str]] = None
+                            ) -> dict[str, model.Group]:
+    """Every commune group (active state), by the INSEE code in its extras;
+    only those of ``codes`` when given (a page about one commune need not
+    load the 158 others)."""
     session = session or model.Session
     rows = (
         session.query(model.Group, model.GroupExtra.value)
@@ -127,6 +130,8 @@ def commune_groups_by_insee(session=None) -> dict[str, model.Group]:
                 model.GroupExtra.key == "insee", model.GroupExtra.state == "active")
         .options(orm.selectinload(model.Group._extras))  # one query, not one per group
     )
+    if codes is not None:
+        rows = rows.filter(model.GroupExtra.value.in_(list(codes)))
     return {insee: group for group, insee in rows}
 
 

@@ -200,8 +200,10 @@ def territoires_commune_show(context, data_dict) -> dict[str, Any]:
         ``territory`` (covering the whole intercommunality), ``relations``
         (counts for the ``relation`` filter of ``territoires_package_search``),
         ``resources``, ``last_modified``, ``themes`` and ``producers``
-        (``{"name", "label", "count"}``, most frequent first) and ``latest``
-        (the datasets updated last)
+        (``{"name", "label", "count"}``, most frequent first), ``latest``
+        (the datasets updated last) and ``quality`` (their metadata quality:
+        ``{"datasets", "average", "levels", "missing"}``, as a commune of
+        ``territoires_quality_commune_list``)
     :type include_figures: bool
 
     :returns: the commune, as an item of ``territoires_commune_list``, plus

@@ -50,24 +50,44 @@ def _summary(scores: dict[str, int], missing: dict[str, int] | None = None) -> d
     }
 
 
+#: Facets of a search whose datasets :func:`place_summary` sums up.
+PLACE_FACETS = (SCORE_FIELD, MISSING_FIELD)
+
+
+def place_summary(facets: dict[str, Any]) -> dict[str, Any]:
+    """``{"datasets", "average", "levels", "missing"}`` of the datasets of a
+    search, from its :data:`PLACE_FACETS` facet counts (``result["facets"]``)."""
+    scores = {str(score): n for score, n in (facets.get(SCORE_FIELD) or {}).items()}
+    return _summary(scores, dict(facets.get(MISSING_FIELD) or {}))
+
+
+def labels() -> dict[str, Any]:
+    """The criteria and levels, with their labels in the current language."""
+    return {
+        "criteria": [{"id": c.id, "label": tk._(c.label), "weight": c.weight}
+                     for c in criteria.CRITERIA],
+        "levels": {level: assessment.level_label(level)
+                   for level in (criteria.HIGH, criteria.MEDIUM, criteria.LOW)},
+    }
+
+
 def summaries(context: dict, sort: str = "name", order: str = "asc",
               insee: str | None = None) -> dict[str, Any]:
     search_context = {"user": context.get("user"), "auth_user_obj": context.get("auth_user_obj"),
                       "ignore_auth": context.get("ignore_auth", False)}
     if insee:
-        # One commune (its page's sidebar): a search restricted to its
-        # datasets, whose plain score and criteria facets are its figures.
+        # One commune: a search restricted to its datasets, whose plain
+        # score and criteria facets are its figures.
         result = tk.get_action("package_search")(search_context, {
             "q": "*:*", "rows": 0, "include_private": True,
             "fq": f'{COMMUNES_FIELD}:"{insee}"',
-            "facet.field": [SCORE_FIELD, MISSING_FIELD, LEVEL_FIELD], "facet.limit": -1,
+            "facet.field": list(PLACE_FACETS), "facet.limit": -1,
         })
         facets = result.get("facets") or {}
-        scores = {str(score): n for score, n in (facets.get(SCORE_FIELD) or {}).items()}
-        by_commune = {insee: scores} if scores else {}
-        missing_by_commune = {insee: dict(facets.get(MISSING_FIELD) or {})}
+        overall = place_summary(facets)
+        by_insee = {insee: overall} if overall["datasets"] else {}
         by_epci: dict[str, dict[str, int]] = {}
-        facets = {SCORE_FIELD: facets.get(SCORE_FIELD)}
+        communes_by_insee = groups.commune_groups_by_insee(codes=[insee])
     else:
         result = tk.get_action("package_search")(search_context, {
             "q": "*:*", "rows": 0, "include_private": True,
@@ -76,30 +96,28 @@ def summaries(context: dict, sort: str = "name", order: str = "asc",
             "facet.limit": -1,
         })
         facets = result.get("facets") or {}
-        by_commune = _pairs(facets.get(BY_COMMUNE_FIELD))
         missing_by_commune = _pairs(facets.get(MISSING_BY_COMMUNE_FIELD))
+        by_insee = {code: _summary(scores, missing_by_commune.get(code))
+                    for code, scores in _pairs(facets.get(BY_COMMUNE_FIELD)).items()}
         by_epci = _pairs(facets.get(BY_EPCI_FIELD))
+        overall = place_summary({SCORE_FIELD: facets.get(SCORE_FIELD)})
+        communes_by_insee = groups.commune_groups_by_insee()
     ref = get_referential()
 
     communes = []
-    wanted = insee
-    for insee, group in groups.commune_groups_by_insee().items():
-        if wanted and insee != wanted:
-            continue
-        if group.extras.get("status") == groups.ARCHIVED and insee not in by_commune:
+    for code, group in communes_by_insee.items():
+        if group.extras.get("status") == groups.ARCHIVED and code not in by_insee:
             continue
         communes.append({
-            "insee": insee, "name": group.title, "group": group.name,
+            "insee": code, "name": group.title, "group": group.name,
             "url": tk.url_for("commune.read", id=group.name),
-            **_summary(by_commune.get(insee, {}), missing_by_commune.get(insee)),
+            **by_insee.get(code, _summary({})),
         })
     intercommunalities = []
     for siren, scores in sorted(by_epci.items()):
         epci = ref.epcis.get(siren)
         intercommunalities.append({"siren": siren, "name": epci.name if epci else siren,
                                    **_summary(scores)})
-    overall_scores = {str(score): n for score, n in (facets.get(SCORE_FIELD) or {}).items()}
-    overall = _summary(overall_scores)
 
     def key(row):
         name = normalize.name_key(row["name"] or "")
@@ -114,10 +132,7 @@ def summaries(context: dict, sort: str = "name", order: str = "asc",
         # communes without datasets stay last in both directions
         communes.sort(key=lambda row: row["average"] is None)
     return {
-        "criteria": [{"id": c.id, "label": tk._(c.label), "weight": c.weight}
-                     for c in criteria.CRITERIA],
-        "levels": {level: assessment.level_label(level)
-                   for level in (criteria.HIGH, criteria.MEDIUM, criteria.LOW)},
+        **labels(),
         "overall": overall,
         "intercommunalities": intercommunalities,
         "communes": communes,
