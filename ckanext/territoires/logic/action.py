@@ -71,7 +71,7 @@ def _visible_counts(context) -> tuple[int, dict[str, int]]:
     return result.get("count", 0), result.get("facets", {}).get("groups", {})
 
 
-def _commune_dict(group: model.Group, counts: dict[str, int]) -> dict[str, Any]:
+def _commune_dict(group: "model.Group | groups.CommuneGroup", counts: dict[str, int]) -> dict[str, Any]:
     extras = dict(group.extras)
     return {
         "id": group.id,
@@ -109,7 +109,7 @@ def _sorted_communes(communes: list[dict[str, Any]], sort: str) -> list[dict[str
     return communes
 
 
-def _matches(group: model.Group, wanted: str | None, digits: str | None) -> bool:
+def _matches(group: groups.CommuneGroup, wanted: str | None, digits: str | None) -> bool:
     if digits:
         extras = group.extras
         return any(code.startswith(digits)
