@@ -23,7 +23,7 @@ BIN := $(VENV)/bin
 CKAN := $(BIN)/ckan
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install config db-upgrade admin demo serve test-db clean-test-db bench-search bench-dcat bench-harvest help browser-deps bench-pages i18n-extract i18n-update
+.PHONY: run test lint install config db-upgrade admin demo serve test-db clean-test-db bench-search bench-dcat bench-harvest help browser-deps bench-pages i18n-extract i18n-update
 
 help:
 	@echo "make run   - install, set up the database, load the demo, serve http://$(HOST):$(PORT)"
@@ -94,7 +94,17 @@ $(AXE_JS):
 	mkdir -p var/axe
 	npm install --prefix var/axe --no-audit --no-fund --silent axe-core@$(AXE_CORE_VERSION)
 
-test: test-db browser-deps
+# Lint (ruff), format (ruff format), types (mypy, settings in pyproject.toml)
+# and complexity (xenon: no function above cyclomatic complexity 20, rank C).
+LINT_PATHS := ckanext tests bench config setup.py conftest.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/mypy
+	$(BIN)/xenon --max-absolute C --exclude 'ckanext/territoires/migration/*' ckanext/territoires
+
+test: lint test-db browser-deps
 	@set +e; CKAN_SQLALCHEMY_URL=$(TEST_DB_URL) CKAN_REDIS_URL=$(CKAN_TEST_REDIS_URL) \
 		$(BIN)/python -m pytest tests $(CKAN_CONFORMANCE_FILES) $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)" >&2; fi; \

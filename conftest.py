@@ -5,14 +5,14 @@ and re-creates them with CORE migrations only; plugin tables (our search
 index, ckanext-harvest's tables, the activity plugin's columns) would be
 gone. Wrap it so that plugin migrations are applied again after such a drop.
 """
+
 from __future__ import annotations
 
-import pytest
-
 import ckan.tests.helpers as test_helpers
+import pytest
 from ckan import model
 
-from tests.support import migrations, conformance
+from tests.support import conformance, migrations
 
 _ckan_reset_db = test_helpers.reset_db
 _ckan_ini: list[str] = []

@@ -1,7 +1,8 @@
-# -*- coding: utf-8 -*-
 """ckanext-territoires: pool an intercommunality's open data on one CKAN portal."""
+
 import glob
 import os
+from pathlib import Path
 
 from setuptools import find_packages, setup
 from setuptools.command.build_py import build_py
@@ -22,8 +23,9 @@ def compile_catalogues(target_root):
         locale = po_path.split(os.sep)[-3]
         with open(po_path, "rb") as po_file:
             catalog = pofile.read_po(po_file, locale=locale, domain=I18N_DOMAIN)
-        mo_path = os.path.join(target_root, locale, "LC_MESSAGES",
-                               os.path.basename(po_path)[:-3] + ".mo")
+        mo_path = os.path.join(
+            target_root, locale, "LC_MESSAGES", os.path.basename(po_path)[:-3] + ".mo"
+        )
         os.makedirs(os.path.dirname(mo_path), exist_ok=True)
         with open(mo_path, "wb") as mo_file:
             mofile.write_mo(mo_file, catalog, use_fuzzy=False)
@@ -42,7 +44,9 @@ class build_py_with_catalogues(build_py):
 
     def get_outputs(self, include_bytecode=True):
         return super().get_outputs(include_bytecode) + list(
-            getattr(self, "compiled_catalogues", []))
+            getattr(self, "compiled_catalogues", [])
+        )
+
 
 setup(
     name="ckanext-territoires",
@@ -52,7 +56,7 @@ setup(
         "per-commune dataset groups, harvesting and DCAT-AP republishing, "
         "with a PostgreSQL search backend in place of Solr."
     ),
-    long_description=open("README.md", encoding="utf-8").read(),
+    long_description=Path(HERE, "README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     license="AGPL-3.0-or-later",
     classifiers=[
@@ -84,19 +88,26 @@ setup(
             "playwright",
             # validates the DCAT-AP 3 export against the SEMIC SHACL shapes
             "pyshacl",
+            # lint, format, types and complexity, checked by `make lint` (part of `make test`)
+            "ruff==0.17.6",
+            "mypy==1.10.1",
+            "xenon==0.9.3",
+            "types-requests",
+            "types-PyYAML",
+            "lxml-stubs",
         ],
     },
     cmdclass={"build_py": build_py_with_catalogues},
     entry_points="""
         [ckan.plugins]
         territoires=ckanext.territoires.plugin:TerritoiresPlugin
-        territoires_search=ckanext.territoires.plugin:TerritoiresSearchPlugin
-        territoires_harvest=ckanext.territoires.plugin:TerritoiresHarvestPlugin
-        territoires_ckan_harvester=ckanext.territoires.harvesters.ckan:CkanHarvester
-        territoires_dcat_harvester=ckanext.territoires.harvesters.dcat:DcatHarvester
-        territoires_ods_harvester=ckanext.territoires.harvesters.ods:OdsHarvester
-        territoires_udata_harvester=ckanext.territoires.harvesters.udata:UdataHarvester
-        territoires_csw_harvester=ckanext.territoires.harvesters.csw:CswHarvester
+        territoires_search=ckanext.territoires.search.plugin:TerritoiresSearchPlugin
+        territoires_harvest=ckanext.territoires.harvesters.plugin:TerritoiresHarvestPlugin
+        territoires_ckan_harvester=ckanext.territoires.harvesters.kinds.ckan_portal:CkanHarvester
+        territoires_dcat_harvester=ckanext.territoires.harvesters.kinds.dcat:DcatHarvester
+        territoires_ods_harvester=ckanext.territoires.harvesters.kinds.ods:OdsHarvester
+        territoires_udata_harvester=ckanext.territoires.harvesters.kinds.udata:UdataHarvester
+        territoires_csw_harvester=ckanext.territoires.harvesters.kinds.csw:CswHarvester
 
         [ckan.rdf.profiles]
         territoires_dcat_ap=ckanext.territoires.dcat.profile:TerritoiresDCATAPProfile

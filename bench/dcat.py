@@ -25,6 +25,7 @@ Run it with ``make bench-dcat`` (test database), or::
 
     .venv/bin/python bench/dcat.py --ini test.ini --n 10000
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -80,10 +81,14 @@ def territory_factory(communes: list[str]):
         def make(self, index):
             spec = super().make(index)
             covered = sorted(self.rng.sample(communes, self.rng.randint(1, 3)))
-            spec.extras = list(spec.extras) + [
+            spec.extras = [
+                *list(spec.extras),
                 ("territoires_coverage", json.dumps(covered)),
-                ("frequency", "http://publications.europa.eu/resource/authority/frequency/"
-                              + self.rng.choice(FREQUENCIES)),
+                (
+                    "frequency",
+                    "http://publications.europa.eu/resource/authority/frequency/"
+                    + self.rng.choice(FREQUENCIES),
+                ),
             ]
             return spec
 
@@ -110,10 +115,15 @@ def full_export(client, public: int, per_page: int) -> dict[str, Any]:
         base.progress("export", page, pages, started)
     total = time.perf_counter() - started
     timings.sort()
-    return {"pages": pages, "seconds": total, "rate": public / total,
-            "p50": base.percentile(timings, 50) * 1000,
-            "p95": base.percentile(timings, 95) * 1000, "max": timings[-1] * 1000,
-            "mb": size / 1e6}
+    return {
+        "pages": pages,
+        "seconds": total,
+        "rate": public / total,
+        "p50": base.percentile(timings, 50) * 1000,
+        "p95": base.percentile(timings, 95) * 1000,
+        "max": timings[-1] * 1000,
+        "mb": size / 1e6,
+    }
 
 
 def statements_per_page(client, rows: int) -> int:
@@ -128,8 +138,7 @@ def statements_per_page(client, rows: int) -> int:
 
 @click.command()
 @click.option("--ini", default="test.ini", show_default=True)
-@click.option("--n", "n", default=10_000, show_default=True, type=int,
-              help="Datasets to generate.")
+@click.option("--n", "n", default=10_000, show_default=True, type=int, help="Datasets to generate.")
 @click.option("--keep", is_flag=True, help="Reuse the datasets the database holds.")
 @click.option("--force", is_flag=True, help="Wipe a database whatever its name.")
 @click.option("--seed", default=20241101, show_default=True, type=int)
@@ -140,8 +149,9 @@ def main(ini, n, keep, force, seed, verbose):
     base.heading(f"Loading CKAN from {ini} with {PLUGINS}")
     flask_app = load_ckan(ini, verbose)
     with flask_app.test_request_context():
-        from ckan import model
         import ckan.plugins.toolkit as tk
+        from ckan import model
+
         from ckanext.territoires import territory
         from ckanext.territoires.communes import load
         from ckanext.territoires.referential import get_referential
@@ -162,18 +172,21 @@ def main(ini, n, keep, force, seed, verbose):
             rebuild = base.rebuild_index(analyze=True)
         else:
             rebuild = None
-        public = tk.get_action("package_search")({"ignore_auth": False, "user": ""},
-                                                 {"rows": 0})["count"]
+        public = tk.get_action("package_search")({"ignore_auth": False, "user": ""}, {"rows": 0})[
+            "count"
+        ]
         per_page = int(tk.config.get("ckanext.dcat.datasets_per_page") or 100)
 
     client = flask_app.test_client()
     with flask_app.test_request_context():
         base.heading(f"Full export: {public} public datasets, {per_page} a page")
         export = full_export(client, public, per_page)
-        click.echo(f"\n  {export['pages']} pages in {export['seconds']:.1f} s = "
-                   f"{export['rate']:.0f} datasets/s; page p50 {export['p50']:.0f} ms, "
-                   f"p95 {export['p95']:.0f} ms, max {export['max']:.0f} ms; "
-                   f"{export['mb']:.1f} MB of Turtle")
+        click.echo(
+            f"\n  {export['pages']} pages in {export['seconds']:.1f} s = "
+            f"{export['rate']:.0f} datasets/s; page p50 {export['p50']:.0f} ms, "
+            f"p95 {export['p95']:.0f} ms, max {export['max']:.0f} ms; "
+            f"{export['mb']:.1f} MB of Turtle"
+        )
         formats = {}
         for extension in ("rdf", "jsonld"):
             formats[extension] = timed_get(client, f"/catalog.{extension}?page=1")[0] * 1000
@@ -189,18 +202,25 @@ def main(ini, n, keep, force, seed, verbose):
         click.echo(f"  peak RSS {rss:.0f} MB; total run {time.perf_counter() - started:.0f} s")
         host = base.machine()
 
-    click.echo("\n| DCAT export, %d datasets (%d public); %s CPUs, PostgreSQL %s | |" % (
-        n, public, host["cpus"], host["postgresql"]))
+    click.echo(
+        "\n| DCAT export, %d datasets (%d public); %s CPUs, PostgreSQL %s | |"
+        % (n, public, host["cpus"], host["postgresql"])
+    )
     click.echo("|---|---|")
     if rebuild:
         click.echo(f"| index rebuild with quality scores | {rebuild['rate']:.0f} datasets/s |")
-    click.echo(f"| full export, {export['pages']} pages of {per_page} (Turtle) | "
-               f"{export['seconds']:.1f} s, {export['rate']:.0f} datasets/s, "
-               f"{export['mb']:.1f} MB |")
-    click.echo(f"| one page: p50 / p95 / max | {export['p50']:.0f} / {export['p95']:.0f} / "
-               f"{export['max']:.0f} ms |")
-    click.echo(f"| page 1 in RDF/XML, JSON-LD | {formats['rdf']:.0f} ms, "
-               f"{formats['jsonld']:.0f} ms |")
+    click.echo(
+        f"| full export, {export['pages']} pages of {per_page} (Turtle) | "
+        f"{export['seconds']:.1f} s, {export['rate']:.0f} datasets/s, "
+        f"{export['mb']:.1f} MB |"
+    )
+    click.echo(
+        f"| one page: p50 / p95 / max | {export['p50']:.0f} / {export['p95']:.0f} / "
+        f"{export['max']:.0f} ms |"
+    )
+    click.echo(
+        f"| page 1 in RDF/XML, JSON-LD | {formats['rdf']:.0f} ms, {formats['jsonld']:.0f} ms |"
+    )
     click.echo(f"| page 1 of a commune's catalogue | {commune_ms:.0f} ms |")
     click.echo(f"| SQL statements per page of 10 / 100 | {statements[10]} / {statements[100]} |")
     click.echo(f"| peak RSS | {rss:.0f} MB |")

@@ -32,6 +32,7 @@ What it does:
 5. prints a Markdown table for the README, with the targets: p95 <= 300 ms
    and commune page p95 <= 1.2 x the stock ``/group/<name>`` page's.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -55,11 +56,35 @@ PLUGINS = "territoires_search territoires scheming_datasets scheming_groups dcat
 STOCK_GROUP = "bench-stock-group"
 SAFE_SUFFIXES = ("_bench", "_test")
 THEME = "http://publications.europa.eu/resource/authority/data-theme/"
-THEMES = ["AGRI", "ECON", "EDUC", "ENER", "ENVI", "GOVE", "HEAL", "JUST", "REGI", "SOCI",
-          "TECH", "TRAN"]
+THEMES = [
+    "AGRI",
+    "ECON",
+    "EDUC",
+    "ENER",
+    "ENVI",
+    "GOVE",
+    "HEAL",
+    "JUST",
+    "REGI",
+    "SOCI",
+    "TECH",
+    "TRAN",
+]
 FORMATS = ["CSV", "JSON", "GeoJSON", "XLSX", "PDF", "SHP"]
-TAGS = ["voirie", "budget", "écoles", "vélo", "eau", "déchets", "culture", "sport",
-        "urbanisme", "transport", "énergie", "santé"]
+TAGS = [
+    "voirie",
+    "budget",
+    "écoles",
+    "vélo",
+    "eau",
+    "déchets",
+    "culture",
+    "sport",
+    "urbanisme",
+    "transport",
+    "énergie",
+    "santé",
+]
 P95_TARGET_MS = 300
 STOCK_RATIO_TARGET = 1.2
 CHUNK = 1000
@@ -76,7 +101,7 @@ class Timing:
 
     def percentile(self, p: float) -> float:
         values = sorted(self.times_ms)
-        return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+        return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def load_app(ini: str):
@@ -105,7 +130,8 @@ def check_database(force: bool) -> str:
     if not name.endswith(SAFE_SUFFIXES) and not force:
         raise click.ClickException(
             f"Refusing to wipe database {name!r}: its name does not end in "
-            f"{' or '.join(SAFE_SUFFIXES)} (--force to insist).")
+            f"{' or '.join(SAFE_SUFFIXES)} (--force to insist)."
+        )
     return name
 
 
@@ -115,11 +141,18 @@ def wipe() -> None:
 
     model.Session.remove()
     with model.meta.engine.begin() as conn:
-        tables = [name for (name,) in conn.execute(sa.text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
-            " AND tablename NOT LIKE '%alembic_version'"))]
-        conn.execute(sa.text("TRUNCATE %s RESTART IDENTITY CASCADE"
-                             % ", ".join(f'"{t}"' for t in tables)))
+        tables = [
+            name
+            for (name,) in conn.execute(
+                sa.text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+                    " AND tablename NOT LIKE '%alembic_version'"
+                )
+            )
+        ]
+        conn.execute(
+            sa.text("TRUNCATE %s RESTART IDENTITY CASCADE" % ", ".join(f'"{t}"' for t in tables))
+        )
 
 
 def set_up_places() -> dict[str, Any]:
@@ -143,16 +176,29 @@ def set_up_places() -> dict[str, Any]:
             extras = [{"key": "insee", "value": TARGET_INSEE}]
         elif number == 1:
             extras = [{"key": "siren", "value": SCOPE.split(":")[1]}]
-        orgs.append(tk.get_action("organization_create")(context(), {
-            "name": f"bench-org-{number:02d}", "title": f"Producteur {number:02d}",
-            "extras": extras})["id"])
-    stock = tk.get_action("group_create")(context(), {"name": STOCK_GROUP,
-                                                      "title": "Bayonne (stock group)"})
+        orgs.append(
+            tk.get_action("organization_create")(
+                context(),
+                {
+                    "name": f"bench-org-{number:02d}",
+                    "title": f"Producteur {number:02d}",
+                    "extras": extras,
+                },
+            )["id"]
+        )
+    stock = tk.get_action("group_create")(
+        context(), {"name": STOCK_GROUP, "title": "Bayonne (stock group)"}
+    )
     by_insee = {insee: group.id for insee, group in groups.commune_groups_by_insee().items()}
     epci = groups.intercommunality_group(SCOPE.split(":")[1])
     model.Session.remove()
-    return {"orgs": orgs, "stock": stock["id"], "communes": by_insee, "epci": epci.id,
-            "site_user": model.User.get(site_user["name"]).id}
+    return {
+        "orgs": orgs,
+        "stock": stock["id"],
+        "communes": by_insee,
+        "epci": epci.id,
+        "site_user": model.User.get(site_user["name"]).id,
+    }
 
 
 def dataset_rows(places: dict[str, Any], n: int, commune_datasets: int, seed: int):
@@ -174,7 +220,7 @@ def dataset_rows(places: dict[str, Any], n: int, commune_datasets: int, seed: in
             elif share == 1:
                 whole, coverage = True, everywhere
             else:
-                coverage = [TARGET_INSEE] + rng.sample(others, rng.randint(0, 2))
+                coverage = [TARGET_INSEE, *rng.sample(others, rng.randint(0, 2))]
         elif in_target:
             coverage = [TARGET_INSEE]
         else:
@@ -183,36 +229,85 @@ def dataset_rows(places: dict[str, Any], n: int, commune_datasets: int, seed: in
         modified = now - datetime.timedelta(minutes=rng.randrange(2 * 365 * 24 * 60))
         themes = [THEME + code for code in rng.sample(THEMES, rng.randint(1, 2))]
         package = {
-            "id": package_id, "name": f"bench-{index:06d}", "title": f"Jeu de données {index}",
+            "id": package_id,
+            "name": f"bench-{index:06d}",
+            "title": f"Jeu de données {index}",
             "notes": f"Données de démonstration n° {index} ({', '.join(coverage[:3])}).",
-            "license_id": "odc-odbl", "type": "dataset", "owner_org": org,
-            "creator_user_id": places["site_user"], "metadata_created": modified,
-            "metadata_modified": modified, "private": private, "state": "active",
-            "version": None, "url": None, "author": None, "author_email": None,
-            "maintainer": None, "maintainer_email": None, "plugin_data": None,
+            "license_id": "odc-odbl",
+            "type": "dataset",
+            "owner_org": org,
+            "creator_user_id": places["site_user"],
+            "metadata_created": modified,
+            "metadata_modified": modified,
+            "private": private,
+            "state": "active",
+            "version": None,
+            "url": None,
+            "author": None,
+            "author_email": None,
+            "maintainer": None,
+            "maintainer_email": None,
+            "plugin_data": None,
         }
         extras = [
-            {"id": str(uuid.uuid4()), "package_id": package_id, "key": "territoires_coverage",
-             "value": json.dumps(coverage), "state": "active"},
-            {"id": str(uuid.uuid4()), "package_id": package_id, "key": "theme",
-             "value": json.dumps(themes), "state": "active"},
+            {
+                "id": str(uuid.uuid4()),
+                "package_id": package_id,
+                "key": "territoires_coverage",
+                "value": json.dumps(coverage),
+                "state": "active",
+            },
+            {
+                "id": str(uuid.uuid4()),
+                "package_id": package_id,
+                "key": "theme",
+                "value": json.dumps(themes),
+                "state": "active",
+            },
         ]
-        resources = [{
-            "id": str(uuid.uuid4()), "package_id": package_id, "url": f"https://example.org/{index}/{position}",
-            "format": rng.choice(FORMATS), "name": f"Fichier {position}", "description": "",
-            "position": position, "state": "active", "created": modified,
-            "metadata_modified": modified, "url_type": None, "extras": None,
-        } for position in range(rng.randint(1, 4))]
+        resources = [
+            {
+                "id": str(uuid.uuid4()),
+                "package_id": package_id,
+                "url": f"https://example.org/{index}/{position}",
+                "format": rng.choice(FORMATS),
+                "name": f"Fichier {position}",
+                "description": "",
+                "position": position,
+                "state": "active",
+                "created": modified,
+                "metadata_modified": modified,
+                "url_type": None,
+                "extras": None,
+            }
+            for position in range(rng.randint(1, 4))
+        ]
         group_ids = [places["communes"][code] for code in coverage]
         if whole:
             group_ids.append(places["epci"])
         if in_target:
             group_ids.append(places["stock"])
-        members = [{"id": str(uuid.uuid4()), "table_name": "package", "table_id": package_id,
-                    "capacity": "organization", "group_id": org, "state": "active"}]
-        members += [{"id": str(uuid.uuid4()), "table_name": "package", "table_id": package_id,
-                     "capacity": "public" if group_id == places["stock"] else "territoires",
-                     "group_id": group_id, "state": "active"} for group_id in group_ids]
+        members = [
+            {
+                "id": str(uuid.uuid4()),
+                "table_name": "package",
+                "table_id": package_id,
+                "capacity": "organization",
+                "group_id": org,
+                "state": "active",
+            }
+        ]
+        members += [
+            {
+                "id": str(uuid.uuid4()),
+                "table_name": "package",
+                "table_id": package_id,
+                "capacity": "public" if group_id == places["stock"] else "territoires",
+                "group_id": group_id,
+                "state": "active",
+            }
+            for group_id in group_ids
+        ]
         tags = rng.sample(TAGS, rng.randint(0, 3))
         yield package, extras, resources, members, tags
 
@@ -225,8 +320,10 @@ def insert_datasets(places: dict[str, Any], n: int, commune_datasets: int) -> fl
     tag_ids = {}
     for name in TAGS:
         tag_ids[name] = str(uuid.uuid4())
-    model.Session.execute(model.tag_table.insert(),
-                          [{"id": i, "name": t, "vocabulary_id": None} for t, i in tag_ids.items()])
+    model.Session.execute(
+        model.tag_table.insert(),
+        [{"id": i, "name": t, "vocabulary_id": None} for t, i in tag_ids.items()],
+    )
     batch: dict[str, list] = {"package": [], "extra": [], "resource": [], "member": [], "tag": []}
 
     def flush():
@@ -241,15 +338,25 @@ def insert_datasets(places: dict[str, Any], n: int, commune_datasets: int) -> fl
         for rows in batch.values():
             rows.clear()
 
-    with click.progressbar(dataset_rows(places, n, commune_datasets, seed=5), length=n,
-                           label="  datasets (bulk insert)") as rows:
+    with click.progressbar(
+        dataset_rows(places, n, commune_datasets, seed=5),
+        length=n,
+        label="  datasets (bulk insert)",
+    ) as rows:
         for count, (package, extras, resources, members, tags) in enumerate(rows, 1):
             batch["package"].append(package)
             batch["extra"] += extras
             batch["resource"] += resources
             batch["member"] += members
-            batch["tag"] += [{"id": str(uuid.uuid4()), "package_id": package["id"],
-                              "tag_id": tag_ids[t], "state": "active"} for t in tags]
+            batch["tag"] += [
+                {
+                    "id": str(uuid.uuid4()),
+                    "package_id": package["id"],
+                    "tag_id": tag_ids[t],
+                    "state": "active",
+                }
+                for t in tags
+            ]
             if count % CHUNK == 0:
                 flush()
     if batch["package"]:
@@ -286,6 +393,7 @@ class StatementCounter:
 
     def __init__(self):
         from ckan import model
+
         self.engine = model.meta.engine
         self.count = 0
 
@@ -294,11 +402,13 @@ class StatementCounter:
 
     def __enter__(self):
         import sqlalchemy as sa
+
         sa.event.listen(self.engine, "before_cursor_execute", self._count)
         return self
 
     def __exit__(self, *exc):
         import sqlalchemy as sa
+
         sa.event.remove(self.engine, "before_cursor_execute", self._count)
 
 
@@ -331,12 +441,20 @@ def time_pages(app, pages: list[Timing], runs: int, warmup: int) -> None:
 
 def visible_count(flask_app, url_params: dict[str, Any]) -> int:
     import ckan.plugins.toolkit as tk
+
     with flask_app.test_request_context():
         return tk.get_action("territoires_package_search")({"user": ""}, url_params)["count"]
 
 
-def print_report(pages: list[Timing], n: int, commune_datasets: int, small: Timing,
-                 small_datasets: int, database: str, setup: dict[str, float]) -> bool:
+def print_report(
+    pages: list[Timing],
+    n: int,
+    commune_datasets: int,
+    small: Timing,
+    small_datasets: int,
+    database: str,
+    setup: dict[str, float],
+) -> bool:
     by_label = {timing.label: timing for timing in pages}
     commune = by_label["commune page"]
     stock = by_label["stock /group page"]
@@ -344,12 +462,16 @@ def print_report(pages: list[Timing], n: int, commune_datasets: int, small: Timi
     ok = True
     click.echo("")
     click.secho("== Results", bold=True)
-    click.echo(f"machine: {platform.node()}, {os.cpu_count()} cores, Python "
-               f"{platform.python_version()}; load average {os.getloadavg()[0]:.2f}; "
-               f"database {database}; peak RSS "
-               f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
-    click.echo(f"{n:,} datasets, {commune_datasets} public ones in Bayonne; "
-               f"insert {setup['insert']:.0f} s, index {setup['index']:.0f} s")
+    click.echo(
+        f"machine: {platform.node()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}; load average {os.getloadavg()[0]:.2f}; "
+        f"database {database}; peak RSS "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    )
+    click.echo(
+        f"{n:,} datasets, {commune_datasets} public ones in Bayonne; "
+        f"insert {setup['insert']:.0f} s, index {setup['index']:.0f} s"
+    )
     click.echo("")
     click.echo("| page | p50 ms | p95 ms | SQL statements | target |")
     click.echo("| --- | ---: | ---: | ---: | --- |")
@@ -367,23 +489,31 @@ def print_report(pages: list[Timing], n: int, commune_datasets: int, small: Timi
         else:
             target, passed = "(no target)", True
         ok = ok and passed
-        click.echo(f"| {timing.label} (`{timing.url}`) | {timing.percentile(50):.0f} | {p95:.0f} | "
-                   f"{timing.statements} | {target} |")
+        click.echo(
+            f"| {timing.label} (`{timing.url}`) | {timing.percentile(50):.0f} | {p95:.0f} | "
+            f"{timing.statements} | {target} |"
+        )
     constant = small.statements == commune.statements
     ok = ok and constant
     click.echo("")
-    click.echo(f"SQL statements of the commune page: {commune.statements} for Bayonne "
-               f"({commune_datasets} datasets), {small.statements} for {small.url} "
-               f"({small_datasets} datasets): "
-               f"{'constant' if constant else 'NOT constant'}")
+    click.echo(
+        f"SQL statements of the commune page: {commune.statements} for Bayonne "
+        f"({commune_datasets} datasets), {small.statements} for {small.url} "
+        f"({small_datasets} datasets): "
+        f"{'constant' if constant else 'NOT constant'}"
+    )
     return ok
 
 
 @click.command(help=__doc__)
 @click.option("--ini", default="test.ini", show_default=True)
 @click.option("--n", "n", default=10_000, show_default=True, help="datasets in all")
-@click.option("--commune-datasets", default=500, show_default=True,
-              help="public datasets of the commune page (Bayonne)")
+@click.option(
+    "--commune-datasets",
+    default=500,
+    show_default=True,
+    help="public datasets of the commune page (Bayonne)",
+)
 @click.option("--runs", default=50, show_default=True, help="renderings per page")
 @click.option("--warmup", default=5, show_default=True)
 @click.option("--keep", is_flag=True, help="reuse the data of a previous run")
@@ -408,8 +538,10 @@ def main(ini, n, commune_datasets, runs, warmup, keep, force):
         if visible != commune_datasets:
             raise click.ClickException(
                 f"Bayonne shows {visible} datasets to visitors, expected {commune_datasets}: "
-                "run again without --keep")
+                "run again without --keep"
+            )
         from ckan import model
+
         from ckanext.territoires.communes import groups as territorial_groups
 
         by_insee = territorial_groups.commune_groups_by_insee()
@@ -427,9 +559,10 @@ def main(ini, n, commune_datasets, runs, warmup, keep, force):
         Timing("home page", "/"),
     ]
     small = Timing("small commune page", f"/commune/{small_name}")
-    click.secho(f"== Rendering each page {runs} times (after {warmup} warm-up renderings)",
-                bold=True)
-    time_pages(app, pages + [small], runs=runs, warmup=warmup)
+    click.secho(
+        f"== Rendering each page {runs} times (after {warmup} warm-up renderings)", bold=True
+    )
+    time_pages(app, [*pages, small], runs=runs, warmup=warmup)
     ok = print_report(pages, n, commune_datasets, small, small_datasets, database, setup)
     sys.exit(0 if ok else 1)
 

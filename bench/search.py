@@ -68,6 +68,7 @@ index as it is, e.g. after a change of the SQL; ``--db-reset`` drops every table
 and re-runs all migrations (``ckan db clean --yes`` + ``ckan db upgrade``)
 instead of emptying the tables, for a database whose schema is stale.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -83,8 +84,9 @@ import sys
 import time
 import unicodedata
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Optional
+from typing import Any
 
 import click
 
@@ -103,22 +105,66 @@ BULK_CHUNK = 1000
 # --------------------------------------------------------------------------
 
 COMMUNES = [
-    "Lyon", "Villeurbanne", "Vénissieux", "Vaulx-en-Velin", "Bron",
-    "Caluire-et-Cuire", "Saint-Priest", "Rillieux-la-Pape", "Meyzieu",
-    "Oullins", "Pierre-Bénite", "Décines-Charpieu", "Sainte-Foy-lès-Lyon",
-    "Écully", "Tassin-la-Demi-Lune", "Saint-Genis-Laval", "Francheville",
-    "Givors", "Mions", "Saint-Fons", "Corbas", "Dardilly", "Chassieu",
-    "Craponne", "Champagne-au-Mont-d'Or", "Neuville-sur-Saône", "Irigny",
-    "Feyzin", "Charbonnières-les-Bains", "Saint-Didier-au-Mont-d'Or",
-    "Collonges-au-Mont-d'Or", "Fontaines-sur-Saône", "Sathonay-Camp",
-    "Limonest", "La Mulatière", "Grigny", "Jonage", "Albigny-sur-Saône",
-    "Couzon-au-Mont-d'Or", "Saint-Cyr-au-Mont-d'Or", "Marcy-l'Étoile",
-    "Solaize", "Vernaison", "Charly", "Cailloux-sur-Fontaines",
-    "Montanay", "Genay", "Fleurieu-sur-Saône", "Rochetaillée-sur-Saône",
-    "Poleymieux-au-Mont-d'Or", "Curis-au-Mont-d'Or", "Lissieu",
-    "La Tour-de-Salvagny", "Saint-Germain-au-Mont-d'Or", "Quincieux",
-    "Saint-Romain-au-Mont-d'Or", "Sathonay-Village", "Fontaines-Saint-Martin",
-    "Saint-Étienne", "Villefranche-sur-Saône",
+    "Lyon",
+    "Villeurbanne",
+    "Vénissieux",
+    "Vaulx-en-Velin",
+    "Bron",
+    "Caluire-et-Cuire",
+    "Saint-Priest",
+    "Rillieux-la-Pape",
+    "Meyzieu",
+    "Oullins",
+    "Pierre-Bénite",
+    "Décines-Charpieu",
+    "Sainte-Foy-lès-Lyon",
+    "Écully",
+    "Tassin-la-Demi-Lune",
+    "Saint-Genis-Laval",
+    "Francheville",
+    "Givors",
+    "Mions",
+    "Saint-Fons",
+    "Corbas",
+    "Dardilly",
+    "Chassieu",
+    "Craponne",
+    "Champagne-au-Mont-d'Or",
+    "Neuville-sur-Saône",
+    "Irigny",
+    "Feyzin",
+    "Charbonnières-les-Bains",
+    "Saint-Didier-au-Mont-d'Or",
+    "Collonges-au-Mont-d'Or",
+    "Fontaines-sur-Saône",
+    "Sathonay-Camp",
+    "Limonest",
+    "La Mulatière",
+    "Grigny",
+    "Jonage",
+    "Albigny-sur-Saône",
+    "Couzon-au-Mont-d'Or",
+    "Saint-Cyr-au-Mont-d'Or",
+    "Marcy-l'Étoile",
+    "Solaize",
+    "Vernaison",
+    "Charly",
+    "Cailloux-sur-Fontaines",
+    "Montanay",
+    "Genay",
+    "Fleurieu-sur-Saône",
+    "Rochetaillée-sur-Saône",
+    "Poleymieux-au-Mont-d'Or",
+    "Curis-au-Mont-d'Or",
+    "Lissieu",
+    "La Tour-de-Salvagny",
+    "Saint-Germain-au-Mont-d'Or",
+    "Quincieux",
+    "Saint-Romain-au-Mont-d'Or",
+    "Sathonay-Village",
+    "Fontaines-Saint-Martin",
+    "Saint-Étienne",
+    "Villefranche-sur-Saône",
 ]
 
 ORGANISATIONS = [
@@ -162,7 +208,10 @@ THEMES = [
     ("Bornes de recharge pour véhicules électriques", ["recharge", "électrique", "mobilité"]),
     ("Marchés forains", ["marchés", "commerce", "alimentation"]),
     ("Écoles maternelles et élémentaires", ["écoles", "éducation", "enfance"]),
-    ("Crèches et établissements d'accueil du jeune enfant", ["crèches", "petite enfance", "enfance"]),
+    (
+        "Crèches et établissements d'accueil du jeune enfant",
+        ["crèches", "petite enfance", "enfance"],
+    ),
     ("Population légale par quartier", ["population", "démographie", "recensement"]),
     ("Budget primitif", ["budget", "finances", "comptabilité"]),
     ("Subventions versées aux associations", ["subventions", "associations", "finances"]),
@@ -189,25 +238,97 @@ THEMES = [
 ]
 
 GENERIC_TAGS = [
-    "open data", "données ouvertes", "inspire", "géolocalisation", "sig",
-    "cartographie", "référentiel", "temps réel", "historique", "annuel",
-    "mensuel", "quotidien", "statistiques", "indicateurs", "qualité",
-    "accessibilité", "handicap", "tourisme", "loisirs", "jeunesse",
-    "seniors", "solidarité", "emploi", "économie", "entreprises",
-    "agriculture", "biodiversité", "inondations", "risques", "bruit",
-    "chaleur", "îlots de fraîcheur", "eau potable", "assainissement",
-    "réseaux", "fibre", "numérique", "wifi public", "sécurité", "police",
-    "pompiers", "santé publique", "hôpitaux", "pharmacies", "médecins",
-    "sport", "associations", "événements", "fêtes", "festival",
-    "musées", "théâtres", "cinémas", "archives", "cadastre", "adresses",
-    "bâti", "foncier", "logement étudiant", "covoiturage", "autopartage",
-    "trottinettes", "piétons", "parkings", "taxis", "fret", "logistique",
-    "ports", "fleuves", "rhône", "saône", "météo", "climat",
-    "plan climat", "transition écologique", "compostage", "ressourceries",
-    "marchés publics", "commande publique", "ressources humaines",
-    "élus", "budget participatif", "consultations", "quartiers prioritaires",
-    "politique de la ville", "éducation populaire", "centres sociaux",
-    "restauration scolaire", "cantines", "menus", "périscolaire",
+    "open data",
+    "données ouvertes",
+    "inspire",
+    "géolocalisation",
+    "sig",
+    "cartographie",
+    "référentiel",
+    "temps réel",
+    "historique",
+    "annuel",
+    "mensuel",
+    "quotidien",
+    "statistiques",
+    "indicateurs",
+    "qualité",
+    "accessibilité",
+    "handicap",
+    "tourisme",
+    "loisirs",
+    "jeunesse",
+    "seniors",
+    "solidarité",
+    "emploi",
+    "économie",
+    "entreprises",
+    "agriculture",
+    "biodiversité",
+    "inondations",
+    "risques",
+    "bruit",
+    "chaleur",
+    "îlots de fraîcheur",
+    "eau potable",
+    "assainissement",
+    "réseaux",
+    "fibre",
+    "numérique",
+    "wifi public",
+    "sécurité",
+    "police",
+    "pompiers",
+    "santé publique",
+    "hôpitaux",
+    "pharmacies",
+    "médecins",
+    "sport",
+    "associations",
+    "événements",
+    "fêtes",
+    "festival",
+    "musées",
+    "théâtres",
+    "cinémas",
+    "archives",
+    "cadastre",
+    "adresses",
+    "bâti",
+    "foncier",
+    "logement étudiant",
+    "covoiturage",
+    "autopartage",
+    "trottinettes",
+    "piétons",
+    "parkings",
+    "taxis",
+    "fret",
+    "logistique",
+    "ports",
+    "fleuves",
+    "rhône",
+    "saône",
+    "météo",
+    "climat",
+    "plan climat",
+    "transition écologique",
+    "compostage",
+    "ressourceries",
+    "marchés publics",
+    "commande publique",
+    "ressources humaines",
+    "élus",
+    "budget participatif",
+    "consultations",
+    "quartiers prioritaires",
+    "politique de la ville",
+    "éducation populaire",
+    "centres sociaux",
+    "restauration scolaire",
+    "cantines",
+    "menus",
+    "périscolaire",
 ]
 
 YEARS = list(range(2014, 2025))
@@ -238,19 +359,34 @@ SENTENCES = [
 ]
 
 SERVICES = [
-    "voirie", "mobilité", "environnement", "urbanisme", "état civil",
-    "finances", "culture", "sports", "éducation", "propreté", "espaces verts",
+    "voirie",
+    "mobilité",
+    "environnement",
+    "urbanisme",
+    "état civil",
+    "finances",
+    "culture",
+    "sports",
+    "éducation",
+    "propreté",
+    "espaces verts",
 ]
 FORMATS = [
-    ("CSV", "text/csv", "csv"), ("JSON", "application/json", "json"),
+    ("CSV", "text/csv", "csv"),
+    ("JSON", "application/json", "json"),
     ("GeoJSON", "application/geo+json", "geojson"),
-    ("SHP", "application/zip", "zip"), ("PDF", "application/pdf", "pdf"),
+    ("SHP", "application/zip", "zip"),
+    ("PDF", "application/pdf", "pdf"),
 ]
 LICENSES = ["odc-odbl", "cc-by", "other-open", "cc-zero"]
 
 # Queries: (label, extra package_search parameters); variants are cycled.
-SELECTIVE_QUERIES = ["vélo Écully", "velo ecully", "bibliothèque Saint-Étienne",
-                     "défibrillateurs Pierre-Bénite"]
+SELECTIVE_QUERIES = [
+    "vélo Écully",
+    "velo ecully",
+    "bibliothèque Saint-Étienne",
+    "défibrillateurs Pierre-Bénite",
+]
 BROAD_QUERIES = ["territoire", "territoires"]
 FACETS = ["organization", "groups", "tags"]
 
@@ -258,6 +394,7 @@ FACETS = ["organization", "groups", "tags"]
 # --------------------------------------------------------------------------
 # Small helpers
 # --------------------------------------------------------------------------
+
 
 def slugify(text: str, max_length: int = 60) -> str:
     ascii_text = unicodedata.normalize("NFKD", text)
@@ -311,6 +448,7 @@ def heading(text: str) -> None:
 # CKAN set-up
 # --------------------------------------------------------------------------
 
+
 def load_ckan(ini: str, verbose: bool):
     """Load CKAN as its CLI does, so that the ini's plugins are active."""
     import logging
@@ -330,6 +468,7 @@ def load_ckan(ini: str, verbose: bool):
 
 def database_name() -> str:
     from ckan import model
+
     return model.meta.engine.url.database or ""
 
 
@@ -342,12 +481,13 @@ def refuse_unsafe_database(force: bool) -> None:
         return
     raise click.ClickException(
         "Refusing to wipe database %r: its name does not end in %s "
-        "(use --force if you really mean it)."
-        % (name, " or ".join(SAFE_DB_SUFFIXES)))
+        "(use --force if you really mean it)." % (name, " or ".join(SAFE_DB_SUFFIXES))
+    )
 
 
 def search_plugin_active() -> bool:
     from ckanext.territoires.search import backend
+
     return backend.is_installed()
 
 
@@ -358,13 +498,22 @@ def wipe_database() -> None:
 
     model.Session.remove()
     with model.meta.engine.begin() as conn:
-        tables = [row[0] for row in conn.execute(sa.text(
-            "SELECT tablename FROM pg_tables"
-            " WHERE schemaname = current_schema()"
-            " AND tablename NOT LIKE '%alembic_version'"))]
+        tables = [
+            row[0]
+            for row in conn.execute(
+                sa.text(
+                    "SELECT tablename FROM pg_tables"
+                    " WHERE schemaname = current_schema()"
+                    " AND tablename NOT LIKE '%alembic_version'"
+                )
+            )
+        ]
         if tables:
-            conn.execute(sa.text("TRUNCATE %s RESTART IDENTITY CASCADE" % ", ".join(
-                '"%s"' % t for t in tables)))
+            conn.execute(
+                sa.text(
+                    "TRUNCATE %s RESTART IDENTITY CASCADE" % ", ".join('"%s"' % t for t in tables)
+                )
+            )
     click.echo("  emptied %d tables of %s" % (len(tables), database_name()))
 
 
@@ -377,8 +526,7 @@ def reset_database(ini: str) -> None:
     ckan_cli = os.path.join(os.path.dirname(sys.executable), "ckan")
     for args in (["db", "clean", "--yes"], ["db", "upgrade"]):
         click.echo("  ckan -c %s %s" % (ini, " ".join(args)))
-        subprocess.run([ckan_cli, "-c", ini] + args, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run([ckan_cli, "-c", ini, *args], check=True, stdout=subprocess.DEVNULL)
     model.repo.tables_created_and_initialised = False
 
 
@@ -386,28 +534,35 @@ def reset_database(ini: str) -> None:
 # Fixtures: organisations, groups, users
 # --------------------------------------------------------------------------
 
+
 @dataclass
 class Fixtures:
     admin: str
     admin_id: str
-    member: str          # member (read) of orgs[0] only
-    orgs: list[dict[str, str]]     # {"id", "name"}
-    groups: list[dict[str, str]]   # {"id", "name", "commune"}
+    member: str  # member (read) of orgs[0] only
+    orgs: list[dict[str, str]]  # {"id", "name"}
+    groups: list[dict[str, str]]  # {"id", "name", "commune"}
 
 
-def _action(action: str, context: Optional[dict[str, Any]] = None, /,
-            **data: Any) -> Any:
+def _action(action: str, context: dict[str, Any] | None = None, /, **data: Any) -> Any:
     from ckan.logic import get_action
+
     return get_action(action)(dict(context or {}), data)
 
 
 def _ensure_user(name: str, sysadmin: bool = False) -> str:
     from ckan import model
+
     user = model.User.get(name)
     if user is None:
-        _action("user_create", {"ignore_auth": True}, name=name,
-                email="%s@example.org" % name, password=PASSWORD,
-                fullname=name.replace("-", " ").title())
+        _action(
+            "user_create",
+            {"ignore_auth": True},
+            name=name,
+            email="%s@example.org" % name,
+            password=PASSWORD,
+            fullname=name.replace("-", " ").title(),
+        )
         user = model.User.get(name)
     if sysadmin and not user.sysadmin:
         user.sysadmin = True
@@ -428,38 +583,45 @@ def create_fixtures() -> Fixtures:
         name = "%s-org-%02d-%s" % (BENCH_PREFIX, i, slugify(title, 50))
         org = model.Group.get(name)
         if org is None:
-            created = _action("organization_create", as_admin, name=name,
-                              title=title,
-                              description="Producteur de données : %s." % title)
+            created = _action(
+                "organization_create",
+                as_admin,
+                name=name,
+                title=title,
+                description="Producteur de données : %s." % title,
+            )
             org_id = created["id"]
         else:
             org_id = org.id
         orgs.append({"id": org_id, "name": name})
         editor = "%s-editor-%02d" % (BENCH_PREFIX, i)
         _ensure_user(editor)
-        _action("organization_member_create", as_admin, id=name,
-                username=editor, role="editor")
+        _action("organization_member_create", as_admin, id=name, username=editor, role="editor")
 
     member = "%s-member" % BENCH_PREFIX
     _ensure_user(member)
-    _action("organization_member_create", as_admin, id=orgs[0]["name"],
-            username=member, role="member")
+    _action(
+        "organization_member_create", as_admin, id=orgs[0]["name"], username=member, role="member"
+    )
 
     groups = []
     for commune in COMMUNES:
         name = "%s-commune-%s" % (BENCH_PREFIX, slugify(commune, 60))
         group = model.Group.get(name)
         if group is None:
-            created = _action("group_create", as_admin, name=name,
-                              title=commune,
-                              description="Données de la commune de %s." % commune)
+            created = _action(
+                "group_create",
+                as_admin,
+                name=name,
+                title=commune,
+                description="Données de la commune de %s." % commune,
+            )
             group_id = created["id"]
         else:
             group_id = group.id
         groups.append({"id": group_id, "name": name, "commune": commune})
     model.Session.remove()
-    return Fixtures(admin=admin, admin_id=admin_id, member=member,
-                    orgs=orgs, groups=groups)
+    return Fixtures(admin=admin, admin_id=admin_id, member=member, orgs=orgs, groups=groups)
 
 
 def commune_tag(commune: str) -> str:
@@ -478,6 +640,7 @@ def tag_vocabulary() -> list[str]:
 # --------------------------------------------------------------------------
 # Dataset generation
 # --------------------------------------------------------------------------
+
 
 @dataclass
 class DatasetSpec:
@@ -520,64 +683,81 @@ class DatasetFactory:
         title = "%s – %s" % (theme, commune)
         if rng.random() < 0.5:
             title += " (%d)" % year
-        fmt = dict(theme_l=theme[0].lower() + theme[1:], commune=commune,
-                   year=year, service=service)
+        fmt = {
+            "theme_l": theme[0].lower() + theme[1:],
+            "commune": commune,
+            "year": year,
+            "service": service,
+        }
         notes = " ".join(s.format(**fmt) for s in rng.sample(SENTENCES, 3))
         groups = [group]
         if rng.random() < 0.2:
             other = self.fixtures.groups[rng.randrange(len(self.fixtures.groups))]
             if other is not group:
                 groups.append(other)
-        tags = set(theme_tags[:rng.randint(1, 3)])
+        tags = set(theme_tags[: rng.randint(1, 3)])
         tags.add(commune_tag(commune))
         tags.update(rng.sample(self.vocabulary, rng.randint(1, 4)))
         org = self.fixtures.orgs[rng.randrange(len(self.fixtures.orgs))]
-        created = self.now - datetime.timedelta(
-            seconds=rng.randrange(4 * 365 * 24 * 3600))
-        modified = min(self.now, created + datetime.timedelta(
-            seconds=rng.randrange(365 * 24 * 3600)))
+        created = self.now - datetime.timedelta(seconds=rng.randrange(4 * 365 * 24 * 3600))
+        modified = min(
+            self.now, created + datetime.timedelta(seconds=rng.randrange(365 * 24 * 3600))
+        )
         resources = []
         for position in range(rng.randint(1, 3)):
             fmt_name, _mime, ext = rng.choice(FORMATS)
-            resources.append({
-                "name": "%s %s" % (theme, fmt_name),
-                "description": "Export %s du jeu « %s »." % (fmt_name, title),
-                "format": fmt_name,
-                "url": "https://data.example.org/files/%s/%d.%s"
-                       % (slugify(theme, 40), index, ext),
-                "position": position,
-            })
+            resources.append(
+                {
+                    "name": "%s %s" % (theme, fmt_name),
+                    "description": "Export %s du jeu « %s »." % (fmt_name, title),
+                    "format": fmt_name,
+                    "url": "https://data.example.org/files/%s/%d.%s"
+                    % (slugify(theme, 40), index, ext),
+                    "position": position,
+                }
+            )
         state = "draft" if rng.random() < DRAFT_SHARE else "active"
         return DatasetSpec(
             name="%s-%06d-%s" % (BENCH_PREFIX, index, slugify(title, 70)),
-            title=title, notes=notes, org_id=org["id"],
+            title=title,
+            notes=notes,
+            org_id=org["id"],
             group_ids=[g["id"] for g in groups],
             group_names=[g["name"] for g in groups],
             tags=sorted(tags),
-            extras=[("frequence_mise_a_jour", rng.choice(
-                        ["annuelle", "mensuelle", "quotidienne", "ponctuelle"])),
-                    ("couverture_territoriale", commune)],
+            extras=[
+                (
+                    "frequence_mise_a_jour",
+                    rng.choice(["annuelle", "mensuelle", "quotidienne", "ponctuelle"]),
+                ),
+                ("couverture_territoriale", commune),
+            ],
             resources=resources,
-            private=rng.random() < PRIVATE_SHARE, state=state,
+            private=rng.random() < PRIVATE_SHARE,
+            state=state,
             license_id=rng.choice(LICENSES),
             author="Service %s" % service,
             maintainer="Mission données – %s" % commune,
-            created=created, modified=modified, commune=commune,
+            created=created,
+            modified=modified,
+            commune=commune,
         )
 
 
 def existing_bench_datasets() -> int:
     import sqlalchemy as sa
     from ckan import model
-    count = model.Session.execute(sa.text(
-        "SELECT count(*) FROM package WHERE name LIKE :p"),
-        {"p": BENCH_PREFIX + "-%"}).scalar()
+
+    count = model.Session.execute(
+        sa.text("SELECT count(*) FROM package WHERE name LIKE :p"), {"p": BENCH_PREFIX + "-%"}
+    ).scalar()
     model.Session.remove()
     return int(count or 0)
 
 
-def create_through_actions(factory: DatasetFactory, start: int, count: int
-                           ) -> tuple[float, list[float]]:
+def create_through_actions(
+    factory: DatasetFactory, start: int, count: int
+) -> tuple[float, list[float]]:
     """package_create ``count`` datasets; returns (seconds, per-call ms)."""
     from ckan import model
     from ckan.logic import get_action
@@ -588,16 +768,21 @@ def create_through_actions(factory: DatasetFactory, start: int, count: int
     for done, index in enumerate(range(start, start + count), 1):
         spec = factory.make(index)
         data = {
-            "name": spec.name, "title": spec.title, "notes": spec.notes,
-            "owner_org": spec.org_id, "private": spec.private,
-            "state": spec.state, "license_id": spec.license_id,
-            "author": spec.author, "maintainer": spec.maintainer,
+            "name": spec.name,
+            "title": spec.title,
+            "notes": spec.notes,
+            "owner_org": spec.org_id,
+            "private": spec.private,
+            "state": spec.state,
+            "license_id": spec.license_id,
+            "author": spec.author,
+            "maintainer": spec.maintainer,
             "tags": [{"name": t} for t in spec.tags],
             "groups": [{"name": g} for g in spec.group_names],
             "extras": [{"key": k, "value": v} for k, v in spec.extras],
             "resources": [
-                {k: r[k] for k in ("name", "description", "format", "url")}
-                for r in spec.resources],
+                {k: r[k] for k in ("name", "description", "format", "url")} for r in spec.resources
+            ],
         }
         t0 = time.perf_counter()
         package_create({"user": factory.fixtures.admin}, data)
@@ -610,12 +795,15 @@ def create_through_actions(factory: DatasetFactory, start: int, count: int
 def _ensure_tags(names: list[str]) -> dict[str, str]:
     import sqlalchemy as sa
     from ckan import model
-    existing = dict(model.Session.execute(sa.text(
-        "SELECT name, id FROM tag WHERE vocabulary_id IS NULL")).fetchall())
+
+    existing = dict(
+        model.Session.execute(
+            sa.text("SELECT name, id FROM tag WHERE vocabulary_id IS NULL")
+        ).fetchall()
+    )
     missing = [n for n in names if n not in existing]
     if missing:
-        rows = [{"id": str(uuid.uuid4()), "name": n, "vocabulary_id": None}
-                for n in missing]
+        rows = [{"id": str(uuid.uuid4()), "name": n, "vocabulary_id": None} for n in missing]
         model.Session.execute(model.tag_table.insert(), rows)
         model.Session.commit()
         existing.update((r["name"], r["id"]) for r in rows)
@@ -636,42 +824,83 @@ def bulk_insert(factory: DatasetFactory, start: int, count: int) -> float:
         for index in range(start + done, start + done + chunk):
             spec = factory.make(index)
             package_id = str(uuid.uuid4())
-            packages.append({
-                "id": package_id, "name": spec.name, "title": spec.title,
-                "version": None, "url": None, "author": spec.author,
-                "author_email": None, "maintainer": spec.maintainer,
-                "maintainer_email": None, "notes": spec.notes,
-                "license_id": spec.license_id, "type": "dataset",
-                "owner_org": spec.org_id, "creator_user_id": admin_id,
-                "metadata_created": spec.created,
-                "metadata_modified": spec.modified,
-                "private": spec.private, "state": spec.state,
-                "plugin_data": None,
-            })
+            packages.append(
+                {
+                    "id": package_id,
+                    "name": spec.name,
+                    "title": spec.title,
+                    "version": None,
+                    "url": None,
+                    "author": spec.author,
+                    "author_email": None,
+                    "maintainer": spec.maintainer,
+                    "maintainer_email": None,
+                    "notes": spec.notes,
+                    "license_id": spec.license_id,
+                    "type": "dataset",
+                    "owner_org": spec.org_id,
+                    "creator_user_id": admin_id,
+                    "metadata_created": spec.created,
+                    "metadata_modified": spec.modified,
+                    "private": spec.private,
+                    "state": spec.state,
+                    "plugin_data": None,
+                }
+            )
             # package_owner_org_update keeps this row next to owner_org.
-            members.append({
-                "id": str(uuid.uuid4()), "table_name": "package",
-                "table_id": package_id, "capacity": "organization",
-                "group_id": spec.org_id, "state": "active"})
+            members.append(
+                {
+                    "id": str(uuid.uuid4()),
+                    "table_name": "package",
+                    "table_id": package_id,
+                    "capacity": "organization",
+                    "group_id": spec.org_id,
+                    "state": "active",
+                }
+            )
             for group_id in spec.group_ids:
-                members.append({
-                    "id": str(uuid.uuid4()), "table_name": "package",
-                    "table_id": package_id, "capacity": "public",
-                    "group_id": group_id, "state": "active"})
+                members.append(
+                    {
+                        "id": str(uuid.uuid4()),
+                        "table_name": "package",
+                        "table_id": package_id,
+                        "capacity": "public",
+                        "group_id": group_id,
+                        "state": "active",
+                    }
+                )
             for tag in spec.tags:
-                package_tags.append({
-                    "id": str(uuid.uuid4()), "package_id": package_id,
-                    "tag_id": tag_ids[tag], "state": "active"})
+                package_tags.append(
+                    {
+                        "id": str(uuid.uuid4()),
+                        "package_id": package_id,
+                        "tag_id": tag_ids[tag],
+                        "state": "active",
+                    }
+                )
             for key, value in spec.extras:
-                extras.append({
-                    "id": str(uuid.uuid4()), "package_id": package_id,
-                    "key": key, "value": value, "state": "active"})
+                extras.append(
+                    {
+                        "id": str(uuid.uuid4()),
+                        "package_id": package_id,
+                        "key": key,
+                        "value": value,
+                        "state": "active",
+                    }
+                )
             for res in spec.resources:
-                resources.append(dict(
-                    res, id=str(uuid.uuid4()), package_id=package_id,
-                    state="active", created=spec.created,
-                    metadata_modified=spec.modified, url_type=None,
-                    extras=None))
+                resources.append(
+                    dict(
+                        res,
+                        id=str(uuid.uuid4()),
+                        package_id=package_id,
+                        state="active",
+                        created=spec.created,
+                        metadata_modified=spec.modified,
+                        url_type=None,
+                        extras=None,
+                    )
+                )
         session = model.Session
         session.execute(model.package_table.insert(), packages)
         session.execute(model.member_table.insert(), members)
@@ -685,44 +914,53 @@ def bulk_insert(factory: DatasetFactory, start: int, count: int) -> float:
     return time.perf_counter() - started
 
 
-def generate_datasets(fixtures: Fixtures, n: int, sample: int, seed: int
-                      ) -> dict[str, Any]:
+def generate_datasets(fixtures: Fixtures, n: int, sample: int, seed: int) -> dict[str, Any]:
     existing = existing_bench_datasets()
     to_create = max(0, n - existing)
     # Offset the seed so that --keep runs do not repeat the same texts.
     factory = DatasetFactory(fixtures, seed + existing)
-    result: dict[str, Any] = {"existing": existing, "created": 0,
-                              "bulk": 0}
+    result: dict[str, Any] = {"existing": existing, "created": 0, "bulk": 0}
     if existing:
         click.echo("  %d benchmark datasets already there" % existing)
     if not to_create:
         return result
     through_actions = min(sample, to_create)
     if through_actions:
-        seconds, latencies = create_through_actions(
-            factory, existing, through_actions)
+        seconds, latencies = create_through_actions(factory, existing, through_actions)
         latencies.sort()
-        result.update(created=through_actions, create_seconds=seconds,
-                      create_rate=through_actions / seconds,
-                      create_p50=percentile(latencies, 50),
-                      create_p95=percentile(latencies, 95))
-        click.echo("  package_create: %d datasets in %.1f s = %.1f datasets/s"
-                   " (p50 %.1f ms, p95 %.1f ms per dataset)"
-                   % (through_actions, seconds, result["create_rate"],
-                      result["create_p50"], result["create_p95"]))
+        result.update(
+            created=through_actions,
+            create_seconds=seconds,
+            create_rate=through_actions / seconds,
+            create_p50=percentile(latencies, 50),
+            create_p95=percentile(latencies, 95),
+        )
+        click.echo(
+            "  package_create: %d datasets in %.1f s = %.1f datasets/s"
+            " (p50 %.1f ms, p95 %.1f ms per dataset)"
+            % (
+                through_actions,
+                seconds,
+                result["create_rate"],
+                result["create_p50"],
+                result["create_p95"],
+            )
+        )
     rest = to_create - through_actions
     if rest:
         seconds = bulk_insert(factory, existing + through_actions, rest)
-        result.update(bulk=rest, bulk_seconds=seconds,
-                      bulk_rate=rest / seconds)
-        click.echo("  bulk insert (not indexed): %d datasets in %.1f s"
-                   " = %.0f datasets/s" % (rest, seconds, result["bulk_rate"]))
+        result.update(bulk=rest, bulk_seconds=seconds, bulk_rate=rest / seconds)
+        click.echo(
+            "  bulk insert (not indexed): %d datasets in %.1f s"
+            " = %.0f datasets/s" % (rest, seconds, result["bulk_rate"])
+        )
     return result
 
 
 # --------------------------------------------------------------------------
 # Rebuild
 # --------------------------------------------------------------------------
+
 
 @contextlib.contextmanager
 def count_indexed(total: int) -> Iterator[None]:
@@ -749,14 +987,15 @@ def count_indexed(total: int) -> Iterator[None]:
 def index_size() -> str:
     import sqlalchemy as sa
     from ckan import model
-    size = model.Session.execute(sa.text(
-        "SELECT pg_size_pretty(pg_total_relation_size("
-        "'territoires_search_index'))")).scalar()
+
+    size = model.Session.execute(
+        sa.text("SELECT pg_size_pretty(pg_total_relation_size('territoires_search_index'))")
+    ).scalar()
     model.Session.remove()
     return str(size)
 
 
-def rebuild_in_parallel(ini: str, workers: Optional[int]) -> dict[str, Any]:
+def rebuild_in_parallel(ini: str, workers: int | None) -> dict[str, Any]:
     """``ckan territoires search-index rebuild`` as a user runs it."""
     from ckan import model
 
@@ -768,20 +1007,18 @@ def rebuild_in_parallel(ini: str, workers: Optional[int]) -> dict[str, Any]:
         command += ["--workers", str(workers)]
     load_before = load_average()
     started = time.perf_counter()
-    completed = subprocess.run(command, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    completed = subprocess.run(command, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if completed.returncode != 0:
-        raise click.ClickException("%s failed:\n%s" % (" ".join(command),
-                                                         completed.stderr[-2000:]))
+        raise click.ClickException("%s failed:\n%s" % (" ".join(command), completed.stderr[-2000:]))
     processes = workers or os.cpu_count()
-    click.echo("  parallel rebuild (%s processes): %d datasets in %.1f s = %.1f"
-               " datasets/s, start-up included (load average %s before, %s after)"
-               % (processes, total, seconds, total / seconds, load_before,
-                  load_average()))
+    click.echo(
+        "  parallel rebuild (%s processes): %d datasets in %.1f s = %.1f"
+        " datasets/s, start-up included (load average %s before, %s after)"
+        % (processes, total, seconds, total / seconds, load_before, load_average())
+    )
     click.echo("    " + completed.stdout.strip().splitlines()[-1])
-    return {"total": total, "seconds": seconds, "rate": total / seconds,
-            "processes": processes}
+    return {"total": total, "seconds": seconds, "rate": total / seconds, "processes": processes}
 
 
 def rebuild_index(analyze: bool) -> dict[str, Any]:
@@ -798,37 +1035,42 @@ def rebuild_index(analyze: bool) -> dict[str, Any]:
         search.commit()
     seconds = time.perf_counter() - started
     model.Session.remove()
-    indexed = model.Session.execute(sa.text(
-        "SELECT count(*) FROM territoires_search_index")).scalar()
+    indexed = model.Session.execute(
+        sa.text("SELECT count(*) FROM territoires_search_index")
+    ).scalar()
     model.Session.remove()
     size = index_size()
-    click.echo("  rebuild: %d datasets in %.1f s = %.1f datasets/s"
-               " (index rows: %d, table + indexes: %s; load average %s before,"
-               " %s after)"
-               % (total, seconds, total / seconds, indexed, size, load_before,
-                  load_average()))
+    click.echo(
+        "  rebuild: %d datasets in %.1f s = %.1f datasets/s"
+        " (index rows: %d, table + indexes: %s; load average %s before,"
+        " %s after)" % (total, seconds, total / seconds, indexed, size, load_before, load_average())
+    )
     if analyze:
         # VACUUM cannot run in a transaction block.
-        with model.meta.engine.connect().execution_options(
-                isolation_level="AUTOCOMMIT") as conn:
+        with model.meta.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(sa.text("VACUUM (ANALYZE) territoires_search_index"))
             conn.execute(sa.text("ANALYZE"))
-        click.echo("  VACUUM ANALYZE done (as autovacuum would after a bulk"
-                   " load)")
-    return {"total": total, "seconds": seconds, "rate": total / seconds,
-            "indexed": indexed, "size": size}
+        click.echo("  VACUUM ANALYZE done (as autovacuum would after a bulk load)")
+    return {
+        "total": total,
+        "seconds": seconds,
+        "rate": total / seconds,
+        "indexed": indexed,
+        "size": size,
+    }
 
 
 # --------------------------------------------------------------------------
 # Queries
 # --------------------------------------------------------------------------
 
+
 @dataclass
 class QueryKind:
     key: str
     label: str
-    as_user: str             # "anonymous", "sysadmin" or "member"
-    selective: bool          # which 100k target applies
+    as_user: str  # "anonymous", "sysadmin" or "member"
+    selective: bool  # which 100k target applies
     variants: list[dict[str, Any]]
     timings: list[float] = field(default_factory=list)
     hits: list[int] = field(default_factory=list)
@@ -843,28 +1085,37 @@ def query_kinds(fixtures: Fixtures) -> list[QueryKind]:
     facets = {"facet.field": FACETS}
     busy_groups = [g["name"] for g in fixtures.groups[:4]]
     return [
-        QueryKind("selective", "selective free text, accents", "anonymous",
-                  True, [{"q": q} for q in SELECTIVE_QUERIES]),
-        QueryKind("broad", "broad term", "anonymous", False,
-                  [{"q": q} for q in BROAD_QUERIES]),
-        QueryKind("facets", "*:* + 3 facets", "anonymous", False,
-                  [dict(facets, q="*:*")]),
-        QueryKind("group", "fq groups, sort modified", "sysadmin", True,
-                  [{"q": "", "fq": 'groups:"%s"' % g,
-                    "sort": "metadata_modified desc"} for g in busy_groups]),
-        QueryKind("member", "org member, *:* + 3 facets", "member", False,
-                  [dict(facets, q="")]),
+        QueryKind(
+            "selective",
+            "selective free text, accents",
+            "anonymous",
+            True,
+            [{"q": q} for q in SELECTIVE_QUERIES],
+        ),
+        QueryKind("broad", "broad term", "anonymous", False, [{"q": q} for q in BROAD_QUERIES]),
+        QueryKind("facets", "*:* + 3 facets", "anonymous", False, [dict(facets, q="*:*")]),
+        QueryKind(
+            "group",
+            "fq groups, sort modified",
+            "sysadmin",
+            True,
+            [
+                {"q": "", "fq": 'groups:"%s"' % g, "sort": "metadata_modified desc"}
+                for g in busy_groups
+            ],
+        ),
+        QueryKind("member", "org member, *:* + 3 facets", "member", False, [dict(facets, q="")]),
     ]
 
 
 def context_for(as_user: str, fixtures: Fixtures) -> dict[str, Any]:
-    user = {"anonymous": "", "sysadmin": fixtures.admin,
-            "member": fixtures.member}[as_user]
+    user = {"anonymous": "", "sysadmin": fixtures.admin, "member": fixtures.member}[as_user]
     return {"user": user, "ignore_auth": False}
 
 
-def search_once(kind: QueryKind, variant: dict[str, Any], fixtures: Fixtures,
-                rows: int = PAGE_ROWS) -> tuple[float, dict[str, Any]]:
+def search_once(
+    kind: QueryKind, variant: dict[str, Any], fixtures: Fixtures, rows: int = PAGE_ROWS
+) -> tuple[float, dict[str, Any]]:
     """One package_search as a request would do it; returns (ms, result)."""
     from ckan import model
     from ckan.logic import get_action
@@ -878,8 +1129,7 @@ def search_once(kind: QueryKind, variant: dict[str, Any], fixtures: Fixtures,
     return elapsed, result
 
 
-def run_queries(kinds: list[QueryKind], fixtures: Fixtures, repeats: int
-                ) -> None:
+def run_queries(kinds: list[QueryKind], fixtures: Fixtures, repeats: int) -> None:
     for kind in kinds:
         for variant in kind.variants:
             for _ in range(WARMUP_RUNS):
@@ -902,13 +1152,13 @@ class StatementCounter:
 
     def __init__(self, record_index_sql: bool = False):
         from ckan import model
+
         self.engine = model.meta.engine
         self.count = 0
         self.record_index_sql = record_index_sql
         self.recorded: list[tuple[str, Any]] = []
 
-    def _listener(self, conn, cursor, statement, parameters, context,
-                  executemany):
+    def _listener(self, conn, cursor, statement, parameters, context, executemany):
         self.count += 1
         if not self.record_index_sql:
             return
@@ -916,22 +1166,23 @@ class StatementCounter:
         # Session settings the backend makes (SET LOCAL jit = off...) are
         # replayed before the EXPLAINs, so the plans are the ones it gets.
         if head.startswith("SET ") or (
-                "territoires_search_index" in statement
-                and head.startswith(("SELECT", "WITH"))):
+            "territoires_search_index" in statement and head.startswith(("SELECT", "WITH"))
+        ):
             self.recorded.append((statement, parameters))
 
-    def __enter__(self) -> "StatementCounter":
+    def __enter__(self) -> StatementCounter:
         import sqlalchemy as sa
+
         sa.event.listen(self.engine, "before_cursor_execute", self._listener)
         return self
 
     def __exit__(self, *exc: Any) -> None:
         import sqlalchemy as sa
+
         sa.event.remove(self.engine, "before_cursor_execute", self._listener)
 
 
-def count_statements(kinds: list[QueryKind], fixtures: Fixtures
-                     ) -> dict[str, tuple[int, int]]:
+def count_statements(kinds: list[QueryKind], fixtures: Fixtures) -> dict[str, tuple[int, int]]:
     counts = {}
     for kind in kinds:
         per_rows = []
@@ -950,10 +1201,11 @@ def explain_kind(kind: QueryKind, fixtures: Fixtures) -> None:
     with StatementCounter(record_index_sql=True) as counter:
         search_once(kind, kind.variants[0], fixtures)
     click.echo("")
-    click.secho("-- %s (%s, %s): %s" % (kind.key, kind.label, kind.as_user,
-                                        json.dumps(kind.variants[0],
-                                                   ensure_ascii=False)),
-                bold=True)
+    click.secho(
+        "-- %s (%s, %s): %s"
+        % (kind.key, kind.label, kind.as_user, json.dumps(kind.variants[0], ensure_ascii=False)),
+        bold=True,
+    )
     raw = model.meta.engine.raw_connection()
     try:
         cursor = raw.cursor()
@@ -963,8 +1215,7 @@ def explain_kind(kind: QueryKind, fixtures: Fixtures) -> None:
                 cursor.execute(statement, parameters)
                 continue
             click.echo("params: %s" % (parameters,))
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement,
-                           parameters)
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
             for (line,) in cursor.fetchall():
                 click.echo("    " + line)
         raw.rollback()
@@ -977,13 +1228,19 @@ def check_visibility(fixtures: Fixtures) -> list[str]:
     import sqlalchemy as sa
     from ckan import model
 
-    expected_member = model.Session.execute(sa.text(
-        "SELECT count(*) FROM package WHERE owner_org = :org AND private"
-        " AND state = 'active' AND type = 'dataset'"),
-        {"org": fixtures.orgs[0]["id"]}).scalar()
-    expected_public = model.Session.execute(sa.text(
-        "SELECT count(*) FROM package WHERE NOT private AND state = 'active'"
-        " AND type = 'dataset'")).scalar()
+    expected_member = model.Session.execute(
+        sa.text(
+            "SELECT count(*) FROM package WHERE owner_org = :org AND private"
+            " AND state = 'active' AND type = 'dataset'"
+        ),
+        {"org": fixtures.orgs[0]["id"]},
+    ).scalar()
+    expected_public = model.Session.execute(
+        sa.text(
+            "SELECT count(*) FROM package WHERE NOT private AND state = 'active'"
+            " AND type = 'dataset'"
+        )
+    ).scalar()
     model.Session.remove()
     checks = []
 
@@ -995,14 +1252,14 @@ def check_visibility(fixtures: Fixtures) -> list[str]:
     member_private = run("member", "capacity:private")
     anonymous_all = run("anonymous", "")
     for label, got, expected in (
-            ("anonymous sees private datasets", anonymous_private, 0),
-            ("member sees their org's private datasets", member_private,
-             expected_member),
-            ("anonymous *:* = active public datasets", anonymous_all,
-             expected_public)):
+        ("anonymous sees private datasets", anonymous_private, 0),
+        ("member sees their org's private datasets", member_private, expected_member),
+        ("anonymous *:* = active public datasets", anonymous_all, expected_public),
+    ):
         ok = got == expected
-        checks.append("%s: %d (expected %d) %s"
-                      % (label, got, expected, "OK" if ok else "MISMATCH"))
+        checks.append(
+            "%s: %d (expected %d) %s" % (label, got, expected, "OK" if ok else "MISMATCH")
+        )
     return checks
 
 
@@ -1010,21 +1267,24 @@ def check_visibility(fixtures: Fixtures) -> list[str]:
 # Report
 # --------------------------------------------------------------------------
 
+
 def load_average() -> str:
     return "%.2f" % os.getloadavg()[0]
 
 
 def dataset_count() -> int:
     from ckan import model
+
     count = model.Session.query(model.Package.id).count()
     model.Session.remove()
     return count
 
 
 def machine() -> dict[str, str]:
-    import sqlalchemy as sa
     import ckan
+    import sqlalchemy as sa
     from ckan import model
+
     pg = model.Session.execute(sa.text("SHOW server_version")).scalar()
     model.Session.remove()
     return {
@@ -1041,35 +1301,56 @@ def summarize(kind: QueryKind, n: int) -> dict[str, Any]:
     values = sorted(kind.timings)
     target = kind.target_ms(n)
     p95 = percentile(values, 95)
-    return {"p50": percentile(values, 50), "p95": p95, "max": values[-1],
-            "hits": "%d" % kind.hits[0] if min(kind.hits) == max(kind.hits)
-            else "%d–%d" % (min(kind.hits), max(kind.hits)),
-            "target": target, "ok": p95 <= target}
+    return {
+        "p50": percentile(values, 50),
+        "p95": p95,
+        "max": values[-1],
+        "hits": "%d" % kind.hits[0]
+        if min(kind.hits) == max(kind.hits)
+        else "%d–%d" % (min(kind.hits), max(kind.hits)),
+        "target": target,
+        "ok": p95 <= target,
+    }
 
 
-def print_details(n: int, kinds: list[QueryKind],
-                  statements: dict[str, tuple[int, int]],
-                  checks: list[str]) -> list[QueryKind]:
+def print_details(
+    n: int, kinds: list[QueryKind], statements: dict[str, tuple[int, int]], checks: list[str]
+) -> list[QueryKind]:
     """Per-kind figures; returns the kinds whose p95 misses the target."""
-    heading("package_search latency (ms, rows=%d, %d runs per kind)"
-            % (PAGE_ROWS, len(kinds[0].timings)))
-    click.echo("%-10s %-9s %8s %8s %8s %10s %7s %s" % (
-        "kind", "as", "p50", "p95", "max", "hits", "target", ""))
+    heading(
+        "package_search latency (ms, rows=%d, %d runs per kind)"
+        % (PAGE_ROWS, len(kinds[0].timings))
+    )
+    click.echo(
+        "%-10s %-9s %8s %8s %8s %10s %7s %s"
+        % ("kind", "as", "p50", "p95", "max", "hits", "target", "")
+    )
     slow = []
     for kind in kinds:
         s = summarize(kind, n)
-        click.echo("%-10s %-9s %8.1f %8.1f %8.1f %10s %7d %s" % (
-            kind.key, kind.as_user, s["p50"], s["p95"], s["max"], s["hits"],
-            s["target"], "OK" if s["ok"] else "MISSED"))
+        click.echo(
+            "%-10s %-9s %8.1f %8.1f %8.1f %10s %7d %s"
+            % (
+                kind.key,
+                kind.as_user,
+                s["p50"],
+                s["p95"],
+                s["max"],
+                s["hits"],
+                s["target"],
+                "OK" if s["ok"] else "MISSED",
+            )
+        )
         if not s["ok"]:
             slow.append(kind)
 
     heading("SQL statements per package_search call")
     for kind in kinds:
         small, large = statements[kind.key]
-        click.echo("  %-10s rows=10: %d   rows=1000: %d   %s" % (
-            kind.key, small, large,
-            "constant" if small == large else "GROWS WITH rows"))
+        click.echo(
+            "  %-10s rows=10: %d   rows=1000: %d   %s"
+            % (kind.key, small, large, "constant" if small == large else "GROWS WITH rows")
+        )
 
     heading("Visibility checks")
     for line in checks:
@@ -1077,62 +1358,106 @@ def print_details(n: int, kinds: list[QueryKind],
     return slow
 
 
-def print_markdown(n: int, generation: dict[str, Any],
-                   rebuild: Optional[dict[str, Any]],
-                   parallel: Optional[dict[str, Any]], kinds: list[QueryKind],
-                   statements: dict[str, tuple[int, int]],
-                   host: dict[str, str]) -> None:
+def print_markdown(
+    n: int,
+    generation: dict[str, Any],
+    rebuild: dict[str, Any] | None,
+    parallel: dict[str, Any] | None,
+    kinds: list[QueryKind],
+    statements: dict[str, tuple[int, int]],
+    host: dict[str, str],
+) -> None:
     heading("Markdown summary")
     click.echo("")
-    click.echo("Machine: %s CPUs, %s, Python %s, PostgreSQL %s, CKAN %s; "
-               "N = %d datasets; 1-min load average %s before the queries, "
-               "%s after (other work on the machine inflates latencies)."
-               % (host["cpus"], host["platform"], host["python"],
-                  host["postgresql"], host["ckan"], n, host["load_before"],
-                  host["load_after"]))
+    click.echo(
+        "Machine: %s CPUs, %s, Python %s, PostgreSQL %s, CKAN %s; "
+        "N = %d datasets; 1-min load average %s before the queries, "
+        "%s after (other work on the machine inflates latencies)."
+        % (
+            host["cpus"],
+            host["platform"],
+            host["python"],
+            host["postgresql"],
+            host["ckan"],
+            n,
+            host["load_before"],
+            host["load_after"],
+        )
+    )
     click.echo("")
     click.echo("| measure | result | target |")
     click.echo("| --- | --- | --- |")
     if generation.get("created"):
-        click.echo("| indexing: `package_create` (validation + index write, "
-                   "one commit each), %d datasets | %.1f datasets/s "
-                   "(p50 %.0f ms, p95 %.0f ms per dataset) | – |"
-                   % (generation["created"], generation["create_rate"],
-                      generation["create_p50"], generation["create_p95"]))
+        click.echo(
+            "| indexing: `package_create` (validation + index write, "
+            "one commit each), %d datasets | %.1f datasets/s "
+            "(p50 %.0f ms, p95 %.0f ms per dataset) | – |"
+            % (
+                generation["created"],
+                generation["create_rate"],
+                generation["create_p50"],
+                generation["create_p95"],
+            )
+        )
     if generation.get("bulk"):
-        click.echo("| bulk SQL insert of the other %d datasets (not indexed)"
-                   " | %.0f datasets/s | – |"
-                   % (generation["bulk"], generation["bulk_rate"]))
+        click.echo(
+            "| bulk SQL insert of the other %d datasets (not indexed)"
+            " | %.0f datasets/s | – |" % (generation["bulk"], generation["bulk_rate"])
+        )
     if rebuild:
-        click.echo("| rebuild: `ckan search-index rebuild` (in process), %d "
-                   "datasets | %.1f datasets/s (%.0f s) | ≥ 200/s %s |"
-                   % (rebuild["total"], rebuild["rate"], rebuild["seconds"],
-                      "✅" if rebuild["rate"] >= 200 else "❌"))
+        click.echo(
+            "| rebuild: `ckan search-index rebuild` (in process), %d "
+            "datasets | %.1f datasets/s (%.0f s) | ≥ 200/s %s |"
+            % (
+                rebuild["total"],
+                rebuild["rate"],
+                rebuild["seconds"],
+                "✅" if rebuild["rate"] >= 200 else "❌",
+            )
+        )
     if parallel:
-        click.echo("| rebuild: `ckan territoires search-index rebuild` (%s "
-                   "processes, start-up included), %d datasets | %.1f "
-                   "datasets/s (%.0f s) | ≥ 200/s %s |"
-                   % (parallel["processes"], parallel["total"], parallel["rate"],
-                      parallel["seconds"],
-                      "✅" if parallel["rate"] >= 200 else "❌"))
+        click.echo(
+            "| rebuild: `ckan territoires search-index rebuild` (%s "
+            "processes, start-up included), %d datasets | %.1f "
+            "datasets/s (%.0f s) | ≥ 200/s %s |"
+            % (
+                parallel["processes"],
+                parallel["total"],
+                parallel["rate"],
+                parallel["seconds"],
+                "✅" if parallel["rate"] >= 200 else "❌",
+            )
+        )
     for kind in kinds:
         s = summarize(kind, n)
-        click.echo("| package_search %s (%s, %s): p50 / p95 / max | "
-                   "%.0f / %.0f / %.0f ms, %s hits | p95 ≤ %d ms %s |"
-                   % (kind.key, kind.label, kind.as_user, s["p50"], s["p95"],
-                      s["max"], s["hits"], s["target"],
-                      "✅" if s["ok"] else "❌"))
+        click.echo(
+            "| package_search %s (%s, %s): p50 / p95 / max | "
+            "%.0f / %.0f / %.0f ms, %s hits | p95 ≤ %d ms %s |"
+            % (
+                kind.key,
+                kind.label,
+                kind.as_user,
+                s["p50"],
+                s["p95"],
+                s["max"],
+                s["hits"],
+                s["target"],
+                "✅" if s["ok"] else "❌",
+            )
+        )
     small = {v[0] for v in statements.values()}
     large = {v[1] for v in statements.values()}
-    click.echo("| SQL statements per package_search (rows=10 / rows=1000) | "
-               "%s / %s | constant %s |"
-               % ("–".join(map(str, sorted(small))),
-                  "–".join(map(str, sorted(large))),
-                  "✅" if all(a == b for a, b in statements.values())
-                  else "❌"))
+    click.echo(
+        "| SQL statements per package_search (rows=10 / rows=1000) | "
+        "%s / %s | constant %s |"
+        % (
+            "–".join(map(str, sorted(small))),
+            "–".join(map(str, sorted(large))),
+            "✅" if all(a == b for a, b in statements.values()) else "❌",
+        )
+    )
     click.echo("| index size (table + indexes) | %s | – |" % index_size())
-    click.echo("| peak RSS of the benchmark process | %.0f MB | – |"
-               % peak_rss_mb())
+    click.echo("| peak RSS of the benchmark process | %.0f MB | – |" % peak_rss_mb())
 
 
 # --------------------------------------------------------------------------
@@ -1152,57 +1477,100 @@ kind, SQL statements per search, peak RSS, and a Markdown table.
 
 
 @click.command(help=HELP)
-@click.option("--ini", default="test.ini", show_default=True,
-              type=click.Path(exists=True, dir_okay=False),
-              help="CKAN config file; its plugins (territoires_search) load.")
-@click.option("--n", "n", default=10_000, show_default=True, type=int,
-              help="Number of datasets.")
-@click.option("--queries", default=50, show_default=True, type=int,
-              help="Timed repetitions per query kind (after a warm-up).")
-@click.option("--sample", default=2000, show_default=True, type=int,
-              help="Datasets created through package_create (the indexing "
-                   "rate); the rest are bulk-inserted and indexed by the "
-                   "rebuild.")
-@click.option("--keep", is_flag=True,
-              help="Do not wipe: reuse the datasets already there and only "
-                   "generate those missing to reach N.")
-@click.option("--queries-only", is_flag=True,
-              help="Implies --keep; no generation and no rebuild: only the "
-                   "package_search part, over the index as it is (to compare "
-                   "SQL changes quickly).")
-@click.option("--db-reset", is_flag=True,
-              help="Drop every table and re-run all migrations (ckan db "
-                   "clean --yes; ckan db upgrade) instead of emptying the "
-                   "tables (the default wipe: TRUNCATE of every table, "
-                   "alembic versions kept).")
-@click.option("--force", is_flag=True,
-              help="Wipe even a database whose name does not end in "
-                   "_test or _bench.")
+@click.option(
+    "--ini",
+    default="test.ini",
+    show_default=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="CKAN config file; its plugins (territoires_search) load.",
+)
+@click.option("--n", "n", default=10_000, show_default=True, type=int, help="Number of datasets.")
+@click.option(
+    "--queries",
+    default=50,
+    show_default=True,
+    type=int,
+    help="Timed repetitions per query kind (after a warm-up).",
+)
+@click.option(
+    "--sample",
+    default=2000,
+    show_default=True,
+    type=int,
+    help="Datasets created through package_create (the indexing "
+    "rate); the rest are bulk-inserted and indexed by the "
+    "rebuild.",
+)
+@click.option(
+    "--keep",
+    is_flag=True,
+    help="Do not wipe: reuse the datasets already there and only "
+    "generate those missing to reach N.",
+)
+@click.option(
+    "--queries-only",
+    is_flag=True,
+    help="Implies --keep; no generation and no rebuild: only the "
+    "package_search part, over the index as it is (to compare "
+    "SQL changes quickly).",
+)
+@click.option(
+    "--db-reset",
+    is_flag=True,
+    help="Drop every table and re-run all migrations (ckan db "
+    "clean --yes; ckan db upgrade) instead of emptying the "
+    "tables (the default wipe: TRUNCATE of every table, "
+    "alembic versions kept).",
+)
+@click.option(
+    "--force", is_flag=True, help="Wipe even a database whose name does not end in _test or _bench."
+)
 @click.option("--seed", default=20241101, show_default=True, type=int)
-@click.option("--no-analyze", is_flag=True,
-              help="Do not VACUUM ANALYZE after CKAN's rebuild.")
-@click.option("--rebuild", "rebuild_with",
-              type=click.Choice(["ckan", "parallel", "both"]), default="both",
-              show_default=True,
-              help="Time CKAN's `search-index rebuild` (in process), this "
-                   "plugin's `territoires search-index rebuild` (subprocess), "
-                   "or both, one after the other.")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Processes of the parallel rebuild (default: its own, "
-                   "the number of CPUs).")
-@click.option("--explain", type=click.Choice(["none", "slow", "all"]),
-              default="slow", show_default=True,
-              help="EXPLAIN ANALYZE the index SQL of the kinds that miss "
-                   "their target (slow), of every kind (all), or none.")
+@click.option("--no-analyze", is_flag=True, help="Do not VACUUM ANALYZE after CKAN's rebuild.")
+@click.option(
+    "--rebuild",
+    "rebuild_with",
+    type=click.Choice(["ckan", "parallel", "both"]),
+    default="both",
+    show_default=True,
+    help="Time CKAN's `search-index rebuild` (in process), this "
+    "plugin's `territoires search-index rebuild` (subprocess), "
+    "or both, one after the other.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes of the parallel rebuild (default: its own, the number of CPUs).",
+)
+@click.option(
+    "--explain",
+    type=click.Choice(["none", "slow", "all"]),
+    default="slow",
+    show_default=True,
+    help="EXPLAIN ANALYZE the index SQL of the kinds that miss "
+    "their target (slow), of every kind (all), or none.",
+)
 @click.option("--verbose", is_flag=True, help="Keep CKAN's INFO logs.")
-def main(ini: str, n: int, queries: int, sample: int, keep: bool,
-         queries_only: bool, db_reset: bool, force: bool, seed: int,
-         no_analyze: bool, rebuild_with: str, workers: Optional[int],
-         explain: str, verbose: bool) -> None:
+def main(
+    ini: str,
+    n: int,
+    queries: int,
+    sample: int,
+    keep: bool,
+    queries_only: bool,
+    db_reset: bool,
+    force: bool,
+    seed: int,
+    no_analyze: bool,
+    rebuild_with: str,
+    workers: int | None,
+    explain: str,
+    verbose: bool,
+) -> None:
     keep = keep or queries_only
     if keep and db_reset:
-        raise click.UsageError("--keep/--queries-only and --db-reset "
-                               "exclude each other")
+        raise click.UsageError("--keep/--queries-only and --db-reset exclude each other")
     if n < 1 or queries < 1 or sample < 0:
         raise click.UsageError("--n and --queries must be >= 1, --sample >= 0")
     ini = os.path.abspath(ini)
@@ -1213,10 +1581,9 @@ def main(ini: str, n: int, queries: int, sample: int, keep: bool,
     with flask_app.test_request_context():
         if not search_plugin_active():
             raise click.ClickException(
-                "territoires_search is not active with %s: this would "
-                "benchmark Solr" % ini)
-        click.echo("  database %s, search backend: PostgreSQL"
-                   % database_name())
+                "territoires_search is not active with %s: this would benchmark Solr" % ini
+            )
+        click.echo("  database %s, search backend: PostgreSQL" % database_name())
         if not keep:
             refuse_unsafe_database(force)
             heading("Wiping the benchmark database")
@@ -1225,13 +1592,12 @@ def main(ini: str, n: int, queries: int, sample: int, keep: bool,
             else:
                 wipe_database()
 
-        heading("Fixtures: %d organisations, %d commune groups, users"
-                % (N_ORGS, len(COMMUNES)))
+        heading("Fixtures: %d organisations, %d commune groups, users" % (N_ORGS, len(COMMUNES)))
         fixtures = create_fixtures()
 
         generation: dict[str, Any] = {}
-        rebuild: Optional[dict[str, Any]] = None
-        parallel: Optional[dict[str, Any]] = None
+        rebuild: dict[str, Any] | None = None
+        parallel: dict[str, Any] | None = None
         if not queries_only:
             heading("Generating %d datasets" % n)
             generation = generate_datasets(fixtures, n, sample, seed)
@@ -1258,8 +1624,7 @@ def main(ini: str, n: int, queries: int, sample: int, keep: bool,
                 explain_kind(kind, fixtures)
         click.echo("")
         click.echo("Total run time %.0f s." % (time.perf_counter() - started))
-        print_markdown(datasets, generation, rebuild, parallel, kinds,
-                       statements, host)
+        print_markdown(datasets, generation, rebuild, parallel, kinds, statements, host)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ Everything is read from the environment with the defaults documented in the
 README (CKAN_DB_*, CKAN_REDIS_URL, CKAN_SITE_URL, HOST, PORT). Secrets are
 generated once into .ckan-secrets, so re-running keeps the same ones.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,8 +42,7 @@ def db_settings() -> dict[str, str]:
 
 def database_url(name: str) -> str:
     s = db_settings()
-    return "postgresql://{user}:{password}@{host}:{port}/{name}".format(
-        name=name, **s)
+    return "postgresql://{user}:{password}@{host}:{port}/{name}".format(name=name, **s)
 
 
 def load_secrets() -> dict[str, str]:
@@ -56,28 +56,34 @@ def load_secrets() -> dict[str, str]:
             stored[name] = secrets.token_urlsafe(24)
             changed = True
     if changed:
-        with open(os.open(SECRETS_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
-                          0o600), "w", encoding="utf-8") as f:
+        with open(
+            os.open(SECRETS_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
+            "w",
+            encoding="utf-8",
+        ) as f:
             json.dump(stored, f, indent=2)
     return stored
 
 
 def ensure_database(name: str) -> None:
     s = db_settings()
-    conn = psycopg2.connect(host=s["host"], port=s["port"],
-                            user=s["admin_user"], dbname="postgres")
+    conn = psycopg2.connect(host=s["host"], port=s["port"], user=s["admin_user"], dbname="postgres")
     conn.autocommit = True
     with conn.cursor() as cur:
         cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [s["user"]])
         if not cur.fetchone():
-            cur.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD %s").format(
-                sql.Identifier(s["user"])), [s["password"]])
+            cur.execute(
+                sql.SQL("CREATE ROLE {} LOGIN PASSWORD %s").format(sql.Identifier(s["user"])),
+                [s["password"]],
+            )
             print("Created PostgreSQL role %s" % s["user"])
         cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if not cur.fetchone():
-            cur.execute(sql.SQL(
-                "CREATE DATABASE {} OWNER {} ENCODING 'UTF8' TEMPLATE template0"
-            ).format(sql.Identifier(name), sql.Identifier(s["user"])))
+            cur.execute(
+                sql.SQL("CREATE DATABASE {} OWNER {} ENCODING 'UTF8' TEMPLATE template0").format(
+                    sql.Identifier(name), sql.Identifier(s["user"])
+                )
+            )
             print("Created PostgreSQL database %s" % name)
     conn.close()
 
@@ -104,8 +110,7 @@ def render_ini(output: str) -> None:
         "HOST": host,
         "PORT": port,
     }
-    with open(os.path.join(ROOT, "config", "ckan.ini.template"),
-              encoding="utf-8") as f:
+    with open(os.path.join(ROOT, "config", "ckan.ini.template"), encoding="utf-8") as f:
         template = string.Template(f.read())
     os.makedirs(values["STORAGE_PATH"], exist_ok=True)
     with open(output, "w", encoding="utf-8") as f:
@@ -115,8 +120,7 @@ def render_ini(output: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 2 or argv[1] not in ("database", "render-ini", "database-url",
-                                        "admin-password"):
+    if len(argv) < 2 or argv[1] not in ("database", "render-ini", "database-url", "admin-password"):
         print(__doc__, file=sys.stderr)
         return 2
     command = argv[1]

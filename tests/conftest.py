@@ -1,4 +1,5 @@
 """Fixtures of the territory: the Métropole de Lyon loaded for real."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,13 +1,13 @@
 """``ckan territoires resolve | load | sync``."""
+
 from __future__ import annotations
 
 import json
 
-import pytest
-
 import ckan.tests.factories as factories
-from ckan.cli.cli import ckan as ckan_command
+import pytest
 from ckan import model
+from ckan.cli.cli import ckan as ckan_command
 from ckan.tests.helpers import CKANCliRunner
 
 from tests.conftest import TERRITORY_PLUGINS
@@ -31,8 +31,9 @@ def run(cli, *args):
 def test_resolve_prints_json(cli):
     result = run(cli, "resolve", "Lyon 3e")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout[result.stdout.index("["):]) == [
-        {"insee": "69123", "name": "Lyon", "type": "commune", "matched_as": "arrondissement"}]
+    assert json.loads(result.stdout[result.stdout.index("[") :]) == [
+        {"insee": "69123", "name": "Lyon", "type": "commune", "matched_as": "arrondissement"}
+    ]
 
 
 def test_resolve_in_france(cli):
@@ -41,9 +42,13 @@ def test_resolve_in_france(cli):
     assert '"25515"' in result.stdout
 
 
-@pytest.mark.parametrize("text, message", [
-    ("Sainte-Colombe", "ambiguous"), ("Zzyzx", "no commune"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("Sainte-Colombe", "ambiguous"),
+        ("Zzyzx", "no commune"),
+    ],
+)
 def test_resolve_errors_exit_1_on_stderr(cli, text, message):
     result = run(cli, "resolve", "--scope", "all", text)
     assert result.exit_code == 1

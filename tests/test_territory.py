@@ -1,8 +1,8 @@
 """The scope option at start-up."""
+
 from __future__ import annotations
 
 import pytest
-
 from ckan.exceptions import CkanConfigurationException
 
 from ckanext.territoires import territory
@@ -16,7 +16,9 @@ def test_default_scope_is_lyon():
 
 @pytest.mark.ckan_config("ckanext.territoires.scope", "epci:123456789")
 def test_invalid_scope_stops_start_up_with_its_message():
-    with pytest.raises(CkanConfigurationException, match='Invalid value "epci:123456789".*no EPCI'):
+    with pytest.raises(
+        CkanConfigurationException, match=r'Invalid value "epci:123456789".*no EPCI'
+    ):
         territory.check_configured_scope()
 
 

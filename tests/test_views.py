@@ -1,9 +1,9 @@
 """Pages: commune redirects, commune pages, facets on /dataset."""
+
 from __future__ import annotations
 
-import pytest
-
 import ckan.tests.factories as factories
+import pytest
 
 from tests.conftest import TERRITORY_PLUGINS
 
@@ -13,11 +13,14 @@ pytestmark = [
 ]
 
 
-@pytest.mark.parametrize("code, target", [
-    ("69081", "/commune/ecully-69081"),
-    ("69152", "/commune/oullins-pierre-benite-69149"),  # old code of a merged commune
-    ("69383", "/commune/lyon-69123"),  # arrondissement
-])
+@pytest.mark.parametrize(
+    "code, target",
+    [
+        ("69081", "/commune/ecully-69081"),
+        ("69152", "/commune/oullins-pierre-benite-69149"),  # old code of a merged commune
+        ("69383", "/commune/lyon-69123"),  # arrondissement
+    ],
+)
 def test_insee_codes_redirect_to_the_current_commune(app, code, target):
     response = app.get(f"/commune/{code}", follow_redirects=False)
     assert response.status_code == 302
@@ -53,13 +56,15 @@ def test_officer_edit_page_shows_the_presentation_only(app):
     import ckan.tests.helpers as helpers
 
     officer = factories.UserWithToken()
-    helpers.call_action("group_member_create", id="ecully-69081", username=officer["name"],
-                        role="editor")
+    helpers.call_action(
+        "group_member_create", id="ecully-69081", username=officer["name"], role="editor"
+    )
     page = app.get("/commune/edit/ecully-69081", headers={"Authorization": officer["token"]})
     assert 'name="description"' in page.body and 'name="website"' in page.body
     assert 'name="insee"' not in page.body
-    other = app.get("/commune/edit/bron-69029", headers={"Authorization": officer["token"]},
-                    expect_errors=True)
+    other = app.get(
+        "/commune/edit/bron-69029", headers={"Authorization": officer["token"]}, expect_errors=True
+    )
     assert other.status_code == 403
 
 
@@ -74,24 +79,51 @@ def test_dataset_forms_store_the_coverage_and_memberships(app):
 
     sysadmin = factories.SysadminWithToken()
     headers = {"Authorization": sysadmin["token"]}
-    app.post("/dataset/new", headers=headers, data={
-        "name": "arbres", "title": "Arbres", "notes": "Arbres d'alignement",
-        "territoires_coverage": ["69081", "69029"], "save": "continue"})
-    assert helpers.call_action("package_show", id="arbres")["territoires_coverage"] == ["69029", "69081"]
+    app.post(
+        "/dataset/new",
+        headers=headers,
+        data={
+            "name": "arbres",
+            "title": "Arbres",
+            "notes": "Arbres d'alignement",
+            "territoires_coverage": ["69081", "69029"],
+            "save": "continue",
+        },
+    )
+    assert helpers.call_action("package_show", id="arbres")["territoires_coverage"] == [
+        "69029",
+        "69081",
+    ]
 
     dataset = factories.Dataset(territoires_coverage=["Bron"])
-    app.post(f"/dataset/edit/{dataset['name']}", headers=headers, data={
-        "name": dataset["name"], "title": "Bancs", "notes": "Bancs publics",
-        "territoires_coverage": ["*"], "save": ""})
+    app.post(
+        f"/dataset/edit/{dataset['name']}",
+        headers=headers,
+        data={
+            "name": dataset["name"],
+            "title": "Bancs",
+            "notes": "Bancs publics",
+            "territoires_coverage": ["*"],
+            "save": "",
+        },
+    )
     shown = helpers.call_action("package_show", id=dataset["id"])
     assert len(shown["territoires_coverage"]) == 58 and len(shown["groups"]) == 59
 
 
 def test_dataset_form_shows_the_coverage_error(app):
     sysadmin = factories.SysadminWithToken()
-    response = app.post("/dataset/new", headers={"Authorization": sysadmin["token"]}, data={
-        "name": "bancs", "title": "Bancs", "notes": "x",
-        "territoires_coverage": ["Paris"], "save": "continue"})
+    response = app.post(
+        "/dataset/new",
+        headers={"Authorization": sysadmin["token"]},
+        data={
+            "name": "bancs",
+            "title": "Bancs",
+            "notes": "x",
+            "territoires_coverage": ["Paris"],
+            "save": "continue",
+        },
+    )
     assert "outside the territory" in response.body
 
 
@@ -99,10 +131,14 @@ def test_officer_saves_the_presentation_through_the_form(app):
     import ckan.tests.helpers as helpers
 
     officer = factories.UserWithToken()
-    helpers.call_action("group_member_create", id="ecully-69081", username=officer["name"],
-                        role="editor")
-    app.post("/commune/edit/ecully-69081", headers={"Authorization": officer["token"]}, data={
-        "description": "La ville", "website": "https://www.ville-ecully.fr", "save": ""})
+    helpers.call_action(
+        "group_member_create", id="ecully-69081", username=officer["name"], role="editor"
+    )
+    app.post(
+        "/commune/edit/ecully-69081",
+        headers={"Authorization": officer["token"]},
+        data={"description": "La ville", "website": "https://www.ville-ecully.fr", "save": ""},
+    )
     commune = helpers.call_action("territoires_commune_show", id="69081")
     assert commune["presentation"]["description"] == "La ville"
     assert commune["insee"] == "69081" and commune["name"] == "ecully-69081"
@@ -113,23 +149,34 @@ def test_private_dataset_is_not_counted_on_commune_pages(app):
 
     organisation = factories.Organization()
     factories.Dataset(owner_org=organisation["id"], private=True, territoires_coverage=["Bron"])
-    listed = helpers.call_action("group_list", context={"user": "", "ignore_auth": False},
-                                 type="commune", all_fields=True, q="bron")
+    listed = helpers.call_action(
+        "group_list",
+        context={"user": "", "ignore_auth": False},
+        type="commune",
+        all_fields=True,
+        q="bron",
+    )
     assert [(g["name"], g["package_count"]) for g in listed] == [("bron-69029", 0)]
     index = app.get("/commune/").body  # redirected to /communes
-    bron_row = index[index.find("bron-69029"):]
-    assert bron_row[:bron_row.find("</tr>")].rstrip().endswith('<td class="text-end">0</td>')
+    bron_row = index[index.find("bron-69029") :]
+    assert bron_row[: bron_row.find("</tr>")].rstrip().endswith('<td class="text-end">0</td>')
     page = app.get("/commune/bron-69029").body
     assert "No datasets found" in page
-    facets = helpers.call_action("package_search", context={"user": "", "ignore_auth": False},
-                                 **{"facet.field": ["territoires_communes"]})["facets"]
+    facets = helpers.call_action(
+        "package_search",
+        context={"user": "", "ignore_auth": False},
+        **{"facet.field": ["territoires_communes"]},
+    )["facets"]
     assert facets["territoires_communes"] == {}
 
 
 @pytest.mark.ckan_config("ckanext.dcat.rdf.profiles", "euro_dcat_ap_2 euro_dcat_ap_scheming")
 def test_dcat_export_works_with_the_schema(app):
-    dataset = factories.Dataset(title="Arbres", territoires_coverage=["Bron"],
-                                spatial_coverage=[{"uri": "http://id.insee.fr/geo/commune/69029"}])
+    dataset = factories.Dataset(
+        title="Arbres",
+        territoires_coverage=["Bron"],
+        spatial_coverage=[{"uri": "http://id.insee.fr/geo/commune/69029"}],
+    )
     turtle = app.get(f"/dataset/{dataset['name']}.ttl").body
     assert "dcat:Dataset" in turtle and "Arbres" in turtle
     assert "http://id.insee.fr/geo/commune/69029" in turtle

@@ -1,19 +1,19 @@
 """``ckan territoires``: load the territory, sync memberships, resolve places, rebuild the search index."""
+
 from __future__ import annotations
 
 import json
 import sys
 import time
 
-import click
-
 import ckan.plugins.toolkit as tk
+import click
 from ckan import model
 
 from ckanext.territoires import territory
 from ckanext.territoires.communes import load, membership
-from ckanext.territoires.quality import cli as quality_cli
 from ckanext.territoires.harvesters import cli as harvest_cli
+from ckanext.territoires.quality import cli as quality_cli
 from ckanext.territoires.referential import get_referential
 from ckanext.territoires.search.cli import search_index
 
@@ -38,9 +38,12 @@ territoires.add_command(search_index)
 
 
 @territoires.command()
-@click.option("--scope", default=None,
-              help='Territory to resolve within: "all" for France, or entries like '
-                   '"epci:200046977" (default: ckanext.territoires.scope).')
+@click.option(
+    "--scope",
+    default=None,
+    help='Territory to resolve within: "all" for France, or entries like '
+    '"epci:200046977" (default: ckanext.territoires.scope).',
+)
 @click.argument("text")
 def resolve(text, scope):
     """Print the current communes TEXT designates, as JSON."""
@@ -62,24 +65,36 @@ def load_command():
     """Create or update the commune and intercommunality groups of the scope."""
     scope = territory.check_configured_scope()
     ref = get_referential()
-    click.echo(tk._("Territory: %(label)s (%(count)d communes)")
-               % {"label": scope.label, "count": len(scope.communes)})
+    click.echo(
+        tk._("Territory: %(label)s (%(count)d communes)")
+        % {"label": scope.label, "count": len(scope.communes)}
+    )
     with click.progressbar(length=len(scope.communes), label=tk._("Communes")) as bar:
+
         def progress(items):
             for item in items:
                 yield item
                 bar.update(1)
+
         report = load.load_territory(scope, ref, progress)
     for error in report.errors:
         click.echo(error, err=True)
     if report.errors:
         click.echo(tk._("Nothing was changed."), err=True)
         sys.exit(1)
-    click.echo(tk._("groups created: %(created)d, updated: %(updated)d, archived: %(archived)d, "
-                    "unchanged: %(unchanged)d, time: %(seconds).1f s")
-               % {"created": report.created, "updated": report.updated,
-                  "archived": report.archived, "unchanged": report.unchanged,
-                  "seconds": report.seconds})
+    click.echo(
+        tk._(
+            "groups created: %(created)d, updated: %(updated)d, archived: %(archived)d, "
+            "unchanged: %(unchanged)d, time: %(seconds).1f s"
+        )
+        % {
+            "created": report.created,
+            "updated": report.updated,
+            "archived": report.archived,
+            "unchanged": report.unchanged,
+            "seconds": report.seconds,
+        }
+    )
 
 
 @territoires.command()
@@ -100,10 +115,18 @@ def sync():
         click.echo(f"+ {dataset} -> {group}")
     for dataset, group in changes.removed:
         click.echo(f"- {dataset} -> {group}")
-    click.echo(tk._("datasets: %(datasets)d, memberships added: %(added)d, removed: %(removed)d, "
-                    "time: %(seconds).1f s")
-               % {"datasets": len(package_ids), "added": len(changes.added),
-                  "removed": len(changes.removed), "seconds": time.monotonic() - started})
+    click.echo(
+        tk._(
+            "datasets: %(datasets)d, memberships added: %(added)d, removed: %(removed)d, "
+            "time: %(seconds).1f s"
+        )
+        % {
+            "datasets": len(package_ids),
+            "added": len(changes.added),
+            "removed": len(changes.removed),
+            "seconds": time.monotonic() - started,
+        }
+    )
 
 
 # Harvesting (ckanext-territoires harvesters): ``ckan territoires harvest ...``

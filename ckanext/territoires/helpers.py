@@ -1,21 +1,27 @@
 """Template helpers of ckanext-territoires (presentation only)."""
+
 from __future__ import annotations
 
-from typing import Any, Optional
-
-from flask import current_app
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
+from flask import current_app
 
 from ckanext.territoires import territory
-from ckanext.territoires.translations import N_
 from ckanext.territoires.referential import get_referential
+from ckanext.territoires.translations import N_
 
 __all__ = [
-    "territoires_coverage_choices", "territoires_commune_name", "territoires_home_block",
-    "territoires_place_catalogue_url", "territoires_theme_chart", "territoires_epci_type",
-    "territoires_territory_label", "territoires_frequency_choices", "territoires_quality",
+    "territoires_commune_name",
+    "territoires_coverage_choices",
+    "territoires_epci_type",
+    "territoires_frequency_choices",
+    "territoires_home_block",
+    "territoires_place_catalogue_url",
+    "territoires_quality",
+    "territoires_territory_label",
+    "territoires_theme_chart",
 ]
 
 #: Endpoint of a per-place DCAT catalogue, if a plugin provides one
@@ -49,15 +55,21 @@ def territoires_frequency_choices(field=None) -> list[dict[str, str]]:
     from ckanext.territoires.dcat import vocabularies
 
     lang = "fr" if (tk.h.lang() or "").startswith("fr") else "en"
-    return [{"value": vocabularies.FREQUENCY_BASE + term.code,
-             "label": term.fr if lang == "fr" else term.en}
-            for term in vocabularies.FREQUENCIES]
+    return [
+        {
+            "value": vocabularies.FREQUENCY_BASE + term.code,
+            "label": term.fr if lang == "fr" else term.en,
+        }
+        for term in vocabularies.FREQUENCIES
+    ]
 
 
 def _user_context() -> dict:
     user = tk.current_user
-    return {"user": user.name if user.is_authenticated else "",
-            "auth_user_obj": user if user.is_authenticated else None}
+    return {
+        "user": user.name if user.is_authenticated else "",
+        "auth_user_obj": user if user.is_authenticated else None,
+    }
 
 
 def territoires_quality(dataset_id: str):
@@ -68,7 +80,7 @@ def territoires_quality(dataset_id: str):
         return None
 
 
-def territoires_home_block() -> Optional[dict[str, Any]]:
+def territoires_home_block() -> dict[str, Any] | None:
     """What the home page's communes block shows, or None when it is off:
     ``{"position": featured|top|bottom, "territory": territoires_territory_show}``."""
     if not tk.config.get("ckanext.territoires.home.communes_block"):
@@ -80,7 +92,7 @@ def territoires_home_block() -> Optional[dict[str, Any]]:
     }
 
 
-def territoires_place_catalogue_url(name: str) -> Optional[str]:
+def territoires_place_catalogue_url(name: str) -> str | None:
     """The DCAT catalogue of a commune or intercommunality group, or None.
 
     A plugin registering the endpoint ``territoires.place_catalogue`` (with
@@ -102,14 +114,23 @@ def territoires_theme_chart(themes: list[dict[str, Any]], limit: int = 8) -> dic
     shown = themes[:limit]
     largest = max([theme["count"] for theme in shown] or [1])
     row, label_width, bar_width = 28, 215, 200
-    bars = [{
-        **theme,
-        "y": index * row,
-        "width": round(theme["count"] / largest * bar_width, 1) if largest else 0,
-    } for index, theme in enumerate(shown)]
-    return {"bars": bars, "row": row, "label_width": label_width, "bar_width": bar_width,
-            "height": max(len(bars), 1) * row, "width": label_width + bar_width + 60,
-            "others": len(themes) - len(shown)}
+    bars = [
+        {
+            **theme,
+            "y": index * row,
+            "width": round(theme["count"] / largest * bar_width, 1) if largest else 0,
+        }
+        for index, theme in enumerate(shown)
+    ]
+    return {
+        "bars": bars,
+        "row": row,
+        "label_width": label_width,
+        "bar_width": bar_width,
+        "height": max(len(bars), 1) * row,
+        "width": label_width + bar_width + 60,
+        "others": len(themes) - len(shown),
+    }
 
 
 #: Legal forms of intercommunalities in the referential.

@@ -1,21 +1,16 @@
-"""Plugins of ckanext-territoires. Only wiring here; logic lives in modules."""
-from __future__ import annotations
+"""Plugin ``territoires``: the portal of an intercommunality. Only wiring here."""
 
-import os
+from __future__ import annotations
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
-
 from ckanext.dcat.interfaces import IDCATURIGenerator
 
 from ckanext.territoires import territory, translations, views
 from ckanext.territoires.communes import index, membership
 from ckanext.territoires.dcat import iris
 from ckanext.territoires.quality import index as quality_index
-from ckanext.territoires.search import backend, guard
-
-HERE = os.path.dirname(__file__)
 
 
 @tk.blanket.config_declarations
@@ -23,7 +18,7 @@ HERE = os.path.dirname(__file__)
 @tk.blanket.auth_functions
 @tk.blanket.validators
 @tk.blanket.helpers
-@tk.blanket.blueprints
+@tk.blanket.blueprints(views.blueprints)
 @tk.blanket.cli
 class TerritoiresPlugin(p.SingletonPlugin, DefaultTranslation):
     """The portal of an intercommunality: territory, communes, templates."""
@@ -38,8 +33,6 @@ class TerritoiresPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def update_config(self, config_):
         tk.add_template_directory(config_, "templates")
-        # display snippet of the provenance fields of the dataset schema
-        tk.add_template_directory(config_, "harvesters/templates")
         tk.add_public_directory(config_, "public")
         tk.add_resource("assets", "territoires")
 
@@ -74,7 +67,7 @@ class TerritoiresPlugin(p.SingletonPlugin, DefaultTranslation):
     # ISignal: the commune and intercommunality pages behind CKAN's group routes
 
     def get_signal_subscriptions(self):
-        return {tk.signals.register_blueprint: [views.replace_group_type_views]}
+        return {tk.signals.register_blueprint: [views.places.replace_group_type_views]}
 
     # ITranslation: catalogues compiled into the package (see translations.py)
 
@@ -83,56 +76,3 @@ class TerritoiresPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def i18n_locales(self):
         return translations.locales(self.i18n_directory())
-
-
-@tk.blanket.config_declarations(
-    os.path.join(HERE, "search", "config_declaration.yaml"))
-class TerritoiresSearchPlugin(p.SingletonPlugin):
-    """CKAN's search index in PostgreSQL, in place of Solr."""
-
-    p.implements(p.IConfigurer)
-    p.implements(p.IPackageController, inherit=True)
-
-    def update_config(self, config_):
-        # Before CKAN's start-up check of the index, which follows.
-        if backend.selected_backend() == backend.POSTGRESQL:
-            backend.install()
-
-    def before_dataset_search(self, search_params):
-        if backend.is_installed():
-            guard.refuse_unsupported_syntax(search_params)
-        return search_params
-
-
-def _harvest_logic(name: str):
-    # Imported on use: ckanext-harvest is only needed when this plugin is on.
-    import importlib
-    package = "ckanext.territoires.harvesters" + (".logic" if name in ("action", "auth") else "")
-    return importlib.import_module(f"{package}.{name}")
-
-
-@tk.blanket.config_declarations(
-    os.path.join(HERE, "harvesters", "config_declaration.yaml"))
-@tk.blanket.actions(lambda: {name: getattr(_harvest_logic("action"), name)
-                             for name in _harvest_logic("action").__all__})
-@tk.blanket.auth_functions(lambda: {name: getattr(_harvest_logic("auth"), name)
-                                    for name in _harvest_logic("auth").__all__})
-class TerritoiresHarvestPlugin(p.SingletonPlugin):
-    """Harvesting communes' catalogues: options, preview, stale jobs, and the
-    French of the harvest screens.
-
-    The harvesters themselves are the plugins territoires_ckan_harvester,
-    territoires_dcat_harvester, territoires_ods_harvester,
-    territoires_udata_harvester and territoires_csw_harvester.
-    """
-
-    p.implements(p.ITranslation)
-
-    def i18n_directory(self):
-        return _harvest_logic("messages").compiled_directory()
-
-    def i18n_locales(self):
-        return list(_harvest_logic("messages").LOCALES)
-
-    def i18n_domain(self):
-        return _harvest_logic("messages").DOMAIN

@@ -3,6 +3,7 @@
 The option is parsed once per distinct value (the referential's parser is
 pure); an invalid value stops start-up through :func:`check_configured_scope`.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -5,6 +5,7 @@ The dataset field ``theme`` holds URIs of the Publications Office's
 values from harvested catalogues. URIs are shown with their translated
 label; any other value is shown as it is.
 """
+
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
@@ -38,7 +39,7 @@ def eu_theme_code(value: str) -> str | None:
     text = (value or "").strip()
     lowered = text.lower().replace("https://", "http://", 1)
     if lowered.startswith(EU_THEMES_PREFIX.lower()):
-        code = text[len(EU_THEMES_PREFIX) + (1 if text.lower().startswith("https") else 0):]
+        code = text[len(EU_THEMES_PREFIX) + (1 if text.lower().startswith("https") else 0) :]
         code = code.strip("/").upper()
         return code if code in EU_THEMES else None
     return text.upper() if text.upper() in EU_THEMES else None

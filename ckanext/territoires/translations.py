@@ -9,10 +9,12 @@ which ships in the wheel and which the plugin's ``ITranslation`` reads.
 their plain-string labels, help texts and placeholders are shown through
 ``gettext`` by ckanext-scheming, so they belong in the catalogue.
 """
+
 from __future__ import annotations
 
 import os
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import yaml
 
@@ -38,11 +40,15 @@ def locales(path: str) -> list[str]:
     if not os.path.isdir(path):
         return []
     return sorted(
-        name for name in os.listdir(path)
-        if os.path.isfile(os.path.join(path, name, "LC_MESSAGES", DOMAIN + ".mo")))
+        name
+        for name in os.listdir(path)
+        if os.path.isfile(os.path.join(path, name, "LC_MESSAGES", DOMAIN + ".mo"))
+    )
 
 
-def extract_schema(fileobj, keywords, comment_tags, options) -> Iterator[tuple[int, str, str, list[str]]]:
+def extract_schema(
+    fileobj, keywords, comment_tags, options
+) -> Iterator[tuple[int, str, str, list[str]]]:
     """Babel extractor: translatable strings of a scheming YAML schema."""
     node = yaml.compose(fileobj.read().decode(options.get("encoding", "utf-8")))
     if node is not None:
@@ -52,8 +58,12 @@ def extract_schema(fileobj, keywords, comment_tags, options) -> Iterator[tuple[i
 def _walk(node: Any) -> Iterator[tuple[int, str, str, list[str]]]:
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
-            if (isinstance(key, yaml.ScalarNode) and key.value in TRANSLATED_KEYS
-                    and isinstance(value, yaml.ScalarNode) and value.value.strip()):
+            if (
+                isinstance(key, yaml.ScalarNode)
+                and key.value in TRANSLATED_KEYS
+                and isinstance(value, yaml.ScalarNode)
+                and value.value.strip()
+            ):
                 # exactly the text scheming will look up (folded text keeps its newline)
                 yield value.start_mark.line + 1, "_", value.value, []
             else:

@@ -6,6 +6,7 @@ Debian's chromium driven by playwright (no browser download).
 the npm registry into var/axe. Screenshots and axe reports go to
 test-artifacts/ (git-ignored).
 """
+
 from __future__ import annotations
 
 import json
@@ -31,16 +32,20 @@ def _ensure_chromium() -> None:
         return
     if shutil.which("apt-get") and os.geteuid() == 0:
         subprocess.run(["apt-get", "update", "-qq"], check=True)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True,
-                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "chromium"],
+            check=True,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"{CHROMIUM} is missing: run `make browser-deps` (installs Debian's chromium)")
 
 
 def _ensure_axe() -> None:
     if not AXE_JS.exists():
-        subprocess.run(["make", "-C", str(ROOT), "var/axe/node_modules/axe-core/axe.min.js"],
-                       check=True)
+        subprocess.run(
+            ["make", "-C", str(ROOT), "var/axe/node_modules/axe-core/axe.min.js"], check=True
+        )
 
 
 @pytest.fixture(scope="session")
@@ -50,8 +55,9 @@ def browser():
     _ensure_chromium()
     _ensure_axe()
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                             args=["--no-sandbox", "--disable-dev-shm-usage"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
+        )
         yield browser
         browser.close()
 

@@ -1,6 +1,7 @@
 """The territory pages in headless Chromium: axe-core, filter-as-you-type
 (with and without JavaScript), facets, relations, keyboard; screenshots in
 test-artifacts/screenshots."""
+
 from __future__ import annotations
 
 import re
@@ -9,7 +10,7 @@ import pytest
 
 from tests.browser.conftest import run_axe, save_screenshot
 from tests.conftest import TERRITORY_PLUGINS
-from tests.views.conftest import places  # noqa: F401 (fixture)
+from tests.views.conftest import places
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", TERRITORY_PLUGINS),
@@ -29,11 +30,12 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(
         f"{v['impact']}: {v['id']} ({v['help']}) at "
         + ", ".join(" ".join(node["target"]) for node in v["nodes"][:5])
-        for v in violations)
+        for v in violations
+    )
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_no_serious_accessibility_violation(live_server, places, page, lang):  # noqa: F811
+def test_no_serious_accessibility_violation(live_server, places, page, lang):
     found = {}
     for name, path in PAGES.items():
         response = page.goto(f"{live_server}/{lang}{path}")
@@ -46,26 +48,31 @@ def test_no_serious_accessibility_violation(live_server, places, page, lang):  #
     assert not found, "\n\n".join(f"{name}:\n{text}" for name, text in found.items())
 
 
-def test_filter_as_you_type(live_server, places, page):  # noqa: F811
+def test_filter_as_you_type(live_server, places, page):
     page.goto(f"{live_server}/communes")
     rows = page.locator("table.territoires-communes-table tbody tr")
     assert rows.count() == 58
     page.locator("#territoires-communes-q").press_sequentially("ecu", delay=80)
-    page.wait_for_function("document.querySelectorAll('table.territoires-communes-table tbody tr').length === 1")
+    page.wait_for_function(
+        "document.querySelectorAll('table.territoires-communes-table tbody tr').length === 1"
+    )
     assert rows.first.locator("th a").inner_text() == "Écully"
     page.wait_for_url(re.compile(r"/communes\?q=ecu&sort=name$"))
     assert "1 commune" in page.locator("#territoires-communes-status").inner_text()
     save_screenshot(page, "communes-filtered")
     # a postal code, then another sort
     page.locator("#territoires-communes-q").fill("69250")
-    page.wait_for_function("document.querySelectorAll('table.territoires-communes-table tbody tr').length === 7")
+    page.wait_for_function(
+        "document.querySelectorAll('table.territoires-communes-table tbody tr').length === 7"
+    )
     page.select_option("#territoires-communes-sort", "population")
     page.wait_for_function(
-        "document.querySelector('table.territoires-communes-table tbody tr th a').textContent === 'Neuville-sur-Saône'")
+        "document.querySelector('table.territoires-communes-table tbody tr th a').textContent === 'Neuville-sur-Saône'"
+    )
     assert page.url.endswith("/communes?q=69250&sort=population")
 
 
-def test_filter_works_without_javascript(live_server, places, browser):  # noqa: F811
+def test_filter_works_without_javascript(live_server, places, browser):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     try:
@@ -83,7 +90,7 @@ def test_filter_works_without_javascript(live_server, places, browser):  # noqa:
         context.close()
 
 
-def test_facet_and_relation_on_the_commune_page(live_server, places, page):  # noqa: F811
+def test_facet_and_relation_on_the_commune_page(live_server, places, page):
     page.goto(f"{live_server}/commune/ecully-69081")
     datasets = page.locator("#territoires-datasets-heading ~ ul.dataset-list > li")
     assert datasets.count() == 3
@@ -103,7 +110,7 @@ def test_facet_and_relation_on_the_commune_page(live_server, places, page):  # n
     save_screenshot(page, "commune-filtered")
 
 
-def test_keyboard_reaches_the_content_first(live_server, places, page):  # noqa: F811
+def test_keyboard_reaches_the_content_first(live_server, places, page):
     page.goto(f"{live_server}/commune/ecully-69081")
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent.trim()")

@@ -1,15 +1,14 @@
 """``load_territory``: commune and intercommunality groups from the referential."""
-from __future__ import annotations
 
-import pytest
+from __future__ import annotations
 
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
+import pytest
 from ckan import model
 
 from ckanext.territoires.communes import groups, load
 from ckanext.territoires.referential import get_referential, parse_scope
-
 from tests.conftest import TERRITORY_PLUGINS
 
 pytestmark = [
@@ -58,7 +57,8 @@ def test_merged_commune_is_archived_with_its_successor_and_keeps_its_datasets(ly
     assert archived.extras["successor"] == "69149"
     assert archived.extras["successor_name"] == "Oullins-Pierre-Bénite"
     assert [g["name"] for g in helpers.call_action("package_show", id=dataset["id"])["groups"]] == [
-        "pierre-benite-69152"]
+        "pierre-benite-69152"
+    ]
 
 
 def test_commune_leaving_the_scope_is_archived_then_restored():

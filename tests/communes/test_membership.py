@@ -1,14 +1,13 @@
 """Automatic memberships: coverage and publishing commune -> commune groups."""
-from __future__ import annotations
 
-import pytest
+from __future__ import annotations
 
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
+import pytest
 from ckan import model
 
 from ckanext.territoires.communes import membership
-
 from tests.conftest import TERRITORY_PLUGINS
 
 pytestmark = [
@@ -53,8 +52,13 @@ def test_publishing_commune_organisation():
 
 def test_manual_memberships_are_kept():
     dataset = factories.Dataset(territoires_coverage=["Bron"])
-    helpers.call_action("member_create", id="ecully-69081", object=dataset["id"],
-                        object_type="package", capacity="public")
+    helpers.call_action(
+        "member_create",
+        id="ecully-69081",
+        object=dataset["id"],
+        object_type="package",
+        capacity="public",
+    )
     helpers.call_action("package_patch", id=dataset["id"], territoires_coverage=["Villeurbanne"])
     assert group_names(dataset["id"]) == ["ecully-69081", "villeurbanne-69266"]
 
@@ -62,10 +66,12 @@ def test_manual_memberships_are_kept():
 def test_private_dataset_in_commune_stays_private():
     organisation = factories.Organization()
     member = factories.User()
-    helpers.call_action("organization_member_create", id=organisation["id"],
-                        username=member["name"], role="member")
-    dataset = factories.Dataset(owner_org=organisation["id"], private=True,
-                                territoires_coverage=["Bron"])
+    helpers.call_action(
+        "organization_member_create", id=organisation["id"], username=member["name"], role="member"
+    )
+    dataset = factories.Dataset(
+        owner_org=organisation["id"], private=True, territoires_coverage=["Bron"]
+    )
     assert search("groups:bron-69029") == []
     assert search("groups:bron-69029", member) == [dataset["name"]]
     assert search("groups:bron-69029", factories.Sysadmin()) == [dataset["name"]]
@@ -94,8 +100,13 @@ def test_harvest_path_creates_and_updates_memberships():
     # Harvesters call package_create / package_update as the site user, ignoring auth.
     site_user = helpers.call_action("get_site_user")
     context = {"user": site_user["name"], "ignore_auth": True}
-    dataset = helpers.call_action("package_create", context=dict(context), name="moissonne",
-                                  notes="Harvested", territoires_coverage="fr:commune:69029")
+    dataset = helpers.call_action(
+        "package_create",
+        context=dict(context),
+        name="moissonne",
+        notes="Harvested",
+        territoires_coverage="fr:commune:69029",
+    )
     assert group_names(dataset["id"]) == ["bron-69029"]
     dataset["territoires_coverage"] = ["http://id.insee.fr/geo/commune/69081"]
     helpers.call_action("package_update", context=dict(context), **dataset)

@@ -1,14 +1,14 @@
 """Fixtures of the DCAT tests: SHACL shapes, real catalogues imported as datasets."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
+import ckan.tests.helpers as helpers
 import pytest
+from ckanext.dcat.processors import RDFParser
 from pyshacl import validate
 from rdflib import Graph
-
-import ckan.tests.helpers as helpers
-from ckanext.dcat.processors import RDFParser
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"
@@ -31,8 +31,9 @@ def shapes():
 def violations(data: str | Graph, shapes: Graph, data_format: str = "turtle") -> list[str]:
     """SHACL results of a graph against the DCAT-AP 3 shapes (empty: valid)."""
     graph = data if isinstance(data, Graph) else Graph().parse(data=data, format=data_format)
-    conforms, results, text = validate(graph, shacl_graph=shapes, inference="none",
-                                       allow_warnings=True)
+    conforms, _results, text = validate(
+        graph, shacl_graph=shapes, inference="none", allow_warnings=True
+    )
     if conforms:
         return []
     return [block.strip() for block in text.split("Constraint Violation")[1:]]
@@ -51,9 +52,12 @@ def import_catalogue(name: str, **fields) -> list[dict]:
     for index, dataset in enumerate(parse_catalogue(name)):
         extras = fields.get("extras") or []
         dataset.update({key: value for key, value in fields.items() if key != "extras"})
-        dataset["extras"] = [e for e in dataset.get("extras", [])
-                             if e["key"] not in {x["key"] for x in extras}] + extras
-        dataset["name"] = f"{Path(name).stem.replace('.', '-').replace('_', '-').lower()[:60]}-{index}"
+        dataset["extras"] = [
+            e for e in dataset.get("extras", []) if e["key"] not in {x["key"] for x in extras}
+        ] + extras
+        dataset["name"] = (
+            f"{Path(name).stem.replace('.', '-').replace('_', '-').lower()[:60]}-{index}"
+        )
         created.append(helpers.call_action("package_create", **dataset))
     return created
 

@@ -1,13 +1,13 @@
 """The DCAT catalogue of one commune and of the intercommunality."""
-from __future__ import annotations
 
-import pytest
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
+from __future__ import annotations
 
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
+import pytest
 from ckanext.dcat.profiles import DCAT, DCT
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
 
 from tests.conftest import TERRITORY_PLUGINS
 from tests.dcat.conftest import violations
@@ -35,14 +35,16 @@ def titles(graph: Graph) -> set[str]:
 def datasets():
     bron = factories.Organization(extras=[{"key": "insee", "value": "69029"}])
     member = factories.UserWithToken()
-    helpers.call_action("organization_member_create", id=bron["id"], username=member["name"],
-                        role="editor")
+    helpers.call_action(
+        "organization_member_create", id=bron["id"], username=member["name"], role="editor"
+    )
     factories.Dataset(title="Arbres de Bron", territoires_coverage=["Bron"])
     factories.Dataset(title="Publié par Bron", owner_org=bron["id"])
     factories.Dataset(title="Parcs d'Écully", territoires_coverage=["Écully"])
     factories.Dataset(title="Toute la métropole", territoires_coverage=["*"])
-    factories.Dataset(title="Secret de Bron", owner_org=bron["id"], private=True,
-                      territoires_coverage=["Bron"])
+    factories.Dataset(
+        title="Secret de Bron", owner_org=bron["id"], private=True, territoires_coverage=["Bron"]
+    )
     factories.Dataset(title="Brouillon de Bron", territoires_coverage=["Bron"], state="draft")
     return {"member": member, "sysadmin": factories.SysadminWithToken()}
 
@@ -63,20 +65,29 @@ def test_private_datasets_never_appear_whoever_asks(app, datasets, who):
     graph = catalogue(app, "/catalog/bron-69029.ttl", headers=headers)
     assert "Secret de Bron" not in titles(graph)
     assert "Brouillon de Bron" not in titles(graph)
-    result = helpers.call_action("territoires_catalog_show", context={
-        "user": datasets[who]["name"], "ignore_auth": False}, id="69029")
+    result = helpers.call_action(
+        "territoires_catalog_show",
+        context={"user": datasets[who]["name"], "ignore_auth": False},
+        id="69029",
+    )
     assert "Secret de Bron" not in result and "Arbres de Bron" in result
 
 
 def test_insee_codes_sirens_and_formats(app, datasets):
     assert titles(catalogue(app, "/catalog/69029.rdf")) == titles(
-        catalogue(app, "/catalog/bron-69029.jsonld"))
+        catalogue(app, "/catalog/bron-69029.jsonld")
+    )
     epci = catalogue(app, "/catalog/200046977.jsonld")
-    assert titles(epci) == {"Arbres de Bron", "Publié par Bron", "Parcs d'Écully",
-                            "Toute la métropole"}
+    assert titles(epci) == {
+        "Arbres de Bron",
+        "Publié par Bron",
+        "Parcs d'Écully",
+        "Toute la métropole",
+    }
     iri = URIRef("http://test.ckan.net/catalog/metropole-de-lyon-200046977")
     assert set(epci.objects(iri, DCT.spatial)) == {
-        URIRef("http://id.insee.fr/geo/intercommunalite/200046977")}
+        URIRef("http://id.insee.fr/geo/intercommunalite/200046977")
+    }
     # a former code answers with the current commune
     factories.Dataset(title="Oullins", territoires_coverage=["69149"])
     assert titles(catalogue(app, "/catalog/69152.ttl")) == {"Oullins", "Toute la métropole"}
@@ -90,13 +101,18 @@ def test_insee_codes_sirens_and_formats(app, datasets):
 def test_commune_catalogue_is_paged(app, datasets):
     first = catalogue(app, "/catalog/bron-69029.ttl")
     page = URIRef("http://test.ckan.net/catalog/bron-69029.ttl?page=1")
-    assert str(first.value(page, URIRef(HYDRA + "next"))) == \
-        "http://test.ckan.net/catalog/bron-69029.ttl?page=2"
+    assert (
+        str(first.value(page, URIRef(HYDRA + "next")))
+        == "http://test.ckan.net/catalog/bron-69029.ttl?page=2"
+    )
     assert int(first.value(page, URIRef(HYDRA + "totalItems"))) == 3
     second = catalogue(app, "/catalog/bron-69029.ttl", page=2)
     assert len(titles(first)) == 2 and len(titles(second)) == 1
-    assert titles(first) | titles(second) == {"Arbres de Bron", "Publié par Bron",
-                                             "Toute la métropole"}
+    assert titles(first) | titles(second) == {
+        "Arbres de Bron",
+        "Publié par Bron",
+        "Toute la métropole",
+    }
 
 
 def test_bad_input_is_refused_clearly(app, datasets):

@@ -1,13 +1,13 @@
 """The territoires_dcat_ap profile through ckanext-dcat's endpoints."""
-from __future__ import annotations
 
-import pytest
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from __future__ import annotations
 
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
+import pytest
 from ckanext.dcat.profiles import ADMS, DCAT, DCT, FOAF
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
 
 from tests.conftest import TERRITORY_PLUGINS
 from tests.dcat.conftest import provenance_fields
@@ -37,7 +37,9 @@ def test_spatial_lists_insee_iris_of_the_covered_communes(app):
     graph = graph_of(app, f"/dataset/{dataset['id']}.ttl")
     ref = dataset_ref(graph, dataset)
     assert set(graph.objects(ref, DCT.spatial)) == {
-        URIRef(INSEE + "commune/69029"), URIRef(INSEE + "commune/69081")}
+        URIRef(INSEE + "commune/69029"),
+        URIRef(INSEE + "commune/69081"),
+    }
     bron = URIRef(INSEE + "commune/69029")
     assert (bron, RDF.type, DCT.Location) in graph
     assert graph.value(bron, SKOS.prefLabel) == Literal("Bron", lang="fr")
@@ -55,7 +57,9 @@ def test_whole_territory_adds_the_epci(app):
 
 
 def test_commune_organisation_publishes_with_its_siren(app):
-    bron = factories.Organization(title="Ville de Bron", extras=[{"key": "insee", "value": "69029"}])
+    bron = factories.Organization(
+        title="Ville de Bron", extras=[{"key": "insee", "value": "69029"}]
+    )
     dataset = factories.Dataset(owner_org=bron["id"])
     graph = graph_of(app, f"/dataset/{dataset['id']}.ttl")
     publisher = graph.value(dataset_ref(graph, dataset), DCT.publisher)
@@ -69,8 +73,10 @@ def test_commune_organisation_publishes_with_its_siren(app):
 
 def test_explicit_publisher_wins_over_the_commune(app):
     bron = factories.Organization(extras=[{"key": "insee", "value": "69029"}])
-    dataset = factories.Dataset(owner_org=bron["id"], publisher=[
-        {"uri": "https://www.sytral.fr/", "name": "Sytral Mobilités"}])
+    dataset = factories.Dataset(
+        owner_org=bron["id"],
+        publisher=[{"uri": "https://www.sytral.fr/", "name": "Sytral Mobilités"}],
+    )
     graph = graph_of(app, f"/dataset/{dataset['id']}.ttl")
     publishers = list(graph.objects(dataset_ref(graph, dataset), DCT.publisher))
     assert publishers == [URIRef("https://www.sytral.fr/")]
@@ -87,11 +93,14 @@ def test_other_organisation_keeps_ckanext_dcat_publisher(app):
 
 
 def test_provenance_of_a_harvested_dataset(app):
-    dataset = factories.Dataset(**provenance_fields(
-        territoires_source_url="https://data.example.org/dataset/parcs",
-        territoires_source_identifier="parcs-2024",
-        territoires_harvest_source="Ville de Bron (CKAN)",
-        territoires_harvested="2026-11-20T08:00:00Z"))
+    dataset = factories.Dataset(
+        **provenance_fields(
+            territoires_source_url="https://data.example.org/dataset/parcs",
+            territoires_source_identifier="parcs-2024",
+            territoires_harvest_source="Ville de Bron (CKAN)",
+            territoires_harvested="2026-11-20T08:00:00Z",
+        )
+    )
     graph = graph_of(app, f"/dataset/{dataset['id']}.ttl")
     ref = dataset_ref(graph, dataset)
     identifiers = [graph.value(node, SKOS.notation) for node in graph.objects(ref, ADMS.identifier)]
@@ -100,12 +109,15 @@ def test_provenance_of_a_harvested_dataset(app):
     assert (record, RDF.type, DCAT.CatalogRecord) in graph
     assert graph.value(record, DCT.modified) is not None
     origin = graph.value(record, DCT.source)
-    assert graph.value(origin, FOAF.primaryTopic) == URIRef("https://data.example.org/dataset/parcs")
+    assert graph.value(origin, FOAF.primaryTopic) == URIRef(
+        "https://data.example.org/dataset/parcs"
+    )
     assert str(graph.value(origin, DCT.identifier)) == "parcs-2024"
     assert str(graph.value(origin, DCT.modified)).startswith("2026-11-20T08:00:00")
     statement = graph.value(ref, DCT.provenance)
     assert Literal("Moissonné depuis « Ville de Bron (CKAN) » le 2026-11-20", lang="fr") in set(
-        graph.objects(statement, RDFS.label))
+        graph.objects(statement, RDFS.label)
+    )
     # the origin is not one more dataset for the harvesters reading this
     assert len(list(graph.subjects(RDF.type, DCAT.Dataset))) == 1
 
@@ -120,25 +132,35 @@ def test_dataset_without_provenance_has_no_record(app):
 def test_themes_frequency_licence_and_formats_use_the_eu_vocabularies(app):
     dataset = factories.Dataset(
         theme=["ENVI", "Régions et villes", "http://inspire.ec.europa.eu/theme/tn", "vélos"],
-        frequency="mensuelle", license_id="cc-by",
-        resources=[{"url": "https://example.org/parcs.csv", "format": "CSV"},
-                   {"url": "https://example.org/notice.pdf", "format": "PDF"}])
+        frequency="mensuelle",
+        license_id="cc-by",
+        resources=[
+            {"url": "https://example.org/parcs.csv", "format": "CSV"},
+            {"url": "https://example.org/notice.pdf", "format": "PDF"},
+        ],
+    )
     graph = graph_of(app, f"/dataset/{dataset['id']}.ttl")
     ref = dataset_ref(graph, dataset)
     themes = set(graph.objects(ref, DCAT.theme))
-    assert themes == {URIRef(EU + "data-theme/ENVI"), URIRef(EU + "data-theme/REGI"),
-                      URIRef("http://inspire.ec.europa.eu/theme/tn")}
+    assert themes == {
+        URIRef(EU + "data-theme/ENVI"),
+        URIRef(EU + "data-theme/REGI"),
+        URIRef("http://inspire.ec.europa.eu/theme/tn"),
+    }
     assert all((theme, RDF.type, SKOS.Concept) in graph for theme in themes)
     assert Literal("vélos") in set(graph.objects(ref, DCAT.keyword))
     assert graph.value(ref, DCT.accrualPeriodicity) == URIRef(EU + "frequency/MONTHLY")
     formats = {}
     for distribution in graph.objects(ref, DCAT.distribution):
         formats[str(graph.value(distribution, DCT["format"]))] = distribution
-        assert str(graph.value(distribution, DCT.license)) == \
-            "http://www.opendefinition.org/licenses/cc-by"
+        assert (
+            str(graph.value(distribution, DCT.license))
+            == "http://www.opendefinition.org/licenses/cc-by"
+        )
     assert set(formats) == {EU + "file-type/CSV", EU + "file-type/PDF"}
-    assert graph.value(formats[EU + "file-type/CSV"], DCAT.mediaType) == \
-        URIRef("https://www.iana.org/assignments/media-types/text/csv")
+    assert graph.value(formats[EU + "file-type/CSV"], DCAT.mediaType) == URIRef(
+        "https://www.iana.org/assignments/media-types/text/csv"
+    )
 
 
 def test_frequency_is_normalised_and_bad_values_refused():
@@ -148,8 +170,10 @@ def test_frequency_is_normalised_and_bad_values_refused():
         helpers.call_action("package_patch", id=dataset["id"], frequency="sometimes")
     assert "frequency" in error.value.error_dict
     assert "MONTHLY" in error.value.error_dict["frequency"][0]
-    assert helpers.call_action("package_show", id=dataset["id"])["frequency"] == \
-        EU + "frequency/ANNUAL"
+    assert (
+        helpers.call_action("package_show", id=dataset["id"])["frequency"]
+        == EU + "frequency/ANNUAL"
+    )
 
 
 def test_catalogue_publisher_spatial_and_theme_taxonomy(app):
@@ -161,7 +185,8 @@ def test_catalogue_publisher_spatial_and_theme_taxonomy(app):
     assert str(graph.value(publisher, FOAF.name)) == "Métropole de Lyon"
     assert str(graph.value(publisher, DCT.identifier)) == "200046977"
     assert URIRef(INSEE + "intercommunalite/200046977") in set(
-        graph.objects(catalogue, DCT.spatial))
+        graph.objects(catalogue, DCT.spatial)
+    )
     assert graph.value(catalogue, DCAT.themeTaxonomy) == URIRef(EU + "data-theme")
     assert graph.value(catalogue, DCT.language) == URIRef(EU + "language/ENG")
 
@@ -185,8 +210,9 @@ def test_catalogue_is_paged_in_every_format(app, extension):
         datasets = list(graph.subjects(RDF.type, DCAT.Dataset))
         assert len(datasets) == (2 if page == 1 else 1)
         seen.update(str(graph.value(d, DCT.title)) for d in datasets)
-        assert all(URIRef(INSEE + "commune/69029") in set(graph.objects(d, DCT.spatial))
-                   for d in datasets)
+        assert all(
+            URIRef(INSEE + "commune/69029") in set(graph.objects(d, DCT.spatial)) for d in datasets
+        )
     assert len(seen) == len(names)
     hydra = URIRef("http://www.w3.org/ns/hydra/core#totalItems")
     assert {int(o) for o in graph.objects(None, hydra)} == {3}
@@ -206,13 +232,18 @@ def test_private_and_draft_datasets_stay_out_of_the_export(app):
 
 
 def test_a_harvested_iri_with_spaces_does_not_break_the_catalogue(app):
-    factories.Dataset(title="Broken", extras=[
-        {"key": "uri", "value": "https://geo.example.org/srv/a b https://geo.example.org/c"}])
+    factories.Dataset(
+        title="Broken",
+        extras=[
+            {"key": "uri", "value": "https://geo.example.org/srv/a b https://geo.example.org/c"}
+        ],
+    )
     factories.Dataset(title="Fine")
     graph = graph_of(app, "/catalog.ttl")
     assert {"Broken", "Fine"} <= {str(o) for o in graph.objects(None, DCT.title)}
     assert URIRef("https://geo.example.org/srv/a%20b%20https://geo.example.org/c") in set(
-        graph.subjects(RDF.type, DCAT.Dataset))
+        graph.subjects(RDF.type, DCAT.Dataset)
+    )
 
 
 @pytest.mark.ckan_config("ckanext.dcat.datasets_per_page", 1)
@@ -225,11 +256,16 @@ def test_what_data_gouv_fr_dcat_harvester_reads(app):
     geometries (literals) on the dct:spatial nodes."""
     factories.Dataset()  # older: on page 2
     factories.Dataset(
-        title="Stationnement PMR", notes="Places réservées.", tag_string="stationnement",
-        license_id="odc-odbl", frequency="weekly", territoires_coverage=["Bron"],
+        title="Stationnement PMR",
+        notes="Places réservées.",
+        tag_string="stationnement",
+        license_id="odc-odbl",
+        frequency="weekly",
+        territoires_coverage=["Bron"],
         temporal_coverage=[{"start": "2022-01-01", "end": "2022-12-31"}],
         spatial_coverage=[{"bbox": "POLYGON ((4.9 45.7, 5.0 45.7, 5.0 45.8, 4.9 45.8, 4.9 45.7))"}],
-        resources=[{"url": "https://example.org/pmr.csv", "format": "CSV", "name": "Places"}])
+        resources=[{"url": "https://example.org/pmr.csv", "format": "CSV", "name": "Places"}],
+    )
     graph = graph_of(app, "/catalog.rdf")
     assert len(list(graph.subjects(RDF.type, DCAT.Catalog))) == 1
     hydra = "http://www.w3.org/ns/hydra/core#"
@@ -250,6 +286,10 @@ def test_what_data_gouv_fr_dcat_harvester_reads(app):
     assert str(graph.value(distribution, DCT.title)) == "Places"
     assert graph.value(distribution, DCAT.accessURL) == URIRef("https://example.org/pmr.csv")
     assert str(graph.value(distribution, DCT.license)).endswith("odc-odbl")
-    geometries = [o for place in graph.objects(ref, DCT.spatial) for o in graph.objects(place)
-                  if isinstance(o, Literal) and str(o).startswith("POLYGON")]
+    geometries = [
+        o
+        for place in graph.objects(ref, DCT.spatial)
+        for o in graph.objects(place)
+        if isinstance(o, Literal) and str(o).startswith("POLYGON")
+    ]
     assert geometries and str(geometries[0].datatype).endswith("wktLiteral")

@@ -5,16 +5,16 @@ ckanext-dcat's RDFParser and the configured profiles, then harvested for
 real from a local HTTP server, with ckanext-dcat's DCAT RDF harvester and
 with this plugin's own DCAT harvester.
 """
+
 from __future__ import annotations
 
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import pytest
-
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
+import pytest
 from ckanext.dcat.harvesters import DCATRDFHarvester
 from ckanext.dcat.processors import RDFParser
 from ckanext.harvest.tests.lib import run_harvest
@@ -30,22 +30,34 @@ FORMATS = {"ttl": "turtle", "rdf": "xml", "jsonld": "json-ld"}
 
 
 def portal_datasets():
-    bron = factories.Organization(title="Ville de Bron", extras=[{"key": "insee", "value": "69029"}])
+    bron = factories.Organization(
+        title="Ville de Bron", extras=[{"key": "insee", "value": "69029"}]
+    )
     made_here = factories.Dataset(
-        title="Parcs et jardins", notes="Les parcs et jardins publics, avec leurs horaires. " * 5,
-        owner_org=bron["id"], territoires_coverage=["Bron", "Écully"], tag_string="parcs,nature",
-        theme=["ENVI"], frequency="monthly", license_id="odc-odbl",
+        title="Parcs et jardins",
+        notes="Les parcs et jardins publics, avec leurs horaires. " * 5,
+        owner_org=bron["id"],
+        territoires_coverage=["Bron", "Écully"],
+        tag_string="parcs,nature",
+        theme=["ENVI"],
+        frequency="monthly",
+        license_id="odc-odbl",
         contact=[{"name": "Service espaces verts", "email": "parcs@example.org"}],
         temporal_coverage=[{"start": "2021-01-01", "end": "2024-12-31"}],
-        resources=[{"url": "https://example.org/parcs.csv", "format": "CSV", "name": "Parcs"}])
+        resources=[{"url": "https://example.org/parcs.csv", "format": "CSV", "name": "Parcs"}],
+    )
     harvested = factories.Dataset(
-        title="Bureaux de vote", notes="Les bureaux de vote de la commune.",
-        territoires_coverage=["*"], license_id="cc-by",
+        title="Bureaux de vote",
+        notes="Les bureaux de vote de la commune.",
+        territoires_coverage=["*"],
+        license_id="cc-by",
         **provenance_fields(
             territoires_source_url="https://data.example.org/explore/dataset/bureaux-de-vote/",
             territoires_source_uri="https://data.example.org/id/bureaux-de-vote",
-            territoires_source_identifier="bureaux-de-vote"),
-        resources=[{"url": "https://data.example.org/bdv.geojson", "format": "GeoJSON"}])
+            territoires_source_identifier="bureaux-de-vote",
+        ),
+        resources=[{"url": "https://data.example.org/bdv.geojson", "format": "GeoJSON"}],
+    )
     factories.Dataset(title="Brouillon privé", owner_org=bron["id"], private=True)
     return made_here, harvested
 
@@ -59,18 +71,21 @@ def assert_same_dataset(copy, original):
         assert copy.get(key) == original.get(key), key
     assert sorted(t["name"] for t in copy["tags"]) == sorted(t["name"] for t in original["tags"])
     assert copy.get("frequency") == original.get("frequency")
-    assert copy.get("theme") == [EU + "data-theme/" + t for t in original.get("theme") or []] \
-        or copy.get("theme") == original.get("theme")
-    assert [(c.get("name"), c.get("email")) for c in copy.get("contact") or []] == \
-        [(c.get("name"), c.get("email")) for c in original.get("contact") or []]
-    assert [(r["url"], r["format"]) for r in copy["resources"]] == \
-        [(r["url"], r["format"]) for r in original["resources"]]
+    assert copy.get("theme") == [
+        EU + "data-theme/" + t for t in original.get("theme") or []
+    ] or copy.get("theme") == original.get("theme")
+    assert [(c.get("name"), c.get("email")) for c in copy.get("contact") or []] == [
+        (c.get("name"), c.get("email")) for c in original.get("contact") or []
+    ]
+    assert [(r["url"], r["format"]) for r in copy["resources"]] == [
+        (r["url"], r["format"]) for r in original["resources"]
+    ]
 
 
 @pytest.mark.ckan_config("ckan.plugins", TERRITORY_PLUGINS)
 @pytest.mark.parametrize("extension", ["ttl", "rdf", "jsonld"])
 def test_export_parses_back_to_the_same_fields(app, extension):
-    made_here, harvested = portal_datasets()
+    _made_here, _harvested = portal_datasets()
     parser = RDFParser()
     parser.parse(app.get(f"/catalog.{extension}").body, _format=FORMATS[extension])
     parsed = {dataset["title"]: dataset for dataset in parser.datasets()}
@@ -83,8 +98,10 @@ def test_export_parses_back_to_the_same_fields(app, extension):
     assert [r["format"] for r in copy["resources"]] == ["CSV"]
     origin = parsed["Bureaux de vote"]
     assert len(origin["territoires_coverage"]) == 58
-    assert field(origin, "territoires_source_url") == \
-        "https://data.example.org/explore/dataset/bureaux-de-vote/"
+    assert (
+        field(origin, "territoires_source_url")
+        == "https://data.example.org/explore/dataset/bureaux-de-vote/"
+    )
     assert field(origin, "territoires_source_uri") == "https://data.example.org/id/bureaux-de-vote"
     assert field(origin, "territoires_source_identifier") == "bureaux-de-vote"
     assert "alternate_identifier" not in extras(origin)
@@ -118,8 +135,10 @@ def catalogue_server():
 @pytest.mark.ckan_config("ckan.plugins", TERRITORY_PLUGINS + " harvest dcat_rdf_harvester")
 def test_catalogue_harvests_into_another_portal(app, catalogue_server):
     made_here, harvested = portal_datasets()
-    originals = {dataset["title"]: helpers.call_action("package_show", id=dataset["id"])
-                 for dataset in (made_here, harvested)}
+    originals = {
+        dataset["title"]: helpers.call_action("package_show", id=dataset["id"])
+        for dataset in (made_here, harvested)
+    }
     _Catalogue.body = app.get("/catalog.ttl").body.encode("utf-8")
 
     # The other portal starts without these datasets.
@@ -135,8 +154,10 @@ def test_catalogue_harvests_into_another_portal(app, catalogue_server):
     for title, original in originals.items():
         assert_same_dataset(copies[title], original)
     # the territory follows: memberships recomputed from the coverage
-    assert sorted(g["name"] for g in copies["Parcs et jardins"]["groups"]) == \
-        ["bron-69029", "ecully-69081"]
+    assert sorted(g["name"] for g in copies["Parcs et jardins"]["groups"]) == [
+        "bron-69029",
+        "ecully-69081",
+    ]
     assert len(copies["Bureaux de vote"]["groups"]) == 59
     assert field(copies["Bureaux de vote"], "territoires_source_identifier") == "bureaux-de-vote"
     assert json.loads(extras(copies["Bureaux de vote"]).get("alternate_identifier", "[]")) == []
@@ -146,19 +167,21 @@ def test_catalogue_harvests_into_another_portal(app, catalogue_server):
     assert helpers.call_action("package_search")["count"] == 2
 
 
-@pytest.mark.ckan_config("ckan.plugins", TERRITORY_PLUGINS + " harvest territoires_harvest"
-                         " territoires_dcat_harvester")
+@pytest.mark.ckan_config(
+    "ckan.plugins", TERRITORY_PLUGINS + " harvest territoires_harvest territoires_dcat_harvester"
+)
 @pytest.mark.ckan_config("ckanext.territoires.harvest.allowed_hosts", "127.0.0.1")
-def test_catalogue_harvests_into_another_portal_with_this_plugins_harvester(
-        app, catalogue_server):
+def test_catalogue_harvests_into_another_portal_with_this_plugins_harvester(app, catalogue_server):
     """The same round trip through this plugin's own DCAT harvester
     (``territoires_dcat``): fields, coverage and memberships come back, the
     origin's identity is the exported dataset, and a second run adds nothing."""
     from tests.harvesters.helpers import create_source, harvested, run, show
 
     made_here, harvested_before = portal_datasets()
-    originals = {dataset["title"]: helpers.call_action("package_show", id=dataset["id"])
-                 for dataset in (made_here, harvested_before)}
+    originals = {
+        dataset["title"]: helpers.call_action("package_show", id=dataset["id"])
+        for dataset in (made_here, harvested_before)
+    }
     _Catalogue.body = app.get("/catalog.ttl").body.encode("utf-8")
     for dataset in helpers.call_action("package_search", include_private=True)["results"]:
         helpers.call_action("dataset_purge", id=dataset["id"])
@@ -167,14 +190,17 @@ def test_catalogue_harvests_into_another_portal_with_this_plugins_harvester(
     source = create_source(url, "territoires_dcat")
     job = run(source)
     assert job["status"] == "Finished"
-    copies = {show(package.id)["title"]: show(package.id)
-              for package in harvested(source["id"]).values()}
+    copies = {
+        show(package.id)["title"]: show(package.id) for package in harvested(source["id"]).values()
+    }
     assert set(copies) == set(originals)
     for title, original in originals.items():
         # this harvester trims the whitespace around descriptions
         assert_same_dataset(copies[title], {**original, "notes": original["notes"].strip()})
-    assert sorted(g["name"] for g in copies["Parcs et jardins"]["groups"]) == \
-        ["bron-69029", "ecully-69081"]
+    assert sorted(g["name"] for g in copies["Parcs et jardins"]["groups"]) == [
+        "bron-69029",
+        "ecully-69081",
+    ]
     assert len(copies["Bureaux de vote"]["groups"]) == 59
     # provenance now points at the exporting portal's catalogue
     assert field(copies["Parcs et jardins"], "territoires_source_url")

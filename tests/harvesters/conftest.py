@@ -1,4 +1,5 @@
 """Fixtures of the harvester tests: local servers, plugins, harvest helpers."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,7 +10,8 @@ from tests.harvesters.server import LocalServer
 #: Plugins of the harvest tests: the territory's, ckanext-harvest and ours.
 HARVEST_PLUGINS = TERRITORY_PLUGINS + (
     " harvest territoires_harvest territoires_ckan_harvester territoires_dcat_harvester"
-    " territoires_ods_harvester territoires_udata_harvester territoires_csw_harvester")
+    " territoires_ods_harvester territoires_udata_harvester territoires_csw_harvester"
+)
 
 #: Options of every harvest test: the local servers are allowed, retries fast.
 HARVEST_OPTIONS = {
@@ -27,7 +29,8 @@ def harvest_marks(**overrides):
     """pytest marks of a harvest test module (``ckan_config`` + fixtures)."""
     options = {**HARVEST_OPTIONS, **overrides}
     return [pytest.mark.ckan_config(key, value) for key, value in options.items()] + [
-        pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")]
+        pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+    ]
 
 
 @pytest.fixture
@@ -42,12 +45,17 @@ def harvest_cli(ckan_config, tmp_path):
     """CKAN's CLI runner on an ini adding the harvest plugins and options to
     test.ini (the CLI loads its plugins from the file, not from the test)."""
     from ckan.tests.helpers import CKANCliRunner
+
     ini = tmp_path / "harvest-test.ini"
     options = "\n".join(f"{key} = {value}" for key, value in HARVEST_OPTIONS.items())
-    logging = ("[loggers]\nkeys = root\n[handlers]\nkeys = console\n[formatters]\nkeys = generic\n"
-               "[logger_root]\nlevel = WARN\nhandlers = console\n"
-               "[handler_console]\nclass = StreamHandler\nargs = (sys.stderr,)\nlevel = NOTSET\n"
-               "formatter = generic\n[formatter_generic]\nformat = %(levelname)s %(message)s\n")
-    ini.write_text(f"[app:main]\nuse = config:{ckan_config['__file__']}\n{options}\n"
-                   + logging.replace("%(", "%%("))
+    logging = (
+        "[loggers]\nkeys = root\n[handlers]\nkeys = console\n[formatters]\nkeys = generic\n"
+        "[logger_root]\nlevel = WARN\nhandlers = console\n"
+        "[handler_console]\nclass = StreamHandler\nargs = (sys.stderr,)\nlevel = NOTSET\n"
+        "formatter = generic\n[formatter_generic]\nformat = %(levelname)s %(message)s\n"
+    )
+    ini.write_text(
+        f"[app:main]\nuse = config:{ckan_config['__file__']}\n{options}\n"
+        + logging.replace("%(", "%%(")
+    )
     return CKANCliRunner(mix_stderr=False, env={"CKAN_INI": str(ini)})

@@ -1,4 +1,5 @@
 """API emulations served by the local server, over recorded real records."""
+
 from __future__ import annotations
 
 import copy
@@ -48,7 +49,7 @@ class FakeCkan:
         selected = self._selected(request.arg("fq", ""))
         start = int(request.arg("start", "0"))
         rows = int(request.arg("rows", "10"))
-        page = selected[start:start + rows]
+        page = selected[start : start + rows]
         fields = request.query.get("fl")
         if fields and self.honour_fl:
             page = [{key: d.get(key) for key in fields} for d in page]

@@ -1,4 +1,5 @@
 """Helpers of the harvester tests: sources, runs, what got harvested."""
+
 from __future__ import annotations
 
 import json
@@ -12,13 +13,23 @@ from ckanext.harvest.model import HarvestGatherError, HarvestObject, HarvestObje
 from ckanext.territoires.harvesters import provenance, runner
 
 
-def create_source(url: str, source_type: str, config: dict | None = None,
-                  owner_org: str | None = None, name: str | None = None,
-                  frequency: str = "MANUAL") -> dict:
+def create_source(
+    url: str,
+    source_type: str,
+    config: dict | None = None,
+    owner_org: str | None = None,
+    name: str | None = None,
+    frequency: str = "MANUAL",
+) -> dict:
     user = factories.Sysadmin()
-    data = {"name": name or f"source-{abs(hash((url, source_type, json.dumps(config)))) % 10**8}",
-            "title": name or "Test source", "url": url, "source_type": source_type,
-            "frequency": frequency, "config": json.dumps(config) if config else ""}
+    data = {
+        "name": name or f"source-{abs(hash((url, source_type, json.dumps(config)))) % 10**8}",
+        "title": name or "Test source",
+        "url": url,
+        "source_type": source_type,
+        "frequency": frequency,
+        "config": json.dumps(config) if config else "",
+    }
     if owner_org:
         data["owner_org"] = owner_org
     return helpers.call_action("harvest_source_create", context={"user": user["name"]}, **data)
@@ -32,11 +43,15 @@ def run(source: dict) -> dict:
 def harvested(source_id: str, public_only: bool = False) -> dict[str, model.Package]:
     """Datasets of a source by identifier at the source (active ones; public
     ones only with ``public_only``)."""
-    rows = (model.Session.query(model.Package, model.PackageExtra.value)
-            .join(model.PackageExtra, model.PackageExtra.package_id == model.Package.id)
-            .filter(model.PackageExtra.key == provenance.SOURCE_IDENTIFIER,
-                    model.PackageExtra.state == "active",
-                    model.Package.state == "active"))
+    rows = (
+        model.Session.query(model.Package, model.PackageExtra.value)
+        .join(model.PackageExtra, model.PackageExtra.package_id == model.Package.id)
+        .filter(
+            model.PackageExtra.key == provenance.SOURCE_IDENTIFIER,
+            model.PackageExtra.state == "active",
+            model.Package.state == "active",
+        )
+    )
     result = {}
     for package, identifier in rows:
         if package.extras.get(provenance.SOURCE_ID) != source_id:
@@ -53,14 +68,18 @@ def show(package_id: str) -> dict[str, Any]:
 
 
 def gather_errors(job: dict) -> list[str]:
-    return [error.message for error in
-            model.Session.query(HarvestGatherError).filter_by(harvest_job_id=job["id"])]
+    return [
+        error.message
+        for error in model.Session.query(HarvestGatherError).filter_by(harvest_job_id=job["id"])
+    ]
 
 
 def object_errors(job: dict) -> dict[str, list[str]]:
-    rows = (model.Session.query(HarvestObject.guid, HarvestObjectError.message)
-            .join(HarvestObjectError, HarvestObjectError.harvest_object_id == HarvestObject.id)
-            .filter(HarvestObject.harvest_job_id == job["id"]))
+    rows = (
+        model.Session.query(HarvestObject.guid, HarvestObjectError.message)
+        .join(HarvestObjectError, HarvestObjectError.harvest_object_id == HarvestObject.id)
+        .filter(HarvestObject.harvest_job_id == job["id"])
+    )
     errors: dict[str, list[str]] = {}
     for guid, message in rows:
         errors.setdefault(guid, []).append(message)

@@ -5,6 +5,7 @@ Routes map a path (query string apart) to a fixed answer or to a handler
 udata, CSW paging) and inject faults (delays, resets, truncated bodies).
 Every request is recorded.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,9 +14,10 @@ import socket
 import struct
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures")
@@ -54,8 +56,11 @@ class Request:
 
 
 def json_answer(document: Any, status: int = 200, **headers) -> Answer:
-    return Answer(status, json.dumps(document).encode("utf-8"),
-                  {"Content-Type": "application/json", **headers})
+    return Answer(
+        status,
+        json.dumps(document).encode("utf-8"),
+        {"Content-Type": "application/json", **headers},
+    )
 
 
 class LocalServer:
@@ -72,8 +77,11 @@ class LocalServer:
 
             def do_GET(self):
                 parts = urlsplit(self.path)
-                request = Request(parts.path, parse_qs(parts.query, keep_blank_values=True),
-                                  {k.lower(): v for k, v in self.headers.items()})
+                request = Request(
+                    parts.path,
+                    parse_qs(parts.query, keep_blank_values=True),
+                    {k.lower(): v for k, v in self.headers.items()},
+                )
                 server.requests.append(request)
                 route = server.routes.get(parts.path)
                 if route is None:
@@ -83,8 +91,9 @@ class LocalServer:
                 if answer.delay:
                     time.sleep(answer.delay)
                 if answer.fault == "reset":
-                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                                               struct.pack("ii", 1, 0))
+                    self.connection.setsockopt(
+                        socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                    )
                     self.connection.close()
                     self.close_connection = True
                     return
@@ -108,7 +117,7 @@ class LocalServer:
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
-    def start(self) -> "LocalServer":
+    def start(self) -> LocalServer:
         self.thread.start()
         return self
 
@@ -124,8 +133,9 @@ class LocalServer:
         return self.url(path)
 
     def add_file(self, path: str, fixture: str, content_type: str) -> str:
-        return self.add(path, Answer(200, fixture_bytes(*fixture.split("/")),
-                                     {"Content-Type": content_type}))
+        return self.add(
+            path, Answer(200, fixture_bytes(*fixture.split("/")), {"Content-Type": content_type})
+        )
 
     def hits(self, path: str) -> int:
         return sum(1 for request in self.requests if request.path == path)

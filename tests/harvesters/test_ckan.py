@@ -1,9 +1,9 @@
 """CKAN source kind: recorded real CKAN/DKAN datasets behind a local API."""
+
 from __future__ import annotations
 
-import pytest
-
 import ckan.tests.factories as factories
+import pytest
 
 from tests.harvesters.conftest import harvest_marks
 from tests.harvesters.fake_apis import FakeCkan, recorded_ckan_datasets
@@ -30,7 +30,8 @@ def test_first_harvest_creates_one_dataset_per_remote_dataset(remote):
     assert french["title"].startswith("Antennes régionales de la Région Hauts-de-France")
     assert french["territoires_coverage"] == ["69266"]
     assert french["territoires_source_url"].endswith(
-        "/dataset/antennes-regionales-de-la-region-hauts-de-france-au-01102019-0")
+        "/dataset/antennes-regionales-de-la-region-hauts-de-france-au-01102019-0"
+    )
     assert french["territoires_harvest_status"] == "current"
     assert french["territoires_harvest_source_id"] == source["id"]
     assert french["resources"]

@@ -1,15 +1,15 @@
 """A real CKAN-to-CKAN harvest: the CKAN app of the tests, served over HTTP
 on 127.0.0.1, is the remote portal (its action API, its search backend);
 the harvest copies one of its organisations' datasets."""
+
 from __future__ import annotations
 
 import threading
 
-import pytest
-from werkzeug.serving import make_server
-
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
+import pytest
+from werkzeug.serving import make_server
 
 from tests.harvesters.conftest import harvest_marks
 from tests.harvesters.helpers import create_source, gather_errors, harvested, run, show
@@ -29,15 +29,22 @@ def remote_ckan(app):
 def test_harvest_an_organisation_of_a_real_ckan(remote_ckan, lyon):
     remote_org = factories.Organization(name="ville-de-bron-source", title="Ville de Bron")
     other = factories.Organization(name="autre-editeur")
-    published = [factories.Dataset(owner_org=remote_org["id"], title=f"Jeu {n} de Bron",
-                                   resources=[{"url": f"https://bron.example/{n}.csv",
-                                               "format": "CSV"}])
-                 for n in range(3)]
+    published = [
+        factories.Dataset(
+            owner_org=remote_org["id"],
+            title=f"Jeu {n} de Bron",
+            resources=[{"url": f"https://bron.example/{n}.csv", "format": "CSV"}],
+        )
+        for n in range(3)
+    ]
     factories.Dataset(owner_org=other["id"])  # not in the filter
     local_org = factories.Organization(name="metropole-moissonnee")
-    source = create_source(remote_ckan, "territoires_ckan",
-                           {"organizations": ["ville-de-bron-source"]},
-                           owner_org=local_org["id"])
+    source = create_source(
+        remote_ckan,
+        "territoires_ckan",
+        {"organizations": ["ville-de-bron-source"]},
+        owner_org=local_org["id"],
+    )
 
     job = run(source)
     assert gather_errors(job) == [] and job["stats"]["added"] == 3

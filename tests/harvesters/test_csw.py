@@ -1,16 +1,25 @@
 """CSW source kind: recorded GeoNetwork ISO 19139 pages behind a local endpoint."""
+
 from __future__ import annotations
 
 from tests.harvesters.conftest import harvest_marks
 from tests.harvesters.helpers import (
-    create_source, gather_errors, harvested, object_errors, run, show,
+    create_source,
+    gather_errors,
+    harvested,
+    object_errors,
+    run,
+    show,
 )
 from tests.harvesters.server import Answer, Request, fixture_bytes
 
 pytestmark = harvest_marks()
 
-PAGES = {"1": "geonetwork-iso19139-page-1.xml", "3": "geonetwork-iso19139-page-3.xml",
-         "5": "geonetwork-iso19139-page-5.xml"}
+PAGES = {
+    "1": "geonetwork-iso19139-page-1.xml",
+    "3": "geonetwork-iso19139-page-3.xml",
+    "5": "geonetwork-iso19139-page-5.xml",
+}
 
 
 def mount(server, pages=PAGES):
@@ -22,6 +31,7 @@ def mount(server, pages=PAGES):
             return Answer(400, b"<bad/>", {"Content-Type": "application/xml"})
         body = name if isinstance(name, bytes) else fixture_bytes("csw", name)
         return Answer(200, body, {"Content-Type": "application/xml"})
+
     server.add("/geonetwork/srv/fre/csw", csw)
     return server.url("/geonetwork/srv/fre/csw")
 
@@ -51,9 +61,11 @@ def test_records_outside_the_territory_are_reported_not_guessed(server):
 
 
 def test_exception_report_stops_the_harvest(server):
-    report = (b'<?xml version="1.0"?><ows:ExceptionReport xmlns:ows="http://www.opengis.net/ows" '
-              b'version="1.2.0"><ows:Exception exceptionCode="NoApplicableCode"><ows:ExceptionText>'
-              b'Search failed</ows:ExceptionText></ows:Exception></ows:ExceptionReport>')
+    report = (
+        b'<?xml version="1.0"?><ows:ExceptionReport xmlns:ows="http://www.opengis.net/ows" '
+        b'version="1.2.0"><ows:Exception exceptionCode="NoApplicableCode"><ows:ExceptionText>'
+        b"Search failed</ows:ExceptionText></ows:Exception></ows:ExceptionReport>"
+    )
     source = create_source(mount(server, {"1": report}), "territoires_csw", {"pin": "*"})
     job = run(source)
     assert any("Search failed" in message for message in gather_errors(job))
@@ -61,9 +73,11 @@ def test_exception_report_stops_the_harvest(server):
 
 def test_next_record_loop_is_stopped(server):
     looping = fixture_bytes("csw", "geonetwork-iso19139-page-3.xml").replace(
-        b'nextRecord="5"', b'nextRecord="1"')
-    source = create_source(mount(server, {"1": PAGES["1"], "3": looping}), "territoires_csw",
-                           {"pin": "*"})
+        b'nextRecord="5"', b'nextRecord="1"'
+    )
+    source = create_source(
+        mount(server, {"1": PAGES["1"], "3": looping}), "territoires_csw", {"pin": "*"}
+    )
     job = run(source)
     assert any("loops" in message for message in gather_errors(job))
     assert harvested(source["id"]) == {}

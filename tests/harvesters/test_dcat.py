@@ -1,11 +1,17 @@
 """DCAT source kind: recorded real catalogues in RDF/XML, Turtle, JSON-LD."""
+
 from __future__ import annotations
 
 import pytest
 
 from tests.harvesters.conftest import harvest_marks
 from tests.harvesters.helpers import (
-    create_source, gather_errors, harvested, object_errors, run, show,
+    create_source,
+    gather_errors,
+    harvested,
+    object_errors,
+    run,
+    show,
 )
 from tests.harvesters.server import Answer, Request, fixture_bytes
 
@@ -22,17 +28,20 @@ def serve(server, path: str, fixture: str, content_type: str, base: str = "http:
     return server.add(path, Answer(200, body, {"Content-Type": content_type}))
 
 
-@pytest.mark.parametrize("fixture, content_type, count", [
-    ("catalog.xml", RDF_XML, 4),
-    ("ckanext-dcat--catalog.rdf", RDF_XML, 2),
-    ("udata.xml", RDF_XML, 2),
-    ("geonetwork.xml", RDF_XML, 1),
-    ("bnodes.xml", RDF_XML, 3),
-    ("flat.jsonld", JSON_LD, 3),
-    ("nested.jsonld", JSON_LD, 1),
-    ("ckanext-dcat--dataset_afs.ttl", TURTLE, 1),
-    ("ckanext-dcat--dataset_deri.ttl", TURTLE, 1),
-])
+@pytest.mark.parametrize(
+    "fixture, content_type, count",
+    [
+        ("catalog.xml", RDF_XML, 4),
+        ("ckanext-dcat--catalog.rdf", RDF_XML, 2),
+        ("udata.xml", RDF_XML, 2),
+        ("geonetwork.xml", RDF_XML, 1),
+        ("bnodes.xml", RDF_XML, 3),
+        ("flat.jsonld", JSON_LD, 3),
+        ("nested.jsonld", JSON_LD, 1),
+        ("ckanext-dcat--dataset_afs.ttl", TURTLE, 1),
+        ("ckanext-dcat--dataset_deri.ttl", TURTLE, 1),
+    ],
+)
 def test_recorded_catalogue_is_harvested_then_unchanged(server, fixture, content_type, count):
     url = serve(server, "/catalog", fixture, content_type)
     source = create_source(url, "territoires_dcat", {"pin": "*"})
@@ -59,19 +68,29 @@ def test_unresolvable_coverage_is_reported_per_dataset_never_guessed(server):
     for identifier, package in datasets.items():
         assert show(package.id)["territoires_coverage"] == []
         assert any("No coverage found" in message for message in errors[identifier])
-    assert any('"http://wuEurope.com/" is not a known French place' in message
-               for messages in errors.values() for message in messages)
+    assert any(
+        '"http://wuEurope.com/" is not a known French place' in message
+        for messages in errors.values()
+        for message in messages
+    )
 
 
-@pytest.mark.parametrize("first, second", [
-    ("paged-collection-1.jsonld", "paged-collection-2.jsonld"),
-    ("partial-collection-1.jsonld", "partial-collection-2.jsonld"),
-])
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ("paged-collection-1.jsonld", "paged-collection-2.jsonld"),
+        ("partial-collection-1.jsonld", "partial-collection-2.jsonld"),
+    ],
+)
 def test_hydra_paging(server, first, second):
     url = serve(server, "/catalog.jsonld", first, JSON_LD)
-    server.routes["/catalog.jsonld"] = lambda request: Answer(200, fixture_bytes(
-        "dcat", second if request.arg("page") == "2" else first).replace(
-        b"http://data.test.org", server.url("").encode()), {"Content-Type": JSON_LD})
+    server.routes["/catalog.jsonld"] = lambda request: Answer(
+        200,
+        fixture_bytes("dcat", second if request.arg("page") == "2" else first).replace(
+            b"http://data.test.org", server.url("").encode()
+        ),
+        {"Content-Type": JSON_LD},
+    )
     source = create_source(url, "territoires_dcat", {"pin": "Bron"})
     job = run(source)
     assert gather_errors(job) == []
@@ -85,10 +104,16 @@ def test_paging_loop_is_stopped_and_changes_nothing(server):
         fixture = "paged-collection-1.jsonld"
         body = fixture_bytes("dcat", fixture)
         if request.arg("page") == "2":
-            body = body.replace(b"page=2\"}], \"http://www.w3.org/ns/hydra/core#totalItems",
-                                b"page=1\"}], \"http://www.w3.org/ns/hydra/core#totalItems")
-        return Answer(200, body.replace(b"http://data.test.org", server.url("").encode()),
-                      {"Content-Type": JSON_LD})
+            body = body.replace(
+                b'page=2"}], "http://www.w3.org/ns/hydra/core#totalItems',
+                b'page=1"}], "http://www.w3.org/ns/hydra/core#totalItems',
+            )
+        return Answer(
+            200,
+            body.replace(b"http://data.test.org", server.url("").encode()),
+            {"Content-Type": JSON_LD},
+        )
+
     url = server.add("/catalog.jsonld", pages)
     source = create_source(url + "?page=1", "territoires_dcat", {"pin": "Bron"})
     job = run(source)
@@ -99,10 +124,13 @@ def test_paging_loop_is_stopped_and_changes_nothing(server):
 def test_endless_paging_is_stopped_at_max_pages(server):
     def pages(request: Request) -> Answer:
         page = int(request.arg("page", "1"))
-        body = fixture_bytes("dcat", "paged-collection-1.jsonld").replace(
-            b"catalog.jsonld?page=2", b"catalog.jsonld?page=%d" % (page + 1)).replace(
-            b"http://data.test.org", server.url("").encode())
+        body = (
+            fixture_bytes("dcat", "paged-collection-1.jsonld")
+            .replace(b"catalog.jsonld?page=2", b"catalog.jsonld?page=%d" % (page + 1))
+            .replace(b"http://data.test.org", server.url("").encode())
+        )
         return Answer(200, body, {"Content-Type": JSON_LD})
+
     url = server.add("/catalog.jsonld", pages)
     source = create_source(url, "territoires_dcat", {"pin": "Bron", "max_pages": 3})
     job = run(source)

@@ -1,14 +1,13 @@
 """``ckan territoires demo``: the demo catalogue through the DCAT harvester."""
+
 from __future__ import annotations
 
-import pytest
-
 import ckan.tests.helpers as helpers
+import pytest
 from ckan import model
 from ckan.cli.cli import ckan as ckan_command
 
 from ckanext.territoires.harvesters import demo
-
 from tests.harvesters.conftest import harvest_marks
 from tests.harvesters.helpers import harvested, object_errors, show
 
@@ -50,8 +49,9 @@ def test_demo_harvests_the_catalogue_with_every_coverage_form(harvest_cli, lyon)
     assert model.Group.get(datasets["bron-toilettes-publiques"].owner_org).name == "ville-de-bron"
     assert model.Group.get(datasets["tassin-parcs"].owner_org).name == "metropole-de-lyon"
     # and found on the commune pages (groups)
-    assert "villeurbanne-69266" in [g["name"] for g in show(
-        datasets["villeurbanne-parcs"].id)["groups"]]
+    assert "villeurbanne-69266" in [
+        g["name"] for g in show(datasets["villeurbanne-parcs"].id)["groups"]
+    ]
 
     again = cli.invoke(ckan_command, ["territoires", "demo"])
     assert again.exit_code == 0 and "not modified: 21" in again.stdout

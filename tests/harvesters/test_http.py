@@ -1,4 +1,5 @@
 """The guarded HTTP client: timeouts, size cap, retries, SSRF guard."""
+
 from __future__ import annotations
 
 import os
@@ -6,19 +7,29 @@ import os
 import pytest
 
 from ckanext.territoires.harvesters.http import (
-    FetchError, HarvestClient, InvalidDocument, parse_retry_after,
+    FetchError,
+    HarvestClient,
+    InvalidDocument,
+    parse_retry_after,
 )
 from ckanext.territoires.harvesters.settings import DEMO_DIR, Settings
 from ckanext.territoires.harvesters.ssrf import ForbiddenURL, Guard
-
 from tests.harvesters.server import Answer, json_answer
 
 
 def client(**options) -> tuple[HarvestClient, list[float]]:
     slept: list[float] = []
-    settings = Settings(**{"allowed_hosts": ("127.0.0.1",), "retries": 2, "backoff": 0.01,
-                           "connect_timeout": 2, "read_timeout": 0.5, "total_timeout": 5,
-                           **options})
+    settings = Settings(
+        **{
+            "allowed_hosts": ("127.0.0.1",),
+            "retries": 2,
+            "backoff": 0.01,
+            "connect_timeout": 2,
+            "read_timeout": 0.5,
+            "total_timeout": 5,
+            **options,
+        }
+    )
     return HarvestClient(settings, sleep=slept.append), slept
 
 
@@ -89,8 +100,9 @@ def test_oversize_body_is_refused(server):
 
 
 def test_invalid_utf8(server):
-    url = server.add("/bad", Answer(200, b'{"title": "caf\xe9 \xff"}',
-                                   {"Content-Type": "application/json"}))
+    url = server.add(
+        "/bad", Answer(200, b'{"title": "caf\xe9 \xff"}', {"Content-Type": "application/json"})
+    )
     with pytest.raises(InvalidDocument) as error:
         client()[0].get_json(url)
     assert "not valid UTF-8" in str(error.value) and "byte 14" in str(error.value)
@@ -108,9 +120,15 @@ def test_redirects_are_followed_and_loops_stopped(server):
     assert "Redirect loop" in str(error.value)
 
 
-@pytest.mark.parametrize("target", ["http://127.0.0.1:{port}/secret",
-                                    "http://169.254.169.254/latest/meta-data/",
-                                    "http://[::1]:{port}/", "http://10.1.2.3/"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "http://127.0.0.1:{port}/secret",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]:{port}/",
+        "http://10.1.2.3/",
+    ],
+)
 def test_redirect_to_a_non_public_address_is_refused(server, target):
     # The source host is allowed by name; where it redirects is not.
     server.add("/secret", json_answer({"secret": True}))
@@ -143,8 +161,11 @@ def test_local_files_only_inside_the_roots(tmp_path):
     assert http.get(inside.as_uri()).content_type == "text/turtle"
     with pytest.raises(ForbiddenURL):
         http.get((tmp_path / ".." / "elsewhere.ttl").resolve().as_uri())
-    assert client(local_roots=(DEMO_DIR,))[0].get(
-        "file://" + os.path.join(DEMO_DIR, "catalogue.ttl")).content
+    assert (
+        client(local_roots=(DEMO_DIR,))[0]
+        .get("file://" + os.path.join(DEMO_DIR, "catalogue.ttl"))
+        .content
+    )
 
 
 def test_peer_check_defeats_dns_rebinding():

@@ -1,25 +1,29 @@
 """Nothing lost, nothing duplicated: withdrawn, restored, renamed, failing
 and empty sources, duplicates, a killed worker. After each, the datasets by
 source identifier equal what the source holds."""
+
 from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 import ckan.plugins.toolkit as tk
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
+import pytest
 from ckan import model
 from ckanext.harvest import queue
 from ckanext.harvest.model import HarvestJob, HarvestObject
 
 from ckanext.territoires.harvesters import provenance
-
 from tests.harvesters.conftest import harvest_marks
 from tests.harvesters.fake_apis import FakeCkan, recorded_ckan_datasets
 from tests.harvesters.helpers import (
-    create_source, gather_errors, harvested, object_errors, run, show,
+    create_source,
+    gather_errors,
+    harvested,
+    object_errors,
+    run,
+    show,
 )
 from tests.harvesters.server import Answer
 
@@ -43,8 +47,9 @@ def public_ids(source):
 def test_withdrawn_dataset_is_archived_then_restored(remote):
     fake, url = remote
     organization = factories.Organization()
-    source = create_source(url, "territoires_ckan", {"pin": "*", "grace_days": 0},
-                           owner_org=organization["id"])
+    source = create_source(
+        url, "territoires_ckan", {"pin": "*", "grace_days": 0}, owner_org=organization["id"]
+    )
     run(source)
     withdrawn = fake.datasets.pop(2)
     job = run(source)
@@ -54,14 +59,19 @@ def test_withdrawn_dataset_is_archived_then_restored(remote):
     assert archived.private and archived.state == "active"
     assert archived.extras[provenance.STATUS] == "archived"
     with pytest.raises(tk.NotAuthorized):
-        helpers.call_action("package_show", context={"user": "", "ignore_auth": False},
-                            id=archived.id)
+        helpers.call_action(
+            "package_show", context={"user": "", "ignore_auth": False}, id=archived.id
+        )
     member = factories.User()
-    helpers.call_action("organization_member_create", id=organization["id"],
-                        username=member["name"], role="member")
-    assert helpers.call_action("package_show", context={"user": member["name"],
-                                                        "ignore_auth": False},
-                               id=archived.id)["id"] == archived.id
+    helpers.call_action(
+        "organization_member_create", id=organization["id"], username=member["name"], role="member"
+    )
+    assert (
+        helpers.call_action(
+            "package_show", context={"user": member["name"], "ignore_auth": False}, id=archived.id
+        )["id"]
+        == archived.id
+    )
 
     fake.datasets.append(withdrawn)
     run(source)
@@ -73,8 +83,12 @@ def test_withdrawn_dataset_is_archived_then_restored(remote):
 
 def test_grace_period_keeps_a_withdrawn_dataset_published(remote):
     fake, url = remote
-    source = create_source(url, "territoires_ckan", {"pin": "*", "grace_days": 7},
-                           owner_org=factories.Organization()["id"])
+    source = create_source(
+        url,
+        "territoires_ckan",
+        {"pin": "*", "grace_days": 7},
+        owner_org=factories.Organization()["id"],
+    )
     run(source)
     withdrawn = fake.datasets.pop(0)
     run(source)
@@ -84,8 +98,12 @@ def test_grace_period_keeps_a_withdrawn_dataset_published(remote):
 
     # eight days later
     eight_days_ago = provenance.isoformat(provenance.now() - dt.timedelta(days=8))
-    helpers.call_action("package_patch", context={"territoires_harvest": True},
-                        id=package.id, territoires_withdrawn_since=eight_days_ago)
+    helpers.call_action(
+        "package_patch",
+        context={"territoires_harvest": True},
+        id=package.id,
+        territoires_withdrawn_since=eight_days_ago,
+    )
     run(source)
     package = harvested(source["id"])[withdrawn["id"]]
     assert package.private and package.extras[provenance.STATUS] == "archived"
@@ -99,8 +117,9 @@ def test_without_organisation_an_archived_dataset_is_soft_deleted_and_comes_back
     withdrawn = fake.datasets.pop(1)
     run(source)
     assert withdrawn["id"] not in harvested(source["id"])
-    package = model.Session.query(model.Package).filter(
-        model.Package.title == withdrawn["title"]).one()
+    package = (
+        model.Session.query(model.Package).filter(model.Package.title == withdrawn["title"]).one()
+    )
     assert package.state == "deleted"  # recoverable, not purged
     fake.datasets.append(withdrawn)
     run(source)
@@ -131,29 +150,42 @@ def test_duplicate_identifiers_give_one_dataset_and_a_report(remote):
     source = create_source(url, "territoires_ckan", {"pin": "*"})
     job = run(source)
     assert set(harvested(source["id"])) == source_ids(fake)
-    assert any("more than once" in message for messages in object_errors(job).values()
-               for message in messages)
+    assert any(
+        "more than once" in message
+        for messages in object_errors(job).values()
+        for message in messages
+    )
 
 
 def test_failing_source_changes_nothing(remote, server):
-    fake, url = remote
-    source = create_source(url, "territoires_ckan", {"pin": "*", "grace_days": 0},
-                           owner_org=factories.Organization()["id"])
+    _fake, url = remote
+    source = create_source(
+        url,
+        "territoires_ckan",
+        {"pin": "*", "grace_days": 0},
+        owner_org=factories.Organization()["id"],
+    )
     run(source)
     before = {key: package.metadata_modified for key, package in harvested(source["id"]).items()}
     server.add("/ckan/api/3/action/package_search", Answer(500, b"boom"))
     job = run(source)
-    assert any("HTTP 500" in message and "nothing was changed" in message
-               for message in gather_errors(job))
-    assert {key: package.metadata_modified
-            for key, package in harvested(source["id"]).items()} == before
+    assert any(
+        "HTTP 500" in message and "nothing was changed" in message for message in gather_errors(job)
+    )
+    assert {
+        key: package.metadata_modified for key, package in harvested(source["id"]).items()
+    } == before
     assert public_ids(source) == set(before)
 
 
 def test_empty_source_changes_nothing(remote, server):
     fake, url = remote
-    source = create_source(url, "territoires_ckan", {"pin": "*", "grace_days": 0},
-                           owner_org=factories.Organization()["id"])
+    source = create_source(
+        url,
+        "territoires_ckan",
+        {"pin": "*", "grace_days": 0},
+        owner_org=factories.Organization()["id"],
+    )
     run(source)
     kept = source_ids(fake)
     fake.datasets.clear()
@@ -177,10 +209,17 @@ def test_killed_worker_job_is_closed_and_the_next_run_completes(remote):
     model.Session.commit()
     hours_ago = dt.datetime.utcnow() - dt.timedelta(hours=5)
     model.Session.query(HarvestObject).filter_by(harvest_job_id=job.id).update(
-        {"gathered": hours_ago, "fetch_started": None, "fetch_finished": None,
-         "import_started": None, "import_finished": hours_ago})
+        {
+            "gathered": hours_ago,
+            "fetch_started": None,
+            "fetch_finished": None,
+            "import_started": None,
+            "import_finished": hours_ago,
+        }
+    )
     model.Session.query(HarvestJob).filter_by(id=job.id).update(
-        {"created": hours_ago, "gather_started": hours_ago, "gather_finished": hours_ago})
+        {"created": hours_ago, "gather_started": hours_ago, "gather_finished": hours_ago}
+    )
     model.Session.commit()
 
     helpers.call_action("harvest_jobs_run", source_id=source["id"])
@@ -188,8 +227,9 @@ def test_killed_worker_job_is_closed_and_the_next_run_completes(remote):
     closed = helpers.call_action("harvest_job_show", id=job.id)
     assert closed["status"] == "Finished"
     assert any("stale" in message for message in gather_errors(closed))
-    states = {obj.state for obj in model.Session.query(HarvestObject).filter_by(
-        harvest_job_id=job.id)}
+    states = {
+        obj.state for obj in model.Session.query(HarvestObject).filter_by(harvest_job_id=job.id)
+    }
     assert states <= {"COMPLETE", "ERROR"}
     assert len(harvested(source["id"])) == 2
 
@@ -199,7 +239,7 @@ def test_killed_worker_job_is_closed_and_the_next_run_completes(remote):
 
 
 def test_harvested_datasets_join_their_commune_groups(remote, lyon):
-    fake, url = remote
+    _fake, url = remote
     source = create_source(url, "territoires_ckan", {"pin": "Écully"})
     run(source)
     package = show(next(iter(harvested(source["id"]).values())).id)

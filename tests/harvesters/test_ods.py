@@ -1,4 +1,5 @@
 """OpenDataSoft source kind: recorded Explore API v2.1 records behind a local API."""
+
 from __future__ import annotations
 
 import copy
@@ -7,7 +8,12 @@ import pytest
 
 from tests.harvesters.conftest import harvest_marks
 from tests.harvesters.helpers import (
-    create_source, gather_errors, harvested, object_errors, run, show,
+    create_source,
+    gather_errors,
+    harvested,
+    object_errors,
+    run,
+    show,
 )
 from tests.harvesters.server import Request, fixture_json, json_answer
 
@@ -32,8 +38,9 @@ class FakeOds:
     def datasets(self, request: Request):
         limit, offset = int(request.arg("limit", "10")), int(request.arg("offset", "0"))
         ordered = sorted(self.records, key=lambda r: r["dataset_id"])
-        return json_answer({"total_count": self.total or len(ordered),
-                            "results": ordered[offset:offset + limit]})
+        return json_answer(
+            {"total_count": self.total or len(ordered), "results": ordered[offset : offset + limit]}
+        )
 
     def export(self, request: Request):
         self.exports += 1
@@ -49,12 +56,15 @@ def test_recorded_records_are_harvested_with_exports_and_attachments(server):
     assert set(datasets) == {"da_6kvv9v", "da_5m8ykr"}
     world = show(datasets["da_6kvv9v"].id)
     assert world["title"] == "World Administrative Boundaries - Countries and Territories"
-    assert "<p>" not in world["notes"] and "level 0 world administrative boundaries" in world["notes"]
+    assert (
+        "<p>" not in world["notes"] and "level 0 world administrative boundaries" in world["notes"]
+    )
     assert {r["format"] for r in world["resources"]} == {"CSV", "JSON", "GeoJSON"}
     geonames = show(datasets["da_5m8ykr"].id)
     assert any(r["url"].endswith("/attachments/cities1000_zip") for r in geonames["resources"])
     assert world["territoires_source_url"].endswith(
-        "/explore/dataset/world-administrative-boundaries-countries-and-territories/")
+        "/explore/dataset/world-administrative-boundaries-countries-and-territories/"
+    )
     assert server.hits("/api/explore/v2.1/catalog/datasets") == 2  # paged by one
     assert run(source)["stats"]["not modified"] == 2
 
@@ -69,8 +79,10 @@ def test_territory_fields_give_the_coverage_and_world_is_reported(server):
     datasets = harvested(source["id"])
     assert show(datasets["da_5m8ykr"].id)["territoires_coverage"] == ["69266"]
     assert show(datasets["da_6kvv9v"].id)["territoires_coverage"] == []
-    assert any('"world" is not a known French place' in message
-               for message in object_errors(job)["da_6kvv9v"])
+    assert any(
+        '"world" is not a known French place' in message
+        for message in object_errors(job)["da_6kvv9v"]
+    )
 
 
 def test_catalogue_beyond_the_offset_limit_is_read_from_the_export(server):
@@ -83,8 +95,9 @@ def test_catalogue_beyond_the_offset_limit_is_read_from_the_export(server):
 
 def test_where_option_is_sent(server):
     fake = FakeOds(recorded_records())
-    source = create_source(fake.mount(server), "territoires_ods",
-                           {"pin": "*", "where": 'publisher="Ville de Bron"'})
+    source = create_source(
+        fake.mount(server), "territoires_ods", {"pin": "*", "where": 'publisher="Ville de Bron"'}
+    )
     run(source)
     request = next(r for r in server.requests if r.path.endswith("/catalog/datasets"))
     assert request.arg("where") == 'publisher="Ville de Bron"'

@@ -1,15 +1,15 @@
 """Operations: preview (CLI and API), synchronous run, stale jobs, the
 Redis queues end to end, ``ckan harvester run-test``, scheduling."""
+
 from __future__ import annotations
 
 import datetime as dt
 import json
 
-import pytest
-
 import ckan.plugins.toolkit as tk
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
+import pytest
 from ckan import model
 from ckan.cli.cli import ckan as ckan_command
 from ckanext.harvest import queue
@@ -29,8 +29,11 @@ def remote(server):
 
 
 def counts():
-    return (model.Session.query(HarvestJob).count(), model.Session.query(HarvestObject).count(),
-            model.Session.query(model.Package).filter_by(type="dataset").count())
+    return (
+        model.Session.query(HarvestJob).count(),
+        model.Session.query(HarvestObject).count(),
+        model.Session.query(model.Package).filter_by(type="dataset").count(),
+    )
 
 
 def test_preview_api_describes_and_writes_nothing(remote):
@@ -61,25 +64,39 @@ def test_preview_api_describes_and_writes_nothing(remote):
 
 def test_preview_is_for_the_source_editors(remote):
     organization = factories.Organization()
-    source = create_source(remote[1], "territoires_ckan", {"pin": "*"},
-                           owner_org=organization["id"])
+    source = create_source(
+        remote[1], "territoires_ckan", {"pin": "*"}, owner_org=organization["id"]
+    )
     editor = factories.User()
-    helpers.call_action("organization_member_create", id=organization["id"],
-                        username=editor["name"], role="editor")
-    assert helpers.call_action("territoires_harvest_preview",
-                               context={"user": editor["name"], "ignore_auth": False},
-                               id=source["id"], limit=1)["listed"] == 5
+    helpers.call_action(
+        "organization_member_create", id=organization["id"], username=editor["name"], role="editor"
+    )
+    assert (
+        helpers.call_action(
+            "territoires_harvest_preview",
+            context={"user": editor["name"], "ignore_auth": False},
+            id=source["id"],
+            limit=1,
+        )["listed"]
+        == 5
+    )
     with pytest.raises(tk.NotAuthorized):
-        helpers.call_action("territoires_harvest_preview",
-                            context={"user": factories.User()["name"], "ignore_auth": False},
-                            id=source["id"])
+        helpers.call_action(
+            "territoires_harvest_preview",
+            context={"user": factories.User()["name"], "ignore_auth": False},
+            id=source["id"],
+        )
     with pytest.raises(tk.NotAuthorized):
-        helpers.call_action("territoires_harvest_preview",
-                            context={"user": "", "ignore_auth": False}, id=source["id"])
+        helpers.call_action(
+            "territoires_harvest_preview",
+            context={"user": "", "ignore_auth": False},
+            id=source["id"],
+        )
 
 
 def test_preview_of_a_failing_source_says_nothing_would_change(server):
     from tests.harvesters.server import Answer
+
     url = server.add("/catalog", Answer(500, b"down"))
     source = create_source(url, "territoires_dcat", {"pin": "*"})
     preview = helpers.call_action("territoires_harvest_preview", id=source["id"])
@@ -88,16 +105,20 @@ def test_preview_of_a_failing_source_says_nothing_would_change(server):
 
 def test_preview_cli_in_french_and_json(remote, harvest_cli):
     source = create_source(remote[1], "territoires_ckan", {"pin": "Bron"})
-    result = harvest_cli.invoke(ckan_command, ["territoires", "harvest", "preview", source["name"],
-                                               "--limit", "1", "--locale", "fr"])
+    result = harvest_cli.invoke(
+        ckan_command,
+        ["territoires", "harvest", "preview", source["name"], "--limit", "1", "--locale", "fr"],
+    )
     assert result.exit_code == 0, result.output
     assert "Jeux de données listés : 5" in result.stdout
     assert "[créer]" in result.stdout and "Bron (69029)" in result.stdout
-    english = harvest_cli.invoke(ckan_command, ["territoires", "harvest", "preview",
-                                                source["name"], "--locale", "en"])
+    english = harvest_cli.invoke(
+        ckan_command, ["territoires", "harvest", "preview", source["name"], "--locale", "en"]
+    )
     assert "Datasets listed: 5" in english.stdout
-    as_json = harvest_cli.invoke(ckan_command, ["territoires", "harvest", "preview",
-                                                source["name"], "--json"])
+    as_json = harvest_cli.invoke(
+        ckan_command, ["territoires", "harvest", "preview", source["name"], "--json"]
+    )
     assert json.loads(as_json.stdout)["counts"]["create"] == 5
     missing = harvest_cli.invoke(ckan_command, ["territoires", "harvest", "preview", "nope"])
     assert missing.exit_code == 1 and "No harvest source" in missing.stderr
@@ -127,12 +148,12 @@ def test_through_the_redis_queues(remote):
     gather.queue_purge()
     fetch.queue_purge()
     job = helpers.call_action("harvest_job_create", source_id=source["id"])  # run: queued
-    method, channel, body = gather.basic_get("ignored")
+    method, _channel, body = gather.basic_get("ignored")
     assert json.loads(body) == {"harvest_job_id": job["id"]}
     queue.gather_callback(gather, method, None, body)
     fetched = 0
     while True:
-        method, channel, body = fetch.basic_get("ignored")
+        method, _channel, body = fetch.basic_get("ignored")
         if body is None:
             break
         queue.fetch_callback(fetch, method, None, body)
@@ -148,10 +169,12 @@ def test_close_stale_cli(remote, harvest_cli):
     job = helpers.call_action("harvest_job_create", source_id=source["id"], run=False)
     long_ago = dt.datetime.utcnow() - dt.timedelta(days=1)
     model.Session.query(HarvestJob).filter_by(id=job["id"]).update(
-        {"status": "Running", "created": long_ago})
+        {"status": "Running", "created": long_ago}
+    )
     model.Session.commit()
-    fresh = harvest_cli.invoke(ckan_command, ["territoires", "harvest", "close-stale",
-                                              "--minutes", "2000"])
+    fresh = harvest_cli.invoke(
+        ckan_command, ["territoires", "harvest", "close-stale", "--minutes", "2000"]
+    )
     assert "stale jobs closed: 0" in fresh.stdout
     result = harvest_cli.invoke(ckan_command, ["territoires", "harvest", "close-stale"])
     assert result.exit_code == 0 and "stale jobs closed: 1" in result.stdout
@@ -160,11 +183,17 @@ def test_close_stale_cli(remote, harvest_cli):
 
 def test_close_stale_action_is_for_sysadmins():
     with pytest.raises(tk.NotAuthorized):
-        helpers.call_action("territoires_harvest_close_stale",
-                            context={"user": factories.User()["name"], "ignore_auth": False})
-    assert helpers.call_action("territoires_harvest_close_stale",
-                               context={"user": factories.Sysadmin()["name"],
-                                        "ignore_auth": False}) == []
+        helpers.call_action(
+            "territoires_harvest_close_stale",
+            context={"user": factories.User()["name"], "ignore_auth": False},
+        )
+    assert (
+        helpers.call_action(
+            "territoires_harvest_close_stale",
+            context={"user": factories.Sysadmin()["name"], "ignore_auth": False},
+        )
+        == []
+    )
 
 
 def test_a_scheduled_source_is_run_by_harvester_run(remote):

@@ -1,19 +1,18 @@
 """What people see: provenance on the dataset page and in the DCAT export,
 the harvest screens and job reports in French, provenance kept on edits."""
+
 from __future__ import annotations
 
 import glob
 import os
 
+import ckan.tests.factories as factories
+import ckan.tests.helpers as helpers
 import pytest
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
-import ckan.tests.factories as factories
-import ckan.tests.helpers as helpers
-
 from ckanext.territoires.harvesters import messages
-
 from tests.harvesters.conftest import harvest_marks
 from tests.harvesters.helpers import create_source, harvested, run, show
 from tests.harvesters.server import Answer, fixture_bytes
@@ -23,8 +22,10 @@ pytestmark = harvest_marks()
 
 @pytest.fixture
 def harvested_dataset(server):
-    url = server.add("/catalog", Answer(200, fixture_bytes("dcat", "catalog.xml"),
-                                        {"Content-Type": "application/rdf+xml"}))
+    url = server.add(
+        "/catalog",
+        Answer(200, fixture_bytes("dcat", "catalog.xml"), {"Content-Type": "application/rdf+xml"}),
+    )
     source = create_source(url, "territoires_dcat", {"pin": "Bron"}, name="catalogue-de-test")
     job = run(source)
     package = next(iter(harvested(source["id"]).values()))
@@ -32,7 +33,7 @@ def harvested_dataset(server):
 
 
 def test_dataset_page_shows_provenance_in_both_languages(app, harvested_dataset):
-    source, job, dataset = harvested_dataset
+    source, _job, dataset = harvested_dataset
     english = app.get(f"/dataset/{dataset['name']}").body
     assert "Harvested from" in english and f"/harvest/{source['id']}" in english
     assert dataset["territoires_source_url"] in english
@@ -46,7 +47,7 @@ def test_local_dataset_has_no_harvest_provenance(app):
 
 
 def test_dcat_export_keeps_provenance(app, harvested_dataset):
-    source, job, dataset = harvested_dataset
+    _source, _job, dataset = harvested_dataset
     turtle = app.get(f"/dataset/{dataset['name']}.ttl").body
     assert "dct:provenance" in turtle and "Harvested from" in turtle
     assert dataset["territoires_source_identifier"] in turtle
@@ -54,11 +55,15 @@ def test_dcat_export_keeps_provenance(app, harvested_dataset):
 
 
 def test_editing_a_harvested_dataset_keeps_its_provenance(harvested_dataset):
-    source, job, dataset = harvested_dataset
+    source, _job, dataset = harvested_dataset
     user = factories.Sysadmin()
-    form_like = {key: value for key, value in dataset.items()
-                 if not key.startswith("territoires_harvest") and not key.startswith(
-                     "territoires_source") and key != "territoires_harvested"}
+    form_like = {
+        key: value
+        for key, value in dataset.items()
+        if not key.startswith("territoires_harvest")
+        and not key.startswith("territoires_source")
+        and key != "territoires_harvested"
+    }
     form_like["notes"] = "Edited by an officer"
     helpers.call_action("package_update", context={"user": user["name"]}, **form_like)
     edited = show(dataset["id"])
@@ -68,11 +73,13 @@ def test_editing_a_harvested_dataset_keeps_its_provenance(harvested_dataset):
 
 
 def test_harvest_screens_in_french(app, harvested_dataset):
-    source, job, dataset = harvested_dataset
+    source, job, _dataset = harvested_dataset
     sysadmin = factories.Sysadmin()
-    headers = {"Authorization": helpers.call_action(
-        "api_token_create", context={"user": sysadmin["name"]}, user=sysadmin["name"],
-        name="t")["token"]}
+    headers = {
+        "Authorization": helpers.call_action(
+            "api_token_create", context={"user": sysadmin["name"]}, user=sysadmin["name"], name="t"
+        )["token"]
+    }
     sources = app.get("/fr/harvest/", headers=headers).body
     assert "Sources de moissonnage" in sources
     report = app.get(f"/fr/harvest/{source['name']}/job/{job['id']}", headers=headers).body
@@ -84,13 +91,16 @@ def test_harvest_screens_in_french(app, harvested_dataset):
 
 @pytest.mark.ckan_config("ckan.locale_default", "fr")
 def test_job_reports_are_written_in_the_portal_language(server):
-    url = server.add("/catalog", Answer(200, fixture_bytes("dcat", "catalog.xml"),
-                                        {"Content-Type": "application/rdf+xml"}))
+    url = server.add(
+        "/catalog",
+        Answer(200, fixture_bytes("dcat", "catalog.xml"), {"Content-Type": "application/rdf+xml"}),
+    )
     source = create_source(url, "territoires_dcat")
     job = run(source)
     report = helpers.call_action("harvest_job_report", id=job["id"])
-    texts = [error["message"] for item in report["object_errors"].values()
-             for error in item["errors"]]
+    texts = [
+        error["message"] for item in report["object_errors"].values() for error in item["errors"]
+    ]
     assert any("n'est pas un lieu français connu" in text for text in texts)
     assert any("Aucune couverture trouvée" in text for text in texts)
 
@@ -98,14 +108,16 @@ def test_job_reports_are_written_in_the_portal_language(server):
 def test_the_french_catalogue_translates_every_message():
     """Every msgid of the harvesters' code and templates has a French msgstr."""
     root = os.path.dirname(messages.__file__)
-    with open(os.path.join(messages.I18N_DIR, "fr", "LC_MESSAGES",
-                           messages.DOMAIN + ".po"), "rb") as stream:
+    with open(
+        os.path.join(messages.I18N_DIR, "fr", "LC_MESSAGES", messages.DOMAIN + ".po"), "rb"
+    ) as stream:
         catalogue = read_po(stream)
     translated = {message.id for message in catalogue if message.id and message.string}
     found = set()
     for path in glob.glob(os.path.join(root, "**", "*.py"), recursive=True):
         for _line, message, _comments, _context in extract_from_file(
-                "python", path, keywords={"_": None, "N_": None}):
+            "python", path, keywords={"_": None, "N_": None}
+        ):
             if isinstance(message, str):
                 found.add(message)
     assert found and found - translated == set()

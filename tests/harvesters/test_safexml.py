@@ -1,4 +1,5 @@
 """Safe XML parsing: no external entities, no network, bounded expansion."""
+
 from __future__ import annotations
 
 import pytest
@@ -28,14 +29,17 @@ PARAMETER = b"""<?xml version="1.0"?>
 <r/>"""
 
 
-@pytest.mark.parametrize("document, reason", [
-    (BILLION_LAUGHS, "entity expansion"),
-    (EXTERNAL_FILE, "external entity"),
-    (EXTERNAL_HTTP, "external entity"),
-    (PARAMETER, "parameter entity"),
-    (b"<r><unclosed></r>", "not well-formed"),
-    (b"", "empty"),
-])
+@pytest.mark.parametrize(
+    "document, reason",
+    [
+        (BILLION_LAUGHS, "entity expansion"),
+        (EXTERNAL_FILE, "external entity"),
+        (EXTERNAL_HTTP, "external entity"),
+        (PARAMETER, "parameter entity"),
+        (b"<r><unclosed></r>", "not well-formed"),
+        (b"", "empty"),
+    ],
+)
 def test_refused(document, reason):
     with pytest.raises(InvalidDocument) as error:
         safexml.parse(document, "http://source.example/doc.xml")
@@ -48,6 +52,7 @@ def test_small_internal_entities_are_expanded():
 
 
 def test_declared_encoding_is_read():
-    root = safexml.parse('<?xml version="1.0" encoding="ISO-8859-15"?><r>Écully</r>'
-                         .encode("iso-8859-15"))
+    root = safexml.parse(
+        '<?xml version="1.0" encoding="ISO-8859-15"?><r>Écully</r>'.encode("iso-8859-15")
+    )
     assert root.text == "Écully"

@@ -9,6 +9,7 @@ with the ``territoires_ckan`` source kind: only what the remote publishes
 arrives, once, territorialised locally, with its provenance; a dataset
 deleted at the remote is archived.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -21,15 +22,14 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import ckan.tests.factories as factories
+import ckan.tests.helpers as helpers
 import psycopg2
 import pytest
 import requests
-from psycopg2 import sql
-
-import ckan.tests.factories as factories
-import ckan.tests.helpers as helpers
 from ckan import model
 from ckan.common import config as ckan_config_live
+from psycopg2 import sql
 
 from tests.harvesters.conftest import harvest_marks
 from tests.harvesters.helpers import create_source, gather_errors, harvested, run, show
@@ -40,13 +40,18 @@ REMOTE_PLUGINS = "territoires_search territoires scheming_datasets scheming_grou
 STARTUP_SECONDS = 60
 
 # A real portal on a busy machine answers slower than the fake ones.
-pytestmark = harvest_marks(**{"ckanext.territoires.harvest.read_timeout": "15",
-                              "ckanext.territoires.harvest.total_timeout": "60"})
+pytestmark = harvest_marks(
+    **{
+        "ckanext.territoires.harvest.read_timeout": "15",
+        "ckanext.territoires.harvest.total_timeout": "60",
+    }
+)
 
 
 def _bootstrap():
-    spec = importlib.util.spec_from_file_location("territoires_bootstrap",
-                                                  ROOT / "config" / "bootstrap.py")
+    spec = importlib.util.spec_from_file_location(
+        "territoires_bootstrap", ROOT / "config" / "bootstrap.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -60,12 +65,14 @@ def _free_port() -> int:
 
 def _recreate_database(bootstrap, name: str) -> None:
     settings = bootstrap.db_settings()
-    connection = psycopg2.connect(host=settings["host"], port=settings["port"],
-                                  user=settings["admin_user"], dbname="postgres")
+    connection = psycopg2.connect(
+        host=settings["host"], port=settings["port"], user=settings["admin_user"], dbname="postgres"
+    )
     connection.autocommit = True
     with connection.cursor() as cursor:
-        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-            sql.Identifier(name)))
+        cursor.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
     connection.close()
     bootstrap.ensure_database(name)
 
@@ -82,10 +89,12 @@ def _remote_settings(tmp: Path) -> tuple[str, str, str]:
 
 
 def _write_ini(path: Path, database_url: str, redis_url: str, site_url: str) -> None:
-    logging = ("[loggers]\nkeys = root\n[handlers]\nkeys = console\n[formatters]\nkeys = generic\n"
-               "[logger_root]\nlevel = WARN\nhandlers = console\n"
-               "[handler_console]\nclass = StreamHandler\nargs = (sys.stderr,)\nlevel = NOTSET\n"
-               "formatter = generic\n[formatter_generic]\nformat = %%(levelname)s %%(message)s\n")
+    logging = (
+        "[loggers]\nkeys = root\n[handlers]\nkeys = console\n[formatters]\nkeys = generic\n"
+        "[logger_root]\nlevel = WARN\nhandlers = console\n"
+        "[handler_console]\nclass = StreamHandler\nargs = (sys.stderr,)\nlevel = NOTSET\n"
+        "formatter = generic\n[formatter_generic]\nformat = %%(levelname)s %%(message)s\n"
+    )
     path.write_text(
         f"[app:main]\nuse = config:{ROOT / 'test.ini'}\n"
         f"sqlalchemy.url = {database_url}\n"
@@ -93,7 +102,8 @@ def _write_ini(path: Path, database_url: str, redis_url: str, site_url: str) -> 
         f"ckan.site_url = {site_url}\n"
         f"ckan.site_id = territoires-remote\n"
         f"ckan.plugins = {REMOTE_PLUGINS}\n"
-        f"ckan.storage_path = {path.parent / 'storage'}\n" + logging)
+        f"ckan.storage_path = {path.parent / 'storage'}\n" + logging
+    )
 
 
 def _environment() -> dict[str, str]:
@@ -103,8 +113,14 @@ def _environment() -> dict[str, str]:
 
 
 def _cli(ini: Path, *args: str) -> str:
-    done = subprocess.run([CKAN, "-c", str(ini), *args], env=_environment(), cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [CKAN, "-c", str(ini), *args],
+        env=_environment(),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, f"ckan {' '.join(args)}: {done.stdout}\n{done.stderr}"
     return done.stdout
 
@@ -116,8 +132,9 @@ class RemotePortal:
 
     def action(self, action_name: str, authorised: bool = True, **data):
         headers = {"Authorization": self.token} if authorised else {}
-        answer = requests.post(f"{self.url}/api/3/action/{action_name}", json=data,
-                               headers=headers, timeout=30)
+        answer = requests.post(
+            f"{self.url}/api/3/action/{action_name}", json=data, headers=headers, timeout=30
+        )
         body = answer.json()
         assert body.get("success"), f"{action_name}: {body.get('error')}"
         return body["result"]
@@ -135,16 +152,36 @@ def remote_portal(tmp_path_factory):
     _write_ini(ini, database_url, redis_url, url)
     _cli(ini, "db", "upgrade")  # core and enabled plugins' migrations
     _cli(ini, "territoires", "load")
-    _cli(ini, "user", "add", "remote-admin", "email=remote-admin@example.org",
-         "password=remote-admin-password")
+    _cli(
+        ini,
+        "user",
+        "add",
+        "remote-admin",
+        "email=remote-admin@example.org",
+        "password=remote-admin-password",
+    )
     _cli(ini, "sysadmin", "add", "remote-admin")
     token = _cli(ini, "user", "token", "add", "remote-admin", "test", "--quiet").strip()
 
-    log = open(tmp / "remote.log", "w")
+    log = open(tmp / "remote.log", "w")  # noqa: SIM115 (closed after the server, in finally)
     process = subprocess.Popen(
-        [CKAN, "-c", str(ini), "run", "--host", "127.0.0.1", "--port", str(port),
-         "--disable-reloader", "--threaded"],
-        env=_environment(), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        [
+            CKAN,
+            "-c",
+            str(ini),
+            "run",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--disable-reloader",
+            "--threaded",
+        ],
+        env=_environment(),
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
         while True:
@@ -173,28 +210,49 @@ def remote_catalogue(remote_portal):
     coverage forms (none but the publisher commune, INSEE codes, a name, the
     whole territory), one private."""
     remote = remote_portal
-    bron = remote.action("organization_create", name="ville-de-bron", title="Ville de Bron",
-                         extras=[{"key": "insee", "value": "69029"}])
-    partner = remote.action("organization_create", name="partenaire-mobilite",
-                            title="Partenaire mobilité")
+    bron = remote.action(
+        "organization_create",
+        name="ville-de-bron",
+        title="Ville de Bron",
+        extras=[{"key": "insee", "value": "69029"}],
+    )
+    partner = remote.action(
+        "organization_create", name="partenaire-mobilite", title="Partenaire mobilité"
+    )
 
     def dataset(name, title, org, private=False, **fields):
-        return remote.action("package_create", name=name, title=title, owner_org=org["id"],
-                             private=private, notes=f"{title}, publié à distance.",
-                             resources=[{"url": f"https://remote.example/{name}.csv",
-                                         "format": "CSV"}], **fields)
+        return remote.action(
+            "package_create",
+            name=name,
+            title=title,
+            owner_org=org["id"],
+            private=private,
+            notes=f"{title}, publié à distance.",
+            resources=[{"url": f"https://remote.example/{name}.csv", "format": "CSV"}],
+            **fields,
+        )
 
     public = [
         dataset("bureaux-de-vote-bron", "Bureaux de vote de Bron", bron),
-        dataset("pistes-cyclables-est", "Pistes cyclables de l'est",
-                partner, territoires_coverage=["69266", "69029"]),
-        dataset("parcs-venissieux", "Parcs de Vénissieux", partner,
-                territoires_coverage="Vénissieux"),
-        dataset("stationnement-pmr", "Stationnement PMR de la Métropole", partner,
-                territoires_coverage=["*"]),
+        dataset(
+            "pistes-cyclables-est",
+            "Pistes cyclables de l'est",
+            partner,
+            territoires_coverage=["69266", "69029"],
+        ),
+        dataset(
+            "parcs-venissieux", "Parcs de Vénissieux", partner, territoires_coverage="Vénissieux"
+        ),
+        dataset(
+            "stationnement-pmr",
+            "Stationnement PMR de la Métropole",
+            partner,
+            territoires_coverage=["*"],
+        ),
     ]
-    private = dataset("brouillon-interne", "Brouillon interne", bron, private=True,
-                      territoires_coverage=["69029"])
+    private = dataset(
+        "brouillon-interne", "Brouillon interne", bron, private=True, territoires_coverage=["69029"]
+    )
     return {"public": public, "private": private}
 
 
@@ -204,8 +262,10 @@ def _group_names(package: dict) -> set[str]:
 
 def test_harvest_a_second_ckan_portal(remote_portal, remote_catalogue, lyon):
     remote = remote_portal
-    public = {d["id"]: remote.action("package_show", authorised=False, id=d["id"])
-              for d in remote_catalogue["public"]}
+    public = {
+        d["id"]: remote.action("package_show", authorised=False, id=d["id"])
+        for d in remote_catalogue["public"]
+    }
     private = remote_catalogue["private"]
     # the remote holds the private dataset, but does not publish it
     assert remote.action("package_show", id=private["id"])["private"] is True
@@ -214,8 +274,13 @@ def test_harvest_a_second_ckan_portal(remote_portal, remote_catalogue, lyon):
     assert all(len(_group_names(d)) > 0 for d in list(public.values())[1:])
 
     local_org = factories.Organization(name="metropole-moissonneuse")
-    source = create_source(remote.url, "territoires_ckan", {"grace_days": 0},
-                           owner_org=local_org["id"], name="portail-distant")
+    source = create_source(
+        remote.url,
+        "territoires_ckan",
+        {"grace_days": 0},
+        owner_org=local_org["id"],
+        name="portail-distant",
+    )
     job = run(source)
     assert gather_errors(job) == [] and job["stats"]["added"] == len(public)
 
@@ -241,21 +306,25 @@ def test_harvest_a_second_ckan_portal(remote_portal, remote_catalogue, lyon):
         remote_groups = {group["name"]: group["id"] for group in original["groups"]}
         if remote_groups:
             assert set(local_groups) == set(remote_groups)
-        assert {helpers.call_action("group_show", id=name)["id"] for name in local_groups} \
-            == set(local_groups.values())
+        assert {helpers.call_action("group_show", id=name)["id"] for name in local_groups} == set(
+            local_groups.values()
+        )
         assert not set(local_groups.values()) & set(remote_groups.values())
     bron_copy = show(copies[remote_catalogue["public"][0]["id"]].id)
     assert _group_names(bron_copy) == {"bron-69029"}
-    assert show(copies[remote_catalogue["public"][2]["id"]].id)["territoires_coverage"] \
-        == ["69259"]
+    assert show(copies[remote_catalogue["public"][2]["id"]].id)["territoires_coverage"] == ["69259"]
 
     # unchanged: nothing duplicated, nothing read again
     again = run(source)
     assert again["stats"]["not modified"] == len(public) and again["stats"]["added"] == 0
     assert set(harvested(source["id"])) == set(public)
     for original in public.values():
-        assert model.Session.query(model.Package).filter_by(
-            title=original["title"], state="active").count() == 1
+        assert (
+            model.Session.query(model.Package)
+            .filter_by(title=original["title"], state="active")
+            .count()
+            == 1
+        )
 
     # deleted at the remote: archived here (grace period 0), kept for admins
     withdrawn = remote_catalogue["public"][1]

@@ -1,4 +1,5 @@
 """udata / data.gouv.fr source kind: API 1 pages behind a local API."""
+
 from __future__ import annotations
 
 import json
@@ -13,13 +14,19 @@ pytestmark = harvest_marks()
 
 
 def mount(server, pages=None):
-    pages = pages or {"1": fixture_json("udata", "datasets-page-1.json"),
-                      "2": fixture_json("udata", "datasets-page-2.json")}
+    pages = pages or {
+        "1": fixture_json("udata", "datasets-page-1.json"),
+        "2": fixture_json("udata", "datasets-page-2.json"),
+    }
 
     def datasets(request: Request):
-        page = json.loads(json.dumps(pages[request.arg("page", "1")]).replace(
-            "https://www.data.gouv.fr/api/1/datasets/", server.url("/api/1/datasets/")))
+        page = json.loads(
+            json.dumps(pages[request.arg("page", "1")]).replace(
+                "https://www.data.gouv.fr/api/1/datasets/", server.url("/api/1/datasets/")
+            )
+        )
         return json_answer(page)
+
     server.add("/api/1/datasets/", datasets)
     return server.url("/")
 
@@ -30,24 +37,35 @@ def test_datasets_are_harvested_with_their_zones(server, lyon):
     assert gather_errors(job) == []
     datasets = harvested(source["id"])
     # the archived one is not harvested
-    assert set(datasets) == {"5f3c2a1b9e8d7c6b5a4f3e21", "60a1b2c3d4e5f60718293a4b",
-                             "61b2c3d4e5f6071829304a5c"}
+    assert set(datasets) == {
+        "5f3c2a1b9e8d7c6b5a4f3e21",
+        "60a1b2c3d4e5f60718293a4b",
+        "61b2c3d4e5f6071829304a5c",
+    }
     villeurbanne = show(datasets["5f3c2a1b9e8d7c6b5a4f3e21"].id)
     assert villeurbanne["territoires_coverage"] == ["69266"]
     assert [g["name"] for g in villeurbanne["groups"]] == ["villeurbanne-69266"]
-    assert villeurbanne["territoires_source_url"] == \
-        "https://www.data.gouv.fr/fr/datasets/bureaux-de-vote-de-villeurbanne/"
+    assert (
+        villeurbanne["territoires_source_url"]
+        == "https://www.data.gouv.fr/fr/datasets/bureaux-de-vote-de-villeurbanne/"
+    )
     assert len(show(datasets["61b2c3d4e5f6071829304a5c"].id)["territoires_coverage"]) == 58
     assert run(source)["stats"]["not modified"] == 3
 
 
 def test_by_organisation_and_by_territory(server):
     url = mount(server)
-    source = create_source(url, "territoires_udata",
-                           {"organization": "ville-de-bron", "zones": ["Bron", "Villeurbanne"]})
+    source = create_source(
+        url,
+        "territoires_udata",
+        {"organization": "ville-de-bron", "zones": ["Bron", "Villeurbanne"]},
+    )
     run(source)
-    asked = [(r.arg("organization"), r.arg("geozone")) for r in server.requests
-             if r.arg("page", "1") == "1"]
+    asked = [
+        (r.arg("organization"), r.arg("geozone"))
+        for r in server.requests
+        if r.arg("page", "1") == "1"
+    ]
     assert asked == [("ville-de-bron", "fr:commune:69029"), ("ville-de-bron", "fr:commune:69266")]
     # the same datasets in both listings: harvested once each
     assert len(harvested(source["id"])) == 3

@@ -1,11 +1,11 @@
 """Actions: territoires_resolve, territoires_commune_list, territoires_commune_show."""
-from __future__ import annotations
 
-import pytest
+from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
+import pytest
 
 from tests.conftest import TERRITORY_PLUGINS
 
@@ -22,20 +22,30 @@ def as_user(user):
 class TestResolve:
     def test_name_in_the_territory(self):
         result = helpers.call_action("territoires_resolve", context=as_user(None), q="ecully")
-        assert result == [{"insee": "69081", "name": "Écully", "type": "commune", "matched_as": "name"}]
+        assert result == [
+            {"insee": "69081", "name": "Écully", "type": "commune", "matched_as": "name"}
+        ]
 
     def test_old_code_and_arrondissement_give_the_current_commune(self):
         assert helpers.call_action("territoires_resolve", q="69152")[0]["insee"] == "69149"
         assert helpers.call_action("territoires_resolve", q="Lyon 3e")[0] == {
-            "insee": "69123", "name": "Lyon", "type": "commune", "matched_as": "arrondissement"}
+            "insee": "69123",
+            "name": "Lyon",
+            "type": "commune",
+            "matched_as": "arrondissement",
+        }
 
     def test_epci_gives_its_58_communes(self):
         result = helpers.call_action("territoires_resolve", q="200046977")
         assert len(result) == 58 and {r["matched_as"] for r in result} == {"epci_siren"}
 
     def test_homonym_is_unique_in_scope_but_ambiguous_in_france(self):
-        assert helpers.call_action("territoires_resolve", q="Sainte-Colombe", scope="departement:69")[0][
-            "insee"] == "69189"
+        assert (
+            helpers.call_action("territoires_resolve", q="Sainte-Colombe", scope="departement:69")[
+                0
+            ]["insee"]
+            == "69189"
+        )
         with pytest.raises(tk.ValidationError) as error:
             helpers.call_action("territoires_resolve", q="Sainte-Colombe", scope="all")
         message = error.value.error_dict["q"][0]
@@ -72,25 +82,35 @@ class TestCommunes:
         by_code = helpers.call_action("territoires_commune_show", id="69149")
         assert by_code["name"] == "oullins-pierre-benite-69149"
         assert helpers.call_action("territoires_commune_show", id="69152")["id"] == by_code["id"]
-        assert helpers.call_action("territoires_commune_show", id="oullins-pierre-benite-69149")[
-            "id"] == by_code["id"]
+        assert (
+            helpers.call_action("territoires_commune_show", id="oullins-pierre-benite-69149")["id"]
+            == by_code["id"]
+        )
         assert "69152" in by_code["old_codes"] or any(
-            d["insee"] == "69152" for d in by_code["communes_deleguees"])
+            d["insee"] == "69152" for d in by_code["communes_deleguees"]
+        )
         with pytest.raises(tk.ObjectNotFound):
             helpers.call_action("territoires_commune_show", id="75056")
 
     def test_counts_follow_the_callers_permissions(self):
         organisation = factories.Organization()
         member = factories.User()
-        helpers.call_action("organization_member_create", id=organisation["id"],
-                            username=member["name"], role="member")
+        helpers.call_action(
+            "organization_member_create",
+            id=organisation["id"],
+            username=member["name"],
+            role="member",
+        )
         sysadmin = factories.Sysadmin()
         factories.Dataset(owner_org=organisation["id"], territoires_coverage=["Écully"])
-        factories.Dataset(owner_org=organisation["id"], private=True, territoires_coverage=["69081"])
+        factories.Dataset(
+            owner_org=organisation["id"], private=True, territoires_coverage=["69081"]
+        )
 
         def count(user):
-            return helpers.call_action("territoires_commune_show", context=as_user(user),
-                                       id="69081")["package_count"]
+            return helpers.call_action(
+                "territoires_commune_show", context=as_user(user), id="69081"
+            )["package_count"]
 
         assert (count(None), count(member), count(sysadmin)) == (1, 2, 2)
         listed = helpers.call_action("territoires_commune_list", context=as_user(None), q="ecu")

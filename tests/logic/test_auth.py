@@ -1,12 +1,12 @@
 """Officers edit their own commune's presentation, nothing else."""
-from __future__ import annotations
 
-import pytest
+from __future__ import annotations
 
 import ckan.logic as logic
 import ckan.plugins.toolkit as tk
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
+import pytest
 from ckan import model
 
 from tests.conftest import TERRITORY_PLUGINS
@@ -20,7 +20,9 @@ pytestmark = [
 @pytest.fixture
 def officer():
     user = factories.User()
-    helpers.call_action("group_member_create", id="ecully-69081", username=user["name"], role="editor")
+    helpers.call_action(
+        "group_member_create", id="ecully-69081", username=user["name"], role="editor"
+    )
     return user
 
 
@@ -29,9 +31,14 @@ def as_user(user):
 
 
 def test_officer_edits_the_presentation_of_their_commune(officer):
-    helpers.call_action("group_patch", context=as_user(officer), id="ecully-69081",
-                        description="Bienvenue à **Écully**", website="https://www.ville-ecully.fr",
-                        contact_email="mairie@ville-ecully.fr")
+    helpers.call_action(
+        "group_patch",
+        context=as_user(officer),
+        id="ecully-69081",
+        description="Bienvenue à **Écully**",
+        website="https://www.ville-ecully.fr",
+        contact_email="mairie@ville-ecully.fr",
+    )
     commune = helpers.call_action("territoires_commune_show", id="69081")
     assert commune["presentation"]["description"] == "Bienvenue à **Écully**"
     assert commune["presentation"]["website"] == "https://www.ville-ecully.fr"
@@ -42,15 +49,26 @@ def test_officer_edits_the_presentation_of_their_commune(officer):
 
 def test_officer_cannot_edit_another_commune(officer):
     with pytest.raises(tk.NotAuthorized):
-        helpers.call_action("group_patch", context=as_user(officer), id="bron-69029", description="x")
+        helpers.call_action(
+            "group_patch", context=as_user(officer), id="bron-69029", description="x"
+        )
 
 
 def test_identity_fields_are_refused_and_nothing_is_stored(officer):
-    for field, value in (("insee", "69029"), ("population", "1"), ("title", "Ecully-Ville"),
-                         ("name", "ecully")):
+    for field, value in (
+        ("insee", "69029"),
+        ("population", "1"),
+        ("title", "Ecully-Ville"),
+        ("name", "ecully"),
+    ):
         with pytest.raises(tk.ValidationError) as error:
-            helpers.call_action("group_patch", context=as_user(officer), id="ecully-69081",
-                                description="changed", **{field: value})
+            helpers.call_action(
+                "group_patch",
+                context=as_user(officer),
+                id="ecully-69081",
+                description="changed",
+                **{field: value},
+            )
         assert "ckan territoires load" in error.value.error_dict[field][0]
     group = model.Group.get("ecully-69081")
     assert group.extras["insee"] == "69081" and group.description in ("", None)
@@ -58,8 +76,13 @@ def test_identity_fields_are_refused_and_nothing_is_stored(officer):
 
 def test_bad_presentation_values_are_refused(officer):
     with pytest.raises(tk.ValidationError) as error:
-        helpers.call_action("group_patch", context=as_user(officer), id="ecully-69081",
-                            website="not a url", contact_email="nobody")
+        helpers.call_action(
+            "group_patch",
+            context=as_user(officer),
+            id="ecully-69081",
+            website="not a url",
+            contact_email="nobody",
+        )
     assert set(error.value.error_dict) >= {"website", "contact_email"}
 
 
@@ -68,7 +91,9 @@ def test_users_cannot_create_or_delete_territorial_groups(officer):
     with pytest.raises(tk.NotAuthorized):
         helpers.call_action("group_create", context=as_user(user), name="x-69999", type="commune")
     admin = factories.User()
-    helpers.call_action("group_member_create", id="bron-69029", username=admin["name"], role="admin")
+    helpers.call_action(
+        "group_member_create", id="bron-69029", username=admin["name"], role="admin"
+    )
     with pytest.raises(tk.NotAuthorized):
         helpers.call_action("group_delete", context=as_user(admin), id="bron-69029")
 

@@ -1,11 +1,11 @@
 """The coverage field and the identity of commune groups: bad input is refused."""
-from __future__ import annotations
 
-import pytest
+from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
+import pytest
 
 from tests.conftest import TERRITORY_PLUGINS
 
@@ -15,21 +15,24 @@ pytestmark = [
 ]
 
 
-@pytest.mark.parametrize("value, expected", [
-    (["69081"], ["69081"]),  # INSEE code
-    (["69152"], ["69149"]),  # old code -> current commune
-    (["cp:69130"], ["69081"]),  # postal code
-    (["69130 Ecully"], ["69081"]),
-    (["SAINT GENIS LAVAL"], ["69204"]),  # case, accents, hyphens
-    (["St-Genis-Laval"], ["69204"]),  # "St"
-    (["Marcy l'Etoile"], ["69127"]),  # apostrophe
-    (["http://id.insee.fr/geo/commune/69081"], ["69081"]),  # INSEE URI
-    (["fr:commune:69081"], ["69081"]),  # data.gouv.fr zone id
-    (["Lyon 3e"], ["69123"]),  # arrondissement
-    (["69383"], ["69123"]),
-    ("Bron; Écully", ["69029", "69081"]),  # a string with several values
-    ('["Bron"]', ["69029"]),  # a JSON list
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (["69081"], ["69081"]),  # INSEE code
+        (["69152"], ["69149"]),  # old code -> current commune
+        (["cp:69130"], ["69081"]),  # postal code
+        (["69130 Ecully"], ["69081"]),
+        (["SAINT GENIS LAVAL"], ["69204"]),  # case, accents, hyphens
+        (["St-Genis-Laval"], ["69204"]),  # "St"
+        (["Marcy l'Etoile"], ["69127"]),  # apostrophe
+        (["http://id.insee.fr/geo/commune/69081"], ["69081"]),  # INSEE URI
+        (["fr:commune:69081"], ["69081"]),  # data.gouv.fr zone id
+        (["Lyon 3e"], ["69123"]),  # arrondissement
+        (["69383"], ["69123"]),
+        ("Bron; Écully", ["69029", "69081"]),  # a string with several values
+        ('["Bron"]', ["69029"]),  # a JSON list
+    ],
+)
 def test_accepted_values_are_normalised(value, expected):
     dataset = factories.Dataset(territoires_coverage=value)
     assert dataset["territoires_coverage"] == expected
@@ -40,13 +43,19 @@ def test_epci_siren_and_name_give_all_its_communes():
         assert len(factories.Dataset(territoires_coverage=[value])["territoires_coverage"]) == 58
 
 
-@pytest.mark.parametrize("value, message", [
-    (["Zzyzx"], "no commune"),
-    (["Paris"], "outside the territory"),
-    (["Sainte-Foy"], "none of which is in the territory (Métropole de Lyon): Sainte-Foy (40 Landes"),
-    (["99999"], "neither an INSEE code"),
-    ("[not json", "Invalid JSON"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (["Zzyzx"], "no commune"),
+        (["Paris"], "outside the territory"),
+        (
+            ["Sainte-Foy"],
+            "none of which is in the territory (Métropole de Lyon): Sainte-Foy (40 Landes",
+        ),
+        (["99999"], "neither an INSEE code"),
+        ("[not json", "Invalid JSON"),
+    ],
+)
 def test_bad_values_are_refused_and_nothing_changes(value, message):
     dataset = factories.Dataset(territoires_coverage=["Bron"])
     with pytest.raises(tk.ValidationError) as error:

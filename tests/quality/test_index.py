@@ -1,11 +1,11 @@
 """Scores in the search index (kept up to date on every change, a facet)
 and their aggregation per commune with the caller's permissions."""
-from __future__ import annotations
 
-import pytest
+from __future__ import annotations
 
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
+import pytest
 
 from tests.conftest import TERRITORY_PLUGINS
 from tests.quality.conftest import LONG, complete_dataset
@@ -28,10 +28,16 @@ def commune(result, insee):
 def test_score_follows_every_change_of_the_dataset():
     dataset = factories.Dataset(notes="Court.", territoires_coverage=["Bron"])
     assert search(fq="territoires_quality_level:low")["count"] == 1
-    helpers.call_action("package_patch", id=dataset["id"], notes=LONG, license_id="cc-by",
-                        frequency="daily", temporal_coverage=[{"start": "2020-01-01"}],
-                        contact=[{"email": "a@example.org"}],
-                        resources=[{"url": "https://example.org/a.csv", "format": "CSV"}])
+    helpers.call_action(
+        "package_patch",
+        id=dataset["id"],
+        notes=LONG,
+        license_id="cc-by",
+        frequency="daily",
+        temporal_coverage=[{"start": "2020-01-01"}],
+        contact=[{"email": "a@example.org"}],
+        resources=[{"url": "https://example.org/a.csv", "format": "CSV"}],
+    )
     assert search(fq="territoires_quality_level:high")["count"] == 1
     assert search(fq="territoires_quality:100")["count"] == 1
     helpers.call_action("package_patch", id=dataset["id"], license_id="notspecified")
@@ -43,7 +49,9 @@ def test_quality_level_is_a_facet_with_names(app):
     complete_dataset(title="Complet")
     factories.Dataset(title="Maigre", notes="Court.")
     result = search(**{"facet.field": '["territoires_quality_level"]'})
-    items = {item["name"]: item for item in result["search_facets"]["territoires_quality_level"]["items"]}
+    items = {
+        item["name"]: item for item in result["search_facets"]["territoires_quality_level"]["items"]
+    }
     assert items["high"]["count"] == 1 and items["low"]["count"] == 1
     assert "80" in items["high"]["display_name"]
     page = app.get("/dataset/")
@@ -55,15 +63,18 @@ def test_quality_level_is_a_facet_with_names(app):
 def test_averages_per_commune_with_the_callers_permissions():
     organisation = factories.Organization()
     member = factories.User()
-    helpers.call_action("organization_member_create", id=organisation["id"],
-                        username=member["name"], role="member")
+    helpers.call_action(
+        "organization_member_create", id=organisation["id"], username=member["name"], role="member"
+    )
     complete_dataset(territoires_coverage=["Bron"])  # 100
     factories.Dataset(notes="Court.", territoires_coverage=["Bron", "Écully"])  # 15
-    factories.Dataset(notes="Court.", owner_org=organisation["id"], private=True,
-                      territoires_coverage=["Bron"])  # 15, private
+    factories.Dataset(
+        notes="Court.", owner_org=organisation["id"], private=True, territoires_coverage=["Bron"]
+    )  # 15, private
 
-    anonymous = helpers.call_action("territoires_quality_commune_list",
-                                    context={"user": "", "ignore_auth": False})
+    anonymous = helpers.call_action(
+        "territoires_quality_commune_list", context={"user": "", "ignore_auth": False}
+    )
     bron = commune(anonymous, "69029")
     assert bron["datasets"] == 2 and bron["average"] == 57.5
     assert bron["levels"] == {"high": 1, "medium": 0, "low": 1}
@@ -73,8 +84,9 @@ def test_averages_per_commune_with_the_callers_permissions():
     assert commune(anonymous, "69266")["average"] is None
     assert anonymous["overall"]["datasets"] == 2
 
-    as_member = helpers.call_action("territoires_quality_commune_list",
-                                    context={"user": member["name"], "ignore_auth": False})
+    as_member = helpers.call_action(
+        "territoires_quality_commune_list", context={"user": member["name"], "ignore_auth": False}
+    )
     assert commune(as_member, "69029")["datasets"] == 3
     assert commune(as_member, "69029")["average"] == round((100 + 15 + 15) / 3, 1)
     assert as_member["intercommunalities"][0]["siren"] == "200046977"

@@ -1,19 +1,19 @@
 """Link checks against a local HTTP server, their SSRF guard, and the CLI."""
+
 from __future__ import annotations
 
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-import pytest
+from pathlib import Path
 
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
+import pytest
 from ckan.cli.cli import ckan as ckan_command
 from ckan.tests.helpers import CKANCliRunner
 
 from ckanext.territoires.quality import links
-
 from tests.conftest import TERRITORY_PLUGINS
 
 pytestmark = [
@@ -87,9 +87,13 @@ def test_private_addresses_are_not_requested_unless_allowed(site):
 
 @pytest.mark.ckan_config("ckanext.territoires.quality.allowed_hosts", "127.0.0.1")
 def test_checking_a_dataset_rescores_it(site):
-    dataset = factories.Dataset(territoires_coverage=["Bron"], resources=[
-        {"url": f"{site}/ok", "format": "CSV", "name": "Bon"},
-        {"url": f"{site}/gone", "format": "CSV", "name": "Cassé"}])
+    dataset = factories.Dataset(
+        territoires_coverage=["Bron"],
+        resources=[
+            {"url": f"{site}/ok", "format": "CSV", "name": "Bon"},
+            {"url": f"{site}/gone", "format": "CSV", "name": "Cassé"},
+        ],
+    )
     assert links.check_dataset(helpers.call_action("package_show", id=dataset["id"]))
     result = helpers.call_action("territoires_quality_show", id=dataset["id"])
     working = next(c for c in result["criteria"] if c["id"] == "working_links")
@@ -103,16 +107,24 @@ def test_checking_a_dataset_rescores_it(site):
 @pytest.fixture
 def cli(ckan_config, site, tmp_path):
     """CKAN's CLI on test.ini, with the local test server allowed."""
-    text = open(ckan_config["__file__"], encoding="utf-8").read()
+    text = Path(ckan_config["__file__"]).read_text(encoding="utf-8")
     ini = tmp_path / "test.ini"
-    ini.write_text(text.replace("[app:main]\n", "[app:main]\n"
-                                "ckanext.territoires.quality.allowed_hosts = 127.0.0.1\n", 1))
+    ini.write_text(
+        text.replace(
+            "[app:main]\n", "[app:main]\nckanext.territoires.quality.allowed_hosts = 127.0.0.1\n", 1
+        )
+    )
     return CKANCliRunner(mix_stderr=False, env={"CKAN_INI": str(ini)})
 
 
 def test_cli_checks_links_and_updates_the_index(cli, site):
-    dataset = factories.Dataset(territoires_coverage=["Bron"], resources=[
-        {"url": f"{site}/ok", "format": "CSV"}, {"url": f"{site}/gone", "format": "CSV"}])
+    dataset = factories.Dataset(
+        territoires_coverage=["Bron"],
+        resources=[
+            {"url": f"{site}/ok", "format": "CSV"},
+            {"url": f"{site}/gone", "format": "CSV"},
+        ],
+    )
     factories.Dataset(resources=[{"url": f"{site}/ok", "format": "CSV"}])
     result = cli.invoke(ckan_command, ["territoires", "quality", "check-links"])
     assert result.exit_code == 0, result.output + result.stderr
@@ -120,17 +132,19 @@ def test_cli_checks_links_and_updates_the_index(cli, site):
     found = helpers.call_action("package_search", fq="territoires_quality_missing:working_links")
     assert [d["name"] for d in found["results"]] == [dataset["name"]]
 
-    again = cli.invoke(ckan_command, ["territoires", "quality", "check-links",
-                                      "--dataset", dataset["name"]])
+    again = cli.invoke(
+        ckan_command, ["territoires", "quality", "check-links", "--dataset", dataset["name"]]
+    )
     assert "2 links checked in 1 datasets, 1 not working, 0 datasets re-scored" in again.stdout
 
     shown = cli.invoke(ckan_command, ["territoires", "quality", "show", dataset["name"]])
-    assert json.loads(shown.stdout[shown.stdout.index("{"):])["name"] == dataset["name"]
+    assert json.loads(shown.stdout[shown.stdout.index("{") :])["name"] == dataset["name"]
 
 
 def test_cli_refuses_an_unknown_dataset(cli):
-    result = cli.invoke(ckan_command, ["territoires", "quality", "check-links",
-                                       "--dataset", "no-such-dataset"])
+    result = cli.invoke(
+        ckan_command, ["territoires", "quality", "check-links", "--dataset", "no-such-dataset"]
+    )
     assert result.exit_code == 1 and "Unknown dataset: no-such-dataset" in result.stderr
     shown = cli.invoke(ckan_command, ["territoires", "quality", "show", "no-such-dataset"])
     assert shown.exit_code == 1

@@ -1,12 +1,12 @@
 """Quality on the dataset page, the data team's dashboard, a commune's page."""
+
 from __future__ import annotations
 
 import re
 
-import pytest
-
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
+import pytest
 
 from tests.conftest import TERRITORY_PLUGINS
 from tests.quality.conftest import complete_dataset
@@ -18,8 +18,7 @@ pytestmark = [
 
 
 def test_dataset_page_shows_the_score_and_what_to_improve(app):
-    dataset = factories.Dataset(notes="Court.", license_id="cc-by",
-                                territoires_coverage=["Bron"])
+    dataset = factories.Dataset(notes="Court.", license_id="cc-by", territoires_coverage=["Bron"])
     page = app.get(f"/dataset/{dataset['name']}").body
     assert "Metadata quality" in page
     assert re.search(r"<strong>\s*\d+\s*</strong>/100", page)
@@ -38,12 +37,18 @@ def test_dataset_page_in_french(app):
 def team():
     organisation = factories.Organization()
     editor = factories.UserWithToken()
-    helpers.call_action("organization_member_create", id=organisation["id"],
-                        username=editor["name"], role="editor")
+    helpers.call_action(
+        "organization_member_create", id=organisation["id"], username=editor["name"], role="editor"
+    )
     complete_dataset(title="Complet", territoires_coverage=["Bron"])
     factories.Dataset(title="Maigre", notes="Court.", territoires_coverage=["Écully"])
-    factories.Dataset(title="Privé maigre", notes="Court.", owner_org=organisation["id"],
-                      private=True, territoires_coverage=["Bron"])
+    factories.Dataset(
+        title="Privé maigre",
+        notes="Court.",
+        owner_org=organisation["id"],
+        private=True,
+        territoires_coverage=["Bron"],
+    )
     return {"editor": editor, "organisation": organisation}
 
 
@@ -63,18 +68,21 @@ def test_dashboard_is_for_the_data_team(app, team):
 
 def test_dashboard_sorts_and_counts_with_permissions(app, team):
     headers = {"Authorization": team["editor"]["token"]}
-    best_first = app.get("/quality", query_string={"sort": "average", "order": "desc"},
-                         headers=headers).body
+    best_first = app.get(
+        "/quality", query_string={"sort": "average", "order": "desc"}, headers=headers
+    ).body
     assert rows(best_first)[:2] == ["bron-69029", "ecully-69081"]
     assert 'href="/quality?sort=average&amp;order=asc"' in best_first
-    worst_first = app.get("/quality", query_string={"sort": "average", "order": "asc"},
-                          headers=headers).body
+    worst_first = app.get(
+        "/quality", query_string={"sort": "average", "order": "asc"}, headers=headers
+    ).body
     assert rows(worst_first)[:2] == ["ecully-69081", "bron-69029"]
     # the editor sees the private dataset: 2 datasets in Bron
     bron = best_first.split('href="/quality/bron-69029"')[1].split("</tr>")[0]
     assert re.search(r"<td>2</td>", bron)
-    assert app.get("/quality", query_string={"sort": "population"},
-                   headers=headers).status_code == 400
+    assert (
+        app.get("/quality", query_string={"sort": "population"}, headers=headers).status_code == 400
+    )
 
 
 def test_commune_quality_page_lists_datasets_to_improve_first(app, team):
@@ -89,14 +97,16 @@ def test_commune_quality_page_lists_datasets_to_improve_first(app, team):
 def test_commune_page_shows_the_quality_summary_with_permissions(app, team):
     """The commune page's sidebar: the average over the datasets the visitor
     may see, and links to the datasets lacking each criterion."""
+
     def summary(page: str) -> str:
         start = page.index('id="territoires-quality-commune-heading"')
-        return page[start:page.index("</section>", start)]
+        return page[start : page.index("</section>", start)]
 
     anonymous = summary(app.get("/commune/bron-69029").body)
     assert "over 1 datasets" in anonymous
-    editor = summary(app.get("/commune/bron-69029",
-                             headers={"Authorization": team["editor"]["token"]}).body)
+    editor = summary(
+        app.get("/commune/bron-69029", headers={"Authorization": team["editor"]["token"]}).body
+    )
     assert "over 2 datasets" in editor  # the private one counts for its editor
     assert "territoires_quality_missing=" in editor
 
@@ -107,21 +117,37 @@ def test_commune_figures_quality_matches_the_commune_list(app, team):
     caller's permissions."""
     for user in ("", team["editor"]["name"]):
         with app.flask_app.test_request_context():
-            figures = helpers.call_action("territoires_package_search", context={"user": user},
-                                          id="69029", include_figures=True)["figures"]
-            listed = helpers.call_action("territoires_quality_commune_list",
-                                         context={"user": user}, insee="69029")
+            figures = helpers.call_action(
+                "territoires_package_search",
+                context={"user": user},
+                id="69029",
+                include_figures=True,
+            )["figures"]
+            listed = helpers.call_action(
+                "territoires_quality_commune_list", context={"user": user}, insee="69029"
+            )
         bron = listed["communes"][0]
-        assert figures["quality"] == {key: bron[key]
-                                      for key in ("datasets", "average", "levels", "missing")}
+        assert figures["quality"] == {
+            key: bron[key] for key in ("datasets", "average", "levels", "missing")
+        }
     assert figures["quality"]["datasets"] == 2  # the editor's private one counts
 
 
 def test_commune_list_for_one_commune_matches_the_whole_list(app, team):
     with app.flask_app.test_request_context():
         whole = helpers.call_action("territoires_quality_commune_list", context={"user": ""})
-        one = helpers.call_action("territoires_quality_commune_list", context={"user": ""},
-                                  insee="69029")
+        one = helpers.call_action(
+            "territoires_quality_commune_list", context={"user": ""}, insee="69029"
+        )
     assert [row["insee"] for row in one["communes"]] == ["69029"]
     bron = next(row for row in whole["communes"] if row["insee"] == "69029")
     assert one["communes"][0] == bron
+
+
+def test_commune_list_for_an_unknown_code_is_empty(app, team):
+    with app.flask_app.test_request_context():
+        for code in ("75056", 'x" OR *:*'):
+            result = helpers.call_action(
+                "territoires_quality_commune_list", context={"user": ""}, insee=code
+            )
+            assert result["communes"] == [] and result["overall"]["datasets"] == 0

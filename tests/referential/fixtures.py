@@ -4,6 +4,7 @@ Imported by the test modules rather than declared in a conftest.py, so that
 the tests also run with ``--noconftest`` (the repository's root conftest
 imports CKAN).
 """
+
 from __future__ import annotations
 
 import pytest

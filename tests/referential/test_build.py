@@ -1,4 +1,5 @@
 """The build command that regenerates ``referential/data/`` from upstream files."""
+
 from __future__ import annotations
 
 import json
@@ -11,26 +12,79 @@ from ckanext.territoires.referential.build import main
 from ckanext.territoires.referential.fileformat import DATA_FILENAME
 from ckanext.territoires.referential.store import shipped_data_path
 
-SHARED_SOURCE = Path(__file__).resolve().parents[3] / "shared" / "data" / "decoupage-administratif-2026"
+SHARED_SOURCE = (
+    Path(__file__).resolve().parents[3] / "shared" / "data" / "decoupage-administratif-2026"
+)
 
 # A miniature release, in the upstream layout (only the fields the build reads).
 COMMUNES = [
-    {"code": "69123", "nom": "Lyon", "type": "commune-actuelle", "departement": "69", "region": "84",
-     "typeLiaison": 0, "siren": "216901231", "population": 519127,
-     "codesPostaux": ["69001", "69002"], "anciensCodes": ["69232"]},
-    {"code": "69381", "nom": "Lyon 1er Arrondissement", "type": "arrondissement-municipal",
-     "commune": "69123", "departement": "69", "region": "84", "codesPostaux": ["69001"], "population": 1},
-    {"code": "69149", "nom": "Oullins-Pierre-Bénite", "type": "commune-actuelle", "departement": "69",
-     "region": "84", "typeLiaison": 1, "siren": "200102747", "population": 38168,
-     "codesPostaux": ["69310", "69600"], "anciensCodes": ["69152"]},
-    {"code": "69152", "nom": "Pierre-Bénite", "type": "commune-deleguee", "chefLieu": "69149",
-     "departement": "69", "region": "84"},
-    {"code": "01001", "nom": "L'Abergement-Clémenciat", "type": "commune-actuelle", "departement": "01",
-     "region": "84", "typeLiaison": 5, "siren": "210100012", "population": 860, "codesPostaux": ["01400"]},
+    {
+        "code": "69123",
+        "nom": "Lyon",
+        "type": "commune-actuelle",
+        "departement": "69",
+        "region": "84",
+        "typeLiaison": 0,
+        "siren": "216901231",
+        "population": 519127,
+        "codesPostaux": ["69001", "69002"],
+        "anciensCodes": ["69232"],
+    },
+    {
+        "code": "69381",
+        "nom": "Lyon 1er Arrondissement",
+        "type": "arrondissement-municipal",
+        "commune": "69123",
+        "departement": "69",
+        "region": "84",
+        "codesPostaux": ["69001"],
+        "population": 1,
+    },
+    {
+        "code": "69149",
+        "nom": "Oullins-Pierre-Bénite",
+        "type": "commune-actuelle",
+        "departement": "69",
+        "region": "84",
+        "typeLiaison": 1,
+        "siren": "200102747",
+        "population": 38168,
+        "codesPostaux": ["69310", "69600"],
+        "anciensCodes": ["69152"],
+    },
+    {
+        "code": "69152",
+        "nom": "Pierre-Bénite",
+        "type": "commune-deleguee",
+        "chefLieu": "69149",
+        "departement": "69",
+        "region": "84",
+    },
+    {
+        "code": "01001",
+        "nom": "L'Abergement-Clémenciat",
+        "type": "commune-actuelle",
+        "departement": "01",
+        "region": "84",
+        "typeLiaison": 5,
+        "siren": "210100012",
+        "population": 860,
+        "codesPostaux": ["01400"],
+    },
 ]
-EPCI = [{"code": "200046977", "nom": "Métropole de Lyon", "type": "MET69", "populationTotale": 1,
-         "membres": [{"code": "69149"}, {"code": "69123"}]}]
-DEPARTEMENTS = [{"code": "69", "nom": "Rhône", "region": "84"}, {"code": "01", "nom": "Ain", "region": "84"}]
+EPCI = [
+    {
+        "code": "200046977",
+        "nom": "Métropole de Lyon",
+        "type": "MET69",
+        "populationTotale": 1,
+        "membres": [{"code": "69149"}, {"code": "69123"}],
+    }
+]
+DEPARTEMENTS = [
+    {"code": "69", "nom": "Rhône", "region": "84"},
+    {"code": "01", "nom": "Ain", "region": "84"},
+]
 REGIONS = [{"code": "84", "nom": "Auvergne-Rhône-Alpes"}]
 
 
@@ -38,11 +92,17 @@ def write_release(root: Path, *, version="9.9.9", with_license=True, epci=EPCI) 
     """Lay out files as ``npm pack`` + ``tar xzf`` do: package/{package.json,LICENSE,data/}."""
     data = root / "package" / "data"
     data.mkdir(parents=True)
-    for name, rows in (("communes", COMMUNES), ("epci", epci), ("departements", DEPARTEMENTS),
-                       ("regions", REGIONS)):
+    for name, rows in (
+        ("communes", COMMUNES),
+        ("epci", epci),
+        ("departements", DEPARTEMENTS),
+        ("regions", REGIONS),
+    ):
         (data / f"{name}.json").write_text(json.dumps(rows), encoding="utf-8")
     if version:
-        (root / "package" / "package.json").write_text(json.dumps({"version": version}), encoding="utf-8")
+        (root / "package" / "package.json").write_text(
+            json.dumps({"version": version}), encoding="utf-8"
+        )
     if with_license:
         (root / "package" / "LICENSE").write_text(
             "MIT License\n\nCopyright (c) 2018-2019 Etalab\n", encoding="utf-8"
@@ -76,7 +136,9 @@ def test_build_is_deterministic(tmp_path):
     source = write_release(tmp_path)
     main(["--source", str(source), "--output-dir", str(tmp_path / "a")])
     main(["--source", str(source), "--output-dir", str(tmp_path / "b")])
-    assert (tmp_path / "a" / DATA_FILENAME).read_bytes() == (tmp_path / "b" / DATA_FILENAME).read_bytes()
+    assert (tmp_path / "a" / DATA_FILENAME).read_bytes() == (
+        tmp_path / "b" / DATA_FILENAME
+    ).read_bytes()
 
 
 @pytest.mark.parametrize(
@@ -95,7 +157,10 @@ def test_build_refuses_incomplete_sources(tmp_path, capsys, kwargs, message):
 
 def test_explicit_version(tmp_path):
     source = write_release(tmp_path, version=None)
-    assert main(["--source", str(source), "--output-dir", str(tmp_path / "out"), "--version", "1.2.3"]) == 0
+    assert (
+        main(["--source", str(source), "--output-dir", str(tmp_path / "out"), "--version", "1.2.3"])
+        == 0
+    )
     assert load_referential(tmp_path / "out" / DATA_FILENAME).source["version"] == "1.2.3"
 
 

@@ -1,4 +1,5 @@
 """Name keys: case, accents, separators, Saint/St, articles, arrondissements."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,8 +19,14 @@ from ckanext.territoires.referential.normalize import (
 
 @pytest.mark.parametrize(
     "spelling",
-    ["Saint-Genis-Laval", "saint genis laval", "ST-GENIS-LAVAL", "St Genis Laval", "st-genis--laval ",
-     "Saint–Genis–Laval"],
+    [
+        "Saint-Genis-Laval",
+        "saint genis laval",
+        "ST-GENIS-LAVAL",
+        "St Genis Laval",
+        "st-genis--laval ",
+        "Saint–Genis–Laval",
+    ],
 )
 def test_saint_and_separators(spelling):
     assert name_key(spelling) == "saint genis laval"
@@ -31,7 +38,11 @@ def test_sainte_and_accents():
 
 
 def test_apostrophes():
-    assert name_key("L'Abergement-Clémenciat") == name_key("L’Abergement Clemenciat") == "l abergement clemenciat"
+    assert (
+        name_key("L'Abergement-Clémenciat")
+        == name_key("L’Abergement Clemenciat")
+        == "l abergement clemenciat"
+    )
 
 
 def test_ligatures():
@@ -68,15 +79,26 @@ def test_accented_key_keeps_accents():
 
 
 def test_epci_long_type_names():
-    assert epci_key("Communauté de communes du Pays de l'Arbresle") == epci_key("CC du Pays de l'Arbresle")
+    assert epci_key("Communauté de communes du Pays de l'Arbresle") == epci_key(
+        "CC du Pays de l'Arbresle"
+    )
     assert epci_key("Communauté d'agglomération du Grand Annecy") == "ca du grand annecy"
     assert epci_key("Communauté urbaine de Dunkerque") == "cu de dunkerque"
 
 
 @pytest.mark.parametrize(
     "spelling",
-    ["Lyon 3e", "Lyon 3e arrondissement", "Lyon 03", "Lyon 3", "lyon 3eme", "Lyon 3ème Arrondissement",
-     "Lyon 3 ème", "3e arrondissement de Lyon", "Lyon 3e Arrdt"],
+    [
+        "Lyon 3e",
+        "Lyon 3e arrondissement",
+        "Lyon 03",
+        "Lyon 3",
+        "lyon 3eme",
+        "Lyon 3ème Arrondissement",
+        "Lyon 3 ème",
+        "3e arrondissement de Lyon",
+        "Lyon 3e Arrdt",
+    ],
 )
 def test_arrondissement_forms(spelling):
     assert parse_arrondissement(name_key(spelling)) == ("lyon", 3)

@@ -1,4 +1,5 @@
 """Resolving what people and catalogues write into current communes."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,7 +15,7 @@ from ckanext.territoires.referential import (
     resolve_many,
 )
 
-from .fixtures import lyon, ref  # noqa: F401 (pytest fixtures)
+from .fixtures import lyon, ref
 
 LYON = "69123"
 OULLINS_PIERRE_BENITE = "69149"
@@ -36,7 +37,12 @@ def single(text, scope=None):
 
 def test_current_insee_code():
     match = single("69123")
-    assert match.as_dict() == {"insee": LYON, "name": "Lyon", "type": "commune", "matched_as": "insee"}
+    assert match.as_dict() == {
+        "insee": LYON,
+        "name": "Lyon",
+        "type": "commune",
+        "matched_as": "insee",
+    }
     assert single(" 2a004 ").insee == "2A004"
 
 
@@ -58,7 +64,9 @@ def test_old_code_of_a_merged_commune():
 
 def test_former_code_without_deleguee(ref):
     old, current = next(
-        (old, current) for old, current in ref.current_by_old_code.items() if old not in ref.deleguees
+        (old, current)
+        for old, current in ref.current_by_old_code.items()
+        if old not in ref.deleguees
     )
     match = single(old)
     assert (match.insee, match.matched_as, match.via) == (current, "old_insee", old)
@@ -151,7 +159,8 @@ def test_communes_deleguees_are_their_current_commune(name, lyon):
 
 
 @pytest.mark.parametrize(
-    "spelling", ["Lyon 3e", "Lyon 3e arrondissement", "Lyon 03", "3e arrondissement de Lyon", "Lyon 3ème"]
+    "spelling",
+    ["Lyon 3e", "Lyon 3e arrondissement", "Lyon 03", "3e arrondissement de Lyon", "Lyon 3ème"],
 )
 def test_arrondissement_names(spelling):
     match = single(spelling)
@@ -183,8 +192,16 @@ def test_sainte_colombe_is_ambiguous(ref):
 
 
 @pytest.mark.parametrize(
-    "spelling", ["Sainte-Colombe (69)", "Sainte-Colombe (Rhône)", "Sainte-Colombe (69560)",
-                 "69560 Sainte-Colombe", "Sainte-Colombe 69560", "Sainte-Colombe, 69", "Ste Colombe (69)"]
+    "spelling",
+    [
+        "Sainte-Colombe (69)",
+        "Sainte-Colombe (Rhône)",
+        "Sainte-Colombe (69560)",
+        "69560 Sainte-Colombe",
+        "Sainte-Colombe 69560",
+        "Sainte-Colombe, 69",
+        "Ste Colombe (69)",
+    ],
 )
 def test_qualifier_picks_one_sainte_colombe(spelling):
     assert single(spelling).insee == "69189"
@@ -246,7 +263,9 @@ def test_epci_by_siren(ref):
     matches = resolve(METROPOLE)
     assert [m.insee for m in matches] == list(ref.epcis[METROPOLE].members)
     assert len(matches) == 58
-    assert {(m.type, m.matched_as, m.via) for m in matches} == {("commune", "epci_siren", METROPOLE)}
+    assert {(m.type, m.matched_as, m.via) for m in matches} == {
+        ("commune", "epci_siren", METROPOLE)
+    }
     assert codes("200 046 977") == codes(METROPOLE)
 
 
@@ -257,7 +276,9 @@ def test_epci_by_name(ref):
 
 
 def test_epci_long_type_name(ref):
-    arbresle = next(s for s, e in ref.epcis.items() if e.name.startswith("CC du Pays de l'Arbresle"))
+    arbresle = next(
+        s for s, e in ref.epcis.items() if e.name.startswith("CC du Pays de l'Arbresle")
+    )
     expected = list(ref.epcis[arbresle].members)
     assert codes("Communauté de communes du Pays de l'Arbresle") == expected
     assert codes("CC du Pays de l'Arbresle") == expected
@@ -295,7 +316,9 @@ def test_insee_uris(uri, insee, via):
 
 
 def test_insee_uris_of_groups(ref, lyon):
-    assert codes("http://id.insee.fr/geo/intercommunalite/200046977") == list(ref.epcis[METROPOLE].members)
+    assert codes("http://id.insee.fr/geo/intercommunalite/200046977") == list(
+        ref.epcis[METROPOLE].members
+    )
     assert codes("http://id.insee.fr/geo/departement/69", lyon) == sorted(lyon.communes)
 
 
@@ -307,8 +330,13 @@ def test_unsupported_insee_uri():
 
 
 @pytest.mark.parametrize(
-    "zone, insee", [("fr:commune:69123", LYON), ("fr:commune:69123@1942-01-01", LYON),
-                    ("fr:commune:69152@1942-01-01", OULLINS_PIERRE_BENITE), ("FR:COMMUNE:69123", LYON)],
+    "zone, insee",
+    [
+        ("fr:commune:69123", LYON),
+        ("fr:commune:69123@1942-01-01", LYON),
+        ("fr:commune:69152@1942-01-01", OULLINS_PIERRE_BENITE),
+        ("FR:COMMUNE:69123", LYON),
+    ],
 )
 def test_zone_ids(zone, insee):
     match = single(zone)
@@ -344,7 +372,9 @@ def test_explicit_prefixes():
 # -- whole territory, scope ------------------------------------------------------
 
 
-@pytest.mark.parametrize("keyword", ["*", "tout le territoire", "Tout le territoire", "whole territory"])
+@pytest.mark.parametrize(
+    "keyword", ["*", "tout le territoire", "Tout le territoire", "whole territory"]
+)
 def test_whole_territory(keyword, lyon):
     matches = resolve(keyword, lyon)
     assert [m.insee for m in matches] == sorted(lyon.communes)
@@ -409,7 +439,8 @@ def test_unknown_values(value, words):
 
 def test_resolve_many(lyon):
     found, errors = resolve_many(
-        ["69123", "Lyon 3e", "Pierre-Bénite", "", "Sainte-Colombe", "Atlantis", "Paris", "69152"], lyon
+        ["69123", "Lyon 3e", "Pierre-Bénite", "", "Sainte-Colombe", "Atlantis", "Paris", "69152"],
+        lyon,
     )
     assert found == [LYON, OULLINS_PIERRE_BENITE]
     assert [type(e) for e in errors] == [OutsideScope, UnknownPlace, OutsideScope]

@@ -1,11 +1,12 @@
 """``ckanext.territoires.scope`` parsing."""
+
 from __future__ import annotations
 
 import pytest
 
 from ckanext.territoires.referential import DEFAULT_SCOPE, ScopeError, parse_scope
 
-from .fixtures import lyon, ref  # noqa: F401 (pytest fixtures)
+from .fixtures import lyon, ref
 
 
 def test_default_scope_is_the_metropole_de_lyon(ref, lyon):
@@ -25,7 +26,10 @@ def test_several_entries_are_united(ref):
     scope = parse_scope("epci:200046977 commune:01001, departement:2A")
     assert scope.values == ("epci:200046977", "commune:01001", "departement:2A")
     assert len(scope.communes) == 58 + 1 + len(ref.communes_by_departement["2A"])
-    assert parse_scope(["epci:200046977", "commune:01001"]).values == ("epci:200046977", "commune:01001")
+    assert parse_scope(["epci:200046977", "commune:01001"]).values == (
+        "epci:200046977",
+        "commune:01001",
+    )
 
 
 def test_entries_are_normalised_and_deduplicated(ref):

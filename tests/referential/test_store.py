@@ -1,4 +1,5 @@
 """The shipped referential: its data file, records and indexes."""
+
 from __future__ import annotations
 
 import time
@@ -7,7 +8,7 @@ from pathlib import Path
 from ckanext.territoires.referential import get_referential, load_referential
 from ckanext.territoires.referential.store import shipped_data_path
 
-from .fixtures import lyon, ref  # noqa: F401 (pytest fixtures)
+from .fixtures import lyon, ref
 
 LYON_METROPOLE = "200046977"
 
@@ -108,11 +109,19 @@ def test_describe_commune(ref):
     description = ref.describe_commune("69123")
     assert description["departement"] == {"code": "69", "name": "Rhône"}
     assert description["region"] == {"code": "84", "name": "Auvergne-Rhône-Alpes"}
-    assert description["epci"] == {"siren": LYON_METROPOLE, "name": "Métropole de Lyon", "type": "MET69"}
-    assert [a["insee"] for a in description["arrondissements"]] == [f"6938{n}" for n in range(1, 10)]
+    assert description["epci"] == {
+        "siren": LYON_METROPOLE,
+        "name": "Métropole de Lyon",
+        "type": "MET69",
+    }
+    assert [a["insee"] for a in description["arrondissements"]] == [
+        f"6938{n}" for n in range(1, 10)
+    ]
     assert description["arrondissements"][0]["postal_codes"] == ["69001"]
     oullins = ref.describe_commune("69149")
-    assert {"insee": "69152", "name": "Pierre-Bénite", "type": "commune-deleguee"} in oullins["communes_deleguees"]
+    assert {"insee": "69152", "name": "Pierre-Bénite", "type": "commune-deleguee"} in oullins[
+        "communes_deleguees"
+    ]
     assert oullins["old_codes"] == ["69152"]
 
 

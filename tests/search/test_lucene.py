@@ -1,10 +1,10 @@
 """Parser tests for ckanext.territoires.search.lucene (no database)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
 import pytest
-
 from ckan.lib.search.common import SearchError, SearchQueryError
 
 from ckanext.territoires.search.lucene import (
@@ -86,9 +86,7 @@ class TestWildcardsRangesExists:
 
     def test_infix_and_single_char(self):
         node = parse_lucene("title:ri?er*s")
-        assert node == Wildcard(
-            "title", ("ri", Wild.ANY_CHAR, "er", Wild.ANY_STRING, "s")
-        )
+        assert node == Wildcard("title", ("ri", Wild.ANY_CHAR, "er", Wild.ANY_STRING, "s"))
         assert node.prefix is None
         assert parse_lucene("name:*stuff").parts == (Wild.ANY_STRING, "stuff")
 
@@ -97,7 +95,9 @@ class TestWildcardsRangesExists:
         assert parse_lucene("organization:[* TO *]") == Exists("organization")
 
     def test_ranges(self):
-        assert parse_lucene("num_resources:[1 TO 5]") == Range("num_resources", "1", "5", True, True)
+        assert parse_lucene("num_resources:[1 TO 5]") == Range(
+            "num_resources", "1", "5", True, True
+        )
         assert parse_lucene("n:{1 TO 5}") == Range("n", "1", "5", False, False)
         assert parse_lucene("n:[1 TO 5}") == Range("n", "1", "5", True, False)
         assert parse_lucene("n:{* TO 5]") == Range("n", None, "5", False, True)
@@ -292,7 +292,10 @@ class TestDismax:
     def test_operators(self):
         parsed = parse_dismax("a AND b NOT c OR d")
         assert [(c.occur, c.text) for c in parsed.clauses] == [
-            (MUST, "a"), (MUST, "b"), (MUST_NOT, "c"), (SHOULD, "d"),
+            (MUST, "a"),
+            (MUST, "b"),
+            (MUST_NOT, "c"),
+            (SHOULD, "d"),
         ]
         assert parsed.explicit_or
 
@@ -347,7 +350,10 @@ class TestDateMath:
             ("NOW/MONTH-1YEAR", datetime(2023, 3, 1, tzinfo=timezone.utc)),
             ("NOW+2HOURS/HOUR", datetime(2024, 3, 15, 15, tzinfo=timezone.utc)),
             ("2024-01-01T00:00:00Z", datetime(2024, 1, 1, tzinfo=timezone.utc)),
-            ("2024-01-01T00:00:00.500Z", datetime(2024, 1, 1, 0, 0, 0, 500000, tzinfo=timezone.utc)),
+            (
+                "2024-01-01T00:00:00.500Z",
+                datetime(2024, 1, 1, 0, 0, 0, 500000, tzinfo=timezone.utc),
+            ),
             ("2024-01-31T00:00:00Z+1MONTH", datetime(2024, 2, 29, tzinfo=timezone.utc)),
             ("2024-01-01T02:00:00+02:00", datetime(2024, 1, 1, tzinfo=timezone.utc)),
             ("2024-01-01", datetime(2024, 1, 1, tzinfo=timezone.utc)),
@@ -356,7 +362,9 @@ class TestDateMath:
     def test_values(self, value, expected):
         assert parse_date_math(value, now=self.NOW) == expected
 
-    @pytest.mark.parametrize("value", ["yesterday", "NOW-1FORTNIGHT", "2024-13-01T00:00:00Z", "NOW+", "2024"])
+    @pytest.mark.parametrize(
+        "value", ["yesterday", "NOW-1FORTNIGHT", "2024-13-01T00:00:00Z", "NOW+", "2024"]
+    )
     def test_invalid(self, value):
         with pytest.raises(SearchQueryError):
             parse_date_math(value, now=self.NOW)

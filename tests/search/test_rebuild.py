@@ -5,15 +5,15 @@ The workers load the test ini themselves (with the plugins it lists), so
 these tests keep those plugins: the in-process CKAN rebuild they are
 compared with must build the same documents.
 """
+
 from __future__ import annotations
 
+import ckan.tests.factories as factories
 import pytest
 import sqlalchemy as sa
-
 from ckan import model
 from ckan.cli.cli import ckan as ckan_command
 from ckan.common import config
-import ckan.tests.factories as factories
 from ckan.tests.helpers import CKANCliRunner
 
 from ckanext.territoires.search import rebuild as rebuilding
@@ -40,16 +40,26 @@ def datasets():
     org = factories.Organization(name="metropole")
     group = factories.Group(name="ecully")
     created = [
-        factories.Dataset(name="velos", title="Stations Vélo'v", owner_org=org["id"],
-                          groups=[{"name": group["name"]}],
-                          tags=[{"name": "vélo"}, {"name": "mobilité"}],
-                          extras=[{"key": "frequence", "value": "annuelle"}],
-                          resources=[{"url": "http://x.fr/a.csv", "format": "CSV"},
-                                     {"url": "http://x.fr/b.csv", "format": "CSV"}]),
-        factories.Dataset(name="budget", title="Budget primitif", owner_org=org["id"],
-                          private=True, notes="Comptes de la commune"),
-        factories.Dataset(name="arbres", title="Arbres d'alignement",
-                          tags=[{"name": "nature"}]),
+        factories.Dataset(
+            name="velos",
+            title="Stations Vélo'v",
+            owner_org=org["id"],
+            groups=[{"name": group["name"]}],
+            tags=[{"name": "vélo"}, {"name": "mobilité"}],
+            extras=[{"key": "frequence", "value": "annuelle"}],
+            resources=[
+                {"url": "http://x.fr/a.csv", "format": "CSV"},
+                {"url": "http://x.fr/b.csv", "format": "CSV"},
+            ],
+        ),
+        factories.Dataset(
+            name="budget",
+            title="Budget primitif",
+            owner_org=org["id"],
+            private=True,
+            notes="Comptes de la commune",
+        ),
+        factories.Dataset(name="arbres", title="Arbres d'alignement", tags=[{"name": "nature"}]),
     ]
     for index in range(4):
         created.append(factories.Dataset(name="jeu-%d" % index))
@@ -76,33 +86,48 @@ def run(cli, *args):
 def other_site_document():
     """A document another CKAN site wrote to the same index (CKAN's
     clean_index fixture clears this site's documents only)."""
-    PostgresSearchConnection().add([{
-        "id": "other-dataset", "index_id": "other-index-id", "site_id": "other.site",
-        "name": "ailleurs", "title": "Ailleurs", "state": "active",
-        "capacity": "public", "permission_labels": ["public"],
-        "entity_type": "package", "dataset_type": "dataset",
-        "metadata_created": "2024-01-01T00:00:00Z",
-        "metadata_modified": "2024-01-01T00:00:00Z",
-    }])
+    PostgresSearchConnection().add(
+        [
+            {
+                "id": "other-dataset",
+                "index_id": "other-index-id",
+                "site_id": "other.site",
+                "name": "ailleurs",
+                "title": "Ailleurs",
+                "state": "active",
+                "capacity": "public",
+                "permission_labels": ["public"],
+                "entity_type": "package",
+                "dataset_type": "dataset",
+                "metadata_created": "2024-01-01T00:00:00Z",
+                "metadata_modified": "2024-01-01T00:00:00Z",
+            }
+        ]
+    )
     model.Session.commit()
     yield
     model.Session.remove()
-    model.Session.execute(sa.text(
-        "DELETE FROM territoires_search_index WHERE site_id = 'other.site'"))
+    model.Session.execute(
+        sa.text("DELETE FROM territoires_search_index WHERE site_id = 'other.site'")
+    )
     model.Session.commit()
 
 
 def other_site_rows():
     model.Session.remove()
-    return model.Session.execute(sa.text(
-        "SELECT name FROM territoires_search_index WHERE site_id = 'other.site'")).fetchall()
+    return model.Session.execute(
+        sa.text("SELECT name FROM territoires_search_index WHERE site_id = 'other.site'")
+    ).fetchall()
 
 
 def vacuum_count():
     model.Session.remove()
-    count = model.Session.execute(sa.text(
-        "SELECT vacuum_count FROM pg_stat_user_tables"
-        " WHERE relname = 'territoires_search_index'")).scalar()
+    count = model.Session.execute(
+        sa.text(
+            "SELECT vacuum_count FROM pg_stat_user_tables"
+            " WHERE relname = 'territoires_search_index'"
+        )
+    ).scalar()
     model.Session.remove()
     return count
 
@@ -115,8 +140,9 @@ def test_workers_write_what_ckan_rebuild_writes(cli, datasets):
 
     empty_index()
     vacuums = vacuum_count()
-    result = run(cli, "territoires", "search-index", "rebuild", "--workers", "2",
-                 "--chunk-size", "2")
+    result = run(
+        cli, "territoires", "search-index", "rebuild", "--workers", "2", "--chunk-size", "2"
+    )
     assert result.exit_code == 0, result.output + result.stderr
     assert "Indexed %d of %d datasets" % (len(datasets), len(datasets)) in result.stdout
     assert "2 processes" in result.stdout
@@ -125,8 +151,7 @@ def test_workers_write_what_ckan_rebuild_writes(cli, datasets):
 
 
 def test_only_missing_and_nothing_to_do(cli, datasets):
-    model.Session.execute(sa.text(
-        "DELETE FROM territoires_search_index WHERE name = 'budget'"))
+    model.Session.execute(sa.text("DELETE FROM territoires_search_index WHERE name = 'budget'"))
     model.Session.commit()
     result = run(cli, "territoires", "search-index", "rebuild", "-o", "-q")
     assert result.exit_code == 0, result.output + result.stderr
@@ -138,12 +163,13 @@ def test_only_missing_and_nothing_to_do(cli, datasets):
     assert "Nothing to index." in result.stdout
 
 
-def test_documents_of_other_sites_survive_rebuilds_and_clears(cli, datasets,
-                                                              other_site_document):
-    for args in (["search-index", "rebuild", "-q"],
-                 ["search-index", "rebuild", "--clear", "-q"],
-                 ["territoires", "search-index", "rebuild", "--clear", "-q"],
-                 ["search-index", "clear"]):
+def test_documents_of_other_sites_survive_rebuilds_and_clears(cli, datasets, other_site_document):
+    for args in (
+        ["search-index", "rebuild", "-q"],
+        ["search-index", "rebuild", "--clear", "-q"],
+        ["territoires", "search-index", "rebuild", "--clear", "-q"],
+        ["search-index", "clear"],
+    ):
         result = run(cli, *args)
         assert result.exit_code == 0, (args, result.output, result.stderr)
         assert other_site_rows() == [("ailleurs",)], args
@@ -161,16 +187,24 @@ def test_clear_and_only_missing_together_are_refused(cli, datasets):
 def test_a_failure_stops_the_rebuild_unless_forced(datasets):
     ids = sorted(d["id"] for d in datasets)
     empty_index()
-    report = rebuilding.rebuild(ids[:2] + ["no-such-dataset"] + ids[2:],
-                                ini_path=config["__file__"], workers=1, chunk_size=2)
+    report = rebuilding.rebuild(
+        [*ids[:2], "no-such-dataset", *ids[2:]],
+        ini_path=config["__file__"],
+        workers=1,
+        chunk_size=2,
+    )
     assert report.stopped and "no-such-dataset" in report.stopped
     assert [failed for failed, _ in report.failed] == ["no-such-dataset"]
     assert report.indexed < len(ids)
 
     empty_index()
-    report = rebuilding.rebuild(ids[:2] + ["no-such-dataset"] + ids[2:],
-                                ini_path=config["__file__"], workers=2, chunk_size=2,
-                                force=True)
+    report = rebuilding.rebuild(
+        [*ids[:2], "no-such-dataset", *ids[2:]],
+        ini_path=config["__file__"],
+        workers=2,
+        chunk_size=2,
+        force=True,
+    )
     assert report.stopped is None
     assert [failed for failed, _ in report.failed] == ["no-such-dataset"]
     assert report.indexed == len(ids)

@@ -7,6 +7,7 @@ migration's ``upgrade()`` through a plain SQLAlchemy connection, fills it with
 documents shaped like the ones CKAN indexes, and drops it at the end. It skips
 when PostgreSQL is unreachable, and uses no fixture of CKAN's pytest plugin.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -20,9 +21,8 @@ from typing import Any, Optional
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
-
 from ckan.lib.search.common import SearchError, SearchQueryError
+from sqlalchemy.engine import make_url
 
 import ckanext.territoires
 from ckanext.territoires.search.documents import filter_values
@@ -93,48 +93,85 @@ def make_doc(name: str, title: str, **extra: Any) -> dict[str, Any]:
 
 DOCS = [
     make_doc(
-        "velo-lyon", "Vélo en libre-service à Lyon",
+        "velo-lyon",
+        "Vélo en libre-service à Lyon",
         notes="Stations de vélos en libre accès",
-        tags=["transport", "vélo"], groups=["mobilite"], organization="metropole-lyon",
-        res_format=["CSV", "JSON"], res_name=["Stations", "Disponibilités temps réel"],
+        tags=["transport", "vélo"],
+        groups=["mobilite"],
+        organization="metropole-lyon",
+        res_format=["CSV", "JSON"],
+        res_name=["Stations", "Disponibilités temps réel"],
         res_description=["Liste des stations", ""],
         res_url=["https://data.example.org/velo.csv", "https://data.example.org/velo.json"],
-        url="https://data.example.org/velo", author="Jean Dupont",
+        url="https://data.example.org/velo",
+        author="Jean Dupont",
         author_email="jean.dupont@example.org",
-        license_id="odc-odbl", num_resources=2, extras_theme="Mobilité douce",
-        vocab_territoire=["Lyon", "Rhône"], views_recent=10,
-        release_date="2023-05-01T00:00:00Z", harvest_source_id="src-1",
-        metadata_modified=iso(5), metadata_created=iso(400),
+        license_id="odc-odbl",
+        num_resources=2,
+        extras_theme="Mobilité douce",
+        vocab_territoire=["Lyon", "Rhône"],
+        views_recent=10,
+        release_date="2023-05-01T00:00:00Z",
+        harvest_source_id="src-1",
+        metadata_modified=iso(5),
+        metadata_created=iso(400),
     ),
     make_doc(
-        "ecully-budget", "Budget primitif d'Écully",
-        notes="Le budget de la commune d'Écully", tags=["economy", "budget"],
-        organization="ecully", res_format=["CSV", "CSV", "PDF"], num_resources=3,
-        private=True, permission_labels=["member-org-ecully"], views_recent=3,
-        harvest_source_id="src-1", metadata_modified=iso(40),
+        "ecully-budget",
+        "Budget primitif d'Écully",
+        notes="Le budget de la commune d'Écully",
+        tags=["economy", "budget"],
+        organization="ecully",
+        res_format=["CSV", "CSV", "PDF"],
+        num_resources=3,
+        private=True,
+        permission_labels=["member-org-ecully"],
+        views_recent=3,
+        harvest_source_id="src-1",
+        metadata_modified=iso(40),
     ),
     make_doc(
-        "air-saint-etienne", "Qualité de l'air à Saint-Étienne",
-        notes="Mesures horaires", tags=["environnement", "air"],
-        organization="saint-etienne-metropole", res_format=["XLS"], num_resources=1,
-        extras_theme="Environnement", views_recent=7,
-        release_date="2022-01-15T00:00:00Z", metadata_modified=iso(4000),
+        "air-saint-etienne",
+        "Qualité de l'air à Saint-Étienne",
+        notes="Mesures horaires",
+        tags=["environnement", "air"],
+        organization="saint-etienne-metropole",
+        res_format=["XLS"],
+        num_resources=1,
+        extras_theme="Environnement",
+        views_recent=7,
+        release_date="2022-01-15T00:00:00Z",
+        metadata_modified=iso(4000),
     ),
     make_doc(
-        "some-public-stuff", "Some public stuff", notes="Nothing to see",
-        tags=["economy"], metadata_modified=iso(2),
+        "some-public-stuff",
+        "Some public stuff",
+        notes="Nothing to see",
+        tags=["economy"],
+        metadata_modified=iso(2),
         # A plugin may index anything: it must not break date ranges.
-        release_date="2023-05-01T10x00", views_recent="lots",
+        release_date="2023-05-01T10x00",
+        views_recent="lots",
     ),
     make_doc(
-        "rivieres", "Rivières et cours d'eau", notes="Hydrographie du Rhône",
-        tags=["eau"], groups=["environnement"], organization="metropole-lyon",
-        res_format=["GeoJSON"], num_resources=1, views_recent=0,
+        "rivieres",
+        "Rivières et cours d'eau",
+        notes="Hydrographie du Rhône",
+        tags=["eau"],
+        groups=["environnement"],
+        organization="metropole-lyon",
+        res_format=["GeoJSON"],
+        num_resources=1,
+        views_recent=0,
     ),
     make_doc(
-        "budget-lyon", "Budget de Lyon", notes="Budget annuel de la ville",
-        tags=["economy", "budget"], organization="metropole-lyon",
-        res_format=["CSV"], num_resources=1,
+        "budget-lyon",
+        "Budget de Lyon",
+        notes="Budget annuel de la ville",
+        tags=["economy", "budget"],
+        organization="metropole-lyon",
+        res_format=["CSV"],
+        num_resources=1,
     ),
     make_doc("draft-velo", "Brouillon vélo", state="draft", tags=["vélo"]),
     make_doc("deleted-velo", "Ancien vélo", state="deleted"),
@@ -144,19 +181,42 @@ DOCS = [
 
 DOC_BY_NAME = {doc["name"]: doc for doc in DOCS}
 PUBLIC_ACTIVE = {
-    "velo-lyon", "air-saint-etienne", "some-public-stuff", "rivieres", "budget-lyon",
+    "velo-lyon",
+    "air-saint-etienne",
+    "some-public-stuff",
+    "rivieres",
+    "budget-lyon",
     "harvest-lyon",
 }
 
 # Parts of the weighted tsv, as the migration describes it.
 _WEIGHT_B = ("tags", "groups", "organization")
 _WEIGHT_C = ("notes", "res_name", "res_description")
-_NOT_TEXT = {
-    "id", "name", "title", "title_string", "site_id", "state", "capacity",
-    "permission_labels", "index_id", "metadata_created", "metadata_modified",
-    "entity_type", "dataset_type", "type", "private", "num_resources", "num_tags",
-    "views_recent", "harvest_source_id",
-} | set(_WEIGHT_B) | set(_WEIGHT_C)
+_NOT_TEXT = (
+    {
+        "id",
+        "name",
+        "title",
+        "title_string",
+        "site_id",
+        "state",
+        "capacity",
+        "permission_labels",
+        "index_id",
+        "metadata_created",
+        "metadata_modified",
+        "entity_type",
+        "dataset_type",
+        "type",
+        "private",
+        "num_resources",
+        "num_tags",
+        "views_recent",
+        "harvest_source_id",
+    }
+    | set(_WEIGHT_B)
+    | set(_WEIGHT_C)
+)
 
 
 def _texts(values: list[Any]) -> str:
@@ -192,19 +252,30 @@ def insert_docs(connection, docs: list[dict[str, Any]]) -> None:
     )
     for doc in docs:
         filters, filters_partial = filter_values(doc)
-        connection.execute(statement, {
-            "filters": json.dumps(filters), "filters_partial": filters_partial,
-            "index_id": doc["index_id"], "id": doc["id"], "site_id": doc["site_id"],
-            "name": doc["name"], "state": doc["state"], "capacity": doc["capacity"],
-            "labels": doc["permission_labels"], "created": doc["metadata_created"],
-            "modified": doc["metadata_modified"], "title_string": doc["title_string"],
-            "title": doc["title"], "fields": json.dumps(doc),
-            "data_dict": json.dumps({"name": doc["name"]}),
-            "text_a": _texts([doc["title"], doc["name"]]),
-            "text_b": _texts([doc.get(k) for k in _WEIGHT_B]),
-            "text_c": _texts([doc.get(k) for k in _WEIGHT_C]),
-            "text_d": _texts([v for k, v in doc.items() if k not in _NOT_TEXT]),
-        })
+        connection.execute(
+            statement,
+            {
+                "filters": json.dumps(filters),
+                "filters_partial": filters_partial,
+                "index_id": doc["index_id"],
+                "id": doc["id"],
+                "site_id": doc["site_id"],
+                "name": doc["name"],
+                "state": doc["state"],
+                "capacity": doc["capacity"],
+                "labels": doc["permission_labels"],
+                "created": doc["metadata_created"],
+                "modified": doc["metadata_modified"],
+                "title_string": doc["title_string"],
+                "title": doc["title"],
+                "fields": json.dumps(doc),
+                "data_dict": json.dumps({"name": doc["name"]}),
+                "text_a": _texts([doc["title"], doc["name"]]),
+                "text_b": _texts([doc.get(k) for k in _WEIGHT_B]),
+                "text_c": _texts([doc.get(k) for k in _WEIGHT_C]),
+                "text_d": _texts([v for k, v in doc.items() if k not in _NOT_TEXT]),
+            },
+        )
 
 
 def apply_migration(connection) -> None:
@@ -246,8 +317,12 @@ def engine():
 # --------------------------------------------------------------------------
 
 
-def ckan_fq(extra: str = "", labels: Optional[tuple[str, ...]] = ("public",),
-            include_private: bool = False, states: tuple[str, ...] = ("active",)) -> list[str]:
+def ckan_fq(
+    extra: str = "",
+    labels: tuple[str, ...] | None = ("public",),
+    include_private: bool = False,
+    states: tuple[str, ...] = ("active",),
+) -> list[str]:
     """The fq list package_search + PackageSearchQuery.run would send."""
     fq = extra
     if not include_private:
@@ -256,27 +331,30 @@ def ckan_fq(extra: str = "", labels: Optional[tuple[str, ...]] = ("public",),
         fq += " +state:({})".format(" OR ".join(states))
     fq_list = [fq, '+site_id:"%s"' % SITE]
     if labels is not None:
-        fq_list.append("+permission_labels:(%s)" % " OR ".join('"%s"' % l for l in labels))
+        fq_list.append("+permission_labels:(%s)" % " OR ".join('"%s"' % label for label in labels))
     return fq_list
 
 
-def run(engine, compiled, sort: Optional[str] = "name asc") -> list[str]:
+def run(engine, compiled, sort: str | None = "name asc") -> list[str]:
     sql = "SELECT d.name, %s AS score FROM territoires_search_index d WHERE %s ORDER BY %s" % (
-        compiled.rank or "0", compiled.where, compile_sort(sort),
+        compiled.rank or "0",
+        compiled.where,
+        compile_sort(sort),
     )
     with engine.connect() as connection:
         return [row[0] for row in connection.execute(sa.text(sql), compiled.params)]
 
 
-def names(engine, q: Optional[str] = "*:*", fq: Any = None, sort: Optional[str] = "name asc",
-          **options: Any) -> list[str]:
+def names(
+    engine, q: str | None = "*:*", fq: Any = None, sort: str | None = "name asc", **options: Any
+) -> list[str]:
     if fq is None:
         fq = ckan_fq()
     options.setdefault("mm", CKAN_MM)
     return run(engine, compile_search(q, fq, **options), sort)
 
 
-def found(engine, q: Optional[str] = "*:*", fq: Any = None, **options: Any) -> set[str]:
+def found(engine, q: str | None = "*:*", fq: Any = None, **options: Any) -> set[str]:
     return set(names(engine, q, fq, **options))
 
 
@@ -313,7 +391,8 @@ class TestFullText:
         assert found(engine, "Écully", private) == {"ecully-budget"}
 
     @pytest.mark.parametrize(
-        "q", ["saint etienne", "saint-etienne", "Saint-Étienne", '"saint etienne"', '"saint-étienne"']
+        "q",
+        ["saint etienne", "saint-etienne", "Saint-Étienne", '"saint etienne"', '"saint-étienne"'],
     )
     def test_compound_place_names(self, engine, q):
         assert found(engine, q) == {"air-saint-etienne"}
@@ -426,7 +505,11 @@ class TestLucene:
         assert found(engine, "vocab_territoire:Lyon") == {"velo-lyon"}
         assert found(engine, "vocab_territoire:lyon") == set()
         assert found(engine, "license_id:odc-odbl") == {"velo-lyon"}
-        assert found(engine, "organization:metropole-lyon") == {"velo-lyon", "rivieres", "budget-lyon"}
+        assert found(engine, "organization:metropole-lyon") == {
+            "velo-lyon",
+            "rivieres",
+            "budget-lyon",
+        }
         assert found(engine, "groups:mobilite") == {"velo-lyon"}
         assert found(engine, 'tags:"vélo"') == {"velo-lyon"}
         assert found(engine, "res_format:CSV") == {"velo-lyon", "budget-lyon"}
@@ -443,7 +526,10 @@ class TestLucene:
 
     def test_numeric_ranges(self, engine):
         assert found(engine, "num_resources:[1 TO 2]") == {
-            "velo-lyon", "air-saint-etienne", "rivieres", "budget-lyon"
+            "velo-lyon",
+            "air-saint-etienne",
+            "rivieres",
+            "budget-lyon",
         }
         assert found(engine, "num_resources:{1 TO 2]") == {"velo-lyon"}
         assert found(engine, "views_recent:[5 TO *]") == {"velo-lyon", "air-saint-etienne"}
@@ -451,10 +537,17 @@ class TestLucene:
         assert found(engine, "views_recent:[* TO 10}") == {"air-saint-etienne", "rivieres"}
 
     def test_date_ranges(self, engine):
-        assert found(engine, "metadata_modified:[NOW-1YEAR TO NOW]") == PUBLIC_ACTIVE - {"air-saint-etienne"}
-        assert found(engine, "metadata_modified:[NOW/DAY-7DAYS TO *]") == {"velo-lyon", "some-public-stuff"}
+        assert found(engine, "metadata_modified:[NOW-1YEAR TO NOW]") == PUBLIC_ACTIVE - {
+            "air-saint-etienne"
+        }
+        assert found(engine, "metadata_modified:[NOW/DAY-7DAYS TO *]") == {
+            "velo-lyon",
+            "some-public-stuff",
+        }
         assert found(engine, "metadata_created:[* TO NOW-450DAYS]") == PUBLIC_ACTIVE - {"velo-lyon"}
-        assert found(engine, "release_date:[2023-01-01T00:00:00Z TO 2023-12-31T23:59:59Z]") == {"velo-lyon"}
+        assert found(engine, "release_date:[2023-01-01T00:00:00Z TO 2023-12-31T23:59:59Z]") == {
+            "velo-lyon"
+        }
         assert found(engine, "release_date:[* TO NOW]") == {"velo-lyon", "air-saint-etienne"}
         assert found(engine, "release_date:{2022-01-15T00:00:00Z TO NOW]") == {"velo-lyon"}
 
@@ -466,18 +559,31 @@ class TestLucene:
     def test_text_ranges(self, engine):
         assert found(engine, "name:[r TO t]") == {"rivieres", "some-public-stuff"}
         assert found(engine, "title_string:{Budget TO Rivières]") == {
-            "budget-lyon", "harvest-lyon", "air-saint-etienne",
+            "budget-lyon",
+            "harvest-lyon",
+            "air-saint-etienne",
         }
-        assert found(engine, "title_string:{Budget TO \"Rivières et cours d'eau\"]") == {
-            "budget-lyon", "harvest-lyon", "air-saint-etienne", "rivieres",
+        assert found(engine, 'title_string:{Budget TO "Rivières et cours d\'eau"]') == {
+            "budget-lyon",
+            "harvest-lyon",
+            "air-saint-etienne",
+            "rivieres",
         }
 
     def test_exists(self, engine):
         assert found(engine, "extras_theme:*") == {"velo-lyon", "air-saint-etienne"}
-        assert found(engine, "organization:[* TO *]") == {"velo-lyon", "air-saint-etienne", "rivieres", "budget-lyon"}
+        assert found(engine, "organization:[* TO *]") == {
+            "velo-lyon",
+            "air-saint-etienne",
+            "rivieres",
+            "budget-lyon",
+        }
         assert found(engine, "-organization:*") == {"some-public-stuff", "harvest-lyon"}
         assert found(engine, "views_recent:*") == {
-            "velo-lyon", "air-saint-etienne", "rivieres", "some-public-stuff",
+            "velo-lyon",
+            "air-saint-etienne",
+            "rivieres",
+            "some-public-stuff",
         }
         assert found(engine, "name:*") == PUBLIC_ACTIVE
 
@@ -496,12 +602,31 @@ class TestLucene:
         assert found(engine, "name:velo_lyon") == set()  # "_" is not a LIKE wildcard here
 
     def test_boolean_logic(self, engine):
-        assert found(engine, "-tags:economy") == PUBLIC_ACTIVE - {"budget-lyon", "some-public-stuff"}
-        assert found(engine, "*:* -tags:economy") == PUBLIC_ACTIVE - {"budget-lyon", "some-public-stuff"}
-        assert found(engine, "NOT tags:economy AND NOT tags:eau") == {"velo-lyon", "air-saint-etienne", "harvest-lyon"}
-        assert found(engine, "(tags:economy OR tags:eau) AND -organization:metropole-lyon") == {"some-public-stuff"}
-        assert found(engine, "tags:economy OR NOT organization:*") == {"budget-lyon", "some-public-stuff", "harvest-lyon"}
-        assert found(engine, "tags:eau OR tags:air AND views_recent:7") == {"rivieres", "air-saint-etienne"}
+        assert found(engine, "-tags:economy") == PUBLIC_ACTIVE - {
+            "budget-lyon",
+            "some-public-stuff",
+        }
+        assert found(engine, "*:* -tags:economy") == PUBLIC_ACTIVE - {
+            "budget-lyon",
+            "some-public-stuff",
+        }
+        assert found(engine, "NOT tags:economy AND NOT tags:eau") == {
+            "velo-lyon",
+            "air-saint-etienne",
+            "harvest-lyon",
+        }
+        assert found(engine, "(tags:economy OR tags:eau) AND -organization:metropole-lyon") == {
+            "some-public-stuff"
+        }
+        assert found(engine, "tags:economy OR NOT organization:*") == {
+            "budget-lyon",
+            "some-public-stuff",
+            "harvest-lyon",
+        }
+        assert found(engine, "tags:eau OR tags:air AND views_recent:7") == {
+            "rivieres",
+            "air-saint-etienne",
+        }
         assert found(engine, "tags:budget velo", q_op="OR") == {"budget-lyon", "velo-lyon"}
         assert found(engine, "+tags:budget velo", q_op="OR") == {"budget-lyon"}
 
@@ -512,7 +637,9 @@ class TestLucene:
 
     def test_autocomplete(self, engine):
         def q(text):
-            return " OR ".join('%s:"%s"' % (f, text) for f in ("name_ngram", "title_ngram", "name", "title"))
+            return " OR ".join(
+                '%s:"%s"' % (f, text) for f in ("name_ngram", "title_ngram", "name", "title")
+            )
 
         assert found(engine, q("tuf")) == {"some-public-stuff"}
         assert found(engine, q("war")) == set()
@@ -522,15 +649,24 @@ class TestLucene:
         assert found(engine, "name_ngram:ubl*tuf") == {"some-public-stuff"}
 
     def test_edismax(self, engine):
-        assert found(engine, "title:velo OR rivieres", def_type="edismax") == {"velo-lyon", "rivieres"}
-        assert found(engine, "velo budget", def_type="edismax", mm="1") == {"velo-lyon", "budget-lyon"}
+        assert found(engine, "title:velo OR rivieres", def_type="edismax") == {
+            "velo-lyon",
+            "rivieres",
+        }
+        assert found(engine, "velo budget", def_type="edismax", mm="1") == {
+            "velo-lyon",
+            "budget-lyon",
+        }
 
     def test_explicit_lucene_def_type_without_colon(self, engine):
         assert found(engine, "velo budget", def_type="lucene") == set()
-        assert found(engine, "velo budget", def_type="lucene", q_op="OR") == {"velo-lyon", "budget-lyon"}
+        assert found(engine, "velo budget", def_type="lucene", q_op="OR") == {
+            "velo-lyon",
+            "budget-lyon",
+        }
 
     def test_user_values_are_never_sql(self, engine):
-        q = "name:\"x'; DROP TABLE territoires_search_index; --\""
+        q = 'name:"x\'; DROP TABLE territoires_search_index; --"'
         assert found(engine, q) == set()
         assert found(engine, "x'); DROP TABLE territoires_search_index; --") == set()
         assert found(engine, "*:*") == PUBLIC_ACTIVE
@@ -573,7 +709,9 @@ class TestFilterQueries:
     def test_facet_filters(self, engine):
         assert found(engine, "*:*", ckan_fq('tags:"economy" res_format:"CSV"')) == {"budget-lyon"}
         assert found(engine, "*:*", ckan_fq("-organization:metropole-lyon")) == {
-            "air-saint-etienne", "some-public-stuff", "harvest-lyon",
+            "air-saint-etienne",
+            "some-public-stuff",
+            "harvest-lyon",
         }
         assert found(engine, "*:*", ckan_fq('groups:"mobilite"')) == {"velo-lyon"}
         assert found(engine, "*:*", ckan_fq('license_id:"odc-odbl"')) == {"velo-lyon"}
@@ -592,7 +730,10 @@ class TestFilterQueries:
         assert compile_search("velo", ckan_fq()).rank is not None
 
     def test_delete_package_query(self, engine):
-        q = '+entity_type:package AND +(id:"id-velo-lyon" OR name:"id-velo-lyon") AND +site_id:"%s"' % SITE
+        q = (
+            '+entity_type:package AND +(id:"id-velo-lyon" OR name:"id-velo-lyon") AND +site_id:"%s"'
+            % SITE
+        )
         assert filtered(engine, q) == {"velo-lyon"}
         assert filtered(engine, q, q_op="OR") == {"velo-lyon"}
 
@@ -617,13 +758,23 @@ class TestFacets:
     def test_counts_unlimited(self, engine):
         result = facets(engine, fields=("tags", "res_format", "organization"), limit=-1)
         assert result["tags"] == [
-            ("economy", 2), ("budget", 1), ("eau", 1), ("environnement", 1),
-            ("air", 1), ("transport", 1), ("vélo", 1),
+            ("economy", 2),
+            ("budget", 1),
+            ("eau", 1),
+            ("environnement", 1),
+            ("air", 1),
+            ("transport", 1),
+            ("vélo", 1),
         ] or result["tags"][0] == ("economy", 2)
         assert result["tags"] == sorted(result["tags"], key=lambda vc: (-vc[1], vc[0].encode()))
         assert dict(result["tags"]) == {
-            "economy": 2, "budget": 1, "eau": 1, "environnement": 1, "air": 1,
-            "transport": 1, "vélo": 1,
+            "economy": 2,
+            "budget": 1,
+            "eau": 1,
+            "environnement": 1,
+            "air": 1,
+            "transport": 1,
+            "vélo": 1,
         }
         assert result["res_format"] == [("CSV", 2), ("GeoJSON", 1), ("JSON", 1), ("XLS", 1)]
         assert result["organization"] == [("metropole-lyon", 3), ("saint-etienne-metropole", 1)]
@@ -691,21 +842,34 @@ class TestSort:
     def test_number_from_fields_missing_last_both_ways(self, engine):
         # Numbers numerically, then other values ("lots"), then missing ones.
         assert names(engine, sort="views_recent desc") == [
-            "velo-lyon", "air-saint-etienne", "rivieres", "some-public-stuff",
-        ] + sorted(["budget-lyon", "harvest-lyon"], key=lambda n: DOC_BY_NAME[n]["index_id"])
+            "velo-lyon",
+            "air-saint-etienne",
+            "rivieres",
+            "some-public-stuff",
+            *sorted(["budget-lyon", "harvest-lyon"], key=lambda n: DOC_BY_NAME[n]["index_id"]),
+        ]
         assert names(engine, sort="views_recent asc")[:4] == [
-            "rivieres", "air-saint-etienne", "velo-lyon", "some-public-stuff",
+            "rivieres",
+            "air-saint-etienne",
+            "velo-lyon",
+            "some-public-stuff",
         ]
         assert set(names(engine, sort="views_recent asc")[4:]) == {"budget-lyon", "harvest-lyon"}
 
     def test_dates_and_names(self, engine):
-        assert names(engine, sort="metadata_modified desc")[:2] == ["some-public-stuff", "velo-lyon"]
+        assert names(engine, sort="metadata_modified desc")[:2] == [
+            "some-public-stuff",
+            "velo-lyon",
+        ]
         assert names(engine, sort="metadata_modified asc")[0] == "air-saint-etienne"
         assert names(engine, sort="name desc") == sorted(PUBLIC_ACTIVE, reverse=True)
         assert names(engine, sort="metadata_created desc, name asc")[0] == "velo-lyon"
 
     def test_score_with_tie_breaker(self, engine):
-        assert names(engine, "*:*", sort="score desc, metadata_modified desc")[0] == "some-public-stuff"
+        assert (
+            names(engine, "*:*", sort="score desc, metadata_modified desc")[0]
+            == "some-public-stuff"
+        )
         assert len(names(engine, "*:*", sort=None)) == len(PUBLIC_ACTIVE)
 
     def test_sort_sql(self):
@@ -717,8 +881,16 @@ class TestSort:
 
     @pytest.mark.parametrize(
         "sort",
-        ["metadata_modified", "name up", "name asc;drop", "name asc, ", "foo'bar asc",
-         "sum(a,b) desc", "permission_labels asc", "name asc desc"],
+        [
+            "metadata_modified",
+            "name up",
+            "name asc;drop",
+            "name asc, ",
+            "foo'bar asc",
+            "sum(a,b) desc",
+            "permission_labels asc",
+            "name asc desc",
+        ],
     )
     def test_invalid(self, sort):
         with pytest.raises(SearchQueryError, match='Invalid "sort" parameter'):
@@ -732,9 +904,20 @@ class TestSort:
 
 class TestErrorsAndShape:
     @pytest.mark.parametrize(
-        "q", ["title:(velo", '"open', "{!func}x", "_val_:x", "title:/re/", "velo~1",
-              "metadata_modified:yesterday", "metadata_modified:[bad TO NOW]",
-              "views_recent:[a TO b]", "text:[a TO b]", "metadata_modified:2024*"],
+        "q",
+        [
+            "title:(velo",
+            '"open',
+            "{!func}x",
+            "_val_:x",
+            "title:/re/",
+            "velo~1",
+            "metadata_modified:yesterday",
+            "metadata_modified:[bad TO NOW]",
+            "views_recent:[a TO b]",
+            "text:[a TO b]",
+            "metadata_modified:2024*",
+        ],
     )
     def test_bad_syntax(self, q):
         with pytest.raises(SearchQueryError):
@@ -754,35 +937,56 @@ class TestErrorsAndShape:
 
     def test_parameters_are_named_and_values_not_inlined(self):
         compiled = compile_search(
-            "saint-étienne riv*", ckan_fq('tags:"x\'y" -organization:z'),
+            "saint-étienne riv*",
+            ckan_fq('tags:"x\'y" -organization:z'),
         )
         assert "saint" not in compiled.where and "x'y" not in compiled.where
         assert all(re.match(r"^p\d+$", name) for name in compiled.params)
         for name in compiled.params:
             assert re.search(":%s\\b" % name, compiled.where)
 
-    @pytest.mark.parametrize("q", [
-        "*:*", "le vélo de lyon", "+velo -lyon riv* \"a b\"", "title:velo -notes:x",
-        "release_date:[2023-01-01T00:00:00Z TO NOW]", "views_recent:[1 TO *]",
-        "name:[a TO b}", "tags:env*", "text:st?tion", "extras_theme:*", "title:*tuf*",
-        'name_ngram:"t:u%f_"', "urls:x author_email:y", "num_resources:2 private:true",
-    ])
+    @pytest.mark.parametrize(
+        "q",
+        [
+            "*:*",
+            "le vélo de lyon",
+            '+velo -lyon riv* "a b"',
+            "title:velo -notes:x",
+            "release_date:[2023-01-01T00:00:00Z TO NOW]",
+            "views_recent:[1 TO *]",
+            "name:[a TO b}",
+            "tags:env*",
+            "text:st?tion",
+            "extras_theme:*",
+            "title:*tuf*",
+            'name_ngram:"t:u%f_"',
+            "urls:x author_email:y",
+            "num_resources:2 private:true",
+        ],
+    )
     def test_sql_text_has_no_stray_bind_markers(self, q):
         # SQLAlchemy's text() reads ":name" as a bind parameter: the SQL we
         # write must contain none but ours, or statements break at run time.
         compiled = compile_search(q, ckan_fq(labels=("public", "x")), mm=CKAN_MM)
         facet_sql, facet_params = compile_facets(compiled, ["tags", "private"], limit=3, mincount=0)
-        for sql, params in ((compiled.where, compiled.params), (facet_sql, facet_params),
-                            (compiled.rank or "", compiled.params)):
+        for sql, params in (
+            (compiled.where, compiled.params),
+            (facet_sql, facet_params),
+            (compiled.rank or "", compiled.params),
+        ):
             markers = set(re.findall(r"(?<![:\w\\]):(\w+)(?!:)", sql))
             assert markers <= set(params), markers - set(params)
-        assert not re.findall(r"(?<![:\w\\]):(\w+)(?!:)", compile_sort("views_recent desc, name asc"))
+        assert not re.findall(
+            r"(?<![:\w\\]):(\w+)(?!:)", compile_sort("views_recent desc, name asc")
+        )
 
     def test_or_lists_on_columns_become_one_condition(self):
-        compiled = compile_search("*:*", ckan_fq(labels=("public", "member-x"), states=("active", "draft")))
+        compiled = compile_search(
+            "*:*", ckan_fq(labels=("public", "member-x"), states=("active", "draft"))
+        )
         assert compiled.where.count("d.permission_labels &&") == 1
         assert compiled.where.count("d.state = ANY(") == 1
-        assert ['active', 'draft'] in compiled.params.values()
+        assert ["active", "draft"] in compiled.params.values()
         assert all(re.search(":%s\\b" % name, compiled.where) for name in compiled.params)
 
     def test_autocomplete_ngram_condition_once(self):
@@ -802,8 +1006,10 @@ class TestErrorsAndShape:
             for q, index in cases.items():
                 compiled = compile_search(q, None)
                 plan = connection.execute(
-                    sa.text("EXPLAIN SELECT d.index_id FROM territoires_search_index d WHERE "
-                            + compiled.where),
+                    sa.text(
+                        "EXPLAIN SELECT d.index_id FROM territoires_search_index d WHERE "
+                        + compiled.where
+                    ),
                     compiled.params,
                 ).fetchall()
                 assert index in "\n".join(row[0] for row in plan), (q, plan)
@@ -816,33 +1022,80 @@ class TestErrorsAndShape:
 LONG = "x" * 150
 EXTRA_DOCS = [
     make_doc(
-        "long-values", "Valeurs longues",
-        tags=["court", LONG, "court"], groups=["g1", "g1"], organization="o" * 120,
-        res_format=["CSV", None, "csv"], vocab_big=[{"nested": "dict"}, "ok"],
-        res_url=["https://example.org/" + "a" * 200], views_recent=5, num_resources=3,
-        release_date="2021-03-04T00:00:00Z", harvest_source_id="src-2",
+        "long-values",
+        "Valeurs longues",
+        tags=["court", LONG, "court"],
+        groups=["g1", "g1"],
+        organization="o" * 120,
+        res_format=["CSV", None, "csv"],
+        vocab_big=[{"nested": "dict"}, "ok"],
+        res_url=["https://example.org/" + "a" * 200],
+        views_recent=5,
+        num_resources=3,
+        release_date="2021-03-04T00:00:00Z",
+        harvest_source_id="src-2",
     ),
     make_doc(
-        "dup-values", "Doublons", tags=["court", "court", "zz"], res_format=["PDF", "PDF"],
-        organization="metropole-lyon", num_resources=2, views_recent=1,
+        "dup-values",
+        "Doublons",
+        tags=["court", "court", "zz"],
+        res_format=["PDF", "PDF"],
+        organization="metropole-lyon",
+        num_resources=2,
+        views_recent=1,
         release_date="2020-01-01T00:00:00Z",
     ),
 ]
 EQUIVALENCE_FQ = [
-    "", "tags:court", 'tags:"%s"' % LONG, "-tags:court", 'organization:"%s"' % ("o" * 120),
-    "organization:o*", "tags:x*", "tags:[a TO d]", "groups:g1", "res_format:(CSV OR PDF)",
-    "-res_format:PDF", "res_format:csv", "vocab_big:ok", "vocab_big:[* TO *]",
-    "organization:[* TO *]", "num_resources:[2 TO 3]", "num_resources:3", "-num_resources:3",
-    "views_recent:[1 TO *]", "release_date:[2021-01-01T00:00:00Z TO NOW]",
-    "harvest_source_id:src-2", "-harvest_source_id:src-1", "private:false",
-    'res_url:"https://example.org/%s"' % ("a" * 200), "res_url:*example*",
-    "-dataset_type:harvest", "+dataset_type:dataset", "res_type:*",
+    "",
+    "tags:court",
+    'tags:"%s"' % LONG,
+    "-tags:court",
+    'organization:"%s"' % ("o" * 120),
+    "organization:o*",
+    "tags:x*",
+    "tags:[a TO d]",
+    "groups:g1",
+    "res_format:(CSV OR PDF)",
+    "-res_format:PDF",
+    "res_format:csv",
+    "vocab_big:ok",
+    "vocab_big:[* TO *]",
+    "organization:[* TO *]",
+    "num_resources:[2 TO 3]",
+    "num_resources:3",
+    "-num_resources:3",
+    "views_recent:[1 TO *]",
+    "release_date:[2021-01-01T00:00:00Z TO NOW]",
+    "harvest_source_id:src-2",
+    "-harvest_source_id:src-1",
+    "private:false",
+    'res_url:"https://example.org/%s"' % ("a" * 200),
+    "res_url:*example*",
+    "-dataset_type:harvest",
+    "+dataset_type:dataset",
+    "res_type:*",
 ]
-EQUIVALENCE_FACETS = ["tags", "groups", "organization", "res_format", "vocab_big",
-                      "num_resources", "private", "views_recent", "res_url", "extras_theme",
-                      "release_date", "res_type"]
-EQUIVALENCE_SORTS = ["views_recent desc", "num_resources asc", "release_date desc",
-                     "organization asc"]
+EQUIVALENCE_FACETS = [
+    "tags",
+    "groups",
+    "organization",
+    "res_format",
+    "vocab_big",
+    "num_resources",
+    "private",
+    "views_recent",
+    "res_url",
+    "extras_theme",
+    "release_date",
+    "res_type",
+]
+EQUIVALENCE_SORTS = [
+    "views_recent desc",
+    "num_resources asc",
+    "release_date desc",
+    "organization asc",
+]
 FILTERS_MIGRATION = MIGRATIONS[1]
 
 
@@ -852,14 +1105,27 @@ def _all_results(connection) -> dict[str, Any]:
         for sort in EQUIVALENCE_SORTS:
             compiled = compile_search("*:*", ckan_fq(fq))
             sql = "SELECT d.name FROM territoires_search_index d WHERE %s ORDER BY %s" % (
-                compiled.where, compile_sort(sort).replace("score DESC, ", ""))
+                compiled.where,
+                compile_sort(sort).replace("score DESC, ", ""),
+            )
             results[fq + " | " + sort] = [
-                row[0] for row in connection.execute(sa.text(sql), compiled.params)]
-        sql, params = compile_facets(compile_search("*:*", ckan_fq(fq)), EQUIVALENCE_FACETS,
-                                     limit=-1, mincount=1, with_total=True)
+                row[0] for row in connection.execute(sa.text(sql), compiled.params)
+            ]
+        sql, params = compile_facets(
+            compile_search("*:*", ckan_fq(fq)),
+            EQUIVALENCE_FACETS,
+            limit=-1,
+            mincount=1,
+            with_total=True,
+        )
         results[fq + " | facets"] = connection.execute(sa.text(sql), params).fetchall()
-    sql, params = compile_facets(compile_search("court", ckan_fq()), EQUIVALENCE_FACETS,
-                                 limit=-1, mincount=0, with_total=True)
+    sql, params = compile_facets(
+        compile_search("court", ckan_fq()),
+        EQUIVALENCE_FACETS,
+        limit=-1,
+        mincount=0,
+        with_total=True,
+    )
     results["mincount 0"] = connection.execute(sa.text(sql), params).fetchall()
     return results
 
@@ -892,7 +1158,9 @@ class TestFiltersColumns:
         assert with_filters["tags:court | views_recent desc"] == ["long-values", "dup-values"]
         assert ("tags", "court", 2) in with_filters[" | facets"]
         assert with_filters[" | facets"][0] == (None, None, len(PUBLIC_ACTIVE) + 2)
-        assert with_filters['organization:"%s" | views_recent desc' % ("o" * 120)] == ["long-values"]
+        assert with_filters['organization:"%s" | views_recent desc' % ("o" * 120)] == [
+            "long-values"
+        ]
         assert with_filters["res_format:csv | views_recent desc"] == ["long-values"]
 
     def test_long_values_are_matched_in_fields(self, engine):
@@ -915,18 +1183,33 @@ class TestFiltersColumns:
         module = _load_module(FILTERS_MIGRATION)
 
         def columns(connection):
-            return {row[0] for row in connection.execute(sa.text(
-                "SELECT column_name FROM information_schema.columns"
-                " WHERE table_name = 'territoires_search_index'"))}
+            return {
+                row[0]
+                for row in connection.execute(
+                    sa.text(
+                        "SELECT column_name FROM information_schema.columns"
+                        " WHERE table_name = 'territoires_search_index'"
+                    )
+                )
+            }
 
         def indexes(connection):
-            return {row[0] for row in connection.execute(sa.text(
-                "SELECT indexname FROM pg_indexes WHERE tablename = 'territoires_search_index'"))}
+            return {
+                row[0]
+                for row in connection.execute(
+                    sa.text(
+                        "SELECT indexname FROM pg_indexes WHERE tablename = 'territoires_search_index'"
+                    )
+                )
+            }
 
         def compression(connection):
-            return connection.execute(sa.text(
-                "SELECT attcompression FROM pg_attribute WHERE attname = 'data_dict'"
-                " AND attrelid = CAST('territoires_search_index' AS regclass)")).scalar()
+            return connection.execute(
+                sa.text(
+                    "SELECT attcompression FROM pg_attribute WHERE attname = 'data_dict'"
+                    " AND attrelid = CAST('territoires_search_index' AS regclass)"
+                )
+            ).scalar()
 
         def server_has_lz4(connection):
             try:
@@ -937,9 +1220,12 @@ class TestFiltersColumns:
                 return False
 
         def modified_index(connection):
-            return connection.execute(sa.text(
-                "SELECT indexdef FROM pg_indexes"
-                " WHERE indexname = 'territoires_search_index_modified_idx'")).scalar()
+            return connection.execute(
+                sa.text(
+                    "SELECT indexdef FROM pg_indexes"
+                    " WHERE indexname = 'territoires_search_index_modified_idx'"
+                )
+            ).scalar()
 
         with engine.connect() as connection:
             transaction = connection.begin()
@@ -952,26 +1238,42 @@ class TestFiltersColumns:
                     assert "territoires_search_index_filters_idx" not in indexes(connection)
                     assert modified_index(connection).endswith("(metadata_modified)")
                     assert compression(connection) == ""
-                    assert connection.execute(sa.text(
-                        "SELECT reloptions FROM pg_class"
-                        " WHERE relname = 'territoires_search_index'")).scalar() is None
+                    assert (
+                        connection.execute(
+                            sa.text(
+                                "SELECT reloptions FROM pg_class"
+                                " WHERE relname = 'territoires_search_index'"
+                            )
+                        ).scalar()
+                        is None
+                    )
                     module.upgrade()
                 assert compression(connection) == ("l" if server_has_lz4(connection) else "")
                 assert modified_index(connection).endswith(
-                    "(metadata_modified DESC NULLS LAST, index_id)")
+                    "(metadata_modified DESC NULLS LAST, index_id)"
+                )
                 assert {"filters", "filters_partial"} <= columns(connection)
                 assert "territoires_search_index_filters_idx" in indexes(connection)
                 assert "territoires_search_index_fields_idx" not in indexes(connection)
-                rows = connection.execute(sa.text(
-                    "SELECT name, fields, filters, filters_partial FROM territoires_search_index"
-                )).fetchall()
-                storage = dict(connection.execute(sa.text(
-                    "SELECT attname, attstorage FROM pg_attribute"
-                    " WHERE attname IN ('filters', 'tsv', 'fields')"
-                    " AND attrelid = CAST('territoires_search_index' AS regclass)")).fetchall())
-                options = connection.execute(sa.text(
-                    "SELECT reloptions FROM pg_class"
-                    " WHERE relname = 'territoires_search_index'")).scalar()
+                rows = connection.execute(
+                    sa.text(
+                        "SELECT name, fields, filters, filters_partial FROM territoires_search_index"
+                    )
+                ).fetchall()
+                storage = dict(
+                    connection.execute(
+                        sa.text(
+                            "SELECT attname, attstorage FROM pg_attribute"
+                            " WHERE attname IN ('filters', 'tsv', 'fields')"
+                            " AND attrelid = CAST('territoires_search_index' AS regclass)"
+                        )
+                    ).fetchall()
+                )
+                options = connection.execute(
+                    sa.text(
+                        "SELECT reloptions FROM pg_class WHERE relname = 'territoires_search_index'"
+                    )
+                ).scalar()
             finally:
                 transaction.rollback()
         assert len(rows) == len(DOCS) + len(EXTRA_DOCS)
@@ -992,11 +1294,14 @@ class TestDefaultSortUsesAnIndex:
             # A handful of rows: make scans that would need a sort look dear.
             connection.execute(sa.text("SET LOCAL enable_seqscan = off"))
             connection.execute(sa.text("SET LOCAL enable_bitmapscan = off"))
-            rows = connection.execute(sa.text(
-                "EXPLAIN SELECT d.name, 1.0 AS score FROM territoires_search_index d"
-                " WHERE %s ORDER BY %s LIMIT 20" % (
-                    compiled.where, compile_sort("score desc, metadata_modified desc"))),
-                compiled.params).fetchall()
+            rows = connection.execute(
+                sa.text(
+                    "EXPLAIN SELECT d.name, 1.0 AS score FROM territoires_search_index d"
+                    " WHERE %s ORDER BY %s LIMIT 20"
+                    % (compiled.where, compile_sort("score desc, metadata_modified desc"))
+                ),
+                compiled.params,
+            ).fetchall()
         plan = "\n".join(row[0] for row in rows)
         assert "Index Scan using territoires_search_index_modified_idx" in plan
         assert "Sort" not in plan
@@ -1006,9 +1311,13 @@ class TestConstantTsquery:
     def plan(self, engine, q):
         compiled = compile_search(q, ckan_fq(), mm=CKAN_MM)
         with engine.connect() as connection:
-            rows = connection.execute(sa.text(
-                "EXPLAIN SELECT d.name, %s FROM territoires_search_index d WHERE %s"
-                % (compiled.rank, compiled.where)), compiled.params).fetchall()
+            rows = connection.execute(
+                sa.text(
+                    "EXPLAIN SELECT d.name, %s FROM territoires_search_index d WHERE %s"
+                    % (compiled.rank, compiled.where)
+                ),
+                compiled.params,
+            ).fetchall()
         return "\n".join(row[0] for row in rows)
 
     def test_plain_words_are_folded_into_a_constant(self, engine):

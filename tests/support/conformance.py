@@ -4,6 +4,7 @@
 backend. Every exclusion is listed here with its reason and in the README;
 only Solr-internal behaviour may be excluded.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -17,14 +18,17 @@ CKAN_TEST_MODULES = (
 EXCLUDED: dict[str, str] = {
     "test_search.py::test_check_invalid_schema": (
         "checks the version in a Solr schema.xml; its data files are not "
-        "shipped in CKAN's wheel, and there is no Solr schema here"),
+        "shipped in CKAN's wheel, and there is no Solr schema here"
+    ),
     "test_search.py::test_check_schema_with_wrong_version": (
         "checks the version in a Solr schema.xml; its data files are not "
-        "shipped in CKAN's wheel, and there is no Solr schema here"),
+        "shipped in CKAN's wheel, and there is no Solr schema here"
+    ),
     "test_search.py::test_allowed_local_params_via_config": (
         "runs Solr's own {!bool} query parser, allowed through "
         "ckan.search.solr_allowed_query_parsers; PostgreSQL has no Solr query "
-        "parsers and answers local parameters with a 400 Search Query Error"),
+        "parsers and answers local parameters with a 400 Search Query Error"
+    ),
 }
 
 
@@ -32,5 +36,4 @@ def skip_excluded(items) -> None:
     for item in items:
         for node_suffix, reason in EXCLUDED.items():
             if item.nodeid.endswith(node_suffix):
-                item.add_marker(pytest.mark.skip(
-                    reason="Solr-internal, excluded: " + reason))
+                item.add_marker(pytest.mark.skip(reason="Solr-internal, excluded: " + reason))

@@ -5,6 +5,7 @@ CKAN's pytest plugin unloads them all before the tests run, so the migration
 folders are located here from the ``ckan.plugins`` entry points, with CKAN's
 rule: ``ckanext/<package>/migration/<plugin name>/alembic.ini``.
 """
+
 from __future__ import annotations
 
 import importlib

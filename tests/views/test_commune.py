@@ -1,20 +1,19 @@
 """The commune page (/commune/<slug>): identity, presentation, key figures,
 themes, latest updates, producers, datasets by relation, facets, feeds,
 officers."""
+
 from __future__ import annotations
 
 import html
 import re
 
-import pytest
-
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
+import pytest
 from ckan import model
 
 from ckanext.territoires.communes import load
 from ckanext.territoires.referential import get_referential, parse_scope
-
 from tests.conftest import TERRITORY_PLUGINS
 from tests.views.conftest import auth
 
@@ -28,7 +27,7 @@ ECULLY = "/commune/ecully-69081"
 
 def dataset_names(body: str) -> list[str]:
     """Datasets listed in the page's dataset list, in order."""
-    listed = body[body.find('id="territoires-datasets-heading"'):]
+    listed = body[body.find('id="territoires-datasets-heading"') :]
     return re.findall(r'class="dataset-heading">.*?href="/dataset/([^"]+)"', listed, re.S)
 
 
@@ -41,11 +40,24 @@ def figure(body: str, label: str) -> str:
 def test_identity_block_and_breadcrumb(app, places):
     body = app.get(ECULLY).body
     assert '<h1 class="territoires-title">Écully</h1>' in body
-    for text in ("69081", "69130", "17,944", "Métropole de Lyon", "Rhône (69)", "Auvergne-Rhône-Alpes"):
+    for text in (
+        "69081",
+        "69130",
+        "17,944",
+        "Métropole de Lyon",
+        "Rhône (69)",
+        "Auvergne-Rhône-Alpes",
+    ):
         assert text in body, text
-    breadcrumb = body[body.find('class="breadcrumb"'):body.find("</ol>", body.find('class="breadcrumb"'))]
-    assert breadcrumb.index("Auvergne-Rhône-Alpes") < breadcrumb.index("Rhône") \
-        < breadcrumb.index("Métropole de Lyon") < breadcrumb.index("Écully")
+    breadcrumb = body[
+        body.find('class="breadcrumb"') : body.find("</ol>", body.find('class="breadcrumb"'))
+    ]
+    assert (
+        breadcrumb.index("Auvergne-Rhône-Alpes")
+        < breadcrumb.index("Rhône")
+        < breadcrumb.index("Métropole de Lyon")
+        < breadcrumb.index("Écully")
+    )
     assert 'href="/intercommunalite/metropole-de-lyon-200046977"' in breadcrumb
 
 
@@ -61,16 +73,34 @@ def test_key_figures_count_what_the_visitor_may_see(app, places):
 
 
 def test_datasets_split_by_relation(app, places):
-    assert sorted(dataset_names(app.get(ECULLY).body)) == ["arbres-metropole", "eau-ouest", "ecully-bancs"]
-    assert dataset_names(app.get(ECULLY, query_string={"relation": "published"}).body) == ["ecully-bancs"]
+    assert sorted(dataset_names(app.get(ECULLY).body)) == [
+        "arbres-metropole",
+        "eau-ouest",
+        "ecully-bancs",
+    ]
+    assert dataset_names(app.get(ECULLY, query_string={"relation": "published"}).body) == [
+        "ecully-bancs"
+    ]
     assert sorted(dataset_names(app.get(ECULLY, query_string={"relation": "covering"}).body)) == [
-        "eau-ouest", "ecully-bancs"]
-    assert dataset_names(app.get(ECULLY, query_string={"relation": "territory"}).body) == ["arbres-metropole"]
+        "eau-ouest",
+        "ecully-bancs",
+    ]
+    assert dataset_names(app.get(ECULLY, query_string={"relation": "territory"}).body) == [
+        "arbres-metropole"
+    ]
     body = app.get(ECULLY, query_string={"relation": "published"}).body
-    assert re.search(r'class="nav-link active" aria-current="true" href="[^"]*relation=published', body)
-    for label, count in (("All", 3), ("Published by the commune", 1), ("Covering the commune", 2),
-                         ("Covering the whole territory", 1)):
-        assert re.search(r">%s <span class=\"territoires-count\">\(%d\)</span>" % (label, count), body), label
+    assert re.search(
+        r'class="nav-link active" aria-current="true" href="[^"]*relation=published', body
+    )
+    for label, count in (
+        ("All", 3),
+        ("Published by the commune", 1),
+        ("Covering the commune", 2),
+        ("Covering the whole territory", 1),
+    ):
+        assert re.search(
+            r">%s <span class=\"territoires-count\">\(%d\)</span>" % (label, count), body
+        ), label
 
 
 def test_unknown_relation_is_ignored(app, places):
@@ -84,8 +114,12 @@ def test_search_facets_sort_and_paging_stay_in_the_commune(app, places):
     body = app.get(ECULLY, query_string={"tags": "eau"}).body
     assert dataset_names(body) == ["eau-ouest"]
     assert "Remove filter eau" in body
-    themed = app.get(ECULLY, query_string={
-        "territoires_themes": "http://publications.europa.eu/resource/authority/data-theme/ENVI"}).body
+    themed = app.get(
+        ECULLY,
+        query_string={
+            "territoires_themes": "http://publications.europa.eu/resource/authority/data-theme/ENVI"
+        },
+    ).body
     assert sorted(dataset_names(themed)) == ["arbres-metropole", "eau-ouest"]
     body = app.get(ECULLY, query_string={"sort": "title_string asc"}).body
     assert dataset_names(body) == ["arbres-metropole", "ecully-bancs", "eau-ouest"]
@@ -104,17 +138,20 @@ def test_paging(app, places):
 
 def test_themes_chart_latest_updates_and_producers(app, places):
     body = app.get(ECULLY).body
-    chart = body[body.find('<svg class="territoires-chart"'):body.find("</svg>")]
+    chart = body[body.find('<svg class="territoires-chart"') : body.find("</svg>")]
     assert 'role="img"' in chart
     assert "Environment 2; Government and public sector 1; Transport 1" in chart
     assert chart.count("<rect") == 3
     widths = [float(w) for w in re.findall(r'<rect[^>]* width="([\d.]+)"', chart)]
     assert widths[0] == 2 * widths[1] == 2 * widths[2]
-    latest = body[body.find('id="territoires-latest-heading"'):]
-    assert latest.find("Arbres de la Métropole") < latest.find("Réseau d&#39;eau de l&#39;ouest") \
+    latest = body[body.find('id="territoires-latest-heading"') :]
+    assert (
+        latest.find("Arbres de la Métropole")
+        < latest.find("Réseau d&#39;eau de l&#39;ouest")
         < latest.find("Bancs publics d&#39;Écully")
-    producers = body[body.find('id="territoires-producers-heading"'):]
-    producers = producers[:producers.find("</section>")]
+    )
+    producers = body[body.find('id="territoires-producers-heading"') :]
+    producers = producers[: producers.find("</section>")]
     assert "Ville d&#39;Écully" in producers and "Syndicat des eaux" in producers
     assert 'href="/organization/ville-d-ecully"' in producers
 
@@ -131,8 +168,13 @@ def test_feeds_and_catalogue_links(app, places):
 
 
 def test_presentation_is_rendered_from_markdown(app, places):
-    helpers.call_action("group_patch", id="ecully-69081", description="Bienvenue à **Écully**",
-                        website="https://www.ville-ecully.fr", contact_email="mairie@ville-ecully.fr")
+    helpers.call_action(
+        "group_patch",
+        id="ecully-69081",
+        description="Bienvenue à **Écully**",
+        website="https://www.ville-ecully.fr",
+        contact_email="mairie@ville-ecully.fr",
+    )
     body = app.get(ECULLY).body
     assert "Bienvenue à <strong>Écully</strong>" in body
     assert 'href="https://www.ville-ecully.fr"' in body and "mailto:mairie@ville-ecully.fr" in body
@@ -142,31 +184,49 @@ def test_officer_edits_their_commune_from_the_page(app, places):
     page = app.get(ECULLY, headers=auth(places.officer)).body
     assert 'href="/commune/edit/ecully-69081"' in page
     assert "Edit the presentation, logo and contacts" in page
-    app.post("/commune/edit/ecully-69081", headers=auth(places.officer),
-             data={"description": "Texte des élus", "save": ""})
+    app.post(
+        "/commune/edit/ecully-69081",
+        headers=auth(places.officer),
+        data={"description": "Texte des élus", "save": ""},
+    )
     assert "Texte des élus" in app.get(ECULLY).body
     # not on another commune's page, not for visitors
-    assert "/commune/edit/bron-69029" not in app.get("/commune/bron-69029", headers=auth(places.officer)).body
+    assert (
+        "/commune/edit/bron-69029"
+        not in app.get("/commune/bron-69029", headers=auth(places.officer)).body
+    )
     assert "/commune/edit/" not in app.get(ECULLY).body
     assert "Edit the presentation" not in app.get(ECULLY).body
-    denied = app.post("/commune/edit/bron-69029", headers=auth(places.officer),
-                      data={"description": "Piratage", "save": ""}, expect_errors=True)
+    denied = app.post(
+        "/commune/edit/bron-69029",
+        headers=auth(places.officer),
+        data={"description": "Piratage", "save": ""},
+        expect_errors=True,
+    )
     assert denied.status_code == 403
     assert "Piratage" not in app.get("/commune/bron-69029").body
 
 
 def test_officer_cannot_change_the_identity_through_the_form(app, places):
-    response = app.post("/commune/edit/ecully-69081", headers=auth(places.officer),
-                        data={"description": "x", "insee": "69029", "save": ""})
+    response = app.post(
+        "/commune/edit/ecully-69081",
+        headers=auth(places.officer),
+        data={"description": "x", "insee": "69029", "save": ""},
+    )
     assert "ckan territoires load" in response.body
     assert model.Group.get("ecully-69081").extras["insee"] == "69081"
 
 
 def test_member_of_another_group_role_is_not_an_officer(app, places):
     reader = factories.UserWithToken()
-    helpers.call_action("group_member_create", id="ecully-69081", username=reader["name"], role="member")
+    helpers.call_action(
+        "group_member_create", id="ecully-69081", username=reader["name"], role="member"
+    )
     assert "/commune/edit/ecully-69081" not in app.get(ECULLY, headers=auth(reader)).body
-    assert app.get("/commune/edit/ecully-69081", headers=auth(reader), expect_errors=True).status_code == 403
+    assert (
+        app.get("/commune/edit/ecully-69081", headers=auth(reader), expect_errors=True).status_code
+        == 403
+    )
 
 
 def test_unknown_commune_is_a_404_and_codes_redirect(app, places):
@@ -174,8 +234,9 @@ def test_unknown_commune_is_a_404_and_codes_redirect(app, places):
     response = app.get("/commune/69081", follow_redirects=False)
     assert response.status_code == 302 and response.headers["Location"].endswith(ECULLY)
     group_id = model.Group.get("ecully-69081").id
-    response = app.get(f"/commune/{group_id}", query_string={"relation": "published"},
-                       follow_redirects=False)
+    response = app.get(
+        f"/commune/{group_id}", query_string={"relation": "published"}, follow_redirects=False
+    )
     assert response.status_code == 302
     assert response.headers["Location"].endswith(ECULLY + "?relation=published")
 
@@ -184,8 +245,13 @@ def test_merged_commune_page_shows_its_successor(app, lyon):
     # Pierre-Bénite (69152) merged into Oullins-Pierre-Bénite (69149): load a
     # scope that still holds it as a commune group, then archive it.
     ref = get_referential()
-    group = model.Group(name="pierre-benite-69152", title="Pierre-Bénite", type="commune",
-                        is_organization=False, approval_status="approved")
+    group = model.Group(
+        name="pierre-benite-69152",
+        title="Pierre-Bénite",
+        type="commune",
+        is_organization=False,
+        approval_status="approved",
+    )
     model.Session.add(group)
     group.extras["insee"] = "69152"
     model.repo.commit()

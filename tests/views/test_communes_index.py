@@ -1,4 +1,5 @@
 """/communes: every commune with its counts, filter by name or postal code, sort."""
+
 from __future__ import annotations
 
 import html
@@ -17,8 +18,12 @@ pytestmark = [
 
 def rows(body: str) -> list[tuple[str, str]]:
     """(commune name, dataset count) of each row of the communes table."""
-    found = re.findall(r'<th scope="row"><a href="/commune/[^"]+">([^<]+)</a></th>.*?'
-                       r'<td class="text-end">[^<]*</td>\s*<td class="text-end">([^<]+)</td>', body, re.S)
+    found = re.findall(
+        r'<th scope="row"><a href="/commune/[^"]+">([^<]+)</a></th>.*?'
+        r'<td class="text-end">[^<]*</td>\s*<td class="text-end">([^<]+)</td>',
+        body,
+        re.S,
+    )
     return [(html.unescape(name), count) for name, count in found]
 
 
@@ -34,36 +39,56 @@ def test_every_commune_with_its_counts(app, places):
 
 
 def test_filter_by_name_postal_code_and_insee_code(app, lyon):
-    assert [name for name, _ in rows(app.get("/communes", query_string={"q": "saint fons"}).body)] == [
-        "Saint-Fons"]
-    assert [name for name, _ in rows(app.get("/communes", query_string={"q": "ecu"}).body)] == ["Écully"]
-    assert [name for name, _ in rows(app.get("/communes", query_string={"q": "69130"}).body)] == ["Écully"]
+    assert [
+        name for name, _ in rows(app.get("/communes", query_string={"q": "saint fons"}).body)
+    ] == ["Saint-Fons"]
+    assert [name for name, _ in rows(app.get("/communes", query_string={"q": "ecu"}).body)] == [
+        "Écully"
+    ]
+    assert [name for name, _ in rows(app.get("/communes", query_string={"q": "69130"}).body)] == [
+        "Écully"
+    ]
     # postal code 69250, and La Tour-de-Salvagny whose INSEE code is 69250
     by_code = [name for name, _ in rows(app.get("/communes", query_string={"q": "69250"}).body)]
-    assert by_code == ["Albigny-sur-Saône", "Curis-au-Mont-d'Or", "Fleurieu-sur-Saône",
-                       "La Tour-de-Salvagny", "Montanay", "Neuville-sur-Saône",
-                       "Poleymieux-au-Mont-d'Or"]
+    assert by_code == [
+        "Albigny-sur-Saône",
+        "Curis-au-Mont-d'Or",
+        "Fleurieu-sur-Saône",
+        "La Tour-de-Salvagny",
+        "Montanay",
+        "Neuville-sur-Saône",
+        "Poleymieux-au-Mont-d'Or",
+    ]
     # 69003: Albigny-sur-Saône's INSEE code, and the postal code of Lyon 3e
     assert [name for name, _ in rows(app.get("/communes", query_string={"q": "69003"}).body)] == [
-        "Albigny-sur-Saône", "Lyon"]
+        "Albigny-sur-Saône",
+        "Lyon",
+    ]
     empty = app.get("/communes", query_string={"q": "Marseille"}).body
     assert rows(empty) == [] and "No commune matches your search." in empty
 
 
 def test_sort_by_population_and_datasets(app, places):
-    by_population = [name for name, _ in rows(app.get("/communes", query_string={"sort": "population"}).body)]
+    by_population = [
+        name for name, _ in rows(app.get("/communes", query_string={"sort": "population"}).body)
+    ]
     assert by_population[:3] == ["Lyon", "Villeurbanne", "Vénissieux"]
     by_datasets = rows(app.get("/communes", query_string={"sort": "datasets"}).body)
     assert [name for name, _ in by_datasets[:2]] == ["Bron", "Écully"]  # 3 each, then by name
     assert 'aria-sort="descending"' in app.get("/communes", query_string={"sort": "datasets"}).body
     # an unknown sort falls back to names
-    assert rows(app.get("/communes", query_string={"sort": "nope"}).body)[0][0] == "Albigny-sur-Saône"
+    assert (
+        rows(app.get("/communes", query_string={"sort": "nope"}).body)[0][0] == "Albigny-sur-Saône"
+    )
 
 
 def test_plain_get_form_and_partial_results(app, lyon):
     body = app.get("/communes", query_string={"q": "bron"}).body
-    form = body[body.find('<form id="territoires-communes-filter"'):body.find("</form>", body.find(
-        '<form id="territoires-communes-filter"'))]
+    form = body[
+        body.find('<form id="territoires-communes-filter"') : body.find(
+            "</form>", body.find('<form id="territoires-communes-filter"')
+        )
+    ]
     assert 'method="get"' in form and 'action="/communes"' in form
     assert 'name="q" value="bron"' in form and '<label for="territoires-communes-q"' in form
     assert '<option value="datasets"' in form and 'type="submit"' in form

@@ -1,4 +1,5 @@
 """The communes block of the home page and its options."""
+
 from __future__ import annotations
 
 import re
@@ -15,21 +16,24 @@ pytestmark = [
 
 
 def most_active(body: str) -> list[str]:
-    block = body[body.find("Most active communes"):]
-    block = block[:block.find("</ol>")]
+    block = body[body.find("Most active communes") :]
+    block = block[: block.find("</ol>")]
     return re.findall(r'<li><a href="/commune/[^"]+">([^<]+)</a>', block)
 
 
 def recently_updated(body: str) -> list[str]:
-    block = body[body.find("Recently updated communes"):]
-    block = block[:block.find("</ul>")]
+    block = body[body.find("Recently updated communes") :]
+    block = block[: block.find("</ul>")]
     return re.findall(r'<a href="/commune/[^"]+"><strong>([^<]+)</strong></a>', block)
 
 
 def test_block_in_place_of_the_featured_row(app, places):
     body = app.get("/").body
     assert "The communes of Métropole de Lyon" in body
-    assert '<form class="territoires-home-search" method="get" action="/communes" role="search">' in body
+    assert (
+        '<form class="territoires-home-search" method="get" action="/communes" role="search">'
+        in body
+    )
     assert most_active(body)[:2] == ["Bron", "Écully"]  # 3 datasets each
     assert len(most_active(body)) == 6
     # latest datasets first, those covering the whole territory left out

@@ -1,4 +1,5 @@
 """The intercommunality page: members, own datasets, territory-wide ones."""
+
 from __future__ import annotations
 
 import re
@@ -20,24 +21,30 @@ METROPOLE = "/intercommunalite/metropole-de-lyon-200046977"
 def test_members_figures_and_datasets(app, places):
     body = app.get(METROPOLE).body
     assert '<h1 class="territoires-title">Métropole de Lyon</h1>' in body
-    members = body[body.find('class="territoires-members-list'):]
-    members = members[:members.find("</ul>")]
+    members = body[body.find('class="territoires-members-list') :]
+    members = members[: members.find("</ul>")]
     assert len(re.findall(r'<li><a href="/commune/', members)) == 58
-    assert re.search(r'href="/commune/ecully-69081">Écully</a> <span class="territoires-count">\(3\)', members)
+    assert re.search(
+        r'href="/commune/ecully-69081">Écully</a> <span class="territoires-count">\(3\)', members
+    )
     assert "200046977" in body and "58 member communes" in body
     assert figure(body, "Datasets published by the intercommunality") == "1"
     assert figure(body, "Datasets covering the whole territory") == "1"
     # its own datasets and the territory-wide ones; not those of single communes
     assert dataset_names(body) == ["arbres-metropole"]
     assert dataset_names(app.get(METROPOLE, query_string={"relation": "territory"}).body) == [
-        "arbres-metropole"]
+        "arbres-metropole"
+    ]
 
 
 def test_own_datasets_that_cover_only_some_communes(app, places):
     import ckan.tests.factories as factories
 
-    factories.Dataset(name="metropole-velo", owner_org=places.metropole_org["id"],
-                      territoires_coverage=["Bron", "Écully"])
+    factories.Dataset(
+        name="metropole-velo",
+        owner_org=places.metropole_org["id"],
+        territoires_coverage=["Bron", "Écully"],
+    )
     body = app.get(METROPOLE).body
     assert sorted(dataset_names(body)) == ["arbres-metropole", "metropole-velo"]
     published = app.get(METROPOLE, query_string={"relation": "published"}).body
@@ -53,4 +60,6 @@ def test_by_siren_and_unknown(app, places):
 
 def test_member_counts_follow_permissions(app, places):
     body = app.get(METROPOLE, headers=auth(places.member)).body
-    assert re.search(r'href="/commune/ecully-69081">Écully</a> <span class="territoires-count">\(4\)', body)
+    assert re.search(
+        r'href="/commune/ecully-69081">Écully</a> <span class="territoires-count">\(4\)', body
+    )

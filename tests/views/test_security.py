@@ -1,13 +1,13 @@
 """Private datasets never show on the territory pages for those who may not
 see them; user- or harvest-supplied text is escaped."""
+
 from __future__ import annotations
 
 import re
 
-import pytest
-
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
+import pytest
 
 from tests.conftest import TERRITORY_PLUGINS
 from tests.views.conftest import auth
@@ -18,8 +18,13 @@ pytestmark = [
     pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index"),
 ]
 
-PAGES = ["/commune/ecully-69081", "/commune/ecully-69081?relation=covering",
-         "/intercommunalite/metropole-de-lyon-200046977", "/communes", "/"]
+PAGES = [
+    "/commune/ecully-69081",
+    "/commune/ecully-69081?relation=covering",
+    "/intercommunalite/metropole-de-lyon-200046977",
+    "/communes",
+    "/",
+]
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -58,8 +63,12 @@ def test_api_follows_the_callers_permissions(app, places):
     assert communes[0]["package_count"] == 3
     territory = count(None, "territoires_territory_show")
     assert "projet-secret" not in str(territory)
-    assert app.get("/feeds/group/ecully-69081.atom", headers=auth(places.member)).body.count(
-        "Projet secret") == 0  # feeds list public datasets only
+    assert (
+        app.get("/feeds/group/ecully-69081.atom", headers=auth(places.member)).body.count(
+            "Projet secret"
+        )
+        == 0
+    )  # feeds list public datasets only
 
 
 XSS = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
@@ -67,24 +76,38 @@ XSS = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
 
 def assert_escaped(body: str) -> None:
     assert "<script>alert" not in body
-    assert "<img src=x onerror" not in body and "<img src=\"x\" onerror" not in body
+    assert "<img src=x onerror" not in body and '<img src="x" onerror' not in body
     assert "javascript:alert" not in body
 
 
 def test_user_and_harvested_text_is_escaped(app, lyon):
-    organisation = factories.Organization(name="xss-org", title="Org " + XSS,
-                                          extras=[{"key": "insee", "value": "69081"}])
+    organisation = factories.Organization(
+        name="xss-org", title="Org " + XSS, extras=[{"key": "insee", "value": "69081"}]
+    )
     factories.Dataset(
-        name="xss-dataset", title="Title " + XSS, notes="Notes " + XSS, owner_org=organisation["id"],
-        tags=[{"name": "tag-xss"}], territoires_coverage=["Écully"],
+        name="xss-dataset",
+        title="Title " + XSS,
+        notes="Notes " + XSS,
+        owner_org=organisation["id"],
+        tags=[{"name": "tag-xss"}],
+        territoires_coverage=["Écully"],
         theme=["Theme " + XSS],
-        resources=[{"url": "http://example.org/x.csv", "format": "CSV"}])
-    helpers.call_action("group_patch", id="ecully-69081",
-                        description="Presentation " + XSS + " [clic](javascript:alert(2)) <iframe src=//evil>",
-                        contact_name="Contact " + XSS)
-    for url in ("/commune/ecully-69081", "/commune/ecully-69081?q=" + XSS,
-                "/commune/ecully-69081?tags=" + XSS, "/communes?q=" + XSS,
-                "/intercommunalite/metropole-de-lyon-200046977", "/"):
+        resources=[{"url": "http://example.org/x.csv", "format": "CSV"}],
+    )
+    helpers.call_action(
+        "group_patch",
+        id="ecully-69081",
+        description="Presentation " + XSS + " [clic](javascript:alert(2)) <iframe src=//evil>",
+        contact_name="Contact " + XSS,
+    )
+    for url in (
+        "/commune/ecully-69081",
+        "/commune/ecully-69081?q=" + XSS,
+        "/commune/ecully-69081?tags=" + XSS,
+        "/communes?q=" + XSS,
+        "/intercommunalite/metropole-de-lyon-200046977",
+        "/",
+    ):
         body = app.get(url).body
         assert_escaped(body)
         assert "<iframe" not in body

@@ -16,10 +16,12 @@ Relations of a dataset to a commune X of the intercommunality E:
 and to an intercommunality E: ``published`` (by E's organisation) and
 ``territory`` (it covers the whole of E).
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable, Optional
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 
@@ -44,7 +46,7 @@ class Place:
     kind: str  # groups.COMMUNE or groups.INTERCOMMUNALITE
     name: str  # group name
     code: str  # INSEE code or SIREN
-    epci: Optional[str] = None  # a commune's intercommunality (SIREN)
+    epci: str | None = None  # a commune's intercommunality (SIREN)
 
     @property
     def base_filter(self) -> str:
@@ -83,8 +85,15 @@ def search_context(context: dict) -> dict:
 
 
 #: Facets the key figures are computed from.
-FIGURE_FACETS = ("organization", index.PUBLISHER_FIELD, index.WHOLE_FIELD, index.COVERED_FIELD,
-                 index.THEMES_FIELD, "num_resources", *quality.PLACE_FACETS)
+FIGURE_FACETS = (
+    "organization",
+    index.PUBLISHER_FIELD,
+    index.WHOLE_FIELD,
+    index.COVERED_FIELD,
+    index.THEMES_FIELD,
+    "num_resources",
+    *quality.PLACE_FACETS,
+)
 #: Sorts that list the latest updates first when there is no free text.
 LATEST_FIRST = (None, "", "score desc, metadata_modified desc", "metadata_modified desc")
 
@@ -105,12 +114,25 @@ def figures(context: dict, place: Place, latest: int) -> dict[str, Any]:
     return _figures_from(_search(context, place.base_filter, latest, FIGURE_FACETS), place, latest)
 
 
-def _search(context: dict, fq: str, rows: int, facet_fields: Iterable[str], start: int = 0,
-            q: str = "", sort: Optional[str] = "metadata_modified desc",
-            facet_limit: int = -1) -> dict[str, Any]:
+def _search(
+    context: dict,
+    fq: str,
+    rows: int,
+    facet_fields: Iterable[str],
+    start: int = 0,
+    q: str = "",
+    sort: str | None = "metadata_modified desc",
+    facet_limit: int = -1,
+) -> dict[str, Any]:
     data_dict = {
-        "q": q, "fq": fq, "rows": rows, "start": start, "include_private": True,
-        "facet.field": list(facet_fields), "facet.limit": facet_limit, "facet.mincount": 1,
+        "q": q,
+        "fq": fq,
+        "rows": rows,
+        "start": start,
+        "include_private": True,
+        "facet.field": list(facet_fields),
+        "facet.limit": facet_limit,
+        "facet.mincount": 1,
     }
     if sort:
         data_dict["sort"] = sort
@@ -138,9 +160,11 @@ def _figures_from(result: dict[str, Any], place: Place, latest: int) -> dict[str
         "covering": covering,
         "territory": territory,
         "relations": relation_counts,
-        "resources": sum(int(value) * count
-                         for value, count in facets.get("num_resources", {}).items()
-                         if str(value).isdigit()),
+        "resources": sum(
+            int(value) * count
+            for value, count in facets.get("num_resources", {}).items()
+            if str(value).isdigit()
+        ),
         "last_modified": results[0].get("metadata_modified") if results else None,
         "themes": _ranked(search_facets.get(index.THEMES_FIELD), themes.label),
         "producers": _ranked(search_facets.get("organization")),
@@ -149,11 +173,16 @@ def _figures_from(result: dict[str, Any], place: Place, latest: int) -> dict[str
     }
 
 
-def _ranked(facet: Optional[dict], label=None) -> list[dict[str, Any]]:
+def _ranked(facet: dict | None, label=None) -> list[dict[str, Any]]:
     items = (facet or {}).get("items") or []
-    ranked = [{"name": item["name"],
-               "label": label(item["name"]) if label else item.get("display_name") or item["name"],
-               "count": item["count"]} for item in items]
+    ranked = [
+        {
+            "name": item["name"],
+            "label": label(item["name"]) if label else item.get("display_name") or item["name"],
+            "count": item["count"],
+        }
+        for item in items
+    ]
     return sorted(ranked, key=lambda item: (-item["count"], item["label"].lower()))
 
 
@@ -165,8 +194,11 @@ def _summary(dataset: dict[str, Any]) -> dict[str, Any]:
         "title": dataset.get("title") or dataset["name"],
         "metadata_modified": dataset.get("metadata_modified"),
         "private": bool(dataset.get("private")),
-        "organization": ({"name": organization.get("name"), "title": organization.get("title")}
-                         if organization else None),
+        "organization": (
+            {"name": organization.get("name"), "title": organization.get("title")}
+            if organization
+            else None
+        ),
     }
 
 
@@ -182,17 +214,35 @@ def _only_facets(result: dict[str, Any], fields: Iterable[str], limit: int) -> d
     facets = {field: top(result["facets"].get(field, {})) for field in fields}
     result["facets"] = facets
     result["search_facets"] = {
-        field: {**result["search_facets"][field], "items": [
-            item for item in result["search_facets"][field]["items"]
-            if item["name"] in facets[field]]}
-        for field in fields if field in result.get("search_facets", {})}
+        field: {
+            **result["search_facets"][field],
+            "items": [
+                item
+                for item in result["search_facets"][field]["items"]
+                if item["name"] in facets[field]
+            ],
+        }
+        for field in fields
+        if field in result.get("search_facets", {})
+    }
     return result
 
 
-def package_search(context: dict, place: Place, relation: Optional[str], q: str,
-                   filters: dict[str, Iterable[str]], fq: Optional[str], sort: Optional[str],
-                   rows: int, start: int, facet_fields: Iterable[str], facet_limit: int,
-                   with_figures: bool = False, latest: int = 5) -> dict[str, Any]:
+def package_search(
+    context: dict,
+    place: Place,
+    relation: str | None,
+    q: str,
+    filters: dict[str, Iterable[str]],
+    fq: str | None,
+    sort: str | None,
+    rows: int,
+    start: int,
+    facet_fields: Iterable[str],
+    facet_limit: int,
+    with_figures: bool = False,
+    latest: int = 5,
+) -> dict[str, Any]:
     """package_search restricted to the place (and to a relation); with
     ``with_figures``, the place's :func:`figures` under ``"figures"``.
 
@@ -203,24 +253,43 @@ def package_search(context: dict, place: Place, relation: Optional[str], q: str,
     clauses = ["+" + place.base_filter]
     if relation:
         if relation not in place.relations:
-            raise tk.ValidationError({"relation": [
-                tk._("Unknown relation %(relation)s; expected one of: %(expected)s")
-                % {"relation": relation, "expected": ", ".join(place.relations)}]})
+            raise tk.ValidationError(
+                {
+                    "relation": [
+                        tk._("Unknown relation %(relation)s; expected one of: %(expected)s")
+                        % {"relation": relation, "expected": ", ".join(place.relations)}
+                    ]
+                }
+            )
         clauses.append("+(%s)" % place.relation_filter(relation))
     for field, values in sorted((filters or {}).items()):
         for value in values:
             clauses.append("+" + term(field, value))
     if fq:
         clauses.append("+(%s)" % fq)
-    if with_figures and len(clauses) == 1 and not q and not start and sort in LATEST_FIRST \
-            and rows >= latest:
+    if (
+        with_figures
+        and len(clauses) == 1
+        and not q
+        and not start
+        and sort in LATEST_FIRST
+        and rows >= latest
+    ):
         merged = [field for field in FIGURE_FACETS if field not in facet_fields]
         result = _search(context, place.base_filter, rows, facet_fields + merged)
         place_figures = _figures_from(result, place, latest)
         result = _only_facets(result, facet_fields, facet_limit)
     else:
-        result = _search(context, " ".join(clauses), rows, facet_fields, start=start, q=q or "",
-                         sort=sort, facet_limit=facet_limit)
+        result = _search(
+            context,
+            " ".join(clauses),
+            rows,
+            facet_fields,
+            start=start,
+            q=q or "",
+            sort=sort,
+            facet_limit=facet_limit,
+        )
         place_figures = figures(context, place, latest) if with_figures else None
     if place_figures is not None:
         result["figures"] = place_figures

@@ -6,15 +6,17 @@ over renamings of punctuation, ``<slug of the official name>-<INSEE code>``
 ``ckan territoires load`` only. The intercommunality group has
 ``type='intercommunalite'`` and the name ``<slug>-<SIREN>``.
 """
+
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 import re
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
-from ckan import model
 import sqlalchemy as sa
+from ckan import model
 
 from ckanext.territoires.referential import Referential, normalize
 
@@ -28,9 +30,21 @@ AUTOMATIC_CAPACITY = "territoires"
 
 #: Extras owned by ``ckan territoires load`` (read-only for officers).
 COMMUNE_IDENTITY = (
-    "insee", "siren", "population", "postal_codes", "departement", "departement_name",
-    "region", "region_name", "epci", "epci_name", "old_codes", "communes_deleguees",
-    "status", "successor", "successor_name",
+    "insee",
+    "siren",
+    "population",
+    "postal_codes",
+    "departement",
+    "departement_name",
+    "region",
+    "region_name",
+    "epci",
+    "epci_name",
+    "old_codes",
+    "communes_deleguees",
+    "status",
+    "successor",
+    "successor_name",
 )
 EPCI_IDENTITY = ("siren", "epci_type", "population", "members", "status")
 #: Extras the officers of a commune edit (with the core ``notes`` and ``image_url``).
@@ -43,7 +57,7 @@ _CODE_SUFFIX = re.compile(r"-((?:\d{2}|2[ab])\d{3})$")
 
 
 def slug(name: str) -> str:
-    """"Saint-Cyr-au-Mont-d'Or" -> "saint-cyr-au-mont-d-or"."""
+    """ "Saint-Cyr-au-Mont-d'Or" -> "saint-cyr-au-mont-d-or"."""
     return re.sub(r"[^a-z0-9]+", "-", normalize.strip_accents(name).lower()).strip("-")
 
 
@@ -97,6 +111,7 @@ def epci_identity(ref: Referential, siren: str, members: Iterable[str]) -> dict[
 
 def identity_as_dict(extras: dict[str, str]) -> dict[str, Any]:
     """Group extras -> the JSON shape of ``territoires_commune_show``."""
+
     def words(key):
         return (extras.get(key) or "").split()
 
@@ -108,13 +123,19 @@ def identity_as_dict(extras: dict[str, str]) -> dict[str, Any]:
         "postal_codes": words("postal_codes"),
         "departement": {"code": extras.get("departement"), "name": extras.get("departement_name")},
         "region": {"code": extras.get("region"), "name": extras.get("region_name")},
-        "epci": ({"siren": extras["epci"], "name": extras.get("epci_name")}
-                 if extras.get("epci") else None),
+        "epci": (
+            {"siren": extras["epci"], "name": extras.get("epci_name")}
+            if extras.get("epci")
+            else None
+        ),
         "old_codes": words("old_codes"),
         "communes_deleguees": json.loads(extras.get("communes_deleguees") or "[]"),
         "status": extras.get("status") or CURRENT,
-        "successor": ({"insee": extras["successor"], "name": extras.get("successor_name")}
-                      if extras.get("successor") else None),
+        "successor": (
+            {"insee": extras["successor"], "name": extras.get("successor_name")}
+            if extras.get("successor")
+            else None
+        ),
     }
 
 
@@ -133,7 +154,7 @@ class CommuneGroup:
 
 
 _COMMUNE_GROUPS = sa.text(
-    'SELECT g.id, g.name, g.title, g.type, g.description, g.image_url, i.value AS insee,'
+    "SELECT g.id, g.name, g.title, g.type, g.description, g.image_url, i.value AS insee,"
     " COALESCE(jsonb_object_agg(e.key, e.value) FILTER (WHERE e.key IS NOT NULL), '{}')"
     ' FROM "group" g'
     " JOIN group_extra i ON i.group_id = g.id AND i.key = 'insee' AND i.state = 'active'"
@@ -144,17 +165,27 @@ _COMMUNE_GROUPS = sa.text(
 )
 
 
-def commune_groups_by_insee(session=None, codes: Optional[Iterable[str]] = None
-                            ) -> dict[str, CommuneGroup]:
+def commune_groups_by_insee(
+    session=None, codes: Iterable[str] | None = None
+) -> dict[str, CommuneGroup]:
     """Every commune group (active state), by the INSEE code in its extras;
     only those of ``codes`` when given. One statement, read-only records."""
     session = session or model.Session
-    rows = session.execute(_COMMUNE_GROUPS, {
-        "commune": COMMUNE, "codes": None if codes is None else list(codes)})
-    return {insee: CommuneGroup(id=id_, name=name, title=title or "", type=type_,
-                                description=description or "", image_url=image_url or "",
-                                extras=dict(extras or {}))
-            for id_, name, title, type_, description, image_url, insee, extras in rows}
+    rows = session.execute(
+        _COMMUNE_GROUPS, {"commune": COMMUNE, "codes": None if codes is None else list(codes)}
+    )
+    return {
+        insee: CommuneGroup(
+            id=id_,
+            name=name,
+            title=title or "",
+            type=type_,
+            description=description or "",
+            image_url=image_url or "",
+            extras=dict(extras or {}),
+        )
+        for id_, name, title, type_, description, image_url, insee, extras in rows
+    }
 
 
 def find_commune_group(ref: Referential, code: str) -> model.Group | None:
@@ -175,9 +206,13 @@ def _groups_with_extra(key: str, values: list[str]) -> list[model.Group]:
     return (
         model.Session.query(model.Group)
         .join(model.GroupExtra, model.GroupExtra.group_id == model.Group.id)
-        .filter(model.Group.type == COMMUNE, model.Group.state == "active",
-                model.GroupExtra.key == key, model.GroupExtra.state == "active",
-                model.GroupExtra.value.in_(values))
+        .filter(
+            model.Group.type == COMMUNE,
+            model.Group.state == "active",
+            model.GroupExtra.key == key,
+            model.GroupExtra.state == "active",
+            model.GroupExtra.value.in_(values),
+        )
         .all()
     )
 
@@ -187,9 +222,13 @@ def intercommunality_group(siren: str) -> model.Group | None:
     return (
         model.Session.query(model.Group)
         .join(model.GroupExtra, model.GroupExtra.group_id == model.Group.id)
-        .filter(model.Group.type == INTERCOMMUNALITE, model.Group.state == "active",
-                model.GroupExtra.key == "siren", model.GroupExtra.state == "active",
-                model.GroupExtra.value == (siren or "").strip())
+        .filter(
+            model.Group.type == INTERCOMMUNALITE,
+            model.Group.state == "active",
+            model.GroupExtra.key == "siren",
+            model.GroupExtra.state == "active",
+            model.GroupExtra.value == (siren or "").strip(),
+        )
         .first()
     )
 

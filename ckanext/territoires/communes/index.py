@@ -16,14 +16,14 @@ Each dataset document gets:
 They are filters in ``fq`` (``fq=territoires_communes:69081``); communes,
 intercommunalities and themes are facets of ``/dataset``, shown with names.
 """
+
 from __future__ import annotations
 
 import json
 from typing import Any
 
-import sqlalchemy as sa
-
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
 from ckan import model
 
 from ckanext.territoires import themes
@@ -54,7 +54,8 @@ def add_index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     whole: set[str] = set()
     if names:
         rows = model.Session.execute(
-            _CODES_OF_GROUPS, {"names": names, "group_types": list(groups.GROUP_TYPES)})
+            _CODES_OF_GROUPS, {"names": names, "group_types": list(groups.GROUP_TYPES)}
+        )
         for group_type, key, value in rows:
             if not value:
                 continue
@@ -68,8 +69,9 @@ def add_index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     pkg_dict[COMMUNES_FIELD] = sorted(communes)
     pkg_dict[EPCI_FIELD] = sorted(epcis)
     pkg_dict[WHOLE_FIELD] = sorted(whole)
-    pkg_dict[COVERED_FIELD] = sorted(set(membership.coverage_codes(
-        pkg_dict.get(membership.COVERAGE_FIELD))))
+    pkg_dict[COVERED_FIELD] = sorted(
+        set(membership.coverage_codes(pkg_dict.get(membership.COVERAGE_FIELD)))
+    )
     pkg_dict[PUBLISHER_FIELD] = _publisher_codes(pkg_dict.get("owner_org"))
     pkg_dict[THEMES_FIELD] = sorted(set(_themes(pkg_dict.get("theme"))))
     return pkg_dict
@@ -93,10 +95,10 @@ def _themes(value: Any) -> list[str]:
 def _publisher_codes(owner_org: str | None) -> list[str]:
     if not owner_org:
         return []
-    rows = (
-        model.Session.query(model.GroupExtra.value)
-        .filter(model.GroupExtra.group_id == owner_org, model.GroupExtra.key.in_(("insee", "siren")),
-                model.GroupExtra.state == "active")
+    rows = model.Session.query(model.GroupExtra.value).filter(
+        model.GroupExtra.group_id == owner_org,
+        model.GroupExtra.key.in_(("insee", "siren")),
+        model.GroupExtra.state == "active",
     )
     return sorted({value.strip().upper() for (value,) in rows if value and value.strip()})
 
@@ -115,8 +117,11 @@ def facet_names(search_results: dict[str, Any]) -> dict[str, Any]:
     for item in (facets.get(COMMUNES_FIELD) or {}).get("items", []):
         commune = ref.current_commune(item["name"])
         if commune is not None:
-            item["display_name"] = (commune.name if commune.insee == item["name"]
-                                    else f"{item['name']} ({commune.name})")
+            item["display_name"] = (
+                commune.name
+                if commune.insee == item["name"]
+                else f"{item['name']} ({commune.name})"
+            )
     for item in (facets.get(EPCI_FIELD) or {}).get("items", []):
         epci = ref.epcis.get(item["name"])
         if epci is not None:

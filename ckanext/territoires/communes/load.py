@@ -9,11 +9,12 @@ Groups are written through the model in one transaction (thousands of
 ``group_create`` calls would take minutes); groups are not in the search
 index, so nothing else needs updating.
 """
+
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 import ckan.plugins.toolkit as tk
 from ckan import model
@@ -43,8 +44,9 @@ def territory_epcis(scope: Scope, ref: Referential) -> list[str]:
     return sorted({ref.communes[c].epci for c in scope.communes if ref.communes[c].epci})
 
 
-def load_territory(scope: Scope, ref: Referential,
-                   progress: Callable[[Iterable], Iterable] = iter) -> LoadReport:
+def load_territory(
+    scope: Scope, ref: Referential, progress: Callable[[Iterable], Iterable] = iter
+) -> LoadReport:
     """Create, update and archive the territorial groups, then commit.
 
     ``progress`` wraps the iteration over the communes (a progress bar).
@@ -58,9 +60,15 @@ def load_territory(scope: Scope, ref: Referential,
     communes = sorted(scope.communes)
     for count, insee in enumerate(progress(communes), 1):
         commune = ref.communes[insee]
-        _upsert(report, existing.get(insee), groups.COMMUNE,
-                groups.commune_group_name(insee, commune.name), commune.name,
-                groups.commune_identity(ref, insee), taken_names)
+        _upsert(
+            report,
+            existing.get(insee),
+            groups.COMMUNE,
+            groups.commune_group_name(insee, commune.name),
+            commune.name,
+            groups.commune_identity(ref, insee),
+            taken_names,
+        )
         if count % FLUSH_EVERY == 0:
             session.flush()
 
@@ -79,9 +87,15 @@ def load_territory(scope: Scope, ref: Referential,
     for siren in epcis:
         epci = ref.epcis[siren]
         members = [c for c in epci.members if c in scope.communes]
-        _upsert(report, existing_epcis.get(siren), groups.INTERCOMMUNALITE,
-                groups.epci_group_name(siren, epci.name), epci.name,
-                groups.epci_identity(ref, siren, members), taken_names)
+        _upsert(
+            report,
+            existing_epcis.get(siren),
+            groups.INTERCOMMUNALITE,
+            groups.epci_group_name(siren, epci.name),
+            epci.name,
+            groups.epci_identity(ref, siren, members),
+            taken_names,
+        )
     for siren, group in existing_epcis.items():
         if siren not in epcis and group.extras.get("status") != groups.ARCHIVED:
             group.extras["status"] = groups.ARCHIVED
@@ -99,23 +113,43 @@ def _existing_groups(group_type: str, key: str) -> dict[str, model.Group]:
     rows = (
         model.Session.query(model.Group, model.GroupExtra.value)
         .join(model.GroupExtra, model.GroupExtra.group_id == model.Group.id)
-        .filter(model.Group.type == group_type, model.Group.state == "active",
-                model.GroupExtra.key == key, model.GroupExtra.state == "active")
+        .filter(
+            model.Group.type == group_type,
+            model.Group.state == "active",
+            model.GroupExtra.key == key,
+            model.GroupExtra.state == "active",
+        )
         .options(orm.selectinload(model.Group._extras))
     )
     return {code: group for group, code in rows}
 
 
-def _upsert(report: LoadReport, group: model.Group | None, group_type: str, name: str,
-            title: str, identity: dict[str, str], taken_names: set[str]) -> None:
+def _upsert(
+    report: LoadReport,
+    group: model.Group | None,
+    group_type: str,
+    name: str,
+    title: str,
+    identity: dict[str, str],
+    taken_names: set[str],
+) -> None:
     if group is None:
         if name in taken_names:
-            report.errors.append(tk._(
-                'The group name "%(name)s" is already taken by another group: '
-                "rename that group, then run the load again.") % {"name": name})
+            report.errors.append(
+                tk._(
+                    'The group name "%(name)s" is already taken by another group: '
+                    "rename that group, then run the load again."
+                )
+                % {"name": name}
+            )
             return
-        group = model.Group(name=name, title=title, type=group_type, is_organization=False,
-                            approval_status="approved")
+        group = model.Group(
+            name=name,
+            title=title,
+            type=group_type,
+            is_organization=False,
+            approval_status="approved",
+        )
         group.state = "active"
         model.Session.add(group)
         for key, value in identity.items():

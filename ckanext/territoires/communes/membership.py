@@ -12,11 +12,13 @@ Changes are made in the caller's session and never committed here: from
 the ``IPackageController`` hooks they commit with the dataset itself, and
 CKAN re-indexes the dataset (with its groups) at that commit.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from ckan import model
 
@@ -52,12 +54,17 @@ def wanted_groups(package: model.Package) -> set[str]:
     if not codes:
         return set()
     wanted = {
-        group_id for (group_id,) in (
+        group_id
+        for (group_id,) in (
             model.Session.query(model.GroupExtra.group_id)
             .join(model.Group, model.Group.id == model.GroupExtra.group_id)
-            .filter(model.Group.type == groups.COMMUNE, model.Group.state == "active",
-                    model.GroupExtra.key == "insee", model.GroupExtra.state == "active",
-                    model.GroupExtra.value.in_(sorted(codes)))
+            .filter(
+                model.Group.type == groups.COMMUNE,
+                model.Group.state == "active",
+                model.GroupExtra.key == "insee",
+                model.GroupExtra.state == "active",
+                model.GroupExtra.value.in_(sorted(codes)),
+            )
         )
     }
     for group_id, members in _epci_members():
@@ -70,8 +77,12 @@ def _epci_members() -> Iterable[tuple[str, set[str]]]:
     rows = (
         model.Session.query(model.GroupExtra.group_id, model.GroupExtra.value)
         .join(model.Group, model.Group.id == model.GroupExtra.group_id)
-        .filter(model.Group.type == groups.INTERCOMMUNALITE, model.Group.state == "active",
-                model.GroupExtra.key == "members", model.GroupExtra.state == "active")
+        .filter(
+            model.Group.type == groups.INTERCOMMUNALITE,
+            model.Group.state == "active",
+            model.GroupExtra.key == "members",
+            model.GroupExtra.state == "active",
+        )
     )
     return [(group_id, set((value or "").split())) for group_id, value in rows]
 
@@ -83,8 +94,11 @@ def sync_package(package: model.Package, changes: Changes | None = None) -> Chan
     members = (
         model.Session.query(model.Member, model.Group.name)
         .join(model.Group, model.Group.id == model.Member.group_id)
-        .filter(model.Member.table_name == "package", model.Member.table_id == package.id,
-                model.Group.type.in_(groups.GROUP_TYPES))
+        .filter(
+            model.Member.table_name == "package",
+            model.Member.table_id == package.id,
+            model.Group.type.in_(groups.GROUP_TYPES),
+        )
         .all()
     )
     by_group: dict[str, model.Member] = {}
@@ -96,8 +110,11 @@ def sync_package(package: model.Package, changes: Changes | None = None) -> Chan
             by_group[member.group_id] = member
 
     for group_id, member in by_group.items():
-        if (member.state == "active" and member.capacity == groups.AUTOMATIC_CAPACITY
-                and group_id not in wanted):
+        if (
+            member.state == "active"
+            and member.capacity == groups.AUTOMATIC_CAPACITY
+            and group_id not in wanted
+        ):
             member.state = "deleted"
             changes.removed.append((package.name, names[group_id]))
 
@@ -124,6 +141,9 @@ def sync_package_by_id(package_id: str) -> Changes:
 
 
 def all_package_ids() -> list[str]:
-    return [package_id for (package_id,) in
-            model.Session.query(model.Package.id).filter(model.Package.state != "deleted")
-            .order_by(model.Package.name)]
+    return [
+        package_id
+        for (package_id,) in model.Session.query(model.Package.id)
+        .filter(model.Package.state != "deleted")
+        .order_by(model.Package.name)
+    ]

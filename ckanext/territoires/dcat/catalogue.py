@@ -7,19 +7,19 @@ filtered to the datasets of that place (search index fields
 IRI, title, spatial coverage and Hydra paging. Only public datasets are
 ever listed, whoever asks: it is a catalogue for republishing.
 """
+
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 from typing import Any
 
-from rdflib import URIRef
-
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckanext.dcat.logic import DATASETS_PER_PAGE
 from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.utils import catalog_uri
+from rdflib import URIRef
 
 from ckanext.territoires.communes import groups, index
 from ckanext.territoires.referential import get_referential
@@ -57,8 +57,7 @@ def find_place(identifier: str) -> PlaceCatalogue | None:
     if group.type == groups.COMMUNE:
         insee = extras.get("insee") or ""
         place = places.Place(places.commune_iri(insee), insee, group.title, "commune")
-        return PlaceCatalogue(group.name, group.title, place,
-                              f"{index.COMMUNES_FIELD}:{insee}")
+        return PlaceCatalogue(group.name, group.title, place, f"{index.COMMUNES_FIELD}:{insee}")
     siren = extras.get("siren") or ""
     place = places.Place(places.epci_iri(siren), siren, group.title, "intercommunalite")
     return PlaceCatalogue(group.name, group.title, place, f"{index.EPCI_FIELD}:{siren}")
@@ -68,9 +67,13 @@ def _epci_group(siren: str) -> model.Group | None:
     return (
         model.Session.query(model.Group)
         .join(model.GroupExtra, model.GroupExtra.group_id == model.Group.id)
-        .filter(model.Group.type == groups.INTERCOMMUNALITE, model.Group.state == "active",
-                model.GroupExtra.key == "siren", model.GroupExtra.state == "active",
-                model.GroupExtra.value == siren)
+        .filter(
+            model.Group.type == groups.INTERCOMMUNALITE,
+            model.Group.state == "active",
+            model.GroupExtra.key == "siren",
+            model.GroupExtra.state == "active",
+            model.GroupExtra.value == siren,
+        )
         .first()
     )
 
@@ -94,38 +97,47 @@ def serialize(catalogue: PlaceCatalogue, fmt: str, page: int, context: dict) -> 
     rows = tk.config.get("ckanext.dcat.datasets_per_page") or DATASETS_PER_PAGE
     rows = int(rows)
     search_context = {"user": context.get("user"), "auth_user_obj": context.get("auth_user_obj")}
-    result = tk.get_action("package_search")(search_context, {
-        "q": "*:*",
-        "fq": catalogue.fq,
-        "fq_list": ["-dataset_type:harvest", "-dataset_type:showcase"],
-        "rows": rows,
-        "start": rows * (page - 1),
-        "sort": "metadata_modified desc",
-        # a catalogue for republishing: public datasets only, for everyone
-        "include_private": False,
-        "include_drafts": False,
-    })
+    result = tk.get_action("package_search")(
+        search_context,
+        {
+            "q": "*:*",
+            "fq": catalogue.fq,
+            "fq_list": ["-dataset_type:harvest", "-dataset_type:showcase"],
+            "rows": rows,
+            "start": rows * (page - 1),
+            "sort": "metadata_modified desc",
+            # a catalogue for republishing: public datasets only, for everyone
+            "include_private": False,
+            "include_drafts": False,
+        },
+    )
     site_title = tk.config.get("ckan.site_title") or ""
     catalog_dict: dict[str, Any] = {
         "title": f"{site_title} — {catalogue.title}" if site_title else catalogue.title,
         "description": tk._("Open data of {place}, published on {site}").format(
-            place=catalogue.title, site=site_title or catalog_uri()),
-        "homepage": tk.url_for(f"{_group_type(catalogue)}.read", id=catalogue.group_name,
-                               qualified=True),
+            place=catalogue.title, site=site_title or catalog_uri()
+        ),
+        "homepage": tk.url_for(
+            f"{_group_type(catalogue)}.read", id=catalogue.group_name, qualified=True
+        ),
         "places": [catalogue.place],
     }
     serializer = _PlaceSerializer(catalogue.iri)
     return serializer.serialize_catalog(
-        catalog_dict, result["results"], _format=fmt,
-        pagination_info=_pagination(catalogue, fmt, page, rows, result["count"]))
+        catalog_dict,
+        result["results"],
+        _format=fmt,
+        pagination_info=_pagination(catalogue, fmt, page, rows, result["count"]),
+    )
 
 
 def _group_type(catalogue: PlaceCatalogue) -> str:
     return groups.COMMUNE if catalogue.place.level == "commune" else groups.INTERCOMMUNALITE
 
 
-def _pagination(catalogue: PlaceCatalogue, fmt: str, page: int, rows: int,
-                count: int) -> dict[str, Any]:
+def _pagination(
+    catalogue: PlaceCatalogue, fmt: str, page: int, rows: int, count: int
+) -> dict[str, Any]:
     if not count:
         return {}
     last = max(1, math.ceil(count / rows))

@@ -1,4 +1,5 @@
 """IRIs the export can always serialize."""
+
 from __future__ import annotations
 
 from ckanext.dcat.profiles import CleanedURIRef

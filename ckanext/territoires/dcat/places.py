@@ -6,15 +6,19 @@ régions ``http://id.insee.fr/geo/departement/<code>`` and
 ``.../region/<code>``: the code-based IRIs of INSEE's geographic linked data,
 which this plugin's resolver (and data.gouv.fr's zones) understand.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from ckanext.territoires.referential import Referential, Scope
 
 INSEE_GEO = "http://id.insee.fr/geo/"
-_INSEE_IRI = re.compile(r"^https?://id\.insee\.fr/geo/(?P<level>[A-Za-z]+)/(?P<code>[0-9A-Za-z]+)/?$")
+_INSEE_IRI = re.compile(
+    r"^https?://id\.insee\.fr/geo/(?P<level>[A-Za-z]+)/(?P<code>[0-9A-Za-z]+)/?$"
+)
 
 
 class Place(NamedTuple):
@@ -44,11 +48,11 @@ def coverage_places(codes: Iterable[str], ref: Referential) -> list[Place]:
     for code in codes:
         commune = ref.current_commune(code)
         if commune is not None and commune.insee not in {p.code for p in current}:
-            current.append(Place(commune_iri(commune.insee), commune.insee, commune.name,
-                                 "commune"))
+            current.append(
+                Place(commune_iri(commune.insee), commune.insee, commune.name, "commune")
+            )
     covered = {place.code for place in current}
-    epcis = sorted({ref.communes[code].epci for code in covered
-                    if ref.communes[code].epci})
+    epcis = sorted({ref.communes[code].epci for code in covered if ref.communes[code].epci})
     for siren in epcis:
         epci = ref.epcis.get(siren)
         if epci is not None and epci.members and set(epci.members) <= covered:
@@ -65,8 +69,9 @@ def scope_places(scope: Scope, ref: Referential) -> list[Place]:
         elif entry.kind == "commune":
             places.append(Place(commune_iri(entry.code), entry.code, entry.name, "commune"))
         else:
-            places.append(Place(f"{INSEE_GEO}{entry.kind}/{entry.code}", entry.code, entry.name,
-                                entry.kind))
+            places.append(
+                Place(f"{INSEE_GEO}{entry.kind}/{entry.code}", entry.code, entry.name, entry.kind)
+            )
     return places
 
 

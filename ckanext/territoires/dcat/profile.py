@@ -21,6 +21,7 @@ territorial catalogue needs and what the base profile lacks:
 :meth:`parse_dataset` reads the same properties back, so that a catalogue
 exported by one portal running this plugin harvests cleanly into another.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,32 +29,59 @@ import logging
 import re
 from urllib.parse import unquote
 
+from ckan import model
+from ckanext.dcat.profiles import (
+    ADMS,
+    DCAT,
+    DCATAP,
+    DCT,
+    FOAF,
+    GSP,
+    LOCN,
+    VCARD,
+    CleanedURIRef,
+    RDFProfile,
+)
+from ckanext.dcat.utils import catalog_uri, resource_uri
 from geomet import wkt
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
-
-from ckan import model
-from ckanext.dcat.profiles import (
-    ADMS, DCAT, DCATAP, DCT, FOAF, GSP, LOCN, VCARD, CleanedURIRef, RDFProfile,
-)
-from ckanext.dcat.utils import catalog_uri, resource_uri
 
 from ckanext.territoires import territory
 from ckanext.territoires.communes import membership
 from ckanext.territoires.referential import get_referential
 
-from . import places, provenance, publishers, vocabularies as vocab
+from . import places, provenance, publishers
+from . import vocabularies as vocab
 
 log = logging.getLogger(__name__)
 
 COVERAGE_FIELD = membership.COVERAGE_FIELD
 LOCAL_AUTHORITY = URIRef(vocab.PUBLISHER_TYPE_BASE + "LocalAuthority")
 #: Keys of a dataset dict that CKAN itself takes, whatever the schema.
-CORE_DATASET_FIELDS = frozenset((
-    "id", "name", "title", "notes", "url", "version", "tags", "license_id", "extras",
-    "resources", "owner_org", "private", "state", "type", "groups", "author",
-    "author_email", "maintainer", "maintainer_email",
-))
+CORE_DATASET_FIELDS = frozenset(
+    (
+        "id",
+        "name",
+        "title",
+        "notes",
+        "url",
+        "version",
+        "tags",
+        "license_id",
+        "extras",
+        "resources",
+        "owner_org",
+        "private",
+        "state",
+        "type",
+        "groups",
+        "author",
+        "author_email",
+        "maintainer",
+        "maintainer_email",
+    )
+)
 
 
 class TerritoiresDCATAPProfile(RDFProfile):
@@ -83,8 +111,13 @@ class TerritoiresDCATAPProfile(RDFProfile):
         g.add((scheme, DCT.title, Literal("Thème des données", lang="fr")))
 
         if not any(g.objects(catalog_ref, DCT.description)):
-            g.add((catalog_ref, DCT.description, Literal(
-                f"Données ouvertes du territoire : {scope.label}", lang="fr")))
+            g.add(
+                (
+                    catalog_ref,
+                    DCT.description,
+                    Literal(f"Données ouvertes du territoire : {scope.label}", lang="fr"),
+                )
+            )
 
         for homepage in list(g.objects(catalog_ref, FOAF.homepage)):
             g.add((homepage, RDF.type, FOAF.Document))
@@ -95,8 +128,8 @@ class TerritoiresDCATAPProfile(RDFProfile):
     def graph_from_dataset(self, dataset_dict, dataset_ref):
         ref = get_referential()
         for place in places.coverage_places(
-                membership.coverage_codes(self._get_dataset_value(dataset_dict, COVERAGE_FIELD)),
-                ref):
+            membership.coverage_codes(self._get_dataset_value(dataset_dict, COVERAGE_FIELD)), ref
+        ):
             self._add_location(dataset_ref, place)
 
         self._commune_publisher(dataset_dict, dataset_ref, ref)
@@ -120,8 +153,9 @@ class TerritoiresDCATAPProfile(RDFProfile):
         g.add((location, SKOS.prefLabel, Literal(place.name, lang="fr")))
         g.add((location, DCT.identifier, Literal(place.code)))
 
-    def _describe_agent(self, agent, name: str, identifier: str | None = None,
-                        local_authority: bool = True) -> None:
+    def _describe_agent(
+        self, agent, name: str, identifier: str | None = None, local_authority: bool = True
+    ) -> None:
         g = self.g
         g.add((agent, RDF.type, FOAF.Agent))
         if name and not any(g.objects(agent, FOAF.name)):
@@ -139,8 +173,9 @@ class TerritoiresDCATAPProfile(RDFProfile):
         profile has then written it.
         """
         explicit = dataset_dict.get("publisher")
-        if explicit and any(any((item or {}).values()) for item in explicit
-                            if isinstance(item, dict)):
+        if explicit and any(
+            any((item or {}).values()) for item in explicit if isinstance(item, dict)
+        ):
             return
         organisation = dataset_dict.get("organization") or {}
         insee = publishers.commune_organisations(self.g).get(organisation.get("id") or "")
@@ -215,8 +250,10 @@ class TerritoiresDCATAPProfile(RDFProfile):
                 continue
             if not any(g.objects(distribution, DCAT.accessURL)):
                 # DCAT-AP requires an access URL: the resource's page here
-                page = URIRef(f"{catalog_uri().rstrip('/')}/dataset/{dataset_dict.get('id')}"
-                              f"/resource/{resource.get('id')}")
+                page = URIRef(
+                    f"{catalog_uri().rstrip('/')}/dataset/{dataset_dict.get('id')}"
+                    f"/resource/{resource.get('id')}"
+                )
                 g.add((distribution, DCAT.accessURL, page))
                 g.add((page, RDF.type, RDFS.Resource))
             for predicate in (DCAT.accessURL, DCAT.downloadURL):
@@ -243,8 +280,9 @@ class TerritoiresDCATAPProfile(RDFProfile):
         g = self.g
         known = None
         for value in list(g.objects(distribution, DCT["format"])):
-            if isinstance(value, Literal) or (isinstance(value, URIRef)
-                                              and not any(g.objects(value, RDF.type))):
+            if isinstance(value, Literal) or (
+                isinstance(value, URIRef) and not any(g.objects(value, RDF.type))
+            ):
                 g.remove((distribution, DCT["format"], value))
                 known = vocab.file_type(str(value))
                 if known is not None:
@@ -343,8 +381,9 @@ class TerritoiresDCATAPProfile(RDFProfile):
             value = dataset_dict.pop(key)
             if value in (None, "", [], {}) or key in taken:
                 continue
-            extras.append({"key": key, "value": value if isinstance(value, str)
-                           else json.dumps(value)})
+            extras.append(
+                {"key": key, "value": value if isinstance(value, str) else json.dumps(value)}
+            )
 
     def _parse_coverage(self, dataset_dict, dataset_ref) -> None:
         """INSEE IRIs of ``dct:spatial`` -> ``territoires_coverage`` (communes
@@ -357,13 +396,16 @@ class TerritoiresDCATAPProfile(RDFProfile):
         for location in self.g.objects(dataset_ref, DCT.spatial):
             if not (isinstance(location, URIRef) and places.parse_insee_iri(str(location))):
                 continue
-            inside = [code for code in places.communes_of_iri(str(location), ref)
-                      if code in scope]
+            inside = [code for code in places.communes_of_iri(str(location), ref) if code in scope]
             if inside:
                 codes.update(inside)
             else:
-                outside.append({"uri": str(location),
-                                "text": self._object_value(location, SKOS.prefLabel) or ""})
+                outside.append(
+                    {
+                        "uri": str(location),
+                        "text": self._object_value(location, SKOS.prefLabel) or "",
+                    }
+                )
         if not codes and not outside:
             return
         if codes:
@@ -376,16 +418,22 @@ class TerritoiresDCATAPProfile(RDFProfile):
         kept = []
         for item in parsed:
             if places.parse_insee_iri(item.get("uri") or ""):
-                item = {key: value for key, value in item.items()
-                        if key not in ("uri", "text") and value}
+                item = {
+                    key: value
+                    for key, value in item.items()
+                    if key not in ("uri", "text") and value
+                }
             if any(item.values()):
                 kept.append(item)
         if kept or outside:
             dataset_dict["spatial_coverage"] = kept + outside
         else:
             dataset_dict.pop("spatial_coverage", None)
-        dataset_dict["extras"] = [extra for extra in dataset_dict.get("extras", [])
-                                  if extra["key"] not in ("spatial_uri", "spatial_text")]
+        dataset_dict["extras"] = [
+            extra
+            for extra in dataset_dict.get("extras", [])
+            if extra["key"] not in ("spatial_uri", "spatial_text")
+        ]
 
     def _parse_alternate_identifiers(self, dataset_dict, dataset_ref) -> None:
         """``adms:identifier`` nodes -> their ``skos:notation`` (the base
@@ -407,8 +455,9 @@ class TerritoiresDCATAPProfile(RDFProfile):
         if not value:
             return
         iri = vocab.frequency_uri(value)
-        dataset_dict["extras"] = [e for e in dataset_dict.get("extras", [])
-                                  if e["key"] != "frequency"]
+        dataset_dict["extras"] = [
+            e for e in dataset_dict.get("extras", []) if e["key"] != "frequency"
+        ]
         dataset_dict.pop("frequency", None)
         if iri:
             self._set_dataset_value(dataset_dict, "frequency", iri)
@@ -419,11 +468,14 @@ class TerritoiresDCATAPProfile(RDFProfile):
         for resource in dataset_dict.get("resources") or []:
             known = vocab.file_type(resource.get("format"))
             if known is not None and str(resource.get("format", "")).startswith("http"):
-                resource["format"] = known.code.split("_")[0] if known.code in (
-                    "WMS_SRVC", "WFS_SRVC") else known.code
+                resource["format"] = (
+                    known.code.split("_")[0]
+                    if known.code in ("WMS_SRVC", "WFS_SRVC")
+                    else known.code
+                )
             mimetype = str(resource.get("mimetype") or "")
             if mimetype.startswith(vocab.IANA_MEDIA_TYPES):
-                resource["mimetype"] = mimetype[len(vocab.IANA_MEDIA_TYPES):]
+                resource["mimetype"] = mimetype[len(vocab.IANA_MEDIA_TYPES) :]
 
 
 def _licence(license_id: str | None) -> tuple[str, str] | None:

@@ -27,15 +27,15 @@ The origin is deliberately not typed ``dcat:Dataset`` (which the SHACL
 shapes would demand of a dataset-level ``dct:source``): every DCAT
 harvester, data.gouv.fr's included, would import it as one more dataset.
 """
+
 from __future__ import annotations
 
 import json
 
-from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
-
 from ckanext.dcat.profiles import ADMS, DCAT, DCT, FOAF
 from ckanext.dcat.utils import catalog_uri
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
 
 SOURCE_URL = "territoires_source_url"
 SOURCE_URI = "territoires_source_uri"
@@ -92,8 +92,11 @@ def add_to_graph(profile, dataset_dict, dataset_ref) -> None:
     if identifier:
         g.add((origin, DCT.identifier, Literal(identifier)))
     harvested = _value(profile, dataset_dict, HARVESTED)
-    modified = (harvested or profile._get_dataset_value(dataset_dict, "modified")
-                or dataset_dict.get("metadata_modified"))
+    modified = (
+        harvested
+        or profile._get_dataset_value(dataset_dict, "modified")
+        or dataset_dict.get("metadata_modified")
+    )
     profile._add_date_triple(origin, DCT.modified, modified)
 
     title = _value(profile, dataset_dict, SOURCE_TITLE)
@@ -104,7 +107,7 @@ def add_to_graph(profile, dataset_dict, dataset_ref) -> None:
         day = f" le {harvested[:10]}" if harvested else ""
         g.add((statement, RDFS.label, Literal(f"Moissonné depuis « {title} »{day}", lang="fr")))
         day = f" on {harvested[:10]}" if harvested else ""
-        g.add((statement, RDFS.label, Literal(f"Harvested from \"{title}\"{day}", lang="en")))
+        g.add((statement, RDFS.label, Literal(f'Harvested from "{title}"{day}', lang="en")))
 
     catalogues = list(g.subjects(RDF.type, DCAT.Catalog))
     if len(catalogues) == 1:
@@ -144,8 +147,10 @@ def parse(profile, dataset_dict, dataset_ref) -> None:
             if extra["key"] == "alternate_identifier":
                 values = [v for v in json.loads(extra["value"]) if v != identifier]
                 extra["value"] = json.dumps(values)
-        dataset_dict["extras"] = [e for e in extras if not (
-            e["key"] == "alternate_identifier" and e["value"] == "[]")]
+        dataset_dict["extras"] = [
+            e for e in extras if not (e["key"] == "alternate_identifier" and e["value"] == "[]")
+        ]
         if isinstance(dataset_dict.get("alternate_identifier"), list):
             dataset_dict["alternate_identifier"] = [
-                v for v in dataset_dict["alternate_identifier"] if v != identifier]
+                v for v in dataset_dict["alternate_identifier"] if v != identifier
+            ]

@@ -1,4 +1,5 @@
 """Publishers: the organisations that are communes, and the catalogue's own."""
+
 from __future__ import annotations
 
 from typing import Any, NamedTuple
@@ -35,8 +36,12 @@ def commune_organisations(cache_holder: Any = None) -> dict[str, str]:
     rows = (
         model.Session.query(model.GroupExtra.group_id, model.GroupExtra.value)
         .join(model.Group, model.Group.id == model.GroupExtra.group_id)
-        .filter(model.Group.is_organization.is_(True), model.Group.state == "active",
-                model.GroupExtra.key == "insee", model.GroupExtra.state == "active")
+        .filter(
+            model.Group.is_organization.is_(True),
+            model.Group.state == "active",
+            model.GroupExtra.key == "insee",
+            model.GroupExtra.state == "active",
+        )
     )
     result = {group_id: (value or "").strip().upper() for group_id, value in rows if value}
     if cache_holder is not None:

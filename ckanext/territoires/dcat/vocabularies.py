@@ -7,6 +7,7 @@ Dublin Core frequencies (``http://purl.org/cld/freq/monthly``) or udata's
 names (``semiannual``). The functions here turn all of those into the
 authority IRIs, or ``None`` when a value cannot be mapped honestly.
 """
+
 from __future__ import annotations
 
 import re
@@ -57,36 +58,89 @@ FREQUENCIES = (
     Term("UNKNOWN", "Unknown", "Inconnue"),
 )
 _FREQUENCY_CODES = {term.code for term in FREQUENCIES} | {
-    "CONT", "DAILY_2", "WEEKLY_2", "WEEKLY_3", "MONTHLY_2", "MONTHLY_3", "ANNUAL_3",
-    "BIMONTHLY", "QUADRENNIAL", "QUINQUENNIAL", "DECENNIAL", "BIHOURLY", "TRIHOURLY",
-    "OP_DATPRO", "OTHER", "10MIN", "15MIN", "30MIN", "1MIN", "5MIN", "12HRS",
+    "CONT",
+    "DAILY_2",
+    "WEEKLY_2",
+    "WEEKLY_3",
+    "MONTHLY_2",
+    "MONTHLY_3",
+    "ANNUAL_3",
+    "BIMONTHLY",
+    "QUADRENNIAL",
+    "QUINQUENNIAL",
+    "DECENNIAL",
+    "BIHOURLY",
+    "TRIHOURLY",
+    "OP_DATPRO",
+    "OTHER",
+    "10MIN",
+    "15MIN",
+    "30MIN",
+    "1MIN",
+    "5MIN",
+    "12HRS",
 }
 # Dublin Core (and udata) names, and words, -> EU code.
 _FREQUENCY_SYNONYMS = {
     **{_key(code): code for code in _FREQUENCY_CODES},
     **{_key(term.en): term.code for term in FREQUENCIES},
     **{_key(term.fr): term.code for term in FREQUENCIES},
-    "continuous": "UPDATE_CONT", "continu": "UPDATE_CONT", "continue": "UPDATE_CONT",
-    "tempsreel": "UPDATE_CONT", "realtime": "UPDATE_CONT",
-    "hourly": "HOURLY", "horaire": "HOURLY",
-    "daily": "DAILY", "quotidien": "DAILY", "journalier": "DAILY", "journaliere": "DAILY",
-    "semidaily": "DAILY_2", "twiceaday": "DAILY_2",
-    "weekly": "WEEKLY", "hebdomadaire": "WEEKLY",
-    "semiweekly": "WEEKLY_2", "threetimesaweek": "WEEKLY_3",
-    "biweekly": "BIWEEKLY", "bimensuel": "MONTHLY_2", "bimensuelle": "MONTHLY_2",
-    "semimonthly": "MONTHLY_2", "threetimesamonth": "MONTHLY_3",
-    "monthly": "MONTHLY", "mensuel": "MONTHLY", "mensuelle": "MONTHLY",
-    "bimonthly": "BIMONTHLY", "bimestriel": "BIMONTHLY", "bimestrielle": "BIMONTHLY",
-    "quarterly": "QUARTERLY", "trimestriel": "QUARTERLY", "trimestrielle": "QUARTERLY",
+    "continuous": "UPDATE_CONT",
+    "continu": "UPDATE_CONT",
+    "continue": "UPDATE_CONT",
+    "tempsreel": "UPDATE_CONT",
+    "realtime": "UPDATE_CONT",
+    "hourly": "HOURLY",
+    "horaire": "HOURLY",
+    "daily": "DAILY",
+    "quotidien": "DAILY",
+    "journalier": "DAILY",
+    "journaliere": "DAILY",
+    "semidaily": "DAILY_2",
+    "twiceaday": "DAILY_2",
+    "weekly": "WEEKLY",
+    "hebdomadaire": "WEEKLY",
+    "semiweekly": "WEEKLY_2",
+    "threetimesaweek": "WEEKLY_3",
+    "biweekly": "BIWEEKLY",
+    "bimensuel": "MONTHLY_2",
+    "bimensuelle": "MONTHLY_2",
+    "semimonthly": "MONTHLY_2",
+    "threetimesamonth": "MONTHLY_3",
+    "monthly": "MONTHLY",
+    "mensuel": "MONTHLY",
+    "mensuelle": "MONTHLY",
+    "bimonthly": "BIMONTHLY",
+    "bimestriel": "BIMONTHLY",
+    "bimestrielle": "BIMONTHLY",
+    "quarterly": "QUARTERLY",
+    "trimestriel": "QUARTERLY",
+    "trimestrielle": "QUARTERLY",
     "threetimesayear": "ANNUAL_3",
-    "semiannual": "ANNUAL_2", "semestriel": "ANNUAL_2", "semestrielle": "ANNUAL_2",
-    "annual": "ANNUAL", "annually": "ANNUAL", "yearly": "ANNUAL", "annuel": "ANNUAL",
+    "semiannual": "ANNUAL_2",
+    "semestriel": "ANNUAL_2",
+    "semestrielle": "ANNUAL_2",
+    "annual": "ANNUAL",
+    "annually": "ANNUAL",
+    "yearly": "ANNUAL",
+    "annuel": "ANNUAL",
     "annuelle": "ANNUAL",
-    "biennial": "BIENNIAL", "triennial": "TRIENNIAL", "quadrennial": "QUADRENNIAL",
-    "quinquennial": "QUINQUENNIAL", "decennial": "DECENNIAL",
-    "irregular": "IRREG", "irregulier": "IRREG", "irreguliere": "IRREG",
-    "punctual": "NEVER", "ponctuel": "NEVER", "ponctuelle": "NEVER", "never": "NEVER",
-    "jamais": "NEVER", "unknown": "UNKNOWN", "inconnu": "UNKNOWN", "inconnue": "UNKNOWN",
+    "biennial": "BIENNIAL",
+    "triennial": "TRIENNIAL",
+    "quadrennial": "QUADRENNIAL",
+    "quinquennial": "QUINQUENNIAL",
+    "decennial": "DECENNIAL",
+    "irregular": "IRREG",
+    "irregulier": "IRREG",
+    "irreguliere": "IRREG",
+    "punctual": "NEVER",
+    "ponctuel": "NEVER",
+    "ponctuelle": "NEVER",
+    "never": "NEVER",
+    "jamais": "NEVER",
+    "unknown": "UNKNOWN",
+    "inconnu": "UNKNOWN",
+    "inconnue": "UNKNOWN",
 }
 
 
@@ -99,10 +153,13 @@ def frequency_uri(value: str | None) -> str | None:
     if not value:
         return None
     text = str(value).strip()
-    for base in (FREQUENCY_BASE, FREQUENCY_BASE.replace("http://", "https://"),
-                 DUBLIN_CORE_FREQUENCY):
+    for base in (
+        FREQUENCY_BASE,
+        FREQUENCY_BASE.replace("http://", "https://"),
+        DUBLIN_CORE_FREQUENCY,
+    ):
         if text.startswith(base):
-            text = text[len(base):]
+            text = text[len(base) :]
             break
     if text.startswith(("http://", "https://")):
         return None
@@ -123,8 +180,11 @@ def frequency_label(uri: str, lang: str = "en") -> str:
 # --- data themes ---------------------------------------------------------------
 
 THEMES = (
-    Term("AGRI", "Agriculture, fisheries, forestry and food",
-         "Agriculture, pêche, sylviculture et alimentation"),
+    Term(
+        "AGRI",
+        "Agriculture, fisheries, forestry and food",
+        "Agriculture, pêche, sylviculture et alimentation",
+    ),
     Term("ECON", "Economy and finance", "Économie et finances"),
     Term("EDUC", "Education, culture and sport", "Éducation, culture et sport"),
     Term("ENER", "Energy", "Énergie"),
@@ -132,8 +192,11 @@ THEMES = (
     Term("GOVE", "Government and public sector", "Gouvernement et secteur public"),
     Term("HEAL", "Health", "Santé"),
     Term("INTR", "International issues", "Questions internationales"),
-    Term("JUST", "Justice, legal system and public safety",
-         "Justice, système juridique et sécurité publique"),
+    Term(
+        "JUST",
+        "Justice, legal system and public safety",
+        "Justice, système juridique et sécurité publique",
+    ),
     Term("REGI", "Regions and cities", "Régions et villes"),
     Term("SOCI", "Population and society", "Population et société"),
     Term("TECH", "Science and technology", "Science et technologie"),
@@ -153,12 +216,13 @@ def theme(value: str | None) -> Term | None:
     text = str(value).strip()
     for base in (THEME_BASE, THEME_BASE.replace("http://", "https://")):
         if text.startswith(base):
-            text = text[len(base):]
+            text = text[len(base) :]
             break
     return _THEMES_BY_KEY.get(_key(text))
 
 
 # --- file types and media types ------------------------------------------------------
+
 
 class FileType(NamedTuple):
     code: str  # EU file-type authority code
@@ -200,11 +264,12 @@ FILE_TYPES = {
     "pdf": FileType("PDF", "application/pdf", False),
     "xls": FileType("XLS", "application/vnd.ms-excel", False),
     "xlsx": FileType(
-        "XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", False),
+        "XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", False
+    ),
     "doc": FileType("DOC", "application/msword", False),
     "docx": FileType(
-        "DOCX", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        False),
+        "DOCX", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", False
+    ),
     "zip": FileType("ZIP", "application/zip", False),
     "jpeg": FileType("JPEG", "image/jpeg", False),
     "jpg": FileType("JPEG", "image/jpeg", False),
@@ -223,9 +288,9 @@ def file_type(value: str | None) -> FileType | None:
     lowered = text.lower()
     for base in (FILE_TYPE_BASE, FILE_TYPE_BASE.replace("http://", "https://")):
         if text.startswith(base):
-            return _FILE_TYPES_BY_CODE.get(text[len(base):].upper())
+            return _FILE_TYPES_BY_CODE.get(text[len(base) :].upper())
     if lowered.startswith(IANA_MEDIA_TYPES):
-        lowered = lowered[len(IANA_MEDIA_TYPES):]
+        lowered = lowered[len(IANA_MEDIA_TYPES) :]
     if "/" in lowered:
         return _FILE_TYPES_BY_MEDIA_TYPE.get(lowered.split(";")[0].strip())
     return FILE_TYPES.get(_key(lowered)) or _FILE_TYPES_BY_CODE.get(text.upper())

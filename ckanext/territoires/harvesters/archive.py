@@ -9,6 +9,7 @@ sysadmins), or, for a dataset without organisation (which CKAN cannot make
 private), soft-deleted (recoverable, never purged by the harvester). When
 the record comes back, the import restores it (public, status current).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,8 +33,9 @@ def _patch(context: dict, package_id: str, changes: dict) -> None:
     tk.get_action("package_update")(dict(context), stored)
 
 
-def withdraw(package_id: str, grace_days: int, context: dict,
-             moment: dt.datetime | None = None) -> str:
+def withdraw(
+    package_id: str, grace_days: int, context: dict, moment: dt.datetime | None = None
+) -> str:
     """Apply the withdrawal rules to a dataset missing at its source."""
     moment = moment or provenance.now()
     package = model.Package.get(package_id)
@@ -46,8 +48,10 @@ def withdraw(package_id: str, grace_days: int, context: dict,
     if status != provenance.WITHDRAWN or since is None:
         since = moment
     if moment - since >= dt.timedelta(days=grace_days):
-        changes = {provenance.STATUS: provenance.ARCHIVED,
-                   provenance.WITHDRAWN_SINCE: provenance.isoformat(since)}
+        changes = {
+            provenance.STATUS: provenance.ARCHIVED,
+            provenance.WITHDRAWN_SINCE: provenance.isoformat(since),
+        }
         if package.owner_org:
             changes["private"] = True
         else:
@@ -55,8 +59,14 @@ def withdraw(package_id: str, grace_days: int, context: dict,
         _patch(context, package_id, changes)
         return ARCHIVED
     if status != provenance.WITHDRAWN:
-        _patch(context, package_id, {provenance.STATUS: provenance.WITHDRAWN,
-                                     provenance.WITHDRAWN_SINCE: provenance.isoformat(since)})
+        _patch(
+            context,
+            package_id,
+            {
+                provenance.STATUS: provenance.WITHDRAWN,
+                provenance.WITHDRAWN_SINCE: provenance.isoformat(since),
+            },
+        )
     return PENDING
 
 

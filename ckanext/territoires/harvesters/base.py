@@ -15,10 +15,12 @@ A source kind (one module each: ``ckan``, ``dcat``, ``ods``, ``udata``,
 The stages themselves (identity, unchanged detection, withdrawals,
 coverage, provenance) are shared: :mod:`.gather`, :mod:`.importer`.
 """
+
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any, ClassVar
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
@@ -33,7 +35,7 @@ from . import identity, provenance, source_config
 from .gather import Gatherer
 from .http import HarvestClient
 from .importer import Importer, object_error, source_organization
-from .messages import HarvestProblem, Message, N_
+from .messages import N_, HarvestProblem, Message
 from .records import ItemError, RemoteRecord, digest
 from .source_config import SourceConfig, Validator
 from .territorialise import PlaceHints
@@ -51,7 +53,7 @@ class TerritoiresHarvester(HarvesterBase):
     description = ""
     #: Bump when ``to_package`` changes, so that the next run re-imports all.
     mapping_version = "1"
-    kind_options: dict[str, Validator] = {}
+    kind_options: ClassVar[dict[str, Validator]] = {}
 
     # -- plugin -----------------------------------------------------------
 
@@ -59,23 +61,31 @@ class TerritoiresHarvester(HarvesterBase):
         if not p.plugin_loaded("territoires_harvest"):
             raise CkanConfigurationException(
                 f"The harvester plugin {self.harvester_type} needs the plugin territoires_harvest "
-                "(add it to ckan.plugins).")
+                "(add it to ckan.plugins)."
+            )
 
     # -- IHarvester -------------------------------------------------------
 
     def info(self) -> dict[str, str]:
-        return {"name": self.harvester_type, "title": tk._(self.title),
-                "description": tk._(self.description)}
+        return {
+            "name": self.harvester_type,
+            "title": tk._(self.title),
+            "description": tk._(self.description),
+        }
 
     def validate_config(self, config: str | None) -> str:
         return source_config.dump(self.parse_config(config))
 
     def get_original_url(self, harvest_object_id: str) -> str | None:
-        row = (model.Session.query(HarvestObjectExtra.value)
-               .filter(HarvestObjectExtra.harvest_object_id == harvest_object_id,
-                       HarvestObjectExtra.key.in_([provenance.EXTRA_SOURCE_URL,
-                                                   provenance.EXTRA_LANDING]))
-               .order_by(HarvestObjectExtra.key.desc()).first())
+        row = (
+            model.Session.query(HarvestObjectExtra.value)
+            .filter(
+                HarvestObjectExtra.harvest_object_id == harvest_object_id,
+                HarvestObjectExtra.key.in_([provenance.EXTRA_SOURCE_URL, provenance.EXTRA_LANDING]),
+            )
+            .order_by(HarvestObjectExtra.key.desc())
+            .first()
+        )
         return row[0] if row else None
 
     def gather_stage(self, harvest_job) -> list[str]:
@@ -93,8 +103,11 @@ class TerritoiresHarvester(HarvesterBase):
             with HarvestClient() as client:
                 content = self.fetch_content(source, config, client, harvest_object, extras)
         except (HarvestProblem, source_config.SourceConfigError) as problem:
-            message = problem.message if isinstance(problem, HarvestProblem) else Message(
-                N_("Invalid source configuration: %(error)s"), error=str(problem))
+            message = (
+                problem.message
+                if isinstance(problem, HarvestProblem)
+                else Message(N_("Invalid source configuration: %(error)s"), error=str(problem))
+            )
             object_error(harvest_object, message, "Fetch")
             return False
         harvest_object.content = json.dumps(content, ensure_ascii=False)
@@ -118,22 +131,40 @@ class TerritoiresHarvester(HarvesterBase):
 
     def salt(self, source, config: SourceConfig) -> str:
         """What, besides the record, decides the dataset: a change re-imports."""
-        return json.dumps([self.harvester_type, self.mapping_version, config.options, config.pin_codes,
-                           territory.configured_scope_value(), source.title,
-                           source_organization(source)], sort_keys=True, default=str)
+        return json.dumps(
+            [
+                self.harvester_type,
+                self.mapping_version,
+                config.options,
+                config.pin_codes,
+                territory.configured_scope_value(),
+                source.title,
+                source_organization(source),
+            ],
+            sort_keys=True,
+            default=str,
+        )
 
     # -- for the source kinds --------------------------------------------
 
-    def records(self, source, config: SourceConfig,
-                client: HarvestClient) -> Iterator[RemoteRecord | ItemError]:
+    def records(
+        self, source, config: SourceConfig, client: HarvestClient
+    ) -> Iterator[RemoteRecord | ItemError]:
         raise NotImplementedError
 
-    def fetch_content(self, source, config: SourceConfig, client: HarvestClient,
-                      harvest_object: HarvestObject, extras: dict[str, str]) -> dict[str, Any]:
+    def fetch_content(
+        self,
+        source,
+        config: SourceConfig,
+        client: HarvestClient,
+        harvest_object: HarvestObject,
+        extras: dict[str, str],
+    ) -> dict[str, Any]:
         raise HarvestProblem(N_("This source kind lists whole records; nothing to fetch."))
 
-    def to_package(self, content: dict[str, Any], source,
-                   config: SourceConfig) -> tuple[dict[str, Any], PlaceHints]:
+    def to_package(
+        self, content: dict[str, Any], source, config: SourceConfig
+    ) -> tuple[dict[str, Any], PlaceHints]:
         raise NotImplementedError
 
     @staticmethod
@@ -150,8 +181,14 @@ def _set_extra(harvest_object: HarvestObject, key: str, value: str) -> None:
 
 
 def page_limit_problem(url: str, pages: int) -> HarvestProblem:
-    return HarvestProblem(N_("%(url)s: more than %(pages)s pages; the source may loop. Raise "
-                             "max_pages if it is really that large."), url=url, pages=pages)
+    return HarvestProblem(
+        N_(
+            "%(url)s: more than %(pages)s pages; the source may loop. Raise "
+            "max_pages if it is really that large."
+        ),
+        url=url,
+        pages=pages,
+    )
 
 
 def page_loop_problem(url: str) -> HarvestProblem:

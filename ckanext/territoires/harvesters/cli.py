@@ -1,29 +1,33 @@
 """``ckan territoires harvest ...`` and ``ckan territoires demo``."""
+
 from __future__ import annotations
 
 import json
 import sys
 
-import click
-
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+import click
 from ckan import model
 
-from .messages import Message, N_, report_locale
+from .messages import N_, Message, report_locale
 
-__all__ = ["harvest", "demo"]
+__all__ = ["demo", "harvest"]
 
 
 def _require_plugins() -> None:
     if not p.plugin_loaded("territoires_harvest") or not p.plugin_loaded("harvest"):
-        click.echo("This command needs the plugins harvest and territoires_harvest "
-                   "(and the harvester plugins) in ckan.plugins.", err=True)
+        click.echo(
+            "This command needs the plugins harvest and territoires_harvest "
+            "(and the harvester plugins) in ckan.plugins.",
+            err=True,
+        )
         sys.exit(2)
 
 
 def _source(identifier: str):
     from ckanext.harvest.model import HarvestSource
+
     source = HarvestSource.get(identifier)
     if source is None:
         package = model.Package.get(identifier)
@@ -41,14 +45,20 @@ def harvest():
 
 @harvest.command()
 @click.argument("source")
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000),
-              help="Records described in detail.")
+@click.option(
+    "--limit",
+    default=10,
+    show_default=True,
+    type=click.IntRange(1, 1000),
+    help="Records described in detail.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the preview as JSON.")
 @click.option("--locale", default=None, help="Language of the messages (default: the portal's).")
 def preview(source, limit, as_json, locale):
     """Show what harvesting SOURCE (id or name) would do, writing nothing."""
     _require_plugins()
     from .preview import PreviewError, preview_source
+
     locale = locale or report_locale()
     harvest_source = _source(source)
     try:
@@ -68,29 +78,50 @@ def _t(msgid: str, locale: str, **params) -> str:
 
 
 _ACTIONS = {
-    "create": N_("create"), "update": N_("update"), "unchanged": N_("unchanged"),
-    "restore": N_("restore"), "unknown": N_("to be read"), "archive": N_("archive"),
+    "create": N_("create"),
+    "update": N_("update"),
+    "unchanged": N_("unchanged"),
+    "restore": N_("restore"),
+    "unknown": N_("to be read"),
+    "archive": N_("archive"),
     "withdraw": N_("withdraw (grace period)"),
 }
 
 
 def _print_preview(result: dict, locale: str) -> None:
     echo = click.echo
-    echo(_t(N_("Source: %(title)s (%(url)s)"), locale, title=result["source"]["title"],
-            url=result["source"]["url"]))
+    echo(
+        _t(
+            N_("Source: %(title)s (%(url)s)"),
+            locale,
+            title=result["source"]["title"],
+            url=result["source"]["url"],
+        )
+    )
     if result["error"]:
-        echo(_t(N_("The source cannot be read: %(error)s"), locale, error=result["error"]), err=True)
+        echo(
+            _t(N_("The source cannot be read: %(error)s"), locale, error=result["error"]), err=True
+        )
         echo(_t(N_("A harvest now would change nothing."), locale))
         return
     if result["empty"]:
         echo(_t(N_("The source lists no dataset: a harvest now would change nothing."), locale))
         return
     counts = result["counts"]
-    echo(_t(N_("Datasets listed: %(listed)s; to create: %(create)s, to update: %(update)s, "
-               "unchanged: %(unchanged)s, to restore: %(restore)s, to read: %(unknown)s, "
-               "errors: %(errors)s; to withdraw: %(withdraw)s, to archive: %(archive)s."),
-            locale, listed=result["listed"], withdraw=result["withdraw"],
-            archive=result["archive"], **counts))
+    echo(
+        _t(
+            N_(
+                "Datasets listed: %(listed)s; to create: %(create)s, to update: %(update)s, "
+                "unchanged: %(unchanged)s, to restore: %(restore)s, to read: %(unknown)s, "
+                "errors: %(errors)s; to withdraw: %(withdraw)s, to archive: %(archive)s."
+            ),
+            locale,
+            listed=result["listed"],
+            withdraw=result["withdraw"],
+            archive=result["archive"],
+            **counts,
+        )
+    )
     identifier_label = _t(N_("identifier"), locale)
     error_label = _t(N_("error"), locale)
     coverage_label = _t(N_("coverage"), locale)
@@ -123,11 +154,13 @@ def run(source):
     """Harvest SOURCE (id or name) now, in this process, with a progress bar."""
     _require_plugins()
     from .runner import RunError, run_source
+
     harvest_source = _source(source)
 
     def progress(object_ids):
         with click.progressbar(object_ids, label="Records") as bar:
             yield from bar
+
     try:
         job = run_source(harvest_source.id, progress)
     except RunError as error:
@@ -139,16 +172,22 @@ def run(source):
 
 def _print_job(job: dict) -> None:
     stats = job["stats"]
-    click.echo(f"job {job['id']}: {job['status']}; added: {stats.get('added', 0)}, "
-               f"updated: {stats.get('updated', 0)}, not modified: {stats.get('not modified', 0)}, "
-               f"archived: {stats.get('deleted', 0)}, errored: {stats.get('errored', 0)}")
+    click.echo(
+        f"job {job['id']}: {job['status']}; added: {stats.get('added', 0)}, "
+        f"updated: {stats.get('updated', 0)}, not modified: {stats.get('not modified', 0)}, "
+        f"archived: {stats.get('deleted', 0)}, errored: {stats.get('errored', 0)}"
+    )
     for error in job.get("gather_errors") or []:
         click.echo(f"! {error['message']}", err=True)
 
 
 @harvest.command("close-stale")
-@click.option("--minutes", type=click.IntRange(0), default=None,
-              help="Minutes without progress (default: ckanext.territoires.harvest.stale_minutes).")
+@click.option(
+    "--minutes",
+    type=click.IntRange(0),
+    default=None,
+    help="Minutes without progress (default: ckanext.territoires.harvest.stale_minutes).",
+)
 def close_stale(minutes):
     """Close the harvest jobs left Running without progress (dead workers)."""
     _require_plugins()
@@ -164,6 +203,7 @@ def demo():
     """Harvest the demo catalogue shipped with the package (Lyon communes)."""
     _require_plugins()
     from . import demo as demo_module
+
     try:
         job = demo_module.load_demo(progress=lambda ids: _bar(ids))
     except demo_module.DemoError as error:

@@ -9,10 +9,11 @@ harvesters may always read), and harvests it now through the same stages
 as any source. Running it again changes nothing (the records are
 unchanged).
 """
+
 from __future__ import annotations
 
 import os
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import ckan.plugins.toolkit as tk
 from ckan import model
@@ -62,12 +63,19 @@ def ensure_source(owner_org: str) -> dict:
         return tk.get_action("harvest_source_show")(_context(), {"id": SOURCE_NAME})
     except tk.ObjectNotFound:
         pass
-    return tk.get_action("harvest_source_create")(_context(), {
-        "name": SOURCE_NAME, "title": SOURCE_TITLE, "url": "file://" + CATALOGUE,
-        "source_type": "territoires_dcat", "owner_org": owner_org, "frequency": "MANUAL",
-        "config": '{"grace_days": 0}',
-        "notes": "Catalogue écrit pour le projet ckanext-territoires (données fictives).",
-    })
+    return tk.get_action("harvest_source_create")(
+        _context(),
+        {
+            "name": SOURCE_NAME,
+            "title": SOURCE_TITLE,
+            "url": "file://" + CATALOGUE,
+            "source_type": "territoires_dcat",
+            "owner_org": owner_org,
+            "frequency": "MANUAL",
+            "config": '{"grace_days": 0}',
+            "notes": "Catalogue écrit pour le projet ckanext-territoires (données fictives).",
+        },
+    )
 
 
 def load_demo(progress: Callable[[Iterable[str]], Iterable[str]] | None = None) -> dict:
@@ -79,4 +87,4 @@ def load_demo(progress: Callable[[Iterable[str]], Iterable[str]] | None = None) 
     try:
         return runner.run_source(source["id"], progress)
     except runner.RunError as error:
-        raise DemoError(str(error))
+        raise DemoError(str(error)) from error

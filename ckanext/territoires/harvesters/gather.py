@@ -17,6 +17,7 @@ A listing that fails midway, or an empty one, changes nothing: the objects
 of the job are dropped and the reason is a gather error. Objects are written
 in batches with SQL inserts, so memory stays flat on large sources.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,12 +27,15 @@ from collections import Counter
 from ckan import model
 from ckan.model.types import make_uuid
 from ckanext.harvest.model import (
-    HarvestGatherError, HarvestObject, HarvestObjectError, HarvestObjectExtra,
+    HarvestGatherError,
+    HarvestObject,
+    HarvestObjectError,
+    HarvestObjectExtra,
 )
 
 from . import identity, provenance
 from .http import HarvestClient
-from .messages import HarvestProblem, Message, N_
+from .messages import N_, HarvestProblem, Message
 from .records import ItemError, RemoteRecord, digest
 from .source_config import SourceConfigError
 
@@ -65,27 +69,51 @@ class Gatherer:
     # Rows are inserted with SQL, in batches: no ORM object per record (a
     # source of 20,000 records must not hold 20,000 objects in memory).
 
-    def _object(self, guid: str, extras: dict | None = None, error: Message | None = None,
-                **fields) -> str:
+    def _object(
+        self, guid: str, extras: dict | None = None, error: Message | None = None, **fields
+    ) -> str:
         object_id = make_uuid()
-        self.pending_objects.append({
-            "id": object_id, "guid": guid[:1000], "harvest_job_id": self.job.id,
-            "harvest_source_id": self.source.id, "current": False,
-            "content": None, "package_id": None, "state": "WAITING", "report_status": None,
-            **fields})
+        self.pending_objects.append(
+            {
+                "id": object_id,
+                "guid": guid[:1000],
+                "harvest_job_id": self.job.id,
+                "harvest_source_id": self.source.id,
+                "current": False,
+                "content": None,
+                "package_id": None,
+                "state": "WAITING",
+                "report_status": None,
+                **fields,
+            }
+        )
         for key, value in (extras or {}).items():
             if value:
-                self.pending_extras.append({"id": make_uuid(), "harvest_object_id": object_id,
-                                            "key": key, "value": str(value)})
+                self.pending_extras.append(
+                    {
+                        "id": make_uuid(),
+                        "harvest_object_id": object_id,
+                        "key": key,
+                        "value": str(value),
+                    }
+                )
         if error is not None:
-            self.pending_errors.append({"id": make_uuid(), "harvest_object_id": object_id,
-                                        "message": error.render(), "stage": "Gather"})
+            self.pending_errors.append(
+                {
+                    "id": make_uuid(),
+                    "harvest_object_id": object_id,
+                    "message": error.render(),
+                    "stage": "Gather",
+                }
+            )
         return object_id
 
     def _flush(self) -> None:
-        for table, rows in ((HarvestObject.__table__, self.pending_objects),
-                            (HarvestObjectExtra.__table__, self.pending_extras),
-                            (HarvestObjectError.__table__, self.pending_errors)):
+        for table, rows in (
+            (HarvestObject.__table__, self.pending_objects),
+            (HarvestObjectExtra.__table__, self.pending_extras),
+            (HarvestObjectError.__table__, self.pending_errors),
+        ):
             if rows:
                 model.Session.execute(table.insert(), rows)
         self.pending_objects, self.pending_extras, self.pending_errors = [], [], []
@@ -99,7 +127,8 @@ class Gatherer:
         self.pending_objects, self.pending_extras, self.pending_errors = [], [], []
         model.Session.rollback()
         object_ids = model.Session.query(HarvestObject.id).filter(
-            HarvestObject.harvest_job_id == self.job.id)
+            HarvestObject.harvest_job_id == self.job.id
+        )
         model.Session.query(HarvestObjectExtra).filter(
             HarvestObjectExtra.harvest_object_id.in_(object_ids.scalar_subquery())
         ).delete(synchronize_session=False)
@@ -107,51 +136,72 @@ class Gatherer:
             HarvestObjectError.harvest_object_id.in_(object_ids.scalar_subquery())
         ).delete(synchronize_session=False)
         model.Session.query(HarvestObject).filter(
-            HarvestObject.harvest_job_id == self.job.id).delete(synchronize_session=False)
+            HarvestObject.harvest_job_id == self.job.id
+        ).delete(synchronize_session=False)
         model.Session.commit()
 
     # -- items ------------------------------------------------------------
 
     def _item_error(self, label: str, message: Message, extra: dict | None = None) -> None:
-        self._object(label or "?", extras=extra, error=message, state="ERROR",
-                     report_status="errored")
+        self._object(
+            label or "?", extras=extra, error=message, state="ERROR", report_status="errored"
+        )
         self.counts["errored"] += 1
 
     def _record(self, record: RemoteRecord) -> None:
         guid = (record.identifier or "").strip()
         if not guid:
-            self._item_error(record.source_url or record.uri or "?",
-                             Message(N_("A record without identifier was skipped.")))
+            self._item_error(
+                record.source_url or record.uri or "?",
+                Message(N_("A record without identifier was skipped.")),
+            )
             return
         if guid in self.seen:
-            self._item_error(guid, Message(
-                N_('The source lists the identifier "%(identifier)s" more than once: only the '
-                   'first record was harvested.'), identifier=guid))
+            self._item_error(
+                guid,
+                Message(
+                    N_(
+                        'The source lists the identifier "%(identifier)s" more than once: only the '
+                        "first record was harvested."
+                    ),
+                    identifier=guid,
+                ),
+            )
             return
         self.seen.add(guid)
         if record.landing_page:
             self.landing_pages[record.landing_page] += 1
         known = self.known.get(guid)
         fingerprint = digest(record.content, self.salt) if record.content is not None else None
-        if known is not None and not known.restorable and self._unchanged(record, known,
-                                                                          fingerprint):
-            self._object(guid, state="COMPLETE", report_status="not modified",
-                         package_id=known.package_id)
+        if (
+            known is not None
+            and not known.restorable
+            and self._unchanged(record, known, fingerprint)
+        ):
+            self._object(
+                guid, state="COMPLETE", report_status="not modified", package_id=known.package_id
+            )
             self.counts["not modified"] += 1
             return
         object_id = self._object(
             guid,
-            extras={provenance.EXTRA_DIGEST: fingerprint, provenance.EXTRA_URI: record.uri,
-                    provenance.EXTRA_LANDING: record.landing_page,
-                    provenance.EXTRA_MODIFIED: record.modified,
-                    provenance.EXTRA_SOURCE_URL: record.source_url},
+            extras={
+                provenance.EXTRA_DIGEST: fingerprint,
+                provenance.EXTRA_URI: record.uri,
+                provenance.EXTRA_LANDING: record.landing_page,
+                provenance.EXTRA_MODIFIED: record.modified,
+                provenance.EXTRA_SOURCE_URL: record.source_url,
+            },
             content=json.dumps(record.content, ensure_ascii=False)
-            if record.content is not None else None,
-            package_id=known.package_id if known is not None else None)
+            if record.content is not None
+            else None,
+            package_id=known.package_id if known is not None else None,
+        )
         self.ids.append(object_id)
         if known is None:
-            self.new_records.append(identity.NewRecord(object_id, guid, record.uri,
-                                                       record.landing_page))
+            self.new_records.append(
+                identity.NewRecord(object_id, guid, record.uri, record.landing_page)
+            )
         self.counts["to import"] += 1
 
     @staticmethod
@@ -166,8 +216,9 @@ class Gatherer:
         try:
             config = self.harvester.parse_config(self.source.config)
         except SourceConfigError as error:
-            self.gather_error(Message(N_("Invalid source configuration: %(error)s"),
-                                      error=str(error)))
+            self.gather_error(
+                Message(N_("Invalid source configuration: %(error)s"), error=str(error))
+            )
             return []
         self.config = config
         self.salt = self.harvester.salt(self.source, config)
@@ -186,21 +237,28 @@ class Gatherer:
             failure = problem.message
         except Exception as error:  # a bug or an unforeseen document: report, change nothing
             log.exception("Harvest source %s: listing failed", self.source.id)
-            failure = Message(N_("Unexpected error while reading the source: %(error)s"),
-                              error=repr(error)[:500])
+            failure = Message(
+                N_("Unexpected error while reading the source: %(error)s"), error=repr(error)[:500]
+            )
         finally:
             if self.client is None:
                 client.close()
         if not complete:
             self._discard()
-            self.gather_error(Message(
-                N_("%(error)s The harvest was stopped and nothing was changed."), error=failure))
+            self.gather_error(
+                Message(
+                    N_("%(error)s The harvest was stopped and nothing was changed."), error=failure
+                )
+            )
             return []
         self._flush()
         if not self.seen:
             model.Session.commit()
-            self.gather_error(Message(N_(
-                "The source lists no dataset: nothing was changed (no dataset archived).")))
+            self.gather_error(
+                Message(
+                    N_("The source lists no dataset: nothing was changed (no dataset archived).")
+                )
+            )
             return []
         self._relink()
         self._withdrawals()
@@ -213,9 +271,13 @@ class Gatherer:
         links = identity.relink(self.new_records, self.known, self.seen, self.landing_pages)
         for object_id, old in links.items():
             model.Session.query(HarvestObject).filter(HarvestObject.id == object_id).update(
-                {"package_id": old.package_id}, synchronize_session=False)
-            model.Session.add(HarvestObjectExtra(harvest_object_id=object_id,
-                                                 key=provenance.EXTRA_PREVIOUS, value=old.guid))
+                {"package_id": old.package_id}, synchronize_session=False
+            )
+            model.Session.add(
+                HarvestObjectExtra(
+                    harvest_object_id=object_id, key=provenance.EXTRA_PREVIOUS, value=old.guid
+                )
+            )
             self.seen.add(old.guid)
             self.counts["identifier changed"] += 1
 
@@ -224,7 +286,9 @@ class Gatherer:
             if guid in self.seen or known.status == provenance.ARCHIVED:
                 continue
             object_id = self._object(
-                guid, extras={provenance.EXTRA_ACTION: provenance.ACTION_WITHDRAW},
-                package_id=known.package_id)
+                guid,
+                extras={provenance.EXTRA_ACTION: provenance.ACTION_WITHDRAW},
+                package_id=known.package_id,
+            )
             self.ids.append(object_id)
             self.counts["withdrawn"] += 1

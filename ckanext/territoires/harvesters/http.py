@@ -14,6 +14,7 @@ Every request of every harvester goes through :class:`HarvestClient`:
 - no proxy from the environment (the guard must see the real peer);
 - ``file://`` URLs only inside the configured local roots (the demo).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,8 +22,9 @@ import email.utils
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 from urllib.request import url2pathname
 
@@ -32,7 +34,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from . import settings as settings_module
-from .messages import HarvestProblem, N_
+from .messages import N_, HarvestProblem
 from .ssrf import ForbiddenURL, Guard
 
 MAX_REDIRECTS = 5
@@ -86,18 +88,25 @@ class Fetched:
         except UnicodeDecodeError as error:
             raise InvalidDocument(
                 N_("%(url)s is not valid %(encoding)s text (byte %(position)s)."),
-                url=self.url, encoding=encoding.upper(), position=error.start)
+                url=self.url,
+                encoding=encoding.upper(),
+                position=error.start,
+            ) from error
         except LookupError:
-            raise InvalidDocument(N_("%(url)s declares an unknown charset %(encoding)s."),
-                                  url=self.url, encoding=encoding)
+            raise InvalidDocument(
+                N_("%(url)s declares an unknown charset %(encoding)s."),
+                url=self.url,
+                encoding=encoding,
+            ) from None
 
     def json(self) -> Any:
         text = self.text()
         try:
             return json.loads(text)
         except ValueError as error:
-            raise InvalidDocument(N_("%(url)s is not valid JSON: %(error)s"), url=self.url,
-                                  error=str(error))
+            raise InvalidDocument(
+                N_("%(url)s is not valid JSON: %(error)s"), url=self.url, error=str(error)
+            ) from error
 
 
 def _guarded(base: type, guard: Guard) -> type:
@@ -131,15 +140,20 @@ class _GuardedAdapter(HTTPAdapter):
         class GuardedHTTPSPool(HTTPSConnectionPool):
             ConnectionCls = _guarded(HTTPSConnection, guard)
 
-        self.poolmanager.pool_classes_by_scheme = {"http": GuardedHTTPPool,
-                                                   "https": GuardedHTTPSPool}
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": GuardedHTTPPool,
+            "https": GuardedHTTPSPool,
+        }
         self.poolmanager.key_fn_by_scheme = dict(self.poolmanager.key_fn_by_scheme)
 
 
 def _user_agent() -> str:
     import ckan.plugins.toolkit as tk
+
     site = tk.config.get("ckan.site_url") or ""
-    return f"ckanext-territoires-harvester/1 (+{site})" if site else "ckanext-territoires-harvester/1"
+    return (
+        f"ckanext-territoires-harvester/1 (+{site})" if site else "ckanext-territoires-harvester/1"
+    )
 
 
 def parse_retry_after(value: str | None, now: dt.datetime | None = None) -> float | None:
@@ -162,8 +176,11 @@ def parse_retry_after(value: str | None, now: dt.datetime | None = None) -> floa
 class HarvestClient:
     """Reads documents from harvest sources, safely (see the module doc)."""
 
-    def __init__(self, options: settings_module.Settings | None = None,
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        options: settings_module.Settings | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self.options = options or settings_module.current()
         self.guard = Guard(self.options.allowed_hosts)
         self.sleep = sleep
@@ -201,25 +218,39 @@ class HarvestClient:
                 fetched = self._follow(url, headers)
                 if fetched.status in RETRY_STATUSES:
                     raise _Transient(
-                        FetchError(N_("%(url)s answered HTTP %(status)s."), url=fetched.url,
-                                   status=fetched.status),
-                        parse_retry_after(fetched.headers.get("retry-after")))
+                        FetchError(
+                            N_("%(url)s answered HTTP %(status)s."),
+                            url=fetched.url,
+                            status=fetched.status,
+                        ),
+                        parse_retry_after(fetched.headers.get("retry-after")),
+                    )
                 if fetched.status >= 400:
-                    raise FetchError(N_("%(url)s answered HTTP %(status)s."), url=fetched.url,
-                                     status=fetched.status)
+                    raise FetchError(
+                        N_("%(url)s answered HTTP %(status)s."),
+                        url=fetched.url,
+                        status=fetched.status,
+                    )
                 return fetched
             except _Transient as transient:
                 attempt += 1
                 if attempt > self.options.retries:
-                    raise FetchError(N_("%(error)s Given up after %(attempts)s attempts."),
-                                     error=transient.problem.message, attempts=attempt)
+                    raise FetchError(
+                        N_("%(error)s Given up after %(attempts)s attempts."),
+                        error=transient.problem.message,
+                        attempts=attempt,
+                    ) from transient
                 delay = transient.retry_after
                 if delay is not None and delay > self.options.max_retry_after:
                     raise FetchError(
-                        N_("%(error)s The source asks to retry in %(seconds)s s, longer than "
-                           "the %(limit)s s allowed."),
-                        error=transient.problem.message, seconds=int(delay),
-                        limit=int(self.options.max_retry_after))
+                        N_(
+                            "%(error)s The source asks to retry in %(seconds)s s, longer than "
+                            "the %(limit)s s allowed."
+                        ),
+                        error=transient.problem.message,
+                        seconds=int(delay),
+                        limit=int(self.options.max_retry_after),
+                    ) from transient
                 if delay is None:
                     delay = self.options.backoff * (2 ** (attempt - 1))
                 self.sleep(delay)
@@ -234,8 +265,11 @@ class HarvestClient:
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
             if current in visited:
-                raise FetchError(N_("Redirect loop: %(url)s redirects back to %(target)s."),
-                                 url=url, target=current)
+                raise FetchError(
+                    N_("Redirect loop: %(url)s redirects back to %(target)s."),
+                    url=url,
+                    target=current,
+                )
             visited.append(current)
             self.guard.check_url(current)
             response = self._request(current, headers)
@@ -245,33 +279,53 @@ class HarvestClient:
                     current = urljoin(current, location)
                     continue
                 content = self._read_body(response, current)
-                return Fetched(current, response.status_code,
-                               {k.lower(): v for k, v in response.headers.items()}, content)
+                return Fetched(
+                    current,
+                    response.status_code,
+                    {k.lower(): v for k, v in response.headers.items()},
+                    content,
+                )
             finally:
                 response.close()
-        raise FetchError(N_("Too many redirects (more than %(count)s) from %(url)s."),
-                         url=url, count=MAX_REDIRECTS)
+        raise FetchError(
+            N_("Too many redirects (more than %(count)s) from %(url)s."),
+            url=url,
+            count=MAX_REDIRECTS,
+        )
 
     def _request(self, url: str, headers: dict[str, str]) -> requests.Response:
         self.requests_made += 1
         try:
             return self.session.get(
-                url, headers=headers, stream=True, allow_redirects=False,
-                timeout=(self.options.connect_timeout, self.options.read_timeout))
+                url,
+                headers=headers,
+                stream=True,
+                allow_redirects=False,
+                timeout=(self.options.connect_timeout, self.options.read_timeout),
+            )
         except requests.Timeout:
-            raise _Transient(FetchError(N_("%(url)s did not answer in time."), url=url))
+            raise _Transient(FetchError(N_("%(url)s did not answer in time."), url=url)) from None
         except requests.ConnectionError as error:
-            raise _Transient(FetchError(N_("Cannot connect to %(url)s: %(error)s"), url=url,
-                                        error=_reason(error)))
+            raise _Transient(
+                FetchError(
+                    N_("Cannot connect to %(url)s: %(error)s"), url=url, error=_reason(error)
+                )
+            ) from error
         except requests.RequestException as error:
-            raise FetchError(N_("Cannot read %(url)s: %(error)s"), url=url, error=_reason(error))
+            raise FetchError(
+                N_("Cannot read %(url)s: %(error)s"), url=url, error=_reason(error)
+            ) from error
 
     def _read_body(self, response: requests.Response, url: str) -> bytes:
         limit = self.options.max_bytes
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
-            raise FetchError(N_("%(url)s is too large: %(size)s bytes, the limit is %(limit)s."),
-                             url=url, size=int(declared), limit=limit)
+            raise FetchError(
+                N_("%(url)s is too large: %(size)s bytes, the limit is %(limit)s."),
+                url=url,
+                size=int(declared),
+                limit=limit,
+            )
         deadline = time.monotonic() + self.options.total_timeout
         chunks: list[bytes] = []
         size = 0
@@ -279,24 +333,38 @@ class HarvestClient:
             for chunk in response.iter_content(CHUNK):
                 size += len(chunk)
                 if size > limit:
-                    raise FetchError(N_("%(url)s is too large: more than %(limit)s bytes."),
-                                     url=url, limit=limit)
+                    raise FetchError(
+                        N_("%(url)s is too large: more than %(limit)s bytes."), url=url, limit=limit
+                    )
                 if time.monotonic() > deadline:
-                    raise _Transient(FetchError(
-                        N_("%(url)s took more than %(seconds)s s to download."), url=url,
-                        seconds=int(self.options.total_timeout)))
+                    raise _Transient(
+                        FetchError(
+                            N_("%(url)s took more than %(seconds)s s to download."),
+                            url=url,
+                            seconds=int(self.options.total_timeout),
+                        )
+                    )
                 chunks.append(chunk)
         except requests.exceptions.ChunkedEncodingError as error:
-            raise _Transient(FetchError(N_("%(url)s sent a truncated answer: %(error)s"),
-                                        url=url, error=_reason(error)))
+            raise _Transient(
+                FetchError(
+                    N_("%(url)s sent a truncated answer: %(error)s"), url=url, error=_reason(error)
+                )
+            ) from error
         except requests.exceptions.ContentDecodingError as error:
-            raise FetchError(N_("%(url)s sent a body that cannot be decompressed: %(error)s"),
-                             url=url, error=_reason(error))
+            raise FetchError(
+                N_("%(url)s sent a body that cannot be decompressed: %(error)s"),
+                url=url,
+                error=_reason(error),
+            ) from error
         except requests.Timeout:
-            raise _Transient(FetchError(N_("%(url)s did not answer in time."), url=url))
+            raise _Transient(FetchError(N_("%(url)s did not answer in time."), url=url)) from None
         except requests.ConnectionError as error:
-            raise _Transient(FetchError(N_("Cannot connect to %(url)s: %(error)s"), url=url,
-                                        error=_reason(error)))
+            raise _Transient(
+                FetchError(
+                    N_("Cannot connect to %(url)s: %(error)s"), url=url, error=_reason(error)
+                )
+            ) from error
         return b"".join(chunks)
 
     def _read_file(self, url: str) -> Fetched:
@@ -304,24 +372,39 @@ class HarvestClient:
         roots = [os.path.realpath(root) for root in self.options.local_roots if root]
         if not any(os.path.commonpath([path, root]) == root for root in roots):
             raise ForbiddenURL(
-                N_("Refused URL %(url)s: local files are read only inside "
-                   "ckanext.territoires.harvest.local_roots."), url=url)
+                N_(
+                    "Refused URL %(url)s: local files are read only inside "
+                    "ckanext.territoires.harvest.local_roots."
+                ),
+                url=url,
+            )
         try:
             size = os.path.getsize(path)
             if size > self.options.max_bytes:
-                raise FetchError(N_("%(url)s is too large: %(size)s bytes, the limit is %(limit)s."),
-                                 url=url, size=size, limit=self.options.max_bytes)
+                raise FetchError(
+                    N_("%(url)s is too large: %(size)s bytes, the limit is %(limit)s."),
+                    url=url,
+                    size=size,
+                    limit=self.options.max_bytes,
+                )
             with open(path, "rb") as stream:
                 content = stream.read()
         except OSError as error:
-            raise FetchError(N_("Cannot read %(url)s: %(error)s"), url=url,
-                             error=error.strerror or str(error))
+            raise FetchError(
+                N_("Cannot read %(url)s: %(error)s"), url=url, error=error.strerror or str(error)
+            ) from error
         return Fetched(url, 200, {"content-type": _type_of(path)}, content)
 
 
-_TYPES = {".ttl": "text/turtle", ".rdf": "application/rdf+xml", ".xml": "application/xml",
-          ".jsonld": "application/ld+json", ".json": "application/json", ".n3": "text/n3",
-          ".nt": "application/n-triples"}
+_TYPES = {
+    ".ttl": "text/turtle",
+    ".rdf": "application/rdf+xml",
+    ".xml": "application/xml",
+    ".jsonld": "application/ld+json",
+    ".json": "application/json",
+    ".n3": "text/n3",
+    ".nt": "application/n-triples",
+}
 
 
 def _type_of(path: str) -> str:

@@ -11,6 +11,7 @@ record): a new identifier whose URI, or whose landing page, is that of a
 known record missing from the listing is the same dataset, not a new one
 (:func:`relink`).
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -51,8 +52,13 @@ _EXTRA_FIELDS = {
 def known_records(source_id: str) -> dict[str, Known]:
     """Records of ``source_id`` that have a dataset, by identifier."""
     rows = (
-        model.Session.query(HarvestObject.id, HarvestObject.guid, HarvestObject.package_id,
-                            model.Package.state, HarvestObject.import_finished)
+        model.Session.query(
+            HarvestObject.id,
+            HarvestObject.guid,
+            HarvestObject.package_id,
+            model.Package.state,
+            HarvestObject.import_finished,
+        )
         .join(model.Package, model.Package.id == HarvestObject.package_id)
         .filter(HarvestObject.harvest_source_id == source_id, HarvestObject.current.is_(True))
         .order_by(HarvestObject.import_finished.asc().nullsfirst())
@@ -67,11 +73,15 @@ def known_records(source_id: str) -> dict[str, Known]:
     if not known:
         return known
     extras = (
-        model.Session.query(HarvestObjectExtra.harvest_object_id, HarvestObjectExtra.key,
-                            HarvestObjectExtra.value)
+        model.Session.query(
+            HarvestObjectExtra.harvest_object_id, HarvestObjectExtra.key, HarvestObjectExtra.value
+        )
         .join(HarvestObject, HarvestObject.id == HarvestObjectExtra.harvest_object_id)
-        .filter(HarvestObject.harvest_source_id == source_id, HarvestObject.current.is_(True),
-                HarvestObjectExtra.key.in_(list(_EXTRA_FIELDS)))
+        .filter(
+            HarvestObject.harvest_source_id == source_id,
+            HarvestObject.current.is_(True),
+            HarvestObjectExtra.key.in_(list(_EXTRA_FIELDS)),
+        )
     )
     for object_id, key, value in extras:
         record = by_object.get(object_id)
@@ -80,8 +90,12 @@ def known_records(source_id: str) -> dict[str, Known]:
     statuses = (
         model.Session.query(HarvestObject.id, model.PackageExtra.value)
         .join(model.PackageExtra, model.PackageExtra.package_id == HarvestObject.package_id)
-        .filter(HarvestObject.harvest_source_id == source_id, HarvestObject.current.is_(True),
-                model.PackageExtra.key == provenance.STATUS, model.PackageExtra.state == "active")
+        .filter(
+            HarvestObject.harvest_source_id == source_id,
+            HarvestObject.current.is_(True),
+            model.PackageExtra.key == provenance.STATUS,
+            model.PackageExtra.state == "active",
+        )
     )
     for object_id, value in statuses:
         record = by_object.get(object_id)
@@ -94,8 +108,11 @@ def current_package_id(source_id: str, guid: str) -> str | None:
     row = (
         model.Session.query(HarvestObject.package_id)
         .join(model.Package, model.Package.id == HarvestObject.package_id)
-        .filter(HarvestObject.harvest_source_id == source_id, HarvestObject.guid == guid,
-                HarvestObject.current.is_(True))
+        .filter(
+            HarvestObject.harvest_source_id == source_id,
+            HarvestObject.guid == guid,
+            HarvestObject.current.is_(True),
+        )
         .order_by(HarvestObject.import_finished.desc().nullslast())
         .first()
     )
@@ -110,8 +127,9 @@ class NewRecord:
     landing_page: str | None
 
 
-def relink(new_records: list[NewRecord], known: dict[str, Known], seen: set[str],
-           landing_pages: Counter) -> dict[str, Known]:
+def relink(
+    new_records: list[NewRecord], known: dict[str, Known], seen: set[str], landing_pages: Counter
+) -> dict[str, Known]:
     """New records that are known records under a changed identifier.
 
     A known record missing from the listing is claimed by the new record
@@ -125,8 +143,11 @@ def relink(new_records: list[NewRecord], known: dict[str, Known], seen: set[str]
         return {}
     by_uri = {record.uri: record for record in missing if record.uri}
     known_landing = Counter(record.landing_page for record in known.values() if record.landing_page)
-    by_landing = {record.landing_page: record for record in missing
-                  if record.landing_page and known_landing[record.landing_page] == 1}
+    by_landing = {
+        record.landing_page: record
+        for record in missing
+        if record.landing_page and known_landing[record.landing_page] == 1
+    }
     links: dict[str, Known] = {}
     claimed: set[str] = set()
     for new in new_records:
@@ -144,8 +165,11 @@ def known_records_for(source_id: str, guid: str) -> Known | None:
     object_row = (
         model.Session.query(HarvestObject.id, HarvestObject.package_id, model.Package.state)
         .join(model.Package, model.Package.id == HarvestObject.package_id)
-        .filter(HarvestObject.harvest_source_id == source_id, HarvestObject.guid == guid,
-                HarvestObject.current.is_(True))
+        .filter(
+            HarvestObject.harvest_source_id == source_id,
+            HarvestObject.guid == guid,
+            HarvestObject.current.is_(True),
+        )
         .order_by(HarvestObject.import_finished.desc().nullslast())
         .first()
     )
@@ -154,8 +178,9 @@ def known_records_for(source_id: str, guid: str) -> Known | None:
     object_id, package_id, state = object_row
     record = Known(guid, object_id, package_id, state)
     for key, value in model.Session.query(HarvestObjectExtra.key, HarvestObjectExtra.value).filter(
-            HarvestObjectExtra.harvest_object_id == object_id,
-            HarvestObjectExtra.key.in_(list(_EXTRA_FIELDS))):
+        HarvestObjectExtra.harvest_object_id == object_id,
+        HarvestObjectExtra.key.in_(list(_EXTRA_FIELDS)),
+    ):
         setattr(record, _EXTRA_FIELDS[key], value)
     package = model.Package.get(package_id)
     if package is not None:
@@ -167,10 +192,17 @@ def remember_modified(known: Known, modified: str | None) -> None:
     """Store a new modification date on the current object of ``known``."""
     if not modified or modified == known.modified:
         return
-    updated = model.Session.query(HarvestObjectExtra).filter(
-        HarvestObjectExtra.harvest_object_id == known.object_id,
-        HarvestObjectExtra.key == provenance.EXTRA_MODIFIED).update(
-        {"value": modified}, synchronize_session=False)
+    updated = (
+        model.Session.query(HarvestObjectExtra)
+        .filter(
+            HarvestObjectExtra.harvest_object_id == known.object_id,
+            HarvestObjectExtra.key == provenance.EXTRA_MODIFIED,
+        )
+        .update({"value": modified}, synchronize_session=False)
+    )
     if not updated:
-        model.Session.add(HarvestObjectExtra(harvest_object_id=known.object_id,
-                                             key=provenance.EXTRA_MODIFIED, value=modified))
+        model.Session.add(
+            HarvestObjectExtra(
+                harvest_object_id=known.object_id, key=provenance.EXTRA_MODIFIED, value=modified
+            )
+        )

@@ -9,6 +9,7 @@ created or updated through CKAN's actions (so validation, memberships of
 commune groups, indexing and activity happen as for any dataset).
 Withdrawn records go to :mod:`.archive`.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,15 +17,14 @@ import logging
 import uuid
 from typing import Any
 
-import sqlalchemy as sa
-
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
 from ckan import model
 from ckan.lib.munge import munge_title_to_name
 from ckanext.harvest.model import HarvestObject, HarvestObjectError
 
 from . import archive, identity, mapping, provenance
-from .messages import HarvestProblem, Message, N_
+from .messages import N_, HarvestProblem, Message
 from .source_config import SourceConfigError
 from .territorialise import territorialise
 
@@ -41,9 +41,13 @@ def commune_organization(insee: str | None) -> str | None:
     row = (
         model.Session.query(model.Group.id)
         .join(model.GroupExtra, model.GroupExtra.group_id == model.Group.id)
-        .filter(model.Group.is_organization.is_(True), model.Group.state == "active",
-                model.GroupExtra.key == "insee", model.GroupExtra.state == "active",
-                model.GroupExtra.value == insee)
+        .filter(
+            model.Group.is_organization.is_(True),
+            model.Group.state == "active",
+            model.GroupExtra.key == "insee",
+            model.GroupExtra.state == "active",
+            model.GroupExtra.value == insee,
+        )
         .order_by(model.Group.name)
         .first()
     )
@@ -74,15 +78,23 @@ class Importer:
         self.extras = extras_of(obj)
 
     def context(self) -> dict[str, Any]:
-        return {"model": model, "session": model.Session, "ignore_auth": True,
-                "user": self.harvester._get_user_name(), "territoires_harvest": True}
+        return {
+            "model": model,
+            "session": model.Session,
+            "ignore_auth": True,
+            "user": self.harvester._get_user_name(),
+            "territoires_harvest": True,
+        }
 
     def run(self) -> bool | str:
         try:
             config = self.harvester.parse_config(self.source.config)
         except SourceConfigError as error:
-            object_error(self.obj, Message(N_("Invalid source configuration: %(error)s"),
-                                           error=str(error)), "Import")
+            object_error(
+                self.obj,
+                Message(N_("Invalid source configuration: %(error)s"), error=str(error)),
+                "Import",
+            )
             return False
         if self.extras.get(provenance.EXTRA_ACTION) == provenance.ACTION_WITHDRAW:
             return self._withdraw(config)
@@ -95,8 +107,11 @@ class Importer:
             outcome = archive.withdraw(self.obj.package_id, config.grace_days, self.context())
         except tk.ValidationError as error:
             model.Session.rollback()
-            object_error(self.obj, Message(N_("The dataset could not be archived: %(error)s"),
-                                           error=_summary(error)), "Import")
+            object_error(
+                self.obj,
+                Message(N_("The dataset could not be archived: %(error)s"), error=_summary(error)),
+                "Import",
+            )
             return False
         self.obj.current = False
         return True if outcome == archive.ARCHIVED else "unchanged"
@@ -116,8 +131,9 @@ class Importer:
             return False
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             log.info("Malformed record %s: %r", obj.guid, error)
-            object_error(obj, Message(N_("Malformed record: %(error)s"), error=repr(error)[:300]),
-                         "Import")
+            object_error(
+                obj, Message(N_("Malformed record: %(error)s"), error=repr(error)[:300]), "Import"
+            )
             return False
         if not package.get("title"):
             object_error(obj, Message(N_("The record has no title.")), "Import")
@@ -134,8 +150,11 @@ class Importer:
                 self._create(package)
         except tk.ValidationError as error:
             model.Session.rollback()
-            object_error(obj, Message(N_("The dataset is not valid: %(error)s"),
-                                      error=_summary(error)), "Import")
+            object_error(
+                obj,
+                Message(N_("The dataset is not valid: %(error)s"), error=_summary(error)),
+                "Import",
+            )
             return False
         for problem in coverage.problems:
             object_error(obj, problem, "Coverage")
@@ -146,13 +165,20 @@ class Importer:
         # always sent: resources gone at the source must go here too
         package.setdefault("resources", [])
         package["notes"] = package.get("notes") or package["title"]
-        package["tags"] = mapping.tags(tag.get("name") if isinstance(tag, dict) else tag
-                                       for tag in package.get("tags", []))
+        package["tags"] = mapping.tags(
+            tag.get("name") if isinstance(tag, dict) else tag for tag in package.get("tags", [])
+        )
         package["territoires_coverage"] = coverage.codes
-        package.update(provenance.fields_for(
-            self.source, obj.guid, self.extras.get(provenance.EXTRA_URI),
-            self.extras.get(provenance.EXTRA_SOURCE_URL) or self.extras.get(provenance.EXTRA_LANDING),
-            provenance.now()))
+        package.update(
+            provenance.fields_for(
+                self.source,
+                obj.guid,
+                self.extras.get(provenance.EXTRA_URI),
+                self.extras.get(provenance.EXTRA_SOURCE_URL)
+                or self.extras.get(provenance.EXTRA_LANDING),
+                provenance.now(),
+            )
+        )
         owner = commune_organization(coverage.publisher_commune) or source_organization(self.source)
         if owner:
             package["owner_org"] = owner
@@ -161,8 +187,10 @@ class Importer:
 
     def _link(self, package_id: str) -> None:
         model.Session.query(HarvestObject).filter(
-            HarvestObject.package_id == package_id, HarvestObject.id != self.obj.id,
-            HarvestObject.current.is_(True)).update({"current": False}, synchronize_session=False)
+            HarvestObject.package_id == package_id,
+            HarvestObject.id != self.obj.id,
+            HarvestObject.current.is_(True),
+        ).update({"current": False}, synchronize_session=False)
         self.obj.package_id = package_id
         self.obj.current = True
 
@@ -172,8 +200,9 @@ class Importer:
         package.update(archive.restore_changes(existing))
         kept = tk.aslist(tk.config.get("ckan.harvest.not_overwrite_fields"))
         if kept:
-            stored = tk.get_action("package_show")(dict(self.context(), use_cache=False),
-                                                   {"id": existing.id})
+            stored = tk.get_action("package_show")(
+                dict(self.context(), use_cache=False), {"id": existing.id}
+            )
             for field in kept:
                 if field in stored:
                     package[field] = stored[field]

@@ -1,9 +1,11 @@
 """Value cleaning shared by the source kinds: tags, licences, text, formats."""
+
 from __future__ import annotations
 
 import html
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 _TAG_INVALID = re.compile(r"[^\w \-.]+", re.UNICODE)
 _SPACES = re.compile(r"\s+")
@@ -14,29 +16,50 @@ _BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
 
 #: Licences as sources name them (lower-cased title, id or URL) -> CKAN licence ids.
 LICENCES = {
-    "odc-odbl": "odc-odbl", "odbl": "odc-odbl", "open database license (odbl)": "odc-odbl",
-    "open database license": "odc-odbl", "http://opendatacommons.org/licenses/odbl/": "odc-odbl",
+    "odc-odbl": "odc-odbl",
+    "odbl": "odc-odbl",
+    "open database license (odbl)": "odc-odbl",
+    "open database license": "odc-odbl",
+    "http://opendatacommons.org/licenses/odbl/": "odc-odbl",
     "https://opendatacommons.org/licenses/odbl/": "odc-odbl",
     "http://opendatacommons.org/licenses/odbl/1.0/": "odc-odbl",
     "https://opendatacommons.org/licenses/odbl/1-0/": "odc-odbl",
-    "odc-by": "odc-by", "odc-pddl": "odc-pddl",
-    "cc-by": "cc-by", "cc-by-4.0": "cc-by", "cc by 4.0": "cc-by", "cc-by 4.0": "cc-by",
-    "creative commons attribution": "cc-by", "https://creativecommons.org/licenses/by/4.0/": "cc-by",
+    "odc-by": "odc-by",
+    "odc-pddl": "odc-pddl",
+    "cc-by": "cc-by",
+    "cc-by-4.0": "cc-by",
+    "cc by 4.0": "cc-by",
+    "cc-by 4.0": "cc-by",
+    "creative commons attribution": "cc-by",
+    "https://creativecommons.org/licenses/by/4.0/": "cc-by",
     "http://creativecommons.org/licenses/by/4.0/": "cc-by",
-    "cc-by-sa": "cc-by-sa", "cc-by-sa-4.0": "cc-by-sa", "cc by-sa 4.0": "cc-by-sa",
+    "cc-by-sa": "cc-by-sa",
+    "cc-by-sa-4.0": "cc-by-sa",
+    "cc by-sa 4.0": "cc-by-sa",
     "https://creativecommons.org/licenses/by-sa/4.0/": "cc-by-sa",
-    "cc0": "cc-zero", "cc-zero": "cc-zero", "cc0-1.0": "cc-zero",
+    "cc0": "cc-zero",
+    "cc-zero": "cc-zero",
+    "cc0-1.0": "cc-zero",
     "https://creativecommons.org/publicdomain/zero/1.0/": "cc-zero",
     "http://creativecommons.org/publicdomain/zero/1.0/": "cc-zero",
-    "notspecified": "notspecified", "license not specified": "notspecified",
-    "other-open": "other-open", "other-pd": "other-pd", "other-at": "other-at",
+    "notspecified": "notspecified",
+    "license not specified": "notspecified",
+    "other-open": "other-open",
+    "other-pd": "other-pd",
+    "other-at": "other-at",
     # The French administrations' licence (Etalab). CKAN's default register
     # has no entry for it: "other-open" keeps it open, the title keeps its name.
-    "lov2": "other-open", "fr-lo": "other-open", "etalab-2.0": "other-open",
-    "licence ouverte / open licence": "other-open", "licence ouverte": "other-open",
-    "licence ouverte (etalab)": "other-open", "licence ouverte v2.0": "other-open",
-    "licence ouverte v2.0 (etalab)": "other-open", "licence ouverte / open licence version 2.0": "other-open",
-    "open licence": "other-open", "licence ouverte 2.0": "other-open",
+    "lov2": "other-open",
+    "fr-lo": "other-open",
+    "etalab-2.0": "other-open",
+    "licence ouverte / open licence": "other-open",
+    "licence ouverte": "other-open",
+    "licence ouverte (etalab)": "other-open",
+    "licence ouverte v2.0": "other-open",
+    "licence ouverte v2.0 (etalab)": "other-open",
+    "licence ouverte / open licence version 2.0": "other-open",
+    "open licence": "other-open",
+    "licence ouverte 2.0": "other-open",
     "https://www.etalab.gouv.fr/licence-ouverte-open-licence": "other-open",
     "https://www.etalab.gouv.fr/licence-ouverte-open-licence/": "other-open",
     "http://www.etalab.gouv.fr/licence-ouverte-open-licence": "other-open",
@@ -74,7 +97,7 @@ def tags(values: Iterable[Any]) -> list[dict[str, str]]:
     """Distinct valid tags, in order."""
     seen: dict[str, None] = {}
     for value in values or ():
-        for part in (value.split(",") if isinstance(value, str) and "," in value else [value]):
+        for part in value.split(",") if isinstance(value, str) and "," in value else [value]:
             tag = clean_tag(part)
             if tag and tag.lower() not in {existing.lower() for existing in seen}:
                 seen[tag] = None
@@ -108,18 +131,27 @@ def first_text(*values: Any) -> str | None:
 
 
 def resource_format(value: Any) -> str:
-    """"text/csv" -> "CSV", "application/vnd.geo+json" -> "GEOJSON"."""
+    """ "text/csv" -> "CSV", "application/vnd.geo+json" -> "GEOJSON"."""
     if not isinstance(value, str) or not value.strip():
         return ""
     value = value.strip()
     lowered = value.lower().split(";")[0]
     known = {
-        "text/csv": "CSV", "application/json": "JSON", "application/geo+json": "GeoJSON",
-        "application/vnd.geo+json": "GeoJSON", "application/pdf": "PDF", "application/zip": "ZIP",
-        "application/vnd.ms-excel": "XLS", "application/xml": "XML", "text/xml": "XML",
+        "text/csv": "CSV",
+        "application/json": "JSON",
+        "application/geo+json": "GeoJSON",
+        "application/vnd.geo+json": "GeoJSON",
+        "application/pdf": "PDF",
+        "application/zip": "ZIP",
+        "application/vnd.ms-excel": "XLS",
+        "application/xml": "XML",
+        "text/xml": "XML",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "XLSX",
-        "application/vnd.google-earth.kml+xml": "KML", "text/html": "HTML",
-        "application/x-shapefile": "SHP", "application/rdf+xml": "RDF", "text/turtle": "TTL",
+        "application/vnd.google-earth.kml+xml": "KML",
+        "text/html": "HTML",
+        "application/x-shapefile": "SHP",
+        "application/rdf+xml": "RDF",
+        "text/turtle": "TTL",
     }
     if lowered in known:
         return known[lowered]
@@ -133,4 +165,5 @@ def frequency(value: Any) -> str | None:
     portal's vocabulary does not know it (the field is then left out rather
     than refusing the whole dataset)."""
     from ckanext.territoires.dcat import vocabularies
+
     return vocabularies.frequency_uri(value) if isinstance(value, str) else None

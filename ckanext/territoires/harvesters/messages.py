@@ -7,6 +7,7 @@ on a French portal). Messages are kept as an English msgid and parameters
 The catalogues are the ``.po`` files of ``i18n/`` (compiled in memory, so
 that a plain install from the repository needs no build step).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -44,13 +45,19 @@ def translations(locale: str) -> NullTranslations:
     return Translations(compiled, domain=DOMAIN)
 
 
+def _read_bytes(path: str) -> bytes:
+    with open(path, "rb") as source:
+        return source.read()
+
+
 def compiled_directory() -> str:
     """A directory of ``.mo`` files compiled from the ``.po`` ones, for
     CKAN's ITranslation (which reads ``.mo`` files only). Compiled once per
     catalogue version, in the temporary directory."""
-    sources = {locale: os.path.join(I18N_DIR, locale, "LC_MESSAGES", DOMAIN + ".po")
-               for locale in LOCALES}
-    version = hashlib.sha1(b"".join(open(path, "rb").read() for path in sources.values()))
+    sources = {
+        locale: os.path.join(I18N_DIR, locale, "LC_MESSAGES", DOMAIN + ".po") for locale in LOCALES
+    }
+    version = hashlib.sha1(b"".join(_read_bytes(path) for path in sources.values()))
     target = os.path.join(tempfile.gettempdir(), f"{DOMAIN}-{version.hexdigest()[:12]}")
     for locale, path in sources.items():
         directory = os.path.join(target, locale, "LC_MESSAGES")
@@ -86,8 +93,10 @@ class Message:
 
     def render(self, locale: str | None = None) -> str:
         text = translate(self.msgid, locale)
-        params = {key: (value.render(locale) if isinstance(value, Message) else value)
-                  for key, value in self.params.items()}
+        params = {
+            key: (value.render(locale) if isinstance(value, Message) else value)
+            for key, value in self.params.items()
+        }
         try:
             return text % params if params else text
         except (KeyError, ValueError, TypeError):  # a broken translation must not hide the facts

@@ -5,6 +5,7 @@ then, for the first N records, reads them if needed, maps them and
 resolves their coverage exactly as the import would. Nothing is written:
 no job, no harvest object, no dataset.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,7 +20,7 @@ from ckanext.territoires.referential import get_referential
 from . import identity, provenance
 from .http import HarvestClient
 from .importer import commune_organization, source_organization
-from .messages import HarvestProblem, Message, N_
+from .messages import N_, HarvestProblem, Message
 from .records import ItemError, RemoteRecord, digest
 from .source_config import SourceConfigError
 from .territorialise import ORIGIN_LABELS, territorialise
@@ -53,12 +54,15 @@ def preview_source(source, limit: int = 10, locale: str | None = None) -> dict[s
     """What harvesting ``source`` now would do (see the module doc)."""
     harvester = get_harvester(source.type)
     if harvester is None or not hasattr(harvester, "to_package"):
-        raise PreviewError(Message(N_("The source type %(type)s is not a territoires harvester."),
-                                   type=source.type).render(locale))
+        raise PreviewError(
+            Message(
+                N_("The source type %(type)s is not a territoires harvester."), type=source.type
+            ).render(locale)
+        )
     try:
         config = harvester.parse_config(source.config)
     except SourceConfigError as error:
-        raise PreviewError(str(error))
+        raise PreviewError(str(error)) from error
     salt = harvester.salt(source, config)
     known = identity.known_records(source.id)
     ref = get_referential()
@@ -81,8 +85,18 @@ def preview_source(source, limit: int = 10, locale: str | None = None) -> dict[s
                 seen.add(entry.identifier)
                 action = _action(entry, known.get(entry.identifier), salt)
                 if len(items) < limit:
-                    item = _describe(harvester, source, config, client, entry, action, ref,
-                                     salt, known.get(entry.identifier), locale)
+                    item = _describe(
+                        harvester,
+                        source,
+                        config,
+                        client,
+                        entry,
+                        action,
+                        ref,
+                        salt,
+                        known.get(entry.identifier),
+                        locale,
+                    )
                     action = item["action"]
                     items.append(item)
                 counts[action] += 1
@@ -95,11 +109,19 @@ def preview_source(source, limit: int = 10, locale: str | None = None) -> dict[s
             if guid in seen or record.status == provenance.ARCHIVED:
                 continue
             package = model.Package.get(record.package_id)
-            since = provenance.parse_moment(package.extras.get(provenance.WITHDRAWN_SINCE)) \
-                if package is not None and record.status == provenance.WITHDRAWN else None
+            since = (
+                provenance.parse_moment(package.extras.get(provenance.WITHDRAWN_SINCE))
+                if package is not None and record.status == provenance.WITHDRAWN
+                else None
+            )
             due = (moment - (since or moment)) >= dt.timedelta(days=config.grace_days)
-            withdrawn.append({"identifier": guid, "dataset": package.name if package else None,
-                              "action": ARCHIVE if due else WITHDRAW})
+            withdrawn.append(
+                {
+                    "identifier": guid,
+                    "dataset": package.name if package else None,
+                    "action": ARCHIVE if due else WITHDRAW,
+                }
+            )
     model.Session.rollback()  # nothing read may leave anything behind
     return {
         "source": {"id": source.id, "title": source.title, "url": source.url, "type": source.type},
@@ -116,26 +138,38 @@ def preview_source(source, limit: int = 10, locale: str | None = None) -> dict[s
     }
 
 
-def _describe(harvester, source, config, client, record: RemoteRecord, action: str, ref, salt,
-              known, locale) -> dict[str, Any]:
-    item: dict[str, Any] = {"identifier": record.identifier, "action": action,
-                            "source_url": record.source_url or record.landing_page}
+def _describe(
+    harvester, source, config, client, record: RemoteRecord, action: str, ref, salt, known, locale
+) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "identifier": record.identifier,
+        "action": action,
+        "source_url": record.source_url or record.landing_page,
+    }
     try:
         content = record.content
         if content is None:
-            content = harvester.fetch_content(source, config, client,
-                                              SimpleNamespace(guid=record.identifier), {})
+            content = harvester.fetch_content(
+                source, config, client, SimpleNamespace(guid=record.identifier), {}
+            )
             if action == UNKNOWN:
-                action = UNCHANGED if known is not None and known.digest == digest(content, salt) \
+                action = (
+                    UNCHANGED
+                    if known is not None and known.digest == digest(content, salt)
                     else UPDATE
+                )
                 item["action"] = action
         package, hints = harvester.to_package(content, source, config)
     except HarvestProblem as problem:
         item.update(title=None, error=problem.render(locale))
         return item
     except (KeyError, TypeError, ValueError, AttributeError) as error:
-        item.update(title=None, error=Message(N_("Malformed record: %(error)s"),
-                                              error=repr(error)[:300]).render(locale))
+        item.update(
+            title=None,
+            error=Message(N_("Malformed record: %(error)s"), error=repr(error)[:300]).render(
+                locale
+            ),
+        )
         return item
     coverage = territorialise(hints, config.pin_codes)
     owner = commune_organization(coverage.publisher_commune) or source_organization(source)

@@ -15,6 +15,7 @@ DCAT by :mod:`.dcat_profile`):
 
 Harvest objects carry, in extras, what the next harvest compares against.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,8 +29,16 @@ SOURCE_URI = "territoires_source_uri"
 HARVESTED = "territoires_harvested"
 STATUS = "territoires_harvest_status"
 WITHDRAWN_SINCE = "territoires_withdrawn_since"
-FIELDS = (SOURCE_TITLE, SOURCE_ID, SOURCE_URL, SOURCE_IDENTIFIER, SOURCE_URI, HARVESTED, STATUS,
-          WITHDRAWN_SINCE)
+FIELDS = (
+    SOURCE_TITLE,
+    SOURCE_ID,
+    SOURCE_URL,
+    SOURCE_IDENTIFIER,
+    SOURCE_URI,
+    HARVESTED,
+    STATUS,
+    WITHDRAWN_SINCE,
+)
 
 CURRENT = "current"
 WITHDRAWN = "withdrawn"
@@ -64,8 +73,9 @@ def parse_moment(value: str | None) -> dt.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
-def fields_for(source, identifier: str, uri: str | None, source_url: str | None,
-               moment: dt.datetime) -> dict[str, Any]:
+def fields_for(
+    source, identifier: str, uri: str | None, source_url: str | None, moment: dt.datetime
+) -> dict[str, Any]:
     """Provenance fields of a dataset written now from ``source``."""
     return {
         SOURCE_TITLE: source.title or source.url,

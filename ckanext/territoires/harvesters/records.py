@@ -1,4 +1,5 @@
 """What source kinds hand to the shared machinery: records and item errors."""
+
 from __future__ import annotations
 
 import hashlib
@@ -43,6 +44,7 @@ class ItemError:
 
 def digest(content: Any, salt: str = "") -> str:
     """Fingerprint of a record's content: equal content, equal digest."""
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                           default=str)
+    canonical = json.dumps(
+        content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    )
     return hashlib.sha1((salt + "\n" + canonical).encode("utf-8")).hexdigest()

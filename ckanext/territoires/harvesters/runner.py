@@ -6,9 +6,10 @@ import each object, then let ``harvest_jobs_run`` close the job. Used by
 ``ckan territoires harvest run`` (with a progress bar) and by ``ckan
 territoires demo``; production harvests go through the queues.
 """
+
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import ckan.plugins.toolkit as tk
 from ckan import model
@@ -38,17 +39,20 @@ def run_source(source_id_or_name: str, progress: Progress | None = None) -> dict
         raise RunError(f"No harvester plugin of type {source.type} is enabled.")
     try:
         job_dict = tk.get_action("harvest_job_create")(
-            dict(context), {"source_id": source.id, "run": False})
+            dict(context), {"source_id": source.id, "run": False}
+        )
     except HarvestJobExists:
-        raise RunError(f"The source {source_dict['name']} already has a new or running job; "
-                       "wait for it, or close it with `ckan harvester job-abort`.")
+        raise RunError(
+            f"The source {source_dict['name']} already has a new or running job; "
+            "wait for it, or close it with `ckan harvester job-abort`."
+        ) from None
     source_id, job_id = source.id, job_dict["id"]
     job = HarvestJob.get(job_id)
     job.status = "Running"
     job.save()
     object_ids = queue.gather_stage(harvester, job)
     object_ids = object_ids if isinstance(object_ids, list) else []
-    for object_id in (progress(object_ids) if progress else object_ids):
+    for object_id in progress(object_ids) if progress else object_ids:
         harvest_object = HarvestObject.get(object_id)
         if harvest_object is not None:
             queue.fetch_and_import_stages(harvester, harvest_object)

@@ -6,14 +6,15 @@ is bounded: a document may declare a few small internal entities, none
 referring to another (so no exponential "billion laughs"); a document
 declaring an external or parameter entity is refused outright.
 """
+
 from __future__ import annotations
 
 import re
 
 from lxml import etree
 
-from .messages import N_
 from .http import InvalidDocument
+from .messages import N_
 
 MAX_ENTITIES = 20
 MAX_ENTITY_LENGTH = 1024
@@ -23,8 +24,13 @@ _PARAMETER_ENTITY = re.compile(rb"<!ENTITY\s+%", re.I)
 def _parser(resolve_internal: bool) -> etree.XMLParser:
     return etree.XMLParser(
         resolve_entities="internal" if resolve_internal else False,
-        no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False,
-        remove_comments=True, remove_pis=True)
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
 
 
 def parse(content: bytes, url: str = "") -> etree._Element:
@@ -37,11 +43,13 @@ def parse(content: bytes, url: str = "") -> etree._Element:
     try:
         root = etree.fromstring(content, _parser(resolve_internal=False))
     except etree.XMLSyntaxError as error:
-        raise InvalidDocument(N_("%(url)s is not well-formed XML: %(error)s"), url=url,
-                              error=str(error))
+        raise InvalidDocument(
+            N_("%(url)s is not well-formed XML: %(error)s"), url=url, error=str(error)
+        ) from error
     except ValueError as error:  # e.g. a str with an encoding declaration
-        raise InvalidDocument(N_("%(url)s is not well-formed XML: %(error)s"), url=url,
-                              error=str(error))
+        raise InvalidDocument(
+            N_("%(url)s is not well-formed XML: %(error)s"), url=url, error=str(error)
+        ) from error
     dtd = root.getroottree().docinfo.internalDTD
     entities = list(dtd.iterentities()) if dtd is not None else []
     if not entities:
@@ -50,21 +58,33 @@ def parse(content: bytes, url: str = "") -> etree._Element:
         if entity.system_url or entity.content is None:
             raise InvalidDocument(
                 N_("%(url)s declares an external entity (%(name)s): refused."),
-                url=url, name=entity.name)
+                url=url,
+                name=entity.name,
+            )
     if len(entities) > MAX_ENTITIES:
-        raise InvalidDocument(N_("%(url)s declares %(count)s entities, more than %(limit)s: "
-                                 "refused."), url=url, count=len(entities), limit=MAX_ENTITIES)
+        raise InvalidDocument(
+            N_("%(url)s declares %(count)s entities, more than %(limit)s: refused."),
+            url=url,
+            count=len(entities),
+            limit=MAX_ENTITIES,
+        )
     for entity in entities:
         text = entity.content or ""
         if "&" in text or "%" in text or len(text) > MAX_ENTITY_LENGTH:
             raise InvalidDocument(
-                N_("%(url)s declares an entity (%(name)s) that refers to other entities or "
-                   "is too long: refused (entity expansion)."), url=url, name=entity.name)
+                N_(
+                    "%(url)s declares an entity (%(name)s) that refers to other entities or "
+                    "is too long: refused (entity expansion)."
+                ),
+                url=url,
+                name=entity.name,
+            )
     try:
         return etree.fromstring(content, _parser(resolve_internal=True))
     except etree.XMLSyntaxError as error:
-        raise InvalidDocument(N_("%(url)s is not well-formed XML: %(error)s"), url=url,
-                              error=str(error))
+        raise InvalidDocument(
+            N_("%(url)s is not well-formed XML: %(error)s"), url=url, error=str(error)
+        ) from error
 
 
 def check(content: bytes, url: str = "") -> None:

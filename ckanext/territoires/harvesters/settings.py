@@ -1,4 +1,5 @@
 """Options of the harvesters (declared in ``config_declaration.yaml``), typed."""
+
 from __future__ import annotations
 
 import os

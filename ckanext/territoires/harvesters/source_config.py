@@ -14,11 +14,13 @@ Options every source kind accepts:
 Each source kind adds its own (filters...). Unknown options are refused,
 so that a typo does not silently harvest everything.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 
@@ -36,11 +38,17 @@ class SourceConfigError(ValueError):
 
 def _int_between(low: int, high: int) -> Validator:
     def check(value):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or int(value) != value \
-                or not low <= value <= high:
-            raise ValueError(tk._("must be a whole number from %(low)s to %(high)s")
-                             % {"low": low, "high": high})
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or int(value) != value
+            or not low <= value <= high
+        ):
+            raise ValueError(
+                tk._("must be a whole number from %(low)s to %(high)s") % {"low": low, "high": high}
+            )
         return int(value)
+
     return check
 
 
@@ -52,8 +60,11 @@ def text(value) -> str:
 
 def text_list(value) -> list[str]:
     values = [value] if isinstance(value, str) else value
-    if not isinstance(values, list) or not values or not all(
-            isinstance(item, str) and item.strip() for item in values):
+    if (
+        not isinstance(values, list)
+        or not values
+        or not all(isinstance(item, str) and item.strip() for item in values)
+    ):
         raise ValueError(tk._("must be a text or a list of texts"))
     return [item.strip() for item in values]
 
@@ -95,7 +106,7 @@ def parse(raw: str | None, kind_options: dict[str, Validator]) -> SourceConfig:
     try:
         options = json.loads(raw)
     except ValueError as error:
-        raise SourceConfigError(tk._("The configuration is not valid JSON: %s") % error)
+        raise SourceConfigError(tk._("The configuration is not valid JSON: %s") % error) from error
     if not isinstance(options, dict):
         raise SourceConfigError(tk._('The configuration must be a JSON object, like {"pin": "*"}.'))
     known = {**COMMON, **kind_options}
@@ -104,12 +115,14 @@ def parse(raw: str | None, kind_options: dict[str, Validator]) -> SourceConfig:
         if key not in known:
             raise SourceConfigError(
                 tk._('Unknown option "%(key)s" (known options: %(known)s).')
-                % {"key": key, "known": ", ".join(sorted(known))})
+                % {"key": key, "known": ", ".join(sorted(known))}
+            )
         try:
             checked[key] = known[key](value)
         except ValueError as error:
-            raise SourceConfigError(tk._('Option "%(key)s": %(error)s.')
-                                    % {"key": key, "error": error})
+            raise SourceConfigError(
+                tk._('Option "%(key)s": %(error)s.') % {"key": key, "error": error}
+            ) from error
     config = SourceConfig(checked)
     if "pin" in checked:
         codes: set[str] = set()
@@ -117,8 +130,9 @@ def parse(raw: str | None, kind_options: dict[str, Validator]) -> SourceConfig:
             try:
                 codes.update(resolve_pin(value))
             except PlaceError as error:
-                raise SourceConfigError(tk._('Option "pin": %s') % problem_for(value, error).render(
-                    _request_locale()))
+                raise SourceConfigError(
+                    tk._('Option "pin": %s') % problem_for(value, error).render(_request_locale())
+                ) from error
         config.pin_codes = sorted(codes)
     return config
 

@@ -12,13 +12,14 @@ Refused: schemes other than http/https, and addresses that are not public
 IPv4-mapped forms of them), unless the operator allow-lists the host name,
 the address or its network in ``ckanext.territoires.harvest.allowed_hosts``.
 """
+
 from __future__ import annotations
 
 import ipaddress
 import socket
 from urllib.parse import urlsplit
 
-from .messages import HarvestProblem, N_
+from .messages import N_, HarvestProblem
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -53,8 +54,9 @@ class Guard:
         """Refuse ``url`` unless it is http(s) to an allowed address."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
-            raise ForbiddenURL(N_('Refused URL %(url)s: only http and https URLs can be harvested.'),
-                               url=url)
+            raise ForbiddenURL(
+                N_("Refused URL %(url)s: only http and https URLs can be harvested."), url=url
+            )
         host = parts.hostname
         if not host:
             raise ForbiddenURL(N_("Refused URL %(url)s: it names no host."), url=url)
@@ -63,13 +65,18 @@ class Guard:
         try:
             port = parts.port or (443 if parts.scheme == "https" else 80)
         except ValueError:
-            raise ForbiddenURL(N_("Refused URL %(url)s: invalid port."), url=url)
+            raise ForbiddenURL(N_("Refused URL %(url)s: invalid port."), url=url) from None
         for address in resolve(host, port, url):
             if not self.address_allowed(address):
                 raise ForbiddenURL(
-                    N_("Refused URL %(url)s: %(host)s resolves to %(address)s, a non-public "
-                       "address (allow it with ckanext.territoires.harvest.allowed_hosts)."),
-                    url=url, host=host, address=str(address))
+                    N_(
+                        "Refused URL %(url)s: %(host)s resolves to %(address)s, a non-public "
+                        "address (allow it with ckanext.territoires.harvest.allowed_hosts)."
+                    ),
+                    url=url,
+                    host=host,
+                    address=str(address),
+                )
 
     def check_peer(self, host: str, peer: str) -> None:
         """Refuse a connection opened to a non-public address (rebinding)."""
@@ -79,7 +86,9 @@ class Guard:
         if not self.address_allowed(address):
             raise ForbiddenURL(
                 N_("Refused connection to %(host)s: it reached %(address)s, a non-public address."),
-                host=host, address=str(address))
+                host=host,
+                address=str(address),
+            )
 
 
 def _unmapped(address: IPAddress) -> IPAddress:
@@ -97,6 +106,7 @@ def resolve(host: str, port: int, url: str) -> list[IPAddress]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
-        raise ForbiddenURL(N_("Cannot resolve the host of %(url)s: %(error)s"), url=url,
-                           error=str(error))
+        raise ForbiddenURL(
+            N_("Cannot resolve the host of %(url)s: %(error)s"), url=url, error=str(error)
+        ) from error
     return [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]

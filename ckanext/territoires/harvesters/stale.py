@@ -14,20 +14,23 @@ Called before ckanext-harvest's own ``harvest_jobs_run`` (so ``ckan
 harvester run`` in cron takes care of it) and by ``ckan territoires
 harvest close-stale``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import logging
 
 import sqlalchemy as sa
-
 from ckan import model
 from ckanext.harvest.model import (
-    HarvestGatherError, HarvestJob, HarvestObject, HarvestObjectError,
+    HarvestGatherError,
+    HarvestJob,
+    HarvestObject,
+    HarvestObjectError,
 )
 
 from . import settings as settings_module
-from .messages import Message, N_
+from .messages import N_, Message
 
 log = logging.getLogger(__name__)
 FINAL_STATES = ("COMPLETE", "ERROR")
@@ -35,12 +38,26 @@ FINAL_STATES = ("COMPLETE", "ERROR")
 
 def last_progress(job: HarvestJob) -> dt.datetime:
     """The latest moment the job did anything."""
-    latest = model.Session.query(sa.func.max(sa.func.greatest(
-        HarvestObject.gathered, HarvestObject.fetch_started, HarvestObject.fetch_finished,
-        HarvestObject.import_started, HarvestObject.import_finished,
-    ))).filter(HarvestObject.harvest_job_id == job.id).scalar()
-    moments = [moment for moment in (job.created, job.gather_started, job.gather_finished, latest)
-               if moment is not None]
+    latest = (
+        model.Session.query(
+            sa.func.max(
+                sa.func.greatest(
+                    HarvestObject.gathered,
+                    HarvestObject.fetch_started,
+                    HarvestObject.fetch_finished,
+                    HarvestObject.import_started,
+                    HarvestObject.import_finished,
+                )
+            )
+        )
+        .filter(HarvestObject.harvest_job_id == job.id)
+        .scalar()
+    )
+    moments = [
+        moment
+        for moment in (job.created, job.gather_started, job.gather_finished, latest)
+        if moment is not None
+    ]
     return max(moments)
 
 
@@ -56,20 +73,35 @@ def close(job: HarvestJob, minutes: int, now: dt.datetime | None = None) -> int:
     """Close one stale job; returns how many objects were left unfinished."""
     now = now or dt.datetime.utcnow()
     since = last_progress(job)
-    unfinished = (model.Session.query(HarvestObject)
-                  .filter(HarvestObject.harvest_job_id == job.id,
-                          ~HarvestObject.state.in_(FINAL_STATES)).all())
-    reason = Message(N_("Not processed: the harvest job was closed because it made no progress "
-                        "for %(minutes)s minutes (its worker was probably stopped)."),
-                     minutes=minutes).render()
+    unfinished = (
+        model.Session.query(HarvestObject)
+        .filter(HarvestObject.harvest_job_id == job.id, ~HarvestObject.state.in_(FINAL_STATES))
+        .all()
+    )
+    reason = Message(
+        N_(
+            "Not processed: the harvest job was closed because it made no progress "
+            "for %(minutes)s minutes (its worker was probably stopped)."
+        ),
+        minutes=minutes,
+    ).render()
     for obj in unfinished:
         obj.state = "ERROR"
         obj.report_status = "errored"
         model.Session.add(HarvestObjectError(message=reason, object=obj, stage="Fetch"))
-    model.Session.add(HarvestGatherError(job=job, message=Message(
-        N_("Job closed by the stale job check: no progress since %(since)s UTC, %(count)s "
-           "items left unprocessed. The next harvest will take them up."),
-        since=since.strftime("%Y-%m-%d %H:%M"), count=len(unfinished)).render()))
+    model.Session.add(
+        HarvestGatherError(
+            job=job,
+            message=Message(
+                N_(
+                    "Job closed by the stale job check: no progress since %(since)s UTC, %(count)s "
+                    "items left unprocessed. The next harvest will take them up."
+                ),
+                since=since.strftime("%Y-%m-%d %H:%M"),
+                count=len(unfinished),
+            ).render(),
+        )
+    )
     if job.gather_finished is None:
         job.gather_finished = now
     job.status = "Finished"

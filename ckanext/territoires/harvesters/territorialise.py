@@ -16,6 +16,7 @@ scope. A value of tier 2 that cannot be resolved (unknown, ambiguous,
 outside the territory) is reported for the dataset, never guessed; when
 nothing resolves, the dataset gets no coverage and that is reported too.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,10 +25,16 @@ from functools import lru_cache
 
 from ckanext.territoires import territory
 from ckanext.territoires.referential import (
-    AmbiguousPlace, OutsideScope, PlaceError, Scope, get_referential, normalize, resolve,
+    AmbiguousPlace,
+    OutsideScope,
+    PlaceError,
+    Scope,
+    get_referential,
+    normalize,
+    resolve,
 )
 
-from .messages import Message, N_
+from .messages import N_, Message
 
 PINNED = "pinned"
 METADATA = "metadata"
@@ -52,13 +59,19 @@ _ZONE = re.compile(r"(fr:[a-z-]+:[0-9a-z]+(?:@\d{4}-\d{2}-\d{2})?)", re.I)
 _ODS_REFERENCE = re.compile(r"^([a-z]{2})_(\d+)_([0-9a-z]+)$", re.I)
 _INSEE_LIKE = re.compile(r"^(?:\d{2}|2[ab])\d{3}$", re.I)
 # geo.api.gouv.fr: https://geo.api.gouv.fr/communes/69123
-_GEO_API = re.compile(r"^https?://geo\.api\.gouv\.fr/(communes|epcis|departements|regions)/([0-9a-z]+)",
-                      re.I)
-_GEO_API_LEVELS = {"communes": "commune", "epcis": "epci", "departements": "departement",
-                   "regions": "region"}
+_GEO_API = re.compile(
+    r"^https?://geo\.api\.gouv\.fr/(communes|epcis|departements|regions)/([0-9a-z]+)", re.I
+)
+_GEO_API_LEVELS = {
+    "communes": "commune",
+    "epcis": "epci",
+    "departements": "departement",
+    "regions": "region",
+}
 _PUBLISHER_PREFIX = re.compile(
     r"^(?:ville|commune|mairie|municipalit[eé]|cit[eé])\s*(?:de\s+la\s+|de\s+l['’]\s*|d['’]\s*|de\s+|du\s+|des\s+)",
-    re.I)
+    re.I,
+)
 #: How a keyword or publisher must have matched to count (names, not numbers).
 _NAME_MATCHES = frozenset({"name", "commune_deleguee", "arrondissement", "epci_name"})
 
@@ -82,9 +95,12 @@ class Coverage:
     publisher_commune: str | None = None
 
     def as_dict(self) -> dict:
-        return {"codes": self.codes, "origin": self.origin,
-                "problems": [str(problem) for problem in self.problems],
-                "publisher_commune": self.publisher_commune}
+        return {
+            "codes": self.codes,
+            "origin": self.origin,
+            "problems": [str(problem) for problem in self.problems],
+            "publisher_commune": self.publisher_commune,
+        }
 
 
 def spatial_value(value: str) -> str | None:
@@ -112,11 +128,17 @@ def spatial_value(value: str) -> str | None:
 
 def problem_for(value: str, error: PlaceError) -> Message:
     if isinstance(error, AmbiguousPlace):
-        return Message(N_('Coverage "%(value)s" is ambiguous: %(candidates)s.'), value=value,
-                       candidates="; ".join(candidate.label for candidate in error.candidates))
+        return Message(
+            N_('Coverage "%(value)s" is ambiguous: %(candidates)s.'),
+            value=value,
+            candidates="; ".join(candidate.label for candidate in error.candidates),
+        )
     if isinstance(error, OutsideScope):
-        return Message(N_('Coverage "%(value)s" is outside the territory: %(places)s.'),
-                       value=value, places="; ".join(place.label for place in error.places))
+        return Message(
+            N_('Coverage "%(value)s" is outside the territory: %(places)s.'),
+            value=value,
+            places="; ".join(place.label for place in error.places),
+        )
     return Message(N_('Coverage "%(value)s" is not a known French place.'), value=value)
 
 
@@ -126,8 +148,9 @@ def resolve_pin(value: str, scope: Scope | None = None) -> list[str]:
     return sorted({match.insee for match in resolve(value, scope)})
 
 
-def territorialise(hints: PlaceHints, pin: list[str] | None = None,
-                   scope: Scope | None = None) -> Coverage:
+def territorialise(
+    hints: PlaceHints, pin: list[str] | None = None, scope: Scope | None = None
+) -> Coverage:
     """The coverage of a record (see the module doc)."""
     scope = scope or territory.configured_scope()
     publisher_commune = _publisher_commune(hints.publishers, scope)
@@ -161,8 +184,9 @@ def territorialise(hints: PlaceHints, pin: list[str] | None = None,
     if codes:
         return Coverage(sorted(codes), TITLE, problems, publisher_commune)
 
-    problems.append(Message(N_("No coverage found in the metadata: the dataset is attached to "
-                               "no commune.")))
+    problems.append(
+        Message(N_("No coverage found in the metadata: the dataset is attached to no commune."))
+    )
     return Coverage([], NONE, problems, None)
 
 
@@ -210,7 +234,8 @@ def _title_index(scope: Scope) -> tuple[dict[str, tuple[str, ...]], int]:
     for siren in scope.epcis:
         epci = ref.epcis[siren]
         index.setdefault(normalize.name_key(epci.name), set()).update(
-            member for member in epci.members if member in scope.communes)
+            member for member in epci.members if member in scope.communes
+        )
     longest = max((len(key.split(" ")) for key in index), default=1)
     return {key: tuple(sorted(codes)) for key, codes in index.items()}, longest
 
@@ -226,7 +251,7 @@ def names_in_text(text: str, scope: Scope) -> set[str]:
     position = 0
     while position < len(tokens):
         for size in range(min(longest, len(tokens) - position), 0, -1):
-            codes = index.get(" ".join(tokens[position:position + size]))
+            codes = index.get(" ".join(tokens[position : position + size]))
             if codes:
                 found.update(codes)
                 position += size

@@ -1,4 +1,5 @@
 """Actions of ckanext-territoires: resolver and communes for pages and re-users."""
+
 from __future__ import annotations
 
 import re
@@ -13,14 +14,25 @@ from ckanext.territoires import territory
 from ckanext.territoires.communes import figures, groups, index
 from ckanext.territoires.logic import schema
 from ckanext.territoires.referential import (
-    ALL, PlaceError, ScopeError, get_referential, normalize, parse_scope, resolve,
+    ALL,
+    PlaceError,
+    ScopeError,
+    get_referential,
+    normalize,
+    parse_scope,
+    resolve,
 )
 
 __all__ = [
-    "territoires_resolve", "territoires_commune_list", "territoires_commune_show",
-    "territoires_intercommunality_show", "territoires_package_search",
-    "territoires_territory_show", "territoires_catalog_show", "territoires_quality_show",
+    "territoires_catalog_show",
+    "territoires_commune_list",
+    "territoires_commune_show",
+    "territoires_intercommunality_show",
+    "territoires_package_search",
     "territoires_quality_commune_list",
+    "territoires_quality_show",
+    "territoires_resolve",
+    "territoires_territory_show",
 ]
 
 
@@ -55,23 +67,31 @@ def territoires_resolve(context, data_dict) -> list[dict[str, str]]:
         try:
             scope = parse_scope(scope_value)
         except ScopeError as error:
-            raise tk.ValidationError({"scope": [error.message]})
+            raise tk.ValidationError({"scope": [error.message]}) from error
     try:
         matches = resolve(data_dict["q"], scope)
     except PlaceError as error:
-        raise tk.ValidationError({"q": [error.text.render(tk._)]})
+        raise tk.ValidationError({"q": [error.text.render(tk._)]}) from error
     return [match.as_dict() for match in matches]
 
 
 def _visible_counts(context) -> tuple[int, dict[str, int]]:
     """The number of datasets the caller may see, and how many per group name."""
-    result = tk.get_action("package_search")(figures.search_context(context), {
-        "rows": 0, "facet.field": ["groups"], "facet.limit": -1, "include_private": True,
-    })
+    result = tk.get_action("package_search")(
+        figures.search_context(context),
+        {
+            "rows": 0,
+            "facet.field": ["groups"],
+            "facet.limit": -1,
+            "include_private": True,
+        },
+    )
     return result.get("count", 0), result.get("facets", {}).get("groups", {})
 
 
-def _commune_dict(group: "model.Group | groups.CommuneGroup", counts: dict[str, int]) -> dict[str, Any]:
+def _commune_dict(
+    group: model.Group | groups.CommuneGroup, counts: dict[str, int]
+) -> dict[str, Any]:
     extras = dict(group.extras)
     return {
         "id": group.id,
@@ -92,8 +112,9 @@ def _commune_dict(group: "model.Group | groups.CommuneGroup", counts: dict[str, 
 def _image_display_url(image_url: str | None) -> str:
     """An uploaded logo's URL on this site, or the URL given."""
     if image_url and not image_url.startswith("http"):
-        return tk.h.url_for_static(f"uploads/group/{munge.munge_filename_legacy(image_url)}",
-                                   qualified=True)
+        return tk.h.url_for_static(
+            f"uploads/group/{munge.munge_filename_legacy(image_url)}", qualified=True
+        )
     return image_url or ""
 
 
@@ -112,8 +133,10 @@ def _sorted_communes(communes: list[dict[str, Any]], sort: str) -> list[dict[str
 def _matches(group: groups.CommuneGroup, wanted: str | None, digits: str | None) -> bool:
     if digits:
         extras = group.extras
-        return any(code.startswith(digits)
-                   for code in [extras.get("insee") or ""] + (extras.get("postal_codes") or "").split())
+        return any(
+            code.startswith(digits)
+            for code in [extras.get("insee") or "", *(extras.get("postal_codes") or "").split()]
+        )
     return not wanted or wanted in normalize.name_key(group.title or "")
 
 
@@ -215,8 +238,12 @@ def territoires_commune_show(context, data_dict) -> dict[str, Any]:
     """
     tk.check_access("territoires_commune_show", context, data_dict)
     group = _find_commune(data_dict["id"].strip())
-    place = figures.Place(groups.COMMUNE, group.name, group.extras.get("insee") or "",
-                          group.extras.get("epci") or None)
+    place = figures.Place(
+        groups.COMMUNE,
+        group.name,
+        group.extras.get("insee") or "",
+        group.extras.get("epci") or None,
+    )
     commune = _commune_dict(group, {})
     commune["relations"] = list(place.relations)
     if data_dict.get("include_figures", True):
@@ -232,8 +259,11 @@ def territoires_commune_show(context, data_dict) -> dict[str, Any]:
 def _group_link(group: model.Group | None, group_type: str) -> dict[str, str] | None:
     if group is None:
         return None
-    return {"name": group.name, "title": group.title,
-            "url": tk.url_for(f"{group_type}.read", id=group.name)}
+    return {
+        "name": group.name,
+        "title": group.title,
+        "url": tk.url_for(f"{group_type}.read", id=group.name),
+    }
 
 
 def _find_intercommunality(identifier: str) -> model.Group:
@@ -241,8 +271,9 @@ def _find_intercommunality(identifier: str) -> model.Group:
     if group is None or group.type != groups.INTERCOMMUNALITE or group.state != "active":
         group = groups.intercommunality_group(identifier)
     if group is None:
-        raise tk.ObjectNotFound(tk._("No intercommunality of the territory is known as %s")
-                                % identifier)
+        raise tk.ObjectNotFound(
+            tk._("No intercommunality of the territory is known as %s") % identifier
+        )
     return group
 
 
@@ -296,7 +327,8 @@ def territoires_intercommunality_show(context, data_dict) -> dict[str, Any]:
         result["figures"] = figures.figures(context, place, _latest_count())
     if data_dict.get("include_communes", True):
         result["communes"] = territoires_commune_list(
-            _inner(context), {"epci": result["siren"], "sort": "name"})
+            _inner(context), {"epci": result["siren"], "sort": "name"}
+        )
     return result
 
 
@@ -309,14 +341,18 @@ def _place(identifier: str) -> figures.Place:
     identifier = identifier.strip()
     group = model.Group.get(identifier)
     if group is None or group.type not in groups.GROUP_TYPES or group.state != "active":
-        group = (groups.intercommunality_group(identifier) if identifier.isdigit()
-                 and len(identifier) == 9 else None)
+        group = (
+            groups.intercommunality_group(identifier)
+            if identifier.isdigit() and len(identifier) == 9
+            else None
+        )
     if group is None:
         group = _find_commune(identifier)
     if group.type == groups.INTERCOMMUNALITE:
         return figures.Place(group.type, group.name, group.extras.get("siren") or "")
-    return figures.Place(group.type, group.name, group.extras.get("insee") or "",
-                         group.extras.get("epci") or None)
+    return figures.Place(
+        group.type, group.name, group.extras.get("insee") or "", group.extras.get("epci") or None
+    )
 
 
 @tk.side_effect_free
@@ -366,7 +402,8 @@ def territoires_package_search(context, data_dict) -> dict[str, Any]:
     tk.check_access("territoires_package_search", context, data_dict)
     place = _place(data_dict["id"])
     return figures.package_search(
-        context, place,
+        context,
+        place,
         relation=data_dict.get("relation"),
         q=data_dict.get("q") or "",
         filters=data_dict.get("filters") or {},
@@ -404,21 +441,33 @@ def territoires_territory_show(context, data_dict) -> dict[str, Any]:
     tk.check_access("territoires_territory_show", context, data_dict)
     limit = data_dict.get("limit") or tk.config.get("ckanext.territoires.home.communes_count")
     total, counts = _visible_counts(context)
-    by_insee = {insee: group for insee, group in groups.commune_groups_by_insee().items()
-                if group.extras.get("status") != groups.ARCHIVED}
+    by_insee = {
+        insee: group
+        for insee, group in groups.commune_groups_by_insee().items()
+        if group.extras.get("status") != groups.ARCHIVED
+    }
     communes = [_commune_dict(group, counts) for group in by_insee.values()]
     # most datasets first; among equals (an empty portal too), the most populous
-    most_active = sorted(communes, key=lambda c: (-c["package_count"], -(c["population"] or 0),
-                                                  normalize.name_key(c["title"] or "")))[:limit]
+    most_active = sorted(
+        communes,
+        key=lambda c: (
+            -c["package_count"],
+            -(c["population"] or 0),
+            normalize.name_key(c["title"] or ""),
+        ),
+    )[:limit]
     by_code = {commune["insee"]: commune for commune in communes}
 
-    latest = tk.get_action("package_search")(figures.search_context(context), {
-        "fq": "+%s:* -%s:*" % (index.COMMUNES_FIELD, index.WHOLE_FIELD),
-        "sort": "metadata_modified desc",
-        "rows": RECENT_WINDOW,
-        "include_private": True,
-        "fl": "id,name,title,metadata_modified,%s" % index.COMMUNES_FIELD,
-    })
+    latest = tk.get_action("package_search")(
+        figures.search_context(context),
+        {
+            "fq": "+%s:* -%s:*" % (index.COMMUNES_FIELD, index.WHOLE_FIELD),
+            "sort": "metadata_modified desc",
+            "rows": RECENT_WINDOW,
+            "include_private": True,
+            "fl": "id,name,title,metadata_modified,%s" % index.COMMUNES_FIELD,
+        },
+    )
     recently_updated = []
     seen: set[str] = set()
     for dataset in latest.get("results") or []:
@@ -426,12 +475,17 @@ def territoires_territory_show(context, data_dict) -> dict[str, Any]:
             if code in seen or code not in by_code:
                 continue
             seen.add(code)
-            recently_updated.append({
-                "commune": by_code[code],
-                "dataset": {"id": dataset["id"], "name": dataset["name"],
-                            "title": dataset.get("title") or dataset["name"]},
-                "metadata_modified": dataset.get("metadata_modified"),
-            })
+            recently_updated.append(
+                {
+                    "commune": by_code[code],
+                    "dataset": {
+                        "id": dataset["id"],
+                        "name": dataset["name"],
+                        "title": dataset.get("title") or dataset["name"],
+                    },
+                    "metadata_modified": dataset.get("metadata_modified"),
+                }
+            )
         if len(recently_updated) >= limit:
             break
     scope = territory.configured_scope()
@@ -442,7 +496,8 @@ def territoires_territory_show(context, data_dict) -> dict[str, Any]:
         "datasets": total,
         "intercommunalities": [
             {**_group_link(group, groups.INTERCOMMUNALITE), "siren": group.extras.get("siren")}
-            for group in epcis],
+            for group in epcis
+        ],
         "most_active": most_active,
         "recently_updated": recently_updated[:limit],
     }
@@ -479,10 +534,11 @@ def territoires_catalog_show(context, data_dict) -> str:
     place = catalogue.find_place(data_dict["id"])
     if place is None:
         raise tk.ObjectNotFound(
-            tk._("No commune or intercommunality of the territory is known as %s")
-            % data_dict["id"])
-    return catalogue.serialize(place, data_dict.get("format") or "ttl",
-                               data_dict.get("page") or 1, context)
+            tk._("No commune or intercommunality of the territory is known as %s") % data_dict["id"]
+        )
+    return catalogue.serialize(
+        place, data_dict.get("format") or "ttl", data_dict.get("page") or 1, context
+    )
 
 
 @tk.side_effect_free
@@ -506,8 +562,13 @@ def territoires_quality_show(context, data_dict) -> dict[str, Any]:
 
     tk.check_access("territoires_quality_show", context, data_dict)
     dataset = tk.get_action("package_show")(
-        {"user": context.get("user"), "auth_user_obj": context.get("auth_user_obj"),
-         "ignore_auth": context.get("ignore_auth", False)}, {"id": data_dict["id"]})
+        {
+            "user": context.get("user"),
+            "auth_user_obj": context.get("auth_user_obj"),
+            "ignore_auth": context.get("ignore_auth", False),
+        },
+        {"id": data_dict["id"]},
+    )
     return assessment.as_dict(dataset, assessment.assess(dataset))
 
 
@@ -537,5 +598,9 @@ def territoires_quality_commune_list(context, data_dict) -> dict[str, Any]:
     from ckanext.territoires.quality import aggregate
 
     tk.check_access("territoires_quality_commune_list", context, data_dict)
-    return aggregate.summaries(context, data_dict.get("sort") or "name",
-                               data_dict.get("order") or "asc", data_dict.get("insee"))
+    return aggregate.summaries(
+        context,
+        data_dict.get("sort") or "name",
+        data_dict.get("order") or "asc",
+        data_dict.get("insee"),
+    )

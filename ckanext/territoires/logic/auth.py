@@ -1,5 +1,6 @@
 """Auth functions: one per action of the plugin, plus CKAN's group auth for
 the territorial group types (commune, intercommunalité)."""
+
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
@@ -65,8 +66,9 @@ def territoires_quality_dashboard(context, data_dict):
         return {"success": True}
     user_obj = model.User.get(user) if user else None
     if user_obj is not None and any(
-            authz.has_user_permission_for_group_or_org(org.id, user, "create_dataset")
-            for org in user_obj.get_groups(group_type="organization")):
+        authz.has_user_permission_for_group_or_org(org.id, user, "create_dataset")
+        for org in user_obj.get_groups(group_type="organization")
+    ):
         return {"success": True}
     return {"success": False, "msg": tk._("Only the data team may see the quality dashboard.")}
 
@@ -86,8 +88,12 @@ def _sysadmins_only(next_auth, context, data_dict, territorial: bool, message: s
 def group_create(next_auth, context, data_dict):
     """Territorial groups come from ``ckan territoires load``: sysadmins only."""
     return _sysadmins_only(
-        next_auth, context, data_dict, (data_dict or {}).get("type") in groups.GROUP_TYPES,
-        tk._("Commune and intercommunality groups are created by 'ckan territoires load'."))
+        next_auth,
+        context,
+        data_dict,
+        (data_dict or {}).get("type") in groups.GROUP_TYPES,
+        tk._("Commune and intercommunality groups are created by 'ckan territoires load'."),
+    )
 
 
 @tk.chained_auth_function
@@ -95,9 +101,15 @@ def group_delete(next_auth, context, data_dict):
     """Territorial groups are archived by ``ckan territoires load``: only
     sysadmins may delete one."""
     return _sysadmins_only(
-        next_auth, context, data_dict, _territorial_group(data_dict) is not None,
-        tk._("Commune and intercommunality groups are archived by 'ckan territoires load', "
-             "not deleted; only sysadmins may delete them."))
+        next_auth,
+        context,
+        data_dict,
+        _territorial_group(data_dict) is not None,
+        tk._(
+            "Commune and intercommunality groups are archived by 'ckan territoires load', "
+            "not deleted; only sysadmins may delete them."
+        ),
+    )
 
 
 @tk.chained_auth_function
@@ -109,7 +121,10 @@ def group_update(next_auth, context, data_dict):
     """
     group = _territorial_group(data_dict)
     user = context.get("user")
-    if group is not None and user and authz.has_user_permission_for_group_or_org(
-            group.id, user, "update_dataset"):
+    if (
+        group is not None
+        and user
+        and authz.has_user_permission_for_group_or_org(group.id, user, "update_dataset")
+    ):
         return {"success": True}
     return next_auth(context, data_dict)

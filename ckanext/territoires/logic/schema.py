@@ -1,4 +1,5 @@
 """Schemas of the actions of ckanext-territoires."""
+
 from __future__ import annotations
 
 from ckan.logic.schema import validator_args
@@ -13,8 +14,9 @@ def territoires_resolve(not_empty, ignore_missing, unicode_safe):
 
 
 @validator_args
-def territoires_commune_list(ignore_missing, boolean_validator, unicode_safe, one_of,
-                             natural_number_validator, int_validator):
+def territoires_commune_list(
+    ignore_missing, boolean_validator, unicode_safe, one_of, natural_number_validator, int_validator
+):
     return {
         "include_archived": [ignore_missing, boolean_validator],
         "q": [ignore_missing, unicode_safe],
@@ -42,10 +44,19 @@ def territoires_intercommunality_show(not_empty, unicode_safe, ignore_missing, b
 
 
 @validator_args
-def territoires_package_search(not_empty, unicode_safe, ignore_missing, one_of,
-                               natural_number_validator, int_validator, list_of_strings,
-                               territoires_search_filters, limit_to_configured_maximum,
-                               convert_to_json_if_string, boolean_validator):
+def territoires_package_search(
+    not_empty,
+    unicode_safe,
+    ignore_missing,
+    one_of,
+    natural_number_validator,
+    int_validator,
+    list_of_strings,
+    territoires_search_filters,
+    limit_to_configured_maximum,
+    convert_to_json_if_string,
+    boolean_validator,
+):
     return {
         "id": [not_empty, unicode_safe],
         "relation": [ignore_missing, unicode_safe, one_of(["published", "covering", "territory"])],
@@ -53,8 +64,11 @@ def territoires_package_search(not_empty, unicode_safe, ignore_missing, one_of,
         "filters": [ignore_missing, territoires_search_filters],
         "fq": [ignore_missing, unicode_safe],
         "sort": [ignore_missing, unicode_safe],
-        "rows": [ignore_missing, natural_number_validator,
-                 limit_to_configured_maximum("ckan.search.rows_max", 1000)],
+        "rows": [
+            ignore_missing,
+            natural_number_validator,
+            limit_to_configured_maximum("ckan.search.rows_max", 1000),
+        ],
         "start": [ignore_missing, natural_number_validator],
         "facet.field": [ignore_missing, convert_to_json_if_string, list_of_strings],
         "facet.limit": [ignore_missing, int_validator],
@@ -70,8 +84,9 @@ def territoires_territory_show(ignore_missing, natural_number_validator, int_val
 
 
 @validator_args
-def territoires_catalog_show(not_empty, ignore_missing, unicode_safe, one_of,
-                             int_validator, is_positive_integer):
+def territoires_catalog_show(
+    not_empty, ignore_missing, unicode_safe, one_of, int_validator, is_positive_integer
+):
     from ckanext.territoires.dcat.catalogue import FORMATS
 
     return {

@@ -1,4 +1,5 @@
 """Validators of the dataset schema (coverage) and of the commune groups."""
+
 from __future__ import annotations
 
 import json
@@ -10,9 +11,14 @@ import ckan.plugins.toolkit as tk
 from ckanext.territoires import territory
 from ckanext.territoires.referential import resolve_many
 
-__all__ = ["territoires_coverage", "territoires_coverage_output", "territoires_identity",
-           "territoires_frequency", "territoires_keep_stored",
-           "territoires_search_filters"]
+__all__ = [
+    "territoires_coverage",
+    "territoires_coverage_output",
+    "territoires_frequency",
+    "territoires_identity",
+    "territoires_keep_stored",
+    "territoires_search_filters",
+]
 
 _SEPARATORS = re.compile(r"[;\n]+")
 
@@ -27,7 +33,7 @@ def _values(value: Any) -> list[str]:
         try:
             parsed = json.loads(text)
         except ValueError:
-            raise tk.Invalid(tk._("Invalid JSON list of places: %s") % text)
+            raise tk.Invalid(tk._("Invalid JSON list of places: %s") % text) from None
         return [str(item) for item in parsed if item is not None]
     return [part for part in _SEPARATORS.split(text) if part.strip()]
 
@@ -70,16 +76,24 @@ def territoires_identity(key, data, errors, context):
     group = context.get("group")
     if group is None or context.get("territoires_load"):
         return
-    stored = group.name if field == "name" else group.title if field == "title" \
+    stored = (
+        group.name
+        if field == "name"
+        else group.title
+        if field == "title"
         else group.extras.get(field)
+    )
     value = data.get(key)
     if value is tk.missing or value is None or value == "":
         data[key] = stored if stored is not None else tk.missing
         return
     if stored is not None and str(value) != str(stored):
-        errors[key].append(tk._(
-            "This field is maintained by 'ckan territoires load' from the official "
-            "referential and cannot be changed here."))
+        errors[key].append(
+            tk._(
+                "This field is maintained by 'ckan territoires load' from the official "
+                "referential and cannot be changed here."
+            )
+        )
         raise tk.StopOnError
 
 
@@ -97,9 +111,12 @@ def territoires_frequency(value: Any, context: dict) -> Any:
     iri = vocabularies.frequency_uri(value)
     if iri is None:
         raise tk.Invalid(
-            tk._("Unknown update frequency: %(value)s. Use one of: %(accepted)s") % {
+            tk._("Unknown update frequency: %(value)s. Use one of: %(accepted)s")
+            % {
                 "value": value,
-                "accepted": ", ".join(term.code for term in vocabularies.FREQUENCIES)})
+                "accepted": ", ".join(term.code for term in vocabularies.FREQUENCIES),
+            }
+        )
     return iri
 
 
@@ -134,7 +151,9 @@ def territoires_search_filters(value: Any, context: dict) -> dict[str, list[str]
         try:
             value = json.loads(value) if value.strip() else {}
         except ValueError:
-            raise tk.Invalid(tk._("Filters must be a JSON object of field names and values."))
+            raise tk.Invalid(
+                tk._("Filters must be a JSON object of field names and values.")
+            ) from None
     if not isinstance(value, dict):
         raise tk.Invalid(tk._("Filters must be a JSON object of field names and values."))
     filters: dict[str, list[str]] = {}

@@ -5,6 +5,7 @@ where the caller may see them) returns facet counts of the
 ``<INSEE>:<score>`` and ``<INSEE>:<criterion>`` index fields: averages,
 levels and what to improve follow without reading any dataset.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -13,14 +14,18 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.territoires.communes import groups
+from ckanext.territoires.communes.index import COMMUNES_FIELD
 from ckanext.territoires.referential import get_referential, normalize
 
 from . import assessment, criteria
 from .index import (
-    BY_COMMUNE_FIELD, BY_EPCI_FIELD, LEVEL_FIELD, MISSING_BY_COMMUNE_FIELD, MISSING_FIELD,
+    BY_COMMUNE_FIELD,
+    BY_EPCI_FIELD,
+    LEVEL_FIELD,
+    MISSING_BY_COMMUNE_FIELD,
+    MISSING_FIELD,
     SCORE_FIELD,
 )
-from ckanext.territoires.communes.index import COMMUNES_FIELD
 
 SORTS = ("name", "datasets", "average")
 ORDERS = ("asc", "desc")
@@ -39,7 +44,7 @@ def _pairs(items: dict[str, int]) -> dict[str, dict[str, int]]:
 def _summary(scores: dict[str, int], missing: dict[str, int] | None = None) -> dict[str, Any]:
     count = sum(scores.values())
     total = sum(int(score) * n for score, n in scores.items())
-    levels = {level: 0 for level in (criteria.HIGH, criteria.MEDIUM, criteria.LOW)}
+    levels = dict.fromkeys((criteria.HIGH, criteria.MEDIUM, criteria.LOW), 0)
     for score, n in scores.items():
         levels[criteria.level_of(int(score))] += n
     return {
@@ -64,41 +69,71 @@ def place_summary(facets: dict[str, Any]) -> dict[str, Any]:
 def labels() -> dict[str, Any]:
     """The criteria and levels, with their labels in the current language."""
     return {
-        "criteria": [{"id": c.id, "label": tk._(c.label), "weight": c.weight}
-                     for c in criteria.CRITERIA],
-        "levels": {level: assessment.level_label(level)
-                   for level in (criteria.HIGH, criteria.MEDIUM, criteria.LOW)},
+        "criteria": [
+            {"id": c.id, "label": tk._(c.label), "weight": c.weight} for c in criteria.CRITERIA
+        ],
+        "levels": {
+            level: assessment.level_label(level)
+            for level in (criteria.HIGH, criteria.MEDIUM, criteria.LOW)
+        },
     }
 
 
-def summaries(context: dict, sort: str = "name", order: str = "asc",
-              insee: str | None = None) -> dict[str, Any]:
-    search_context = {"user": context.get("user"), "auth_user_obj": context.get("auth_user_obj"),
-                      "ignore_auth": context.get("ignore_auth", False)}
+def summaries(
+    context: dict, sort: str = "name", order: str = "asc", insee: str | None = None
+) -> dict[str, Any]:
+    search_context = {
+        "user": context.get("user"),
+        "auth_user_obj": context.get("auth_user_obj"),
+        "ignore_auth": context.get("ignore_auth", False),
+    }
     if insee:
         # One commune: a search restricted to its datasets, whose plain
-        # score and criteria facets are its figures.
-        result = tk.get_action("package_search")(search_context, {
-            "q": "*:*", "rows": 0, "include_private": True,
-            "fq": f'{COMMUNES_FIELD}:"{insee}"',
-            "facet.field": list(PLACE_FACETS), "facet.limit": -1,
-        })
-        facets = result.get("facets") or {}
+        # score and criteria facets are its figures. The code searched for
+        # is the group's own (an unknown one searches nothing).
+        communes_by_insee = groups.commune_groups_by_insee(codes=[insee])
+        facets = {}
+        if communes_by_insee:
+            facets = (
+                tk.get_action("package_search")(
+                    search_context,
+                    {
+                        "q": "*:*",
+                        "rows": 0,
+                        "include_private": True,
+                        "fq": f'{COMMUNES_FIELD}:"{next(iter(communes_by_insee))}"',
+                        "facet.field": list(PLACE_FACETS),
+                        "facet.limit": -1,
+                    },
+                ).get("facets")
+                or {}
+            )
         overall = place_summary(facets)
         by_insee = {insee: overall} if overall["datasets"] else {}
         by_epci: dict[str, dict[str, int]] = {}
-        communes_by_insee = groups.commune_groups_by_insee(codes=[insee])
     else:
-        result = tk.get_action("package_search")(search_context, {
-            "q": "*:*", "rows": 0, "include_private": True,
-            "facet.field": [BY_COMMUNE_FIELD, MISSING_BY_COMMUNE_FIELD, BY_EPCI_FIELD,
-                            SCORE_FIELD, LEVEL_FIELD],
-            "facet.limit": -1,
-        })
+        result = tk.get_action("package_search")(
+            search_context,
+            {
+                "q": "*:*",
+                "rows": 0,
+                "include_private": True,
+                "facet.field": [
+                    BY_COMMUNE_FIELD,
+                    MISSING_BY_COMMUNE_FIELD,
+                    BY_EPCI_FIELD,
+                    SCORE_FIELD,
+                    LEVEL_FIELD,
+                ],
+                "facet.limit": -1,
+            },
+        )
         facets = result.get("facets") or {}
         missing_by_commune = _pairs(facets.get(MISSING_BY_COMMUNE_FIELD))
-        by_insee = {code: _summary(scores, missing_by_commune.get(code))
-                    for code, scores in _pairs(facets.get(BY_COMMUNE_FIELD)).items()}
+        by_insee = {
+            code: _summary(scores, missing_by_commune.get(code))
+            for code, scores in _pairs(facets.get(BY_COMMUNE_FIELD)).items()
+        }
         by_epci = _pairs(facets.get(BY_EPCI_FIELD))
         overall = place_summary({SCORE_FIELD: facets.get(SCORE_FIELD)})
         communes_by_insee = groups.commune_groups_by_insee()
@@ -108,16 +143,21 @@ def summaries(context: dict, sort: str = "name", order: str = "asc",
     for code, group in communes_by_insee.items():
         if group.extras.get("status") == groups.ARCHIVED and code not in by_insee:
             continue
-        communes.append({
-            "insee": code, "name": group.title, "group": group.name,
-            "url": tk.url_for("commune.read", id=group.name),
-            **by_insee.get(code, _summary({})),
-        })
+        communes.append(
+            {
+                "insee": code,
+                "name": group.title,
+                "group": group.name,
+                "url": tk.url_for("commune.read", id=group.name),
+                **by_insee.get(code, _summary({})),
+            }
+        )
     intercommunalities = []
     for siren, scores in sorted(by_epci.items()):
         epci = ref.epcis.get(siren)
-        intercommunalities.append({"siren": siren, "name": epci.name if epci else siren,
-                                   **_summary(scores)})
+        intercommunalities.append(
+            {"siren": siren, "name": epci.name if epci else siren, **_summary(scores)}
+        )
 
     def key(row):
         name = normalize.name_key(row["name"] or "")

@@ -1,7 +1,9 @@
 """A dataset's assessment with this portal's settings and last link checks."""
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
@@ -22,8 +24,9 @@ def open_licences() -> dict[str, bool]:
 
 
 def description_min_length() -> int:
-    return int(tk.config.get(DESCRIPTION_MIN_LENGTH_OPTION)
-               or criteria.DEFAULT_DESCRIPTION_MIN_LENGTH)
+    return int(
+        tk.config.get(DESCRIPTION_MIN_LENGTH_OPTION) or criteria.DEFAULT_DESCRIPTION_MIN_LENGTH
+    )
 
 
 def assess(dataset: Mapping[str, Any]) -> criteria.Assessment:
@@ -42,14 +45,17 @@ def as_dict(dataset: Mapping[str, Any], assessment: criteria.Assessment) -> dict
         "level": assessment.level,
         "level_label": level_label(assessment.level),
         "links_checked_at": max((c.checked_at for c in checks.values()), default=None),
-        "criteria": [{
-            "id": result.criterion.id,
-            "label": tk._(result.criterion.label),
-            "weight": result.criterion.weight,
-            "status": result.status,
-            "advice": tk._(result.criterion.advice).format(min_length=min_length),
-            "details": result.details,
-        } for result in assessment.results],
+        "criteria": [
+            {
+                "id": result.criterion.id,
+                "label": tk._(result.criterion.label),
+                "weight": result.criterion.weight,
+                "status": result.status,
+                "advice": tk._(result.criterion.advice).format(min_length=min_length),
+                "details": result.details,
+            }
+            for result in assessment.results
+        ],
     }
 
 

@@ -1,13 +1,13 @@
 """``ckan territoires quality``: check resource links, show a dataset's score."""
+
 from __future__ import annotations
 
 import json
 import sys
 import time
 
-import click
-
 import ckan.plugins.toolkit as tk
+import click
 from ckan import model
 from ckan.lib import search
 
@@ -20,8 +20,13 @@ def quality():
 
 
 @quality.command("check-links")
-@click.option("--dataset", "datasets", multiple=True, metavar="NAME",
-              help="Check only this dataset (name or id); repeatable. Default: all datasets.")
+@click.option(
+    "--dataset",
+    "datasets",
+    multiple=True,
+    metavar="NAME",
+    help="Check only this dataset (name or id); repeatable. Default: all datasets.",
+)
 def check_links(datasets):
     """Check the resource links of the datasets, then re-score the datasets
     whose links changed state."""
@@ -35,9 +40,12 @@ def check_links(datasets):
                 sys.exit(1)
             ids.append(package.id)
     else:
-        ids = [package_id for (package_id,) in model.Session.query(model.Package.id).filter(
-            model.Package.state == "active", model.Package.type == "dataset")
-            .order_by(model.Package.name)]
+        ids = [
+            package_id
+            for (package_id,) in model.Session.query(model.Package.id)
+            .filter(model.Package.state == "active", model.Package.type == "dataset")
+            .order_by(model.Package.name)
+        ]
     started = time.monotonic()
     checked = broken = rescored = 0
     with click.progressbar(ids, label="Datasets") as bar:
@@ -49,8 +57,10 @@ def check_links(datasets):
             results = links.last_checks(r["id"] for r in dataset.get("resources") or [])
             checked += len(results)
             broken += sum(1 for check in results.values() if not check.ok)
-    click.echo(f"{checked} links checked in {len(ids)} datasets, {broken} not working, "
-               f"{rescored} datasets re-scored ({time.monotonic() - started:.1f} s)")
+    click.echo(
+        f"{checked} links checked in {len(ids)} datasets, {broken} not working, "
+        f"{rescored} datasets re-scored ({time.monotonic() - started:.1f} s)"
+    )
 
 
 @quality.command("show")

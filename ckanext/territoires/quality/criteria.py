@@ -29,11 +29,13 @@ criterion                 weight  met when
 
 Level: ``high`` from 80, ``medium`` from 50, ``low`` below.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from ckanext.territoires.dcat import vocabularies
 
@@ -56,24 +58,42 @@ class Criterion:
 
 
 CRITERIA = (
-    Criterion("description", 15, N_("Detailed description"),
-              N_("Describe the data in at least {min_length} characters: what it holds, "
-                 "how it is produced, its limits.")),
-    Criterion("licence", 15, N_("Open licence"),
-              N_("Choose an open licence (Licence Ouverte, ODbL, CC-BY...).")),
-    Criterion("spatial", 15, N_("Communes covered"),
-              N_("Say which communes the data covers.")),
-    Criterion("frequency", 10, N_("Update frequency"),
-              N_("Say how often the data is updated.")),
-    Criterion("temporal", 10, N_("Temporal coverage"),
-              N_("Give the period the data covers.")),
-    Criterion("open_formats", 10, N_("Open format"),
-              N_("Publish at least one resource in an open, machine-readable format "
-                 "(CSV, JSON, GeoJSON...).")),
-    Criterion("working_links", 15, N_("Working links"),
-              N_("Fix the resource links that did not answer at the last check.")),
-    Criterion("contact", 10, N_("Contact point"),
-              N_("Give a contact point with an email address.")),
+    Criterion(
+        "description",
+        15,
+        N_("Detailed description"),
+        N_(
+            "Describe the data in at least {min_length} characters: what it holds, "
+            "how it is produced, its limits."
+        ),
+    ),
+    Criterion(
+        "licence",
+        15,
+        N_("Open licence"),
+        N_("Choose an open licence (Licence Ouverte, ODbL, CC-BY...)."),
+    ),
+    Criterion("spatial", 15, N_("Communes covered"), N_("Say which communes the data covers.")),
+    Criterion("frequency", 10, N_("Update frequency"), N_("Say how often the data is updated.")),
+    Criterion("temporal", 10, N_("Temporal coverage"), N_("Give the period the data covers.")),
+    Criterion(
+        "open_formats",
+        10,
+        N_("Open format"),
+        N_(
+            "Publish at least one resource in an open, machine-readable format "
+            "(CSV, JSON, GeoJSON...)."
+        ),
+    ),
+    Criterion(
+        "working_links",
+        15,
+        N_("Working links"),
+        N_("Fix the resource links that did not answer at the last check."),
+    ),
+    Criterion(
+        "contact", 10, N_("Contact point"), N_("Give a contact point with an email address.")
+    ),
 )
 CRITERIA_BY_ID = {criterion.id: criterion for criterion in CRITERIA}
 
@@ -121,6 +141,7 @@ def _listed(value: Any) -> list:
         return []
     if isinstance(value, str):
         import json
+
         try:
             value = json.loads(value)
         except ValueError:
@@ -141,22 +162,29 @@ def _contact(dataset: Mapping[str, Any]) -> bool:
 
 
 def _temporal(dataset: Mapping[str, Any]) -> bool:
-    return any(isinstance(item, dict) and (item.get("start") or item.get("end"))
-               for item in _listed(dataset.get("temporal_coverage")))
+    return any(
+        isinstance(item, dict) and (item.get("start") or item.get("end"))
+        for item in _listed(dataset.get("temporal_coverage"))
+    )
 
 
 def _frequency(dataset: Mapping[str, Any]) -> bool:
     value = dataset.get("frequency")
     return bool(value) and vocabularies.frequency_uri(value) not in (
-        None, vocabularies.FREQUENCY_BASE + "UNKNOWN")
+        None,
+        vocabularies.FREQUENCY_BASE + "UNKNOWN",
+    )
 
 
 def _links(resources: list[dict], checks: Mapping[str, LinkCheck]) -> Result:
     criterion = CRITERIA_BY_ID["working_links"]
     if not resources:
         return Result(criterion, UNMET, [])
-    broken = [r.get("name") or r.get("url") or r.get("id") for r in resources
-              if r.get("id") in checks and not checks[r["id"]].ok]
+    broken = [
+        r.get("name") or r.get("url") or r.get("id")
+        for r in resources
+        if r.get("id") in checks and not checks[r["id"]].ok
+    ]
     if broken:
         return Result(criterion, UNMET, broken)
     if all(r.get("id") in checks for r in resources):
@@ -164,18 +192,25 @@ def _links(resources: list[dict], checks: Mapping[str, LinkCheck]) -> Result:
     return Result(criterion, UNKNOWN)
 
 
-def assess(dataset: Mapping[str, Any], checks: Mapping[str, LinkCheck],
-           open_licences: Mapping[str, bool],
-           description_min_length: int = DEFAULT_DESCRIPTION_MIN_LENGTH) -> Assessment:
+def assess(
+    dataset: Mapping[str, Any],
+    checks: Mapping[str, LinkCheck],
+    open_licences: Mapping[str, bool],
+    description_min_length: int = DEFAULT_DESCRIPTION_MIN_LENGTH,
+) -> Assessment:
     """Assess a dataset dict (as ``package_show`` returns it).
 
     ``checks``: the last link check of each resource id; ``open_licences``:
     licence id -> open or not.
     """
     resources = [r for r in dataset.get("resources") or [] if r.get("state", "active") == "active"]
-    closed = [r.get("name") or r.get("url") for r in resources
-              if not (vocabularies.file_type(r.get("format")) or
-                      vocabularies.FileType("", None, False)).open]
+    closed = [
+        r.get("name") or r.get("url")
+        for r in resources
+        if not (
+            vocabularies.file_type(r.get("format")) or vocabularies.FileType("", None, False)
+        ).open
+    ]
     checks_done = {
         "description": _text_length(dataset.get("notes")) >= description_min_length,
         "licence": _open_licence(dataset, open_licences),

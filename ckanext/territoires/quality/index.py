@@ -12,6 +12,7 @@ Fields of each dataset document:
   ``<INSEE>:<criterion>``; ``territoires_quality_epci``: ``<SIREN>:<score>``.
   Their facet counts give the per-commune averages in one search.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,10 +45,12 @@ def add_index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     pkg_dict[MISSING_FIELD] = result.missing
     communes = pkg_dict.get(communes_index.COMMUNES_FIELD) or []
     pkg_dict[BY_COMMUNE_FIELD] = [f"{insee}:{result.score}" for insee in communes]
-    pkg_dict[MISSING_BY_COMMUNE_FIELD] = [f"{insee}:{missing}" for insee in communes
-                                          for missing in result.missing]
-    pkg_dict[BY_EPCI_FIELD] = [f"{siren}:{result.score}"
-                               for siren in pkg_dict.get(communes_index.EPCI_FIELD) or []]
+    pkg_dict[MISSING_BY_COMMUNE_FIELD] = [
+        f"{insee}:{missing}" for insee in communes for missing in result.missing
+    ]
+    pkg_dict[BY_EPCI_FIELD] = [
+        f"{siren}:{result.score}" for siren in pkg_dict.get(communes_index.EPCI_FIELD) or []
+    ]
     return pkg_dict
 
 

@@ -13,18 +13,18 @@ reserved or multicast address (cloud metadata included) is not requested
 and counts as not working, unless its host is listed in
 ``ckanext.territoires.quality.allowed_hosts``.
 """
+
 from __future__ import annotations
 
 import datetime
 import ipaddress
 import json
 import socket
-from typing import Iterable
+from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit
 
-import requests
-
 import ckan.plugins.toolkit as tk
+import requests
 from ckan import model
 
 from .criteria import LinkCheck
@@ -46,20 +46,22 @@ def last_checks(resource_ids: Iterable[str]) -> dict[str, LinkCheck]:
     ids = [rid for rid in resource_ids if rid]
     if not ids:
         return {}
-    rows = (
-        model.Session.query(model.TaskStatus.entity_id, model.TaskStatus.value)
-        .filter(model.TaskStatus.entity_id.in_(ids),
-                model.TaskStatus.task_type == TASK_TYPE,
-                model.TaskStatus.key == TASK_KEY)
+    rows = model.Session.query(model.TaskStatus.entity_id, model.TaskStatus.value).filter(
+        model.TaskStatus.entity_id.in_(ids),
+        model.TaskStatus.task_type == TASK_TYPE,
+        model.TaskStatus.key == TASK_KEY,
     )
     checks = {}
     for resource_id, value in rows:
         try:
             data = json.loads(value or "{}")
             checks[resource_id] = LinkCheck(
-                url=data.get("url", ""), ok=bool(data.get("ok")),
-                checked_at=data.get("checked_at", ""), status_code=data.get("status_code"),
-                error=data.get("error"))
+                url=data.get("url", ""),
+                ok=bool(data.get("ok")),
+                checked_at=data.get("checked_at", ""),
+                status_code=data.get("status_code"),
+                error=data.get("error"),
+            )
         except (ValueError, TypeError):
             continue
     return checks
@@ -77,14 +79,21 @@ def _guard(url: str) -> None:
     if host in _allowed_hosts():
         return
     try:
-        infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80),
-                                   proto=socket.IPPROTO_TCP)
+        infos = socket.getaddrinfo(
+            host, parts.port or (443 if parts.scheme == "https" else 80), proto=socket.IPPROTO_TCP
+        )
     except (socket.gaierror, UnicodeError):
-        raise RefusedAddress(tk._("unknown host"))
+        raise RefusedAddress(tk._("unknown host")) from None
     for info in infos:
         address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if (address.is_private or address.is_loopback or address.is_link_local
-                or address.is_reserved or address.is_multicast or address.is_unspecified):
+        if (
+            address.is_private
+            or address.is_loopback
+            or address.is_link_local
+            or address.is_reserved
+            or address.is_multicast
+            or address.is_unspecified
+        ):
             raise RefusedAddress(tk._("refused: the host has a private address"))
 
 
@@ -97,19 +106,28 @@ def check_url(url: str, session: requests.Session | None = None) -> LinkCheck:
     try:
         for _ in range(MAX_REDIRECTS + 1):
             _guard(current)
-            response = session.head(current, timeout=(timeout, timeout), allow_redirects=False,
-                                    headers={"User-Agent": USER_AGENT})
+            response = session.head(
+                current,
+                timeout=(timeout, timeout),
+                allow_redirects=False,
+                headers={"User-Agent": USER_AGENT},
+            )
             if response.status_code in (403, 405, 501):
-                response = session.get(current, timeout=(timeout, timeout),
-                                       allow_redirects=False, stream=True,
-                                       headers={"User-Agent": USER_AGENT})
+                response = session.get(
+                    current,
+                    timeout=(timeout, timeout),
+                    allow_redirects=False,
+                    stream=True,
+                    headers={"User-Agent": USER_AGENT},
+                )
                 response.close()
             if response.is_redirect and response.headers.get("Location"):
                 current = urljoin(current, response.headers["Location"])
                 continue
             ok = 200 <= response.status_code < 400
-            return LinkCheck(url, ok, now, response.status_code,
-                             None if ok else f"HTTP {response.status_code}")
+            return LinkCheck(
+                url, ok, now, response.status_code, None if ok else f"HTTP {response.status_code}"
+            )
         return LinkCheck(url, False, now, None, tk._("too many redirects"))
     except RefusedAddress as error:
         return LinkCheck(url, False, now, None, str(error))
@@ -119,14 +137,25 @@ def check_url(url: str, session: requests.Session | None = None) -> LinkCheck:
 
 def record(resource_id: str, check: LinkCheck) -> None:
     """Keep a check as the resource's last one (no commit)."""
-    task = (model.Session.query(model.TaskStatus)
-            .filter_by(entity_id=resource_id, task_type=TASK_TYPE, key=TASK_KEY).first())
+    task = (
+        model.Session.query(model.TaskStatus)
+        .filter_by(entity_id=resource_id, task_type=TASK_TYPE, key=TASK_KEY)
+        .first()
+    )
     if task is None:
-        task = model.TaskStatus(entity_id=resource_id, entity_type="resource",
-                                task_type=TASK_TYPE, key=TASK_KEY)
+        task = model.TaskStatus(
+            entity_id=resource_id, entity_type="resource", task_type=TASK_TYPE, key=TASK_KEY
+        )
         model.Session.add(task)
-    task.value = json.dumps({"url": check.url, "ok": check.ok, "checked_at": check.checked_at,
-                             "status_code": check.status_code, "error": check.error})
+    task.value = json.dumps(
+        {
+            "url": check.url,
+            "ok": check.ok,
+            "checked_at": check.checked_at,
+            "status_code": check.status_code,
+            "error": check.error,
+        }
+    )
     task.state = "done" if check.ok else "error"
     task.error = check.error or ""
     task.last_updated = datetime.datetime.utcnow()

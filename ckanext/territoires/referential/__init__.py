@@ -10,26 +10,35 @@ loaded once per process on first use. Modules:
 - ``resolver``: values -> current communes (:func:`resolve`, :func:`resolve_many`);
 - ``build``: regenerates ``data/`` from a newer upstream release.
 """
-from .errors import AmbiguousPlace, Candidate, OutsideScope, PlaceError, ScopeError, Text, UnknownPlace
+
+from .errors import (
+    AmbiguousPlace,
+    Candidate,
+    OutsideScope,
+    PlaceError,
+    ScopeError,
+    Text,
+    UnknownPlace,
+)
 from .resolver import ALL, Match, resolve, resolve_many
 from .scope import DEFAULT_SCOPE, SCOPE_OPTION, Scope, ScopeEntry, parse_scope
 from .store import Referential, ReferentialError, get_referential, load_referential
 
 __all__ = [
     "ALL",
+    "DEFAULT_SCOPE",
+    "SCOPE_OPTION",
     "AmbiguousPlace",
     "Candidate",
-    "DEFAULT_SCOPE",
     "Match",
     "OutsideScope",
     "PlaceError",
     "Referential",
     "ReferentialError",
-    "SCOPE_OPTION",
-    "Text",
     "Scope",
     "ScopeEntry",
     "ScopeError",
+    "Text",
     "UnknownPlace",
     "get_referential",
     "load_referential",

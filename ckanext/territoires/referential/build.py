@@ -24,6 +24,7 @@ prints what it wrote.
 The output is deterministic (sorted rows, gzip timestamp 0), so rebuilding
 from the same release gives the same bytes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -79,7 +80,9 @@ def find_license(source: Path) -> Path:
     for folder in (source, source.parent):
         if (folder / "LICENSE").is_file():
             return folder / "LICENSE"
-    raise BuildError(f"no LICENSE file in {source} or its parent: the MIT notice must ship with the data")
+    raise BuildError(
+        f"no LICENSE file in {source} or its parent: the MIT notice must ship with the data"
+    )
 
 
 def compact(tables: dict[str, list[dict]], version: str, copyright_line: str) -> dict:
@@ -89,7 +92,10 @@ def compact(tables: dict[str, list[dict]], version: str, copyright_line: str) ->
     for entry in communes:
         by_type.setdefault(entry["type"], []).append(entry)
     unexpected = set(by_type) - {
-        "commune-actuelle", "commune-deleguee", "commune-associee", "arrondissement-municipal",
+        "commune-actuelle",
+        "commune-deleguee",
+        "commune-associee",
+        "arrondissement-municipal",
     }
     if unexpected:
         raise BuildError(f"unknown commune types {sorted(unexpected)}: update the build")
@@ -105,11 +111,19 @@ def compact(tables: dict[str, list[dict]], version: str, copyright_line: str) ->
     for entry in actuelles:
         if entry["departement"] not in departement_codes or entry["region"] not in region_codes:
             raise BuildError(f"commune {entry['code']} refers to an unknown département or région")
-        commune_rows.append([
-            entry["code"], entry["nom"], entry.get("typeLiaison", 0), entry["departement"],
-            entry["region"], entry.get("siren"), entry.get("population"),
-            entry.get("codesPostaux", []), entry.get("anciensCodes", []),
-        ])
+        commune_rows.append(
+            [
+                entry["code"],
+                entry["nom"],
+                entry.get("typeLiaison", 0),
+                entry["departement"],
+                entry["region"],
+                entry.get("siren"),
+                entry.get("population"),
+                entry.get("codesPostaux", []),
+                entry.get("anciensCodes", []),
+            ]
+        )
 
     deleguee_rows = []
     for entry in sorted(
@@ -121,13 +135,20 @@ def compact(tables: dict[str, list[dict]], version: str, copyright_line: str) ->
         deleguee_rows.append([entry["code"], entry["nom"], entry["type"], entry["chefLieu"]])
 
     arrondissement_rows = []
-    for entry in sorted(by_type.get("arrondissement-municipal", []), key=lambda entry: entry["code"]):
+    for entry in sorted(
+        by_type.get("arrondissement-municipal", []), key=lambda entry: entry["code"]
+    ):
         if entry.get("commune") not in current_codes:
             raise BuildError(f"arrondissement {entry['code']} has no current commune")
-        arrondissement_rows.append([
-            entry["code"], entry["nom"], entry["commune"],
-            entry.get("codesPostaux", []), entry.get("population"),
-        ])
+        arrondissement_rows.append(
+            [
+                entry["code"],
+                entry["nom"],
+                entry["commune"],
+                entry.get("codesPostaux", []),
+                entry.get("population"),
+            ]
+        )
 
     epci_rows = []
     seen_members: set[str] = set()
@@ -135,12 +156,16 @@ def compact(tables: dict[str, list[dict]], version: str, copyright_line: str) ->
         members = sorted(member["code"] for member in entry["membres"])
         missing = [code for code in members if code not in current_codes]
         if missing:
-            raise BuildError(f"EPCI {entry['code']} has members that are not current communes: {missing}")
+            raise BuildError(
+                f"EPCI {entry['code']} has members that are not current communes: {missing}"
+            )
         overlap = seen_members.intersection(members)
         if overlap:
             raise BuildError(f"communes {sorted(overlap)} belong to several EPCI")
         seen_members.update(members)
-        epci_rows.append([entry["code"], entry["nom"], entry["type"], entry.get("populationTotale"), members])
+        epci_rows.append(
+            [entry["code"], entry["nom"], entry["type"], entry.get("populationTotale"), members]
+        )
 
     return {
         "format": FORMAT_VERSION,
@@ -155,9 +180,13 @@ def compact(tables: dict[str, list[dict]], version: str, copyright_line: str) ->
             name: {"fields": FIELDS[name], "rows": rows}
             for name, rows in (
                 ("regions", sorted([entry["code"], entry["nom"]] for entry in tables["regions"])),
-                ("departements", sorted(
-                    [entry["code"], entry["nom"], entry["region"]] for entry in tables["departements"]
-                )),
+                (
+                    "departements",
+                    sorted(
+                        [entry["code"], entry["nom"], entry["region"]]
+                        for entry in tables["departements"]
+                    ),
+                ),
                 ("communes", commune_rows),
                 ("communes_deleguees", deleguee_rows),
                 ("arrondissements_municipaux", arrondissement_rows),
@@ -188,9 +217,10 @@ def write(payload: dict, license_path: Path, output_dir: Path) -> Path:
     data_path = output_dir / DATA_FILENAME
     raw = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     # mtime=0 and no file name in the header: same input, same bytes.
-    with data_path.open("wb") as target, gzip.GzipFile(
-        filename="", mode="wb", fileobj=target, compresslevel=9, mtime=0
-    ) as stream:
+    with (
+        data_path.open("wb") as target,
+        gzip.GzipFile(filename="", mode="wb", fileobj=target, compresslevel=9, mtime=0) as stream,
+    ):
         stream.write(raw)
     shutil.copyfile(license_path, output_dir / "LICENSE")
     source = payload["source"]
@@ -205,12 +235,23 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m ckanext.territoires.referential.build",
         description="Regenerate the compact referential from @etalab/decoupage-administratif data files.",
     )
-    parser.add_argument("--source", required=True, type=Path,
-                        help="the package's data/ folder (communes.json, epci.json, ...)")
-    parser.add_argument("--output-dir", type=Path, default=DATA_DIR,
-                        help=f"where to write {DATA_FILENAME}, LICENSE and ATTRIBUTION.md (default: %(default)s)")
-    parser.add_argument("--version", dest="release",
-                        help="upstream release, when package.json/SOURCE.md do not tell it")
+    parser.add_argument(
+        "--source",
+        required=True,
+        type=Path,
+        help="the package's data/ folder (communes.json, epci.json, ...)",
+    )
+    parser.add_argument(
+        "--output-dir",
+        type=Path,
+        default=DATA_DIR,
+        help=f"where to write {DATA_FILENAME}, LICENSE and ATTRIBUTION.md (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--version",
+        dest="release",
+        help="upstream release, when package.json/SOURCE.md do not tell it",
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -220,8 +261,11 @@ def main(argv: list[str] | None = None) -> int:
             raise BuildError("cannot tell the upstream version: pass --version X.Y.Z")
         license_path = find_license(source)
         copyright_line = next(
-            (line.strip() for line in license_path.read_text(encoding="utf-8").splitlines()
-             if line.strip().lower().startswith("copyright")),
+            (
+                line.strip()
+                for line in license_path.read_text(encoding="utf-8").splitlines()
+                if line.strip().lower().startswith("copyright")
+            ),
             "Copyright (c) Etalab",
         )
         tables = read_source(source)

@@ -6,10 +6,12 @@ language of CKAN's strings). Each place error also carries its message as a
 with its own ``gettext`` (``error.text.render(_)``) to translate it; the
 templates are marked with :func:`N_` for extraction.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .scope import Scope
@@ -40,7 +42,9 @@ class Text:
                 return "; ".join(str(render_value(item)) for item in value)
             return value
 
-        return gettext(self.template) % {key: render_value(value) for key, value in self.values.items()}
+        return gettext(self.template) % {
+            key: render_value(value) for key, value in self.values.items()
+        }
 
     def __str__(self) -> str:
         return self.render()
@@ -83,15 +87,24 @@ class Candidate:
     @property
     def text(self) -> Text:
         """The label as a translatable :class:`Text`."""
-        where = (Text(N_("%(code)s %(name)s"), {"code": self.departement, "name": self.departement_name})
-                 if self.departement else None)
+        where = (
+            Text(N_("%(code)s %(name)s"), {"code": self.departement, "name": self.departement_name})
+            if self.departement
+            else None
+        )
         if self.type == "epci":
             if where:
-                return Text(N_("%(name)s (EPCI, SIREN %(code)s, mainly %(where)s)"),
-                            {"name": self.name, "code": self.code, "where": where})
-            return Text(N_("%(name)s (EPCI, SIREN %(code)s)"), {"name": self.name, "code": self.code})
+                return Text(
+                    N_("%(name)s (EPCI, SIREN %(code)s, mainly %(where)s)"),
+                    {"name": self.name, "code": self.code, "where": where},
+                )
+            return Text(
+                N_("%(name)s (EPCI, SIREN %(code)s)"), {"name": self.name, "code": self.code}
+            )
         if self.type == "departement":
-            return Text(N_("département %(name)s (%(code)s)"), {"name": self.name, "code": self.code})
+            return Text(
+                N_("département %(name)s (%(code)s)"), {"name": self.name, "code": self.code}
+            )
         if self.type == "region":
             return Text(N_("région %(name)s (%(code)s)"), {"name": self.name, "code": self.code})
         if self.type == "postal_code":
@@ -101,11 +114,15 @@ class Candidate:
         name: Any = self.name
         if self.commune_name and self.commune_name != self.name:
             kind = Text(_KINDS[self.type]) if self.type in _KINDS else self.type
-            name = Text(N_("%(name)s, %(kind)s of %(commune)s"),
-                        {"name": self.name, "kind": kind, "commune": self.commune_name})
+            name = Text(
+                N_("%(name)s, %(kind)s of %(commune)s"),
+                {"name": self.name, "kind": kind, "commune": self.commune_name},
+            )
         if where:
-            return Text(N_("%(name)s (%(where)s, INSEE %(code)s)"),
-                        {"name": name, "where": where, "code": self.code})
+            return Text(
+                N_("%(name)s (%(where)s, INSEE %(code)s)"),
+                {"name": name, "where": where, "code": self.code},
+            )
         return Text(N_("%(name)s (INSEE %(code)s)"), {"name": name, "code": self.code})
 
     def as_dict(self) -> dict[str, Any]:
@@ -116,8 +133,10 @@ class PlaceError(ValueError):
     """A value that cannot be turned into communes. ``value`` is the input;
     ``text`` the message as a :class:`Text`, ``message`` in English."""
 
-    def __init__(self, value: str, message: "str | Text"):
-        self.text = message if isinstance(message, Text) else Text("%(message)s", {"message": message})
+    def __init__(self, value: str, message: str | Text):
+        self.text = (
+            message if isinstance(message, Text) else Text("%(message)s", {"message": message})
+        )
         self.message = self.text.render()
         super().__init__(self.message)
         self.value = value
@@ -133,19 +152,42 @@ class AmbiguousPlace(PlaceError):
     def __init__(self, value: str, candidates: list[Candidate] | tuple[Candidate, ...]):
         self.candidates = tuple(candidates)
         listed = [candidate.text for candidate in self.candidates]
-        if self.candidates and self.candidates[0].departement \
-                and all(candidate.type != "epci" for candidate in self.candidates):
-            hint = Text(N_('add the département, e.g. "%(value)s (%(departement)s)", or give the INSEE code'),
-                        {"value": value.strip(), "departement": self.candidates[0].departement})
+        if (
+            self.candidates
+            and self.candidates[0].departement
+            and all(candidate.type != "epci" for candidate in self.candidates)
+        ):
+            hint = Text(
+                N_(
+                    'add the département, e.g. "%(value)s (%(departement)s)", or give the INSEE code'
+                ),
+                {"value": value.strip(), "departement": self.candidates[0].departement},
+            )
         else:
             hint = Text(N_("give the code instead"))
         types = {candidate.type for candidate in self.candidates}
-        noun = (Text(N_("EPCI")) if types == {"epci"} else Text(N_("places")) if "epci" in types
-                else Text(N_("communes")))
-        super().__init__(value, Text(
-            N_('"%(value)s" is ambiguous: %(count)d %(noun)s match: %(listed)s. To choose one, %(hint)s.'),
-            {"value": value.strip(), "count": len(self.candidates), "noun": noun, "listed": listed,
-             "hint": hint}))
+        noun = (
+            Text(N_("EPCI"))
+            if types == {"epci"}
+            else Text(N_("places"))
+            if "epci" in types
+            else Text(N_("communes"))
+        )
+        super().__init__(
+            value,
+            Text(
+                N_(
+                    '"%(value)s" is ambiguous: %(count)d %(noun)s match: %(listed)s. To choose one, %(hint)s.'
+                ),
+                {
+                    "value": value.strip(),
+                    "count": len(self.candidates),
+                    "noun": noun,
+                    "listed": listed,
+                    "hint": hint,
+                },
+            ),
+        )
 
 
 class OutsideScope(PlaceError):
@@ -155,24 +197,45 @@ class OutsideScope(PlaceError):
     suggestion (a str or a :class:`Text`) appended to the message.
     """
 
-    def __init__(self, value: str, places: list[Candidate] | tuple[Candidate, ...], scope: "Scope",
-                 hint: "str | Text | None" = None):
+    def __init__(
+        self,
+        value: str,
+        places: list[Candidate] | tuple[Candidate, ...],
+        scope: Scope,
+        hint: str | Text | None = None,
+    ):
         self.places = tuple(places)
         self.scope = scope
         territory = Text(N_("the territory (%(label)s)"), {"label": scope.label})
         if len(self.places) == 1:
             place = self.places[0]
-            if place.type in ("commune", "commune-deleguee", "commune-associee", "arrondissement-municipal"):
-                message = Text(N_("%(place)s is outside %(territory)s."),
-                               {"place": place.text, "territory": territory})
+            if place.type in (
+                "commune",
+                "commune-deleguee",
+                "commune-associee",
+                "arrondissement-municipal",
+            ):
+                message = Text(
+                    N_("%(place)s is outside %(territory)s."),
+                    {"place": place.text, "territory": territory},
+                )
             else:
-                message = Text(N_("%(place)s has no commune in %(territory)s."),
-                               {"place": place.text, "territory": territory})
+                message = Text(
+                    N_("%(place)s has no commune in %(territory)s."),
+                    {"place": place.text, "territory": territory},
+                )
         else:
             message = Text(
-                N_('"%(value)s" matches %(count)d places, none of which is in %(territory)s: %(listed)s.'),
-                {"value": value.strip(), "count": len(self.places), "territory": territory,
-                 "listed": [place.text for place in self.places]})
+                N_(
+                    '"%(value)s" matches %(count)d places, none of which is in %(territory)s: %(listed)s.'
+                ),
+                {
+                    "value": value.strip(),
+                    "count": len(self.places),
+                    "territory": territory,
+                    "listed": [place.text for place in self.places],
+                },
+            )
         self.hint = hint
         if hint:
             message = Text("%(message)s %(hint)s", {"message": message, "hint": hint})

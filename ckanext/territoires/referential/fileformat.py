@@ -13,6 +13,7 @@ actuelles (``communes``), communes déléguées and associées
 arrondissements municipaux, EPCI (``membres`` as sorted INSEE codes),
 départements and régions.
 """
+
 from __future__ import annotations
 
 #: Bumped when the layout changes; the store refuses other versions.
@@ -23,8 +24,15 @@ FIELDS = {
     "regions": ["code", "nom"],
     "departements": ["code", "nom", "region"],
     "communes": [
-        "code", "nom", "typeLiaison", "departement", "region", "siren",
-        "population", "codesPostaux", "anciensCodes",
+        "code",
+        "nom",
+        "typeLiaison",
+        "departement",
+        "region",
+        "siren",
+        "population",
+        "codesPostaux",
+        "anciensCodes",
     ],
     "communes_deleguees": ["code", "nom", "type", "chefLieu"],
     "arrondissements_municipaux": ["code", "nom", "commune", "codesPostaux", "population"],

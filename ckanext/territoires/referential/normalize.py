@@ -16,6 +16,7 @@ the resolver uses it to prefer the exact spelling when the user typed accents.
 
 Everything here is pure string processing, independent of the referential.
 """
+
 from __future__ import annotations
 
 import re
@@ -47,7 +48,9 @@ EPCI_TYPE_PREFIXES = (
 
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
 # Combining diacritical marks left by NFKD decomposition ("é" -> "e" + U+0301).
-_COMBINING_MARKS = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_COMBINING_MARKS = re.compile(
+    r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+)
 _TOKEN = re.compile(r"[^\W\d_]+|\d+[^\W\d_]*")
 # "Neuville-s/-Saône", "Neuville s/ Saône": "s/" standing alone means "sur".
 _SUR = re.compile(r"(?:(?<=^)|(?<=[\s\-]))s/", re.IGNORECASE)
@@ -147,7 +150,7 @@ def epci_key(text: str) -> str:
     key = name_key(text)
     for long_form, short_form in EPCI_TYPE_PREFIXES:
         if key == long_form or key.startswith(long_form + " "):
-            return short_form + key[len(long_form):]
+            return short_form + key[len(long_form) :]
     return key
 
 

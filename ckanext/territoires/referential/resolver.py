@@ -48,12 +48,13 @@ It returns CURRENT communes only. Rules, in order:
 Scope: ``None`` or ``"all"`` means the whole of France; otherwise a
 :class:`~.scope.Scope` (or the raw option value, parsed and cached).
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
 
 from . import normalize
 from .errors import N_, AmbiguousPlace, Candidate, OutsideScope, PlaceError, Text, UnknownPlace
@@ -66,8 +67,13 @@ ALL = "all"
 WHOLE_TERRITORY_PHRASES = frozenset(
     normalize.name_key(phrase)
     for phrase in (
-        "tout le territoire", "l'ensemble du territoire", "ensemble du territoire",
-        "territoire entier", "toutes les communes", "whole territory", "entire territory",
+        "tout le territoire",
+        "l'ensemble du territoire",
+        "ensemble du territoire",
+        "territoire entier",
+        "toutes les communes",
+        "whole territory",
+        "entire territory",
         "all communes",
     )
 )
@@ -91,7 +97,12 @@ class Match:
     via: str | None = None
 
     def as_dict(self) -> dict[str, str]:
-        return {"insee": self.insee, "name": self.name, "type": self.type, "matched_as": self.matched_as}
+        return {
+            "insee": self.insee,
+            "name": self.name,
+            "type": self.type,
+            "matched_as": self.matched_as,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +117,9 @@ class _Target:
 
 
 # "http://id.insee.fr/geo/commune/69123", https too, trailing slash tolerated.
-_INSEE_URI = re.compile(r"^https?://id\.insee\.fr/geo/(?P<level>[A-Za-z]+)/(?P<code>[^/?#\s]+)/?$", re.I)
+_INSEE_URI = re.compile(
+    r"^https?://id\.insee\.fr/geo/(?P<level>[A-Za-z]+)/(?P<code>[^/?#\s]+)/?$", re.I
+)
 # "fr:commune:69123@1942-01-01", "commune:69123", "cp: 69003".
 _PREFIXED = re.compile(
     r"^(?:(?P<country>[a-z]{2}):)?(?P<level>[a-z][a-z _-]*?)\s*:\s*(?P<code>[0-9a-z]+)"
@@ -126,18 +139,30 @@ _TRAILING_DEPARTEMENT = re.compile(r"^(?P<name>.*[^\d\s])\s+(?P<code>\d{2,3}|2[A
 
 # Level names of URIs and prefixes -> what the code is looked up as.
 _LEVELS = {
-    "commune": "commune", "insee": "commune", "communedeleguee": "commune",
-    "communeassociee": "commune", "arrondissementmunicipal": "commune",
-    "epci": "epci", "intercommunalite": "epci",
+    "commune": "commune",
+    "insee": "commune",
+    "communedeleguee": "commune",
+    "communeassociee": "commune",
+    "arrondissementmunicipal": "commune",
+    "epci": "epci",
+    "intercommunalite": "epci",
     "siren": "siren",
-    "departement": "departement", "collectiviteoutremer": "departement",
+    "departement": "departement",
+    "collectiviteoutremer": "departement",
     "region": "region",
-    "cp": "postal", "postal": "postal", "codepostal": "postal", "postalcode": "postal",
+    "cp": "postal",
+    "postal": "postal",
+    "codepostal": "postal",
+    "postalcode": "postal",
 }
 
 
-def resolve(text: str, scope: Scope | str | list[str] | None = None, *,
-            referential: Referential | None = None) -> list[Match]:
+def resolve(
+    text: str,
+    scope: Scope | str | list[str] | None = None,
+    *,
+    referential: Referential | None = None,
+) -> list[Match]:
     """The current communes designated by ``text`` (see the module doc).
 
     Raises :class:`UnknownPlace`, :class:`AmbiguousPlace` or
@@ -155,8 +180,12 @@ def resolve(text: str, scope: Scope | str | list[str] | None = None, *,
     return _choose(value, tiers, territory, ref, postal_hint)
 
 
-def resolve_many(values: Iterable[str], scope: Scope | str | list[str] | None = None, *,
-                 referential: Referential | None = None) -> tuple[list[str], list[PlaceError]]:
+def resolve_many(
+    values: Iterable[str],
+    scope: Scope | str | list[str] | None = None,
+    *,
+    referential: Referential | None = None,
+) -> tuple[list[str], list[PlaceError]]:
     """Resolve several values, for validators.
 
     Returns the distinct INSEE codes in first-seen order and the errors of
@@ -197,8 +226,13 @@ def _parsed_default_scope(value: str) -> Scope:
     return parse_scope(value)
 
 
-def _choose(value: str, tiers: list[list[_Target]], territory: Scope | None, ref: Referential,
-            postal_hint: Text | None) -> list[Match]:
+def _choose(
+    value: str,
+    tiers: list[list[_Target]],
+    territory: Scope | None,
+    ref: Referential,
+    postal_hint: Text | None,
+) -> list[Match]:
     tiers = [tier for tier in tiers if tier]
     if territory is None:
         chosen = tiers[0]
@@ -212,7 +246,11 @@ def _choose(value: str, tiers: list[list[_Target]], territory: Scope | None, ref
     if len(chosen) > 1:
         raise AmbiguousPlace(value, _sorted_candidates(chosen))
     target = chosen[0]
-    codes = target.communes if territory is None else [c for c in target.communes if c in territory.communes]
+    codes = (
+        target.communes
+        if territory is None
+        else [c for c in target.communes if c in territory.communes]
+    )
     return [
         Match(code, ref.communes[code].name, "commune", target.matched_as, target.via)
         for code in sorted(set(codes))
@@ -220,13 +258,17 @@ def _choose(value: str, tiers: list[list[_Target]], territory: Scope | None, ref
 
 
 def _sorted_candidates(targets: list[_Target]) -> list[Candidate]:
-    return sorted((t.candidate for t in targets), key=lambda c: (c.departement or "", c.code, c.name))
+    return sorted(
+        (t.candidate for t in targets), key=lambda c: (c.departement or "", c.code, c.name)
+    )
 
 
 # -- what a value may designate -------------------------------------------
 
 
-def _targets(text: str, ref: Referential, territory: Scope | None) -> tuple[list[list[_Target]], Text | None]:
+def _targets(
+    text: str, ref: Referential, territory: Scope | None
+) -> tuple[list[list[_Target]], Text | None]:
     """Tiers of targets for ``text``, best first, and an optional hint."""
     if text == "*" or normalize.name_key(text) in WHOLE_TERRITORY_PHRASES:
         communes = tuple(sorted(territory.communes)) if territory else tuple(ref.communes)
@@ -237,11 +279,17 @@ def _targets(text: str, ref: Referential, territory: Scope | None) -> tuple[list
     if uri:
         level = uri.group("level").lower()
         if level not in _LEVELS or _LEVELS[level] in ("postal", "siren"):
-            raise UnknownPlace(text, Text(
-                N_('"%(text)s": INSEE URIs of level "%(level)s" are not supported (supported: '
-                   'commune, communeDeleguee, communeAssociee, arrondissementMunicipal, '
-                   'intercommunalite, departement, region).'),
-                {"text": text, "level": uri.group("level")}))
+            raise UnknownPlace(
+                text,
+                Text(
+                    N_(
+                        '"%(text)s": INSEE URIs of level "%(level)s" are not supported (supported: '
+                        "commune, communeDeleguee, communeAssociee, arrondissementMunicipal, "
+                        "intercommunalite, departement, region)."
+                    ),
+                    {"text": text, "level": uri.group("level")},
+                ),
+            )
         return _by_code(text, _LEVELS[level], uri.group("code"), ref, territory, "insee_uri")
 
     prefixed = _PREFIXED.match(text)
@@ -249,15 +297,28 @@ def _targets(text: str, ref: Referential, territory: Scope | None) -> tuple[list
         level = re.sub(r"[\s_-]", "", normalize.strip_accents(prefixed.group("level")))
         country = (prefixed.group("country") or "").lower()
         if country and country != "fr":
-            raise UnknownPlace(text, Text(N_('"%(text)s": only French zones (fr:...) are known.'),
-                                          {"text": text}))
+            raise UnknownPlace(
+                text, Text(N_('"%(text)s": only French zones (fr:...) are known.'), {"text": text})
+            )
         if level not in _LEVELS:
-            raise UnknownPlace(text, Text(
-                N_('"%(text)s": unknown kind of zone "%(level)s" (known: commune, epci, '
-                   'departement, region, collectivite-outre-mer, insee, siren, cp).'),
-                {"text": text, "level": prefixed.group("level")}))
-        return _by_code(text, _LEVELS[level], prefixed.group("code"), ref, territory,
-                        "zone_id" if country else None)
+            raise UnknownPlace(
+                text,
+                Text(
+                    N_(
+                        '"%(text)s": unknown kind of zone "%(level)s" (known: commune, epci, '
+                        "departement, region, collectivite-outre-mer, insee, siren, cp)."
+                    ),
+                    {"text": text, "level": prefixed.group("level")},
+                ),
+            )
+        return _by_code(
+            text,
+            _LEVELS[level],
+            prefixed.group("code"),
+            ref,
+            territory,
+            "zone_id" if country else None,
+        )
 
     digits = text.replace(" ", "")
     if _SIREN.match(digits):  # SIRENs are often written "200 046 977"
@@ -268,8 +329,14 @@ def _targets(text: str, ref: Referential, territory: Scope | None) -> tuple[list
     return _by_name(text, ref), None
 
 
-def _by_code(text: str, kind: str, code: str, ref: Referential, territory: Scope | None,
-             matched_as: str | None) -> tuple[list[list[_Target]], Text | None]:
+def _by_code(
+    text: str,
+    kind: str,
+    code: str,
+    ref: Referential,
+    territory: Scope | None,
+    matched_as: str | None,
+) -> tuple[list[list[_Target]], Text | None]:
     """Targets of a code of a known kind; ``matched_as`` overrides the default."""
     code = code.upper()
     if kind in ("commune", "code_or_postal", "postal") and _FOUR_DIGITS.match(code):
@@ -282,16 +349,25 @@ def _by_code(text: str, kind: str, code: str, ref: Referential, territory: Scope
         if target:
             targets.append([target])
             postal_communes = ref.communes_by_postal_code.get(code, ())
-            if kind == "code_or_postal" and territory and postal_communes and any(
-                c in territory.communes for c in postal_communes
+            if (
+                kind == "code_or_postal"
+                and territory
+                and postal_communes
+                and any(c in territory.communes for c in postal_communes)
             ):
-                hint = Text(N_('%(code)s is also the postal code of %(names)s: '
-                               'write "cp:%(code)s" for the postal code.'),
-                            {"code": code, "names": _names(postal_communes, ref)})
+                hint = Text(
+                    N_(
+                        "%(code)s is also the postal code of %(names)s: "
+                        'write "cp:%(code)s" for the postal code.'
+                    ),
+                    {"code": code, "names": _names(postal_communes, ref)},
+                )
     if kind in ("postal", "code_or_postal") and not targets:
         communes = ref.communes_by_postal_code.get(code)
         if communes:
-            targets.append([_Target(Candidate(code, code, "postal_code"), communes, "postal_code", code)])
+            targets.append(
+                [_Target(Candidate(code, code, "postal_code"), communes, "postal_code", code)]
+            )
     if kind in ("epci", "siren"):
         epci = ref.epcis.get(code)
         if epci:
@@ -316,8 +392,10 @@ def _by_code(text: str, kind: str, code: str, ref: Referential, territory: Scope
 
 def _unknown_code_message(text: str, kind: str, code: str) -> Text:
     templates = {
-        "code_or_postal": N_('"%(text)s" is neither an INSEE code (current or former) nor a postal '
-                             'code of a French commune.'),
+        "code_or_postal": N_(
+            '"%(text)s" is neither an INSEE code (current or former) nor a postal '
+            "code of a French commune."
+        ),
         "commune": N_('"%(text)s": no commune, current or former, has the INSEE code %(code)s.'),
         "postal": N_('"%(text)s": no commune has the postal code %(code)s.'),
         "epci": N_('"%(text)s": no EPCI has the SIREN %(code)s.'),
@@ -327,8 +405,10 @@ def _unknown_code_message(text: str, kind: str, code: str) -> Text:
     }
     if kind in templates:
         return Text(templates[kind], {"text": text, "code": code})
-    return Text(N_('"%(text)s": no %(kind)s has the code %(code)s.'),
-                {"text": text, "kind": kind, "code": code})
+    return Text(
+        N_('"%(text)s": no %(kind)s has the code %(code)s.'),
+        {"text": text, "kind": kind, "code": code},
+    )
 
 
 def _replace_matched_as(target: _Target, matched_as: str) -> _Target:
@@ -352,10 +432,14 @@ def _commune_code_target(code: str, ref: Referential) -> _Target | None:
     return None
 
 
-def _commune_target(insee: str, ref: Referential, matched_as: str, via: str | None = None) -> _Target:
+def _commune_target(
+    insee: str, ref: Referential, matched_as: str, via: str | None = None
+) -> _Target:
     commune = ref.communes[insee]
     departement = ref.departements[commune.departement]
-    candidate = Candidate(insee, commune.name, "commune", departement.code, departement.name, via=via)
+    candidate = Candidate(
+        insee, commune.name, "commune", departement.code, departement.name, via=via
+    )
     return _Target(candidate, (insee,), matched_as, via, commune.name)
 
 
@@ -363,8 +447,15 @@ def _deleguee_target(code: str, ref: Referential) -> _Target:
     deleguee = ref.deleguees[code]
     commune = ref.communes[deleguee.commune]
     departement = ref.departements[commune.departement]
-    candidate = Candidate(commune.insee, deleguee.name, deleguee.type, departement.code, departement.name,
-                          commune_name=commune.name, via=code)
+    candidate = Candidate(
+        commune.insee,
+        deleguee.name,
+        deleguee.type,
+        departement.code,
+        departement.name,
+        commune_name=commune.name,
+        via=code,
+    )
     return _Target(candidate, (commune.insee,), "commune_deleguee", code, deleguee.name)
 
 
@@ -372,15 +463,24 @@ def _arrondissement_target(code: str, ref: Referential) -> _Target:
     arrondissement = ref.arrondissements[code]
     commune = ref.communes[arrondissement.commune]
     departement = ref.departements[commune.departement]
-    candidate = Candidate(commune.insee, arrondissement.name, "arrondissement-municipal", departement.code,
-                          departement.name, commune_name=commune.name, via=code)
+    candidate = Candidate(
+        commune.insee,
+        arrondissement.name,
+        "arrondissement-municipal",
+        departement.code,
+        departement.name,
+        commune_name=commune.name,
+        via=code,
+    )
     return _Target(candidate, (commune.insee,), "arrondissement", code, arrondissement.name)
 
 
 def _epci_target(siren: str, ref: Referential, matched_as: str) -> _Target:
     epci = ref.epcis[siren]
     main = ref.main_departement(epci.members)
-    candidate = Candidate(siren, epci.name, "epci", main, ref.departements[main].name if main else None)
+    candidate = Candidate(
+        siren, epci.name, "epci", main, ref.departements[main].name if main else None
+    )
     return _Target(candidate, epci.members, matched_as, siren, epci.name)
 
 
@@ -389,7 +489,9 @@ def _epci_target(siren: str, ref: Referential, matched_as: str) -> _Target:
 
 def _by_name(text: str, ref: Referential) -> list[list[_Target]]:
     if not normalize.name_key(text):
-        raise UnknownPlace(text, Text(N_('"%(text)s" is not a place name or code.'), {"text": text}))
+        raise UnknownPlace(
+            text, Text(N_('"%(text)s" is not a place name or code.'), {"text": text})
+        )
 
     # "Lyon 3e", "Lyon 03", "3e arrondissement de Lyon".
     missing_arrondissement = None
@@ -398,11 +500,15 @@ def _by_name(text: str, ref: Referential) -> list[list[_Target]]:
         code = ref.arrondissement_by_number.get(arrondissement)
         if code:
             return [[_arrondissement_target(code, ref)]]
-        city = next(ref.arrondissements[c].commune for (k, _), c in ref.arrondissement_by_number.items()
-                    if k == arrondissement[0])
+        city = next(
+            ref.arrondissements[c].commune
+            for (k, _), c in ref.arrondissement_by_number.items()
+            if k == arrondissement[0]
+        )
         missing_arrondissement = Text(
             N_('"%(text)s": %(city)s has no arrondissement number %(number)s.'),
-            {"text": text, "city": ref.communes[city].name, "number": arrondissement[1]})
+            {"text": text, "city": ref.communes[city].name, "number": arrondissement[1]},
+        )
 
     name, qualifier = _split_qualifier(text, ref)
     tiers, found_anywhere = _name_tiers(name, qualifier, ref)
@@ -415,15 +521,26 @@ def _by_name(text: str, ref: Referential) -> list[list[_Target]]:
         if missing_arrondissement:
             raise UnknownPlace(text, missing_arrondissement)
         if found_anywhere and qualifier:
-            raise UnknownPlace(text, Text(N_('"%(text)s": no place named "%(name)s" matches "%(qualifier)s".'),
-                                          {"text": text, "name": name, "qualifier": qualifier[1]}))
-        raise UnknownPlace(text, Text(N_('"%(text)s": no commune, commune déléguée or EPCI has this name.'),
-                                      {"text": text}))
+            raise UnknownPlace(
+                text,
+                Text(
+                    N_('"%(text)s": no place named "%(name)s" matches "%(qualifier)s".'),
+                    {"text": text, "name": name, "qualifier": qualifier[1]},
+                ),
+            )
+        raise UnknownPlace(
+            text,
+            Text(
+                N_('"%(text)s": no commune, commune déléguée or EPCI has this name.'),
+                {"text": text},
+            ),
+        )
     return tiers
 
 
-def _name_tiers(name: str, qualifier: tuple[str, str] | None,
-                ref: Referential) -> tuple[list[list[_Target]], bool]:
+def _name_tiers(
+    name: str, qualifier: tuple[str, str] | None, ref: Referential
+) -> tuple[list[list[_Target]], bool]:
     """Tiers of places named ``name`` (see the module doc), filtered by ``qualifier``.
 
     Also tells whether anything had that name before the qualifier applied.
@@ -433,10 +550,25 @@ def _name_tiers(name: str, qualifier: tuple[str, str] | None,
     tiers = [
         [_commune_target(c, ref, "name") for c in ref.communes_by_name.get(key, ())],
         [_deleguee_target(c, ref) for c in ref.deleguees_by_name.get(key, ())],
-        [_epci_target(s, ref, "epci_name") for s in ref.epcis_by_name.get(normalize.epci_key(name), ())],
-        [_commune_target(c, ref, "name") for k in loose_keys for c in ref.communes_by_loose_name.get(k, ())]
-        + [_deleguee_target(c, ref) for k in loose_keys for c in ref.deleguees_by_loose_name.get(k, ())]
-        + [_epci_target(s, ref, "epci_name") for k in loose_keys for s in ref.epcis_by_loose_name.get(k, ())],
+        [
+            _epci_target(s, ref, "epci_name")
+            for s in ref.epcis_by_name.get(normalize.epci_key(name), ())
+        ],
+        [
+            _commune_target(c, ref, "name")
+            for k in loose_keys
+            for c in ref.communes_by_loose_name.get(k, ())
+        ]
+        + [
+            _deleguee_target(c, ref)
+            for k in loose_keys
+            for c in ref.deleguees_by_loose_name.get(k, ())
+        ]
+        + [
+            _epci_target(s, ref, "epci_name")
+            for k in loose_keys
+            for s in ref.epcis_by_loose_name.get(k, ())
+        ],
     ]
     tiers = [_distinct(tier) for tier in tiers]
     found_anywhere = any(tiers)

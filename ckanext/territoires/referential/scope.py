@@ -6,6 +6,7 @@ commas): ``epci:<SIREN>``, ``departement:<code>``, ``region:<code>``,
 all entries. Anything invalid raises :class:`ScopeError` naming the bad entry
 and the accepted forms, so that start-up can stop with a clear message.
 """
+
 from __future__ import annotations
 
 import re
@@ -85,7 +86,9 @@ class Scope:
         return sorted(self.communes)
 
 
-def parse_scope(values: str | list[str] | tuple[str, ...], referential: Referential | None = None) -> Scope:
+def parse_scope(
+    values: str | list[str] | tuple[str, ...], referential: Referential | None = None
+) -> Scope:
     """Parse the value(s) of ``ckanext.territoires.scope`` into a :class:`Scope`.
 
     ``values`` is the raw option (entries separated by spaces or commas) or
@@ -109,7 +112,8 @@ def parse_scope(values: str | list[str] | tuple[str, ...], referential: Referent
 
 def _fail(token: str, reason: str, explanation: str) -> ScopeError:
     return ScopeError(
-        token, reason,
+        token,
+        reason,
         f'Invalid value "{token}" in {SCOPE_OPTION}: {explanation}. Accepted forms: {ACCEPTED_FORMS}.',
     )
 
@@ -132,7 +136,8 @@ def _parse_entry(token: str, ref: Referential) -> ScopeEntry:
             hint = (
                 f"it is the SIREN of the commune {ref.communes[commune_insee].name}; "
                 f"use commune:{commune_insee}"
-                if commune_insee else "no EPCI has this SIREN"
+                if commune_insee
+                else "no EPCI has this SIREN"
             )
             raise _fail(token, "unknown_code", hint)
         return ScopeEntry("epci", code, epci.name, epci.members)
@@ -156,7 +161,8 @@ def _parse_entry(token: str, ref: Referential) -> ScopeEntry:
     current = ref.current_commune(code)
     if current is not None:
         raise _fail(
-            token, "not_current",
+            token,
+            "not_current",
             f"{code} is not the code of a current commune; it now belongs to "
             f"{current.name}: use commune:{current.insee}",
         )

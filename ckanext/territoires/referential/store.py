@@ -10,15 +10,17 @@ Records are immutable. Only current communes ("communes actuelles") carry
 postal codes, SIREN, population and membership; communes déléguées/associées
 and arrondissements municipaux point to their current commune.
 """
+
 from __future__ import annotations
 
 import gzip
 import json
 import threading
 from collections import Counter
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, NamedTuple
+from typing import Any, NamedTuple
 
 from . import normalize
 from .fileformat import DATA_FILENAME, FORMAT_VERSION
@@ -132,23 +134,46 @@ class Referential:
         self.arrondissements: dict[str, ArrondissementMunicipal] = {
             code: ArrondissementMunicipal(code, name, commune, tuple(postal_codes), population)
             for code, name, commune, postal_codes, population in _columns(
-                tables["arrondissements_municipaux"], "code", "nom", "commune", "codesPostaux", "population"
+                tables["arrondissements_municipaux"],
+                "code",
+                "nom",
+                "commune",
+                "codesPostaux",
+                "population",
             )
         }
 
         epci_of = {member: epci.siren for epci in self.epcis.values() for member in epci.members}
         deleguees_of = _group((deleguee.commune, code) for code, deleguee in self.deleguees.items())
-        arrondissements_of = _group((arr.commune, code) for code, arr in self.arrondissements.items())
+        arrondissements_of = _group(
+            (arr.commune, code) for code, arr in self.arrondissements.items()
+        )
         self.communes: dict[str, Commune] = {
             code: Commune(
-                code, name, departement, region, siren, population, tuple(postal_codes),
-                tuple(old_codes), epci_of.get(code), deleguees_of.get(code, ()),
-                arrondissements_of.get(code, ()), type_liaison,
+                code,
+                name,
+                departement,
+                region,
+                siren,
+                population,
+                tuple(postal_codes),
+                tuple(old_codes),
+                epci_of.get(code),
+                deleguees_of.get(code, ()),
+                arrondissements_of.get(code, ()),
+                type_liaison,
             )
-            for code, name, departement, region, siren, population, postal_codes, old_codes, type_liaison
-            in _columns(
-                tables["communes"], "code", "nom", "departement", "region", "siren", "population",
-                "codesPostaux", "anciensCodes", "typeLiaison",
+            for code, name, departement, region, siren, population, postal_codes, old_codes, type_liaison in _columns(
+                tables["communes"],
+                "code",
+                "nom",
+                "departement",
+                "region",
+                "siren",
+                "population",
+                "codesPostaux",
+                "anciensCodes",
+                "typeLiaison",
             )
         }
         self._build_indexes()
@@ -171,13 +196,15 @@ class Referential:
                 self.current_by_old_code[code] = deleguee.commune
 
         postal = _group(
-            (postal_code, commune.insee) for commune in communes for postal_code in commune.postal_codes
+            (postal_code, commune.insee)
+            for commune in communes
+            for postal_code in commune.postal_codes
         )
         # Arrondissement postal codes (75116...) point to their commune too.
         for arr in self.arrondissements.values():
             for postal_code in arr.postal_codes:
                 if arr.commune not in postal.get(postal_code, ()):
-                    postal[postal_code] = tuple(sorted(postal.get(postal_code, ()) + (arr.commune,)))
+                    postal[postal_code] = tuple(sorted((*postal.get(postal_code, ()), arr.commune)))
         #: postal code -> current communes using it (sorted INSEE codes).
         self.communes_by_postal_code: dict[str, tuple[str, ...]] = postal
 
@@ -213,15 +240,18 @@ class Referential:
         # without separators ("Labalme"/"La Balme"), without the leading article
         # ("Tour-de-Salvagny"), without INSEE's parenthesised precision ("Bors").
         self.communes_by_loose_name = _group(
-            (loose, insee) for insee, key in commune_keys.items()
+            (loose, insee)
+            for insee, key in commune_keys.items()
             for loose in _loose_keys(self.communes[insee].name, key)
         )
         self.deleguees_by_loose_name = _group(
-            (loose, code) for code, key in deleguee_keys.items()
+            (loose, code)
+            for code, key in deleguee_keys.items()
             for loose in _loose_keys(self.deleguees[code].name, key)
         )
         self.epcis_by_loose_name = _group(
-            (loose, siren) for siren, key in epci_keys.items()
+            (loose, siren)
+            for siren, key in epci_keys.items()
             for loose in _loose_keys(self.epcis[siren].name, key, normalize.epci_key)
         )
         #: département / région code -> name.
@@ -283,12 +313,14 @@ class Referential:
             "postal_codes": list(commune.postal_codes),
             "departement": {"code": departement.code, "name": departement.name},
             "region": {"code": region.code, "name": region.name},
-            "epci": (
-                {"siren": epci.siren, "name": epci.name, "type": epci.type} if epci else None
-            ),
+            "epci": ({"siren": epci.siren, "name": epci.name, "type": epci.type} if epci else None),
             "old_codes": list(commune.old_codes),
             "communes_deleguees": [
-                {"insee": code, "name": self.deleguees[code].name, "type": self.deleguees[code].type}
+                {
+                    "insee": code,
+                    "name": self.deleguees[code].name,
+                    "type": self.deleguees[code].type,
+                }
                 for code in commune.deleguees
             ],
             "arrondissements": [

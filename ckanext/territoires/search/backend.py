@@ -5,6 +5,7 @@ name, so every module that holds CKAN's original function gets ours. The
 Solr schema check at start-up is replaced by a check of our own table.
 Nothing is patched when ``ckanext.territoires.search.backend = solr``.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -13,7 +14,6 @@ import sys
 from typing import Any
 
 import sqlalchemy as sa
-
 from ckan.common import config
 
 from .connection import PostgresSearchConnection
@@ -34,8 +34,7 @@ CALLER_MODULES = (
 _originals: dict[str, Any] = {}
 
 
-def make_postgres_connection(
-        decode_dates: bool = True) -> PostgresSearchConnection:
+def make_postgres_connection(decode_dates: bool = True) -> PostgresSearchConnection:
     """Drop-in replacement for ``ckan.lib.search.common.make_connection``."""
     return PostgresSearchConnection(decode_dates=decode_dates)
 
@@ -50,12 +49,12 @@ def check_index_table(schema_file: Any = None) -> bool:
     """
     if schema_file:
         return _originals["check_solr_schema_version"](schema_file)
-    engine = sa.create_engine(config.get("sqlalchemy.url"),
-                              poolclass=sa.pool.NullPool)
+    engine = sa.create_engine(config.get("sqlalchemy.url"), poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as conn:
-            present = conn.execute(sa.text(
-                "SELECT to_regclass('territoires_search_index')")).scalar()
+            present = conn.execute(
+                sa.text("SELECT to_regclass('territoires_search_index')")
+            ).scalar()
     except sa.exc.SQLAlchemyError as error:  # the database may not be up yet
         log.warning("Search index not checked: %s", error)
         return False
@@ -78,8 +77,8 @@ def vacuum_index() -> None:
     autocommit.
     """
     from ckan import model
-    with model.meta.engine.connect().execution_options(
-            isolation_level="AUTOCOMMIT") as connection:
+
+    with model.meta.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(sa.text("VACUUM (ANALYZE) territoires_search_index"))
 
 
@@ -97,7 +96,7 @@ def _rebind(old: Any, new: Any) -> None:
             continue
         try:
             if vars(module).get("make_connection") is old:
-                setattr(module, "make_connection", new)
+                module.make_connection = new
         except TypeError:  # objects in sys.modules without a __dict__
             continue
 
@@ -110,7 +109,8 @@ def install() -> None:
     original = _originals.get("make_connection", common.make_connection)
     _originals["make_connection"] = original
     _originals["check_solr_schema_version"] = _originals.get(
-        "check_solr_schema_version", search.check_solr_schema_version)
+        "check_solr_schema_version", search.check_solr_schema_version
+    )
 
     for name in CALLER_MODULES:
         try:
@@ -118,7 +118,8 @@ def install() -> None:
         except ImportError:
             continue
     PostgresSearchConnection.text_config = config.get(
-        "ckanext.territoires.search.text_search_config")
+        "ckanext.territoires.search.text_search_config"
+    )
     _rebind(original, make_postgres_connection)
     search.check_solr_schema_version = check_index_table
     log.info("Search backend: PostgreSQL (territoires_search_index)")
@@ -129,7 +130,7 @@ def uninstall() -> None:
     if not _originals:
         return
     import ckan.lib.search as search
+
     original = _originals.pop("make_connection")
     _rebind(make_postgres_connection, original)
-    search.check_solr_schema_version = _originals.pop(
-        "check_solr_schema_version")
+    search.check_solr_schema_version = _originals.pop("check_solr_schema_version")

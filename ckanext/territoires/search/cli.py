@@ -1,15 +1,16 @@
 """``ckan territoires search-index``: rebuild the index with every CPU core."""
+
 from __future__ import annotations
 
 import os
 import sys
 
-import click
-
 import ckan.plugins.toolkit as tk
+import click
 from ckan import model
 
-from . import backend, rebuild as rebuilding
+from . import backend
+from . import rebuild as rebuilding
 
 MAX_LISTED_FAILURES = 20
 
@@ -21,30 +22,41 @@ def search_index():
 
 
 @search_index.command("rebuild")
-@click.option("-w", "--workers", type=click.IntRange(min=1),
-              default=lambda: os.cpu_count() or 1,
-              show_default="number of CPUs",
-              help="Worker processes, each with its own database connections.")
-@click.option("-o", "--only-missing", is_flag=True,
-              help="Index only the datasets missing from the index.")
-@click.option("-c", "--clear", is_flag=True,
-              help="Clear this site's documents from the index first.")
-@click.option("-i", "--force", is_flag=True,
-              help="Go on after a dataset fails (the exit status is still 1).")
+@click.option(
+    "-w",
+    "--workers",
+    type=click.IntRange(min=1),
+    default=lambda: os.cpu_count() or 1,
+    show_default="number of CPUs",
+    help="Worker processes, each with its own database connections.",
+)
+@click.option(
+    "-o", "--only-missing", is_flag=True, help="Index only the datasets missing from the index."
+)
+@click.option(
+    "-c", "--clear", is_flag=True, help="Clear this site's documents from the index first."
+)
+@click.option(
+    "-i", "--force", is_flag=True, help="Go on after a dataset fails (the exit status is still 1)."
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-@click.option("--chunk-size", type=click.IntRange(min=1),
-              default=rebuilding.DEFAULT_CHUNK_SIZE, show_default=True,
-              help="Datasets a worker indexes per transaction.")
-def rebuild(workers: int, only_missing: bool, clear: bool, force: bool,
-            quiet: bool, chunk_size: int):
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(min=1),
+    default=rebuilding.DEFAULT_CHUNK_SIZE,
+    show_default=True,
+    help="Datasets a worker indexes per transaction.",
+)
+def rebuild(
+    workers: int, only_missing: bool, clear: bool, force: bool, quiet: bool, chunk_size: int
+):
     """Rebuild the search index as `ckan search-index rebuild` does, in
     parallel processes."""
     from ckan.lib import search
 
     ini_path = tk.config.get("__file__")
     if not ini_path:
-        click.echo("The CKAN config file is unknown: run this through "
-                   "`ckan -c <ini>`.", err=True)
+        click.echo("The CKAN config file is unknown: run this through `ckan -c <ini>`.", err=True)
         sys.exit(1)
     if clear and only_missing:
         click.echo("--clear and --only-missing exclude each other.", err=True)
@@ -60,27 +72,35 @@ def rebuild(workers: int, only_missing: bool, clear: bool, force: bool,
         return
 
     def run(progress=None) -> rebuilding.RebuildReport:
-        return rebuilding.rebuild(ids, ini_path=ini_path, workers=workers,
-                                  chunk_size=chunk_size, force=force,
-                                  progress=progress)
+        return rebuilding.rebuild(
+            ids,
+            ini_path=ini_path,
+            workers=workers,
+            chunk_size=chunk_size,
+            force=force,
+            progress=progress,
+        )
 
     if quiet:
         report = run()
     else:
-        with click.progressbar(length=len(ids), label="Indexing datasets",
-                               show_pos=True, file=sys.stderr) as bar:
+        with click.progressbar(
+            length=len(ids), label="Indexing datasets", show_pos=True, file=sys.stderr
+        ) as bar:
             report = run(bar.update)
     if backend.is_installed():
         backend.vacuum_index()
 
-    click.echo("Indexed %d of %d datasets in %.1f s (%.0f datasets/s, %d processes)."
-               % (report.indexed, report.total, report.seconds, report.rate,
-                  min(workers, len(ids))))
+    click.echo(
+        "Indexed %d of %d datasets in %.1f s (%.0f datasets/s, %d processes)."
+        % (report.indexed, report.total, report.seconds, report.rate, min(workers, len(ids)))
+    )
     for package_id, message in report.failed[:MAX_LISTED_FAILURES]:
         click.echo("Failed: %s: %s" % (package_id, message), err=True)
     if len(report.failed) > MAX_LISTED_FAILURES:
-        click.echo("... and %d more failures."
-                   % (len(report.failed) - MAX_LISTED_FAILURES), err=True)
+        click.echo(
+            "... and %d more failures." % (len(report.failed) - MAX_LISTED_FAILURES), err=True
+        )
     if report.stopped:
         click.echo("Stopped: %s" % report.stopped, err=True)
     if report.stopped or report.failed:

@@ -12,21 +12,24 @@ Every search costs a constant number of SQL statements (a savepoint, the
 settings, one statement for all facets with the number of hits, one page of
 rows, counting the hits too when there are no facets), whatever ``rows`` is.
 """
+
 from __future__ import annotations
 
 import datetime
 import logging
 import re
-from typing import Any, Iterable, Iterator, Optional
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import pysolr
 import sqlalchemy as sa
-from sqlalchemy.exc import DBAPIError
-
 from ckan import model
 from ckan.lib.search.common import (
-    SearchError, SearchIndexError, SearchQueryError,
+    SearchError,
+    SearchIndexError,
+    SearchQueryError,
 )
+from sqlalchemy.exc import DBAPIError
 
 from . import documents, sql
 
@@ -34,18 +37,51 @@ log = logging.getLogger(__name__)
 
 # Solr parameters CKAN or its extensions send, and which we honour.
 SUPPORTED_PARAMS = {
-    "q", "fq", "fl", "rows", "start", "sort", "wt", "defType", "q.op", "mm",
-    "qf", "df", "tie", "facet", "facet.field", "facet.limit",
-    "facet.mincount", "fq_list",
+    "q",
+    "fq",
+    "fl",
+    "rows",
+    "start",
+    "sort",
+    "wt",
+    "defType",
+    "q.op",
+    "mm",
+    "qf",
+    "df",
+    "tie",
+    "facet",
+    "facet.field",
+    "facet.limit",
+    "facet.mincount",
+    "fq_list",
 }
 # Parameters that change results or ranking in ways we cannot reproduce:
 # refused rather than silently ignored.
-REFUSED_PARAMS = {"bf", "boost", "bq", "pf", "ps", "qs", "facet.query",
-                  "facet.pivot", "group", "stats", "spellcheck", "hl"}
+REFUSED_PARAMS = {
+    "bf",
+    "boost",
+    "bq",
+    "pf",
+    "ps",
+    "qs",
+    "facet.query",
+    "facet.pivot",
+    "group",
+    "stats",
+    "spellcheck",
+    "hl",
+}
 
 # Fields Solr's schema does not store (``stored="false"``): never returned.
-NOT_STORED_FIELDS = {"text", "urls", "permission_labels", "title_string",
-                     "ratings_count", "ratings_average"}
+NOT_STORED_FIELDS = {
+    "text",
+    "urls",
+    "permission_labels",
+    "title_string",
+    "ratings_count",
+    "ratings_average",
+}
 COLUMN_FIELDS = ("data_dict", "validated_data_dict")
 # For the statements of a search only (SET LOCAL): JIT compilation costs more
 # than it saves on these short aggregates (facets measured 3x slower with
@@ -57,8 +93,7 @@ SEARCH_SETTINGS = "SET LOCAL jit = off; SET LOCAL work_mem = '32MB'"
 class Results:
     """What pysolr's ``Results`` offers to CKAN: hits, docs and facets."""
 
-    def __init__(self, docs: list[dict[str, Any]], hits: int,
-                 facets: dict[str, Any]):
+    def __init__(self, docs: list[dict[str, Any]], hits: int, facets: dict[str, Any]):
         self.docs = docs
         self.hits = hits
         self.facets = facets
@@ -89,8 +124,7 @@ def _int_param(params: dict[str, Any], key: str, default: int) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise SearchQueryError(
-            "Parameter %r must be an integer, got %r" % (key, value))
+        raise SearchQueryError("Parameter %r must be an integer, got %r" % (key, value)) from None
 
 
 def _field_list(fl: Any) -> list[str]:
@@ -109,8 +143,13 @@ def _decode_dates(doc: dict[str, Any]) -> dict[str, Any]:
             if match:
                 parts = {k: int(v) for k, v in match.groupdict().items()}
                 doc[key] = datetime.datetime(
-                    parts["year"], parts["month"], parts["day"],
-                    parts["hour"], parts["minute"], parts["second"])
+                    parts["year"],
+                    parts["month"],
+                    parts["day"],
+                    parts["hour"],
+                    parts["minute"],
+                    parts["second"],
+                )
     return doc
 
 
@@ -130,8 +169,7 @@ class PostgresSearchConnection:
 
     # -- writes ---------------------------------------------------------
 
-    def add(self, docs: Iterable[dict[str, Any]], commit: bool = True,
-            **kwargs: Any) -> None:
+    def add(self, docs: Iterable[dict[str, Any]], commit: bool = True, **kwargs: Any) -> None:
         """Insert or replace documents (keyed by ``index_id``).
 
         ``commit`` is accepted for pysolr compatibility: the rows belong to
@@ -148,24 +186,25 @@ class PostgresSearchConnection:
         try:
             model.Session.execute(sa.text(documents.UPSERT_SQL), rows)
         except DBAPIError as error:
-            raise SearchIndexError(
-                "Could not write the search index: %s" % error.orig)
+            raise SearchIndexError("Could not write the search index: %s" % error.orig) from error
 
-    def delete(self, id: Any = None, q: Optional[str] = None,
-               commit: bool = True, **kwargs: Any) -> None:
+    def delete(
+        self, id: Any = None, q: str | None = None, commit: bool = True, **kwargs: Any
+    ) -> None:
         """Delete documents by unique key (``index_id``) or by query."""
         if id is None and q is None:
             raise SearchIndexError("delete() needs an id or a query")
         if id is not None:
             model.Session.execute(
-                sa.text("DELETE FROM territoires_search_index d"
-                        " WHERE d.index_id = ANY(:ids)"),
-                {"ids": [str(i) for i in _as_list(id)]})
+                sa.text("DELETE FROM territoires_search_index d WHERE d.index_id = ANY(:ids)"),
+                {"ids": [str(i) for i in _as_list(id)]},
+            )
         if q is not None:
             compiled = sql.compile_filter(q, text_config=self.text_config)
             model.Session.execute(
-                sa.text("DELETE FROM territoires_search_index d WHERE "
-                        + compiled.where), compiled.params)
+                sa.text("DELETE FROM territoires_search_index d WHERE " + compiled.where),
+                compiled.params,
+            )
 
     def commit(self, **kwargs: Any) -> None:
         """Make pending index changes durable (Solr's explicit commit)."""
@@ -179,13 +218,14 @@ class PostgresSearchConnection:
 
     # -- reads ----------------------------------------------------------
 
-    def search(self, q: Optional[str] = None, **params: Any) -> Results:
+    def search(self, q: str | None = None, **params: Any) -> Results:
         unknown = set(params) - SUPPORTED_PARAMS
         refused = unknown & REFUSED_PARAMS
         if refused:
             raise SearchQueryError(
                 "Search parameter(s) not supported by the PostgreSQL search "
-                "backend: %s" % ", ".join(sorted(refused)))
+                "backend: %s" % ", ".join(sorted(refused))
+            )
         if unknown:
             log.debug("Ignoring Solr parameters %s", sorted(unknown))
         wt = params.get("wt", "json")
@@ -195,7 +235,8 @@ class PostgresSearchConnection:
         q = q if q is not None else params.get("q")
         fq_list = _as_list(params.get("fq")) + _as_list(params.get("fq_list"))
         compiled = sql.compile_search(
-            q or "*:*", [str(fq) for fq in fq_list if fq],
+            q or "*:*",
+            [str(fq) for fq in fq_list if fq],
             def_type=params.get("defType"),
             q_op=params.get("q.op") or "AND",
             mm=params.get("mm"),
@@ -221,39 +262,49 @@ class PostgresSearchConnection:
             # A failed statement must not abort the caller's transaction.
             with session.begin_nested():
                 session.execute(sa.text(SEARCH_SETTINGS))
-                hits: Optional[int] = None
+                hits: int | None = None
                 facets: dict[str, list[Any]] = {}
                 if facet_fields:
-                    hits, facets = self._facets(compiled, facet_fields,
-                                                facet_limit, facet_mincount)
+                    hits, facets = self._facets(compiled, facet_fields, facet_limit, facet_mincount)
                 docs: list[dict[str, Any]] = []
                 if rows and (hits is None or start < hits):
-                    docs, page_hits = self._page(compiled, order_by, rows,
-                                                 start, fl, hits is None)
+                    docs, page_hits = self._page(compiled, order_by, rows, start, fl, hits is None)
                     if hits is None and (docs or not start):
                         hits = page_hits
                 if hits is None:  # no facets, and no row to count on
-                    hits = session.execute(
-                        sa.text("SELECT count(*) FROM territoires_search_index d"
-                                " WHERE " + compiled.where),
-                        compiled.params).scalar() or 0
+                    hits = (
+                        session.execute(
+                            sa.text(
+                                "SELECT count(*) FROM territoires_search_index d"
+                                " WHERE " + compiled.where
+                            ),
+                            compiled.params,
+                        ).scalar()
+                        or 0
+                    )
         except DBAPIError as error:
             log.warning("Search failed: %s", error)
-            raise SearchError("The search could not be run: %s"
-                              % getattr(error, "orig", error))
+            raise SearchError(
+                "The search could not be run: %s" % getattr(error, "orig", error)
+            ) from error
         return Results(docs, hits, {"facet_fields": facets})
 
-    def _page(self, compiled: "sql.CompiledQuery", order_by: str, rows: int,
-              start: int, fl: list[str], count: bool
-              ) -> tuple[list[dict[str, Any]], int]:
+    def _page(
+        self,
+        compiled: sql.CompiledQuery,
+        order_by: str,
+        rows: int,
+        start: int,
+        fl: list[str],
+        count: bool,
+    ) -> tuple[list[dict[str, Any]], int]:
         """One page of documents, and the number of hits if ``count`` (0 if
         none). Without ``count`` the page can stop early (e.g. read the
         metadata_modified index backwards for ``*:*``)."""
         wanted_all = "*" in fl
         columns = ["d.id", "d.index_id"]
         columns += ["d.%s" % c for c in COLUMN_FIELDS if wanted_all or c in fl]
-        other = [f for f in fl if f not in COLUMN_FIELDS
-                 and f not in ("*", "score")]
+        other = [f for f in fl if f not in COLUMN_FIELDS and f not in ("*", "score")]
         if wanted_all or other:
             columns.append("d.fields")
         columns += ["page.score AS score", "page.hits"]
@@ -268,12 +319,17 @@ class PostgresSearchConnection:
             " ORDER BY %(order_by)s LIMIT :page_rows OFFSET :page_start"
             ") AS page JOIN territoires_search_index d"
             " ON d.index_id = page.index_id ORDER BY %(order_by)s"
-            % {"columns": ", ".join(columns), "rank": compiled.rank or "1.0",
-               "hits": hits_sql,
-               "where": compiled.where, "order_by": order_by})
+            % {
+                "columns": ", ".join(columns),
+                "rank": compiled.rank or "1.0",
+                "hits": hits_sql,
+                "where": compiled.where,
+                "order_by": order_by,
+            }
+        )
         result = model.Session.execute(
-            statement,
-            dict(compiled.params, page_rows=rows, page_start=start))
+            statement, dict(compiled.params, page_rows=rows, page_start=start)
+        )
         docs = []
         hits = 0
         for record in result.mappings():
@@ -281,8 +337,7 @@ class PostgresSearchConnection:
             fields = record.get("fields") or {}
             doc: dict[str, Any] = {}
             if wanted_all:
-                doc.update((k, v) for k, v in fields.items()
-                           if k not in NOT_STORED_FIELDS)
+                doc.update((k, v) for k, v in fields.items() if k not in NOT_STORED_FIELDS)
                 for column in COLUMN_FIELDS:
                     if record.get(column) is not None:
                         doc[column] = record[column]
@@ -299,16 +354,16 @@ class PostgresSearchConnection:
             docs.append(doc)
         return docs, hits
 
-    def _facets(self, compiled: "sql.CompiledQuery", facet_fields: list[str],
-                limit: int, mincount: int) -> tuple[int, dict[str, list[Any]]]:
+    def _facets(
+        self, compiled: sql.CompiledQuery, facet_fields: list[str], limit: int, mincount: int
+    ) -> tuple[int, dict[str, list[Any]]]:
         """Facet counts, and the number of hits (0 if none)."""
         statement, params = sql.compile_facets(
-            compiled, facet_fields, limit=limit, mincount=mincount,
-            with_total=True)
+            compiled, facet_fields, limit=limit, mincount=mincount, with_total=True
+        )
         counts: dict[str, list[Any]] = {name: [] for name in facet_fields}
         hits = 0
-        for field, value, count in model.Session.execute(
-                sa.text(statement), params):
+        for field, value, count in model.Session.execute(sa.text(statement), params):
             if field is None:
                 hits = int(count)
             else:

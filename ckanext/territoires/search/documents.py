@@ -12,11 +12,13 @@ string-typed fields (``dataset_type``, ``organization``, ``groups``, ``tags``,
 ``res_format``, ``license_id``, ``owner_org``, the territory's fields...),
 small enough to stay in the table's main row (migration ``c41f7d2be8a6``).
 """
+
 from __future__ import annotations
 
 import datetime
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from dateutil import parser as date_parser
 
@@ -24,17 +26,41 @@ from dateutil import parser as date_parser
 STORED_ONLY_FIELDS = ("data_dict", "validated_data_dict")
 # Fields with a column of their own, where sql.py matches them.
 COLUMN_FIELDS = (
-    "id", "index_id", "name", "site_id", "state", "capacity", "title_string",
-    "permission_labels", "metadata_created", "metadata_modified", "indexed_ts",
+    "id",
+    "index_id",
+    "name",
+    "site_id",
+    "state",
+    "capacity",
+    "title_string",
+    "permission_labels",
+    "metadata_created",
+    "metadata_modified",
+    "indexed_ts",
 )
 # Solr "text"/"text_general" fields of CKAN's schema.xml besides the
 # catch-all "text": searched through the tsv, not by exact value.
-TEXT_FIELDS = frozenset({
-    "title", "notes", "author", "author_email", "maintainer",
-    "maintainer_email", "res_name", "res_description", "urls",
-    "depends_on", "dependency_of", "derives_from", "has_derivation",
-    "links_to", "linked_from", "child_of", "parent_of",
-})
+TEXT_FIELDS = frozenset(
+    {
+        "title",
+        "notes",
+        "author",
+        "author_email",
+        "maintainer",
+        "maintainer_email",
+        "res_name",
+        "res_description",
+        "urls",
+        "depends_on",
+        "dependency_of",
+        "derives_from",
+        "has_derivation",
+        "links_to",
+        "linked_from",
+        "child_of",
+        "parent_of",
+    }
+)
 TEXT_FIELD_PREFIXES = ("extras_", "res_extras_")
 # String fields left out of ``filters``: URLs are long and rarely filtered
 # on; they are matched in ``fields``.
@@ -42,9 +68,9 @@ URL_FIELDS = ("url", "res_url", "ckan_url", "download_url", "license_url")
 # Longer values stay in ``fields`` only, and the field is then listed in
 # ``filters_partial`` (tags and names are at most 100 characters in CKAN).
 FILTER_VALUE_MAX_LENGTH = 100
-_NOT_FILTER_FIELDS = frozenset(
-    STORED_ONLY_FIELDS + COLUMN_FIELDS + URL_FIELDS + ("text",)
-) | TEXT_FIELDS
+_NOT_FILTER_FIELDS = (
+    frozenset(STORED_ONLY_FIELDS + COLUMN_FIELDS + URL_FIELDS + ("text",)) | TEXT_FIELDS
+)
 
 # tsvector weights: dismax's qf is "name^4 title^4 tags^2 groups^2 text".
 WEIGHT_A_FIELDS = ("title", "name")
@@ -52,8 +78,15 @@ WEIGHT_B_FIELDS = ("tags", "groups", "organization")
 WEIGHT_C_FIELDS = ("notes", "res_name", "res_description")
 # The rest of what CKAN's schema.xml copies into ``text``.
 WEIGHT_D_FIELDS = (
-    "text", "urls", "url", "ckan_url", "download_url", "res_url", "license",
-    "maintainer", "author",
+    "text",
+    "urls",
+    "url",
+    "ckan_url",
+    "download_url",
+    "res_url",
+    "license",
+    "maintainer",
+    "author",
 )
 WEIGHT_D_PREFIXES = ("extras_", "res_extras_", "vocab_")
 
@@ -74,16 +107,12 @@ def _flatten(value: Any) -> Iterable[str]:
 
 
 def _text_of(doc: dict[str, Any], keys: Iterable[str]) -> str:
-    return "\n".join(
-        part for key in keys for part in _flatten(doc.get(key))
-    )
+    return "\n".join(part for key in keys for part in _flatten(doc.get(key)))
 
 
 def weighted_texts(doc: dict[str, Any]) -> dict[str, str]:
     """Texts to index under each tsvector weight, A (strongest) to D."""
-    d_keys = list(WEIGHT_D_FIELDS) + sorted(
-        key for key in doc if key.startswith(WEIGHT_D_PREFIXES)
-    )
+    d_keys = list(WEIGHT_D_FIELDS) + sorted(key for key in doc if key.startswith(WEIGHT_D_PREFIXES))
     return {
         "text_a": _text_of(doc, WEIGHT_A_FIELDS),
         "text_b": _text_of(doc, WEIGHT_B_FIELDS),
@@ -140,8 +169,7 @@ def _scalar(value: Any) -> Any:
 
 def is_filter_field(name: str) -> bool:
     """Is ``name`` a string-typed field copied into ``filters``?"""
-    return name not in _NOT_FILTER_FIELDS and not name.startswith(
-        TEXT_FIELD_PREFIXES)
+    return name not in _NOT_FILTER_FIELDS and not name.startswith(TEXT_FIELD_PREFIXES)
 
 
 def _is_short_scalar(value: Any) -> bool:

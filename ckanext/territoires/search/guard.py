@@ -5,6 +5,7 @@ CKAN raises a generic ``SearchError`` (HTTP 409) for local parameters
 cannot run them at all, so they are a bad request: ``SearchQueryError``, which
 the API answers with 400 and a clear message.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,9 +28,9 @@ def refuse_unsupported_syntax(search_params: dict[str, Any]) -> None:
                 continue
             if LOCAL_PARAMS_RE.search(value):
                 raise SearchQueryError(
-                    "Solr local parameters ({!...}) are not supported in %r"
-                    % key)
+                    "Solr local parameters ({!...}) are not supported in %r" % key
+                )
             if MAGIC_FIELD_RE.search(value):
                 raise SearchQueryError(
-                    "Solr magic fields (_query_, _val_) are not supported in %r"
-                    % key)
+                    "Solr magic fields (_query_, _val_) are not supported in %r" % key
+                )

@@ -44,6 +44,7 @@ Dismax syntax (``parse_dismax``)
 
 ``min_should_match`` implements Solr's ``mm`` grammar.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -51,28 +52,27 @@ import enum
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Optional, Union
 
 from ckan.lib.search.common import SearchQueryError
 
 __all__ = [
-    "Occur",
-    "Wild",
-    "MatchAll",
-    "Term",
-    "Wildcard",
-    "Exists",
-    "Range",
-    "Clause",
     "BooleanQuery",
-    "Node",
+    "Clause",
     "DismaxClause",
     "DismaxQuery",
-    "parse_lucene",
-    "parse_dismax",
+    "Exists",
+    "MatchAll",
+    "Node",
+    "Occur",
+    "Range",
+    "Term",
+    "Wild",
+    "Wildcard",
+    "is_valid_field_name",
     "min_should_match",
     "parse_date_math",
-    "is_valid_field_name",
+    "parse_dismax",
+    "parse_lucene",
 ]
 
 
@@ -105,7 +105,7 @@ class MatchAll:
 class Term:
     """A term or a quoted phrase. ``field`` None means the default field."""
 
-    field: Optional[str]
+    field: str | None
     text: str
     phrase: bool = False
 
@@ -118,11 +118,11 @@ class Wildcard:
     ``\\*`` stays a literal star.
     """
 
-    field: Optional[str]
-    parts: tuple[Union[str, Wild], ...]
+    field: str | None
+    parts: tuple[str | Wild, ...]
 
     @property
-    def prefix(self) -> Optional[str]:
+    def prefix(self) -> str | None:
         """The literal prefix when the pattern is ``literal*``, else None."""
         if (
             len(self.parts) == 2
@@ -142,16 +142,16 @@ class Wildcard:
 class Exists:
     """``field:*`` or ``field:[* TO *]``: the field has a value."""
 
-    field: Optional[str]
+    field: str | None
 
 
 @dataclass(frozen=True)
 class Range:
     """``field:[lower TO upper]``; a None bound is open (``*``)."""
 
-    field: Optional[str]
-    lower: Optional[str]
-    upper: Optional[str]
+    field: str | None
+    lower: str | None
+    upper: str | None
     include_lower: bool = True
     include_upper: bool = True
 
@@ -159,7 +159,7 @@ class Range:
 @dataclass(frozen=True)
 class Clause:
     occur: Occur
-    node: "Node"
+    node: Node
 
 
 @dataclass(frozen=True)
@@ -169,19 +169,19 @@ class BooleanQuery:
     clauses: tuple[Clause, ...]
 
     @property
-    def must(self) -> list["Node"]:
+    def must(self) -> list[Node]:
         return [c.node for c in self.clauses if c.occur is Occur.MUST]
 
     @property
-    def should(self) -> list["Node"]:
+    def should(self) -> list[Node]:
         return [c.node for c in self.clauses if c.occur is Occur.SHOULD]
 
     @property
-    def must_not(self) -> list["Node"]:
+    def must_not(self) -> list[Node]:
         return [c.node for c in self.clauses if c.occur is Occur.MUST_NOT]
 
 
-Node = Union[MatchAll, Term, Wildcard, Exists, Range, BooleanQuery]
+Node = MatchAll | Term | Wildcard | Exists | Range | BooleanQuery
 
 
 # --------------------------------------------------------------------------
@@ -203,13 +203,9 @@ def _check_field_name(name: str) -> str:
     if name == "":
         raise SearchQueryError("Invalid query: empty field name before ':'")
     if name in _MAGIC_FIELDS:
-        raise SearchQueryError(
-            "Unsupported query syntax: magic field %r is not supported" % name
-        )
+        raise SearchQueryError("Unsupported query syntax: magic field %r is not supported" % name)
     if not _FIELD_NAME_RE.match(name):
-        raise SearchQueryError(
-            "Unsupported query syntax: invalid field name %r" % name
-        )
+        raise SearchQueryError("Unsupported query syntax: invalid field name %r" % name)
     return name
 
 
@@ -219,9 +215,9 @@ def _check_field_name(name: str) -> str:
 
 # Characters that end a bare term (Lucene's non-term characters, less the
 # ones we accept inside terms: "+", "-", "!", "/", "&", "|").
-_TERM_STOP = set(" \t\r\n\u3000()[]{}^\"~:")
+_TERM_STOP = set(' \t\r\n\u3000()[]{}^"~:')
 # After one of these, an AND/OR/NOT keyword is a whole word.
-_KEYWORD_BOUNDARY = set(" \t\r\n\u3000()\"[]{}^~:")
+_KEYWORD_BOUNDARY = set(' \t\r\n\u3000()"[]{}^~:')
 _WHITESPACE = set(" \t\r\n\u3000")
 
 _BOOST_RE = re.compile(r"\^=?\d+(?:\.\d+)?|\^=?\.\d+")
@@ -259,9 +255,7 @@ class _LuceneParser:
         )
 
     def unsupported(self, what: str) -> SearchQueryError:
-        return SearchQueryError(
-            "Unsupported query syntax in %r: %s" % (self.text, what)
-        )
+        return SearchQueryError("Unsupported query syntax in %r: %s" % (self.text, what))
 
     def peek(self, offset: int = 0) -> str:
         index = self.pos + offset
@@ -274,7 +268,7 @@ class _LuceneParser:
         while not self.at_end() and self.text[self.pos] in _WHITESPACE:
             self.pos += 1
 
-    def at_keyword(self, *words: str) -> Optional[str]:
+    def at_keyword(self, *words: str) -> str | None:
         for word in words:
             if self.text.startswith(word, self.pos):
                 after = self.peek(len(word))
@@ -288,9 +282,9 @@ class _LuceneParser:
         if self.at_end():
             raise self.error("dangling backslash at end of query")
         char = self.text[self.pos]
-        if char == "u" and re.match(r"[0-9a-fA-F]{4}", self.text[self.pos + 1:self.pos + 5]):
+        if char == "u" and re.match(r"[0-9a-fA-F]{4}", self.text[self.pos + 1 : self.pos + 5]):
             self.pos += 5
-            return chr(int(self.text[self.pos - 4:self.pos], 16))
+            return chr(int(self.text[self.pos - 4 : self.pos], 16))
         self.pos += 1
         return char
 
@@ -307,7 +301,7 @@ class _LuceneParser:
             raise self.error("unbalanced parentheses: unexpected ')'")
         return node
 
-    def parse_disjunction(self, default_field: Optional[str], depth: int) -> Node:
+    def parse_disjunction(self, default_field: str | None, depth: int) -> Node:
         """query := segment ((OR | '||') segment)*"""
         segments: list[list[_ParsedClause]] = [[]]
         pending_and = False
@@ -347,9 +341,12 @@ class _LuceneParser:
         for parsed in segment:
             if parsed.modifier is _Modifier.PROHIBITED:
                 occur = Occur.MUST_NOT
-            elif parsed.modifier is _Modifier.REQUIRED or self.default_and:
-                occur = Occur.MUST
-            elif parsed.joined_by_and or parsed.followed_by_and:
+            elif (
+                parsed.modifier is _Modifier.REQUIRED
+                or self.default_and
+                or parsed.joined_by_and
+                or parsed.followed_by_and
+            ):
                 occur = Occur.MUST
             else:
                 occur = Occur.SHOULD
@@ -357,7 +354,7 @@ class _LuceneParser:
         return _simplify(BooleanQuery(tuple(clauses)))
 
     def parse_clause(
-        self, default_field: Optional[str], depth: int, joined_by_and: bool
+        self, default_field: str | None, depth: int, joined_by_and: bool
     ) -> _ParsedClause:
         modifier = _Modifier.NONE
         char = self.peek()
@@ -389,7 +386,7 @@ class _LuceneParser:
         if self.peek() == "~":
             raise self.unsupported("fuzzy and proximity searches ('~') are not supported")
 
-    def parse_atom(self, default_field: Optional[str], depth: int) -> Node:
+    def parse_atom(self, default_field: str | None, depth: int) -> Node:
         char = self.peek()
         if char == "(":
             return self.parse_group(default_field, depth)
@@ -425,7 +422,7 @@ class _LuceneParser:
             return self.parse_field_value(field, depth)
         return self.term_node(default_field, chars)
 
-    def parse_group(self, default_field: Optional[str], depth: int) -> Node:
+    def parse_group(self, default_field: str | None, depth: int) -> Node:
         self.pos += 1  # "("
         node = self.parse_disjunction(default_field, depth + 1)
         if self.peek() != ")":
@@ -474,12 +471,12 @@ class _LuceneParser:
             raise self.error("expected a term")
         return chars
 
-    def term_node(self, field: Optional[str], chars: list[_Char]) -> Node:
+    def term_node(self, field: str | None, chars: list[_Char]) -> Node:
         if chars == [("*", False)]:
             return MatchAll() if field is None else Exists(field)
         if not any(not escaped and c in "*?" for c, escaped in chars):
             return Term(field, "".join(c for c, _ in chars))
-        parts: list[Union[str, Wild]] = []
+        parts: list[str | Wild] = []
         literal = ""
         for char, escaped in chars:
             if not escaped and char in "*?":
@@ -516,7 +513,7 @@ class _LuceneParser:
             raise self.unsupported("proximity searches ('\"...\"~N') are not supported")
         return "".join(out)
 
-    def parse_range(self, field: Optional[str]) -> Node:
+    def parse_range(self, field: str | None) -> Node:
         include_lower = self.peek() == "["
         self.pos += 1
         self.skip_whitespace()
@@ -536,7 +533,7 @@ class _LuceneParser:
             return Exists(field)
         return Range(field, lower, upper, include_lower, closing == "]")
 
-    def read_range_bound(self) -> Optional[str]:
+    def read_range_bound(self) -> str | None:
         if self.peek() == '"':
             return self.read_quoted()
         out = []
@@ -631,7 +628,7 @@ def parse_dismax(q: str) -> DismaxQuery:
             pos += 1
         if text[pos] == '"' and text.find('"', pos + 1) != -1:
             end = text.find('"', pos + 1)
-            tokens.append((modifier, text[pos + 1:end], True, False))
+            tokens.append((modifier, text[pos + 1 : end], True, False))
             pos = end + 1
             continue
         start = pos
@@ -659,7 +656,7 @@ def parse_dismax(q: str) -> DismaxQuery:
 
     clauses: list[DismaxClause] = []
     explicit_or = False
-    force_next: Optional[Occur] = None
+    force_next: Occur | None = None
     for modifier, word, phrase, trailing_wild in tokens:
         if not phrase and not modifier and word in ("AND", "&&"):
             if clauses and clauses[-1].occur is Occur.SHOULD:
@@ -716,7 +713,7 @@ def _mm_simple(spec_part: str, n: int, spec: str) -> int:
     return n + calc if calc < 0 else calc
 
 
-def min_should_match(spec: Optional[str], n: int) -> int:
+def min_should_match(spec: str | None, n: int) -> int:
     """How many of ``n`` optional clauses must match under Solr's ``mm``.
 
     Grammar: ``3``, ``-2``, ``75%``, ``-25%``, and conditional chains like
@@ -758,14 +755,23 @@ _DATE_RE = re.compile(
 )
 _MATH_RE = re.compile(r"([+-])(\d+)([A-Z]+)|/([A-Z]+)")
 _UNITS = {
-    "YEAR": "year", "YEARS": "year",
-    "MONTH": "month", "MONTHS": "month",
-    "DAY": "day", "DAYS": "day", "DATE": "day",
-    "HOUR": "hour", "HOURS": "hour",
-    "MINUTE": "minute", "MINUTES": "minute",
-    "SECOND": "second", "SECONDS": "second",
-    "MILLI": "milli", "MILLIS": "milli",
-    "MILLISECOND": "milli", "MILLISECONDS": "milli",
+    "YEAR": "year",
+    "YEARS": "year",
+    "MONTH": "month",
+    "MONTHS": "month",
+    "DAY": "day",
+    "DAYS": "day",
+    "DATE": "day",
+    "HOUR": "hour",
+    "HOURS": "hour",
+    "MINUTE": "minute",
+    "MINUTES": "minute",
+    "SECOND": "second",
+    "SECONDS": "second",
+    "MILLI": "milli",
+    "MILLIS": "milli",
+    "MILLISECOND": "milli",
+    "MILLISECONDS": "milli",
 }
 
 
@@ -804,7 +810,7 @@ def _shift(moment: datetime, amount: int, unit: str) -> datetime:
     return moment + timedelta(milliseconds=amount)
 
 
-def parse_date_math(value: str, now: Optional[datetime] = None) -> datetime:
+def parse_date_math(value: str, now: datetime | None = None) -> datetime:
     """Resolve a Solr date or date-math expression to an aware UTC datetime.
 
     Accepts ``NOW``, ISO dates (``2024-01-01``, ``2024-01-01T00:00:00Z``,
@@ -824,8 +830,13 @@ def parse_date_math(value: str, now: Optional[datetime] = None) -> datetime:
         try:
             micro = int((fraction or "0")[:6].ljust(6, "0"))
             moment = datetime(
-                int(year), int(month), int(day),
-                int(hour or 0), int(minute or 0), int(second or 0), micro,
+                int(year),
+                int(month),
+                int(day),
+                int(hour or 0),
+                int(minute or 0),
+                int(second or 0),
+                micro,
                 tzinfo=timezone.utc,
             )
         except ValueError:
@@ -835,7 +846,7 @@ def parse_date_math(value: str, now: Optional[datetime] = None) -> datetime:
             digits = zone[1:].replace(":", "")
             offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
             moment = moment - sign * offset
-        rest = text[match.end():]
+        rest = text[match.end() :]
     position = 0
     upper_rest = rest.upper()
     while position < len(upper_rest):

@@ -16,21 +16,27 @@ a queue and commit after each chunk, so a rebuild never holds one huge
 transaction. It works with any backend CKAN's ``make_connection`` gives
 (PostgreSQL here, or Solr).
 """
+
 from __future__ import annotations
 
 import logging
 import multiprocessing
 import queue as queue_module
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Optional
+from typing import Any
 
 log = logging.getLogger(__name__)
 
 DEFAULT_CHUNK_SIZE = 50
 # Loggers that announce a CKAN start-up, once per worker otherwise.
-STARTUP_LOGGERS = ("ckan.cli", "ckan.config", "ckan.config.environment",
-                   "ckan.config.middleware.flask_app")
+STARTUP_LOGGERS = (
+    "ckan.cli",
+    "ckan.config",
+    "ckan.config.environment",
+    "ckan.config.middleware.flask_app",
+)
 
 
 @dataclass
@@ -39,7 +45,7 @@ class RebuildReport:
     indexed: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
-    stopped: Optional[str] = None  # why the rebuild stopped early
+    stopped: str | None = None  # why the rebuild stopped early
 
     @property
     def rate(self) -> float:
@@ -57,20 +63,25 @@ def dataset_ids(only_missing: bool = False) -> list[str]:
         packages = packages.filter(model.Package.state != "deleted")
     ids = [row[0] for row in packages.order_by(model.Package.id)]
     if only_missing:
-        indexed = set(query_for(model.Package).get_all_entity_ids(
-            max_results=len(ids)))
+        indexed = set(query_for(model.Package).get_all_entity_ids(max_results=len(ids)))
         ids = [package_id for package_id in ids if package_id not in indexed]
     return ids
 
 
 def chunks(ids: list[str], size: int) -> Iterable[list[str]]:
     for start in range(0, len(ids), size):
-        yield ids[start:start + size]
+        yield ids[start : start + size]
 
 
-def rebuild(ids: list[str], *, ini_path: str, workers: int,
-            chunk_size: int = DEFAULT_CHUNK_SIZE, force: bool = False,
-            progress: Optional[Callable[[int], None]] = None) -> RebuildReport:
+def rebuild(
+    ids: list[str],
+    *,
+    ini_path: str,
+    workers: int,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    force: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> RebuildReport:
     """Index ``ids`` with ``workers`` processes; ``progress(n)`` after each
     chunk. Without ``force`` the first failure stops every worker (chunks
     already committed stay indexed); with it, failures are listed and the
@@ -91,8 +102,12 @@ def rebuild(ids: list[str], *, ini_path: str, workers: int,
         tasks.put(None)
     started = time.perf_counter()
     processes = [
-        context.Process(target=work, args=(ini_path, tasks, results, stop, force),
-                        name="search-index-rebuild-%d" % number, daemon=True)
+        context.Process(
+            target=work,
+            args=(ini_path, tasks, results, stop, force),
+            name="search-index-rebuild-%d" % number,
+            daemon=True,
+        )
         for number in range(workers)
     ]
     for process in processes:
@@ -155,7 +170,6 @@ def _work(ini_path: str, tasks: Any, results: Any, stop: Any, force: bool) -> No
     flask_app = getattr(app, "_wsgi_app", app)
 
     import sqlalchemy as sa
-
     from ckan import logic, model
     from ckan.lib.search import index_for
 
@@ -165,8 +179,7 @@ def _work(ini_path: str, tasks: Any, results: Any, stop: Any, force: bool) -> No
     show_context = {"ignore_auth": True, "validate": False, "use_cache": False}
 
     def index(package_id: str) -> None:
-        package_index.update_dict(
-            package_show(dict(show_context), {"id": package_id}), True)
+        package_index.update_dict(package_show(dict(show_context), {"id": package_id}), True)
 
     with flask_app.test_request_context():
         while not stop.is_set():

@@ -61,18 +61,20 @@ into one tsquery with ``&&``/``||``, which drops clauses that analyse to
 nothing ("le", "de"), as Lucene drops them. A query made only of stop
 words matches nothing, as in Solr.
 """
+
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal
-from dataclasses import dataclass, field as dataclass_field
-from typing import Any, Iterable, Optional, Sequence, Union
+from typing import Any
 
 from ckan.lib.search.common import SearchQueryError
 
 from . import documents
-
 from .lucene import (
     BooleanQuery,
     DismaxQuery,
@@ -94,10 +96,10 @@ from .lucene import (
 __all__ = [
     "TABLE",
     "CompiledQuery",
-    "compile_search",
-    "compile_filter",
-    "compile_sort",
     "compile_facets",
+    "compile_filter",
+    "compile_search",
+    "compile_sort",
 ]
 
 TABLE = "territoires_search_index"
@@ -116,7 +118,7 @@ class CompiledQuery:
 
     where: str
     params: dict[str, Any] = dataclass_field(default_factory=dict)
-    rank: Optional[str] = None
+    rank: str | None = None
 
 
 # --------------------------------------------------------------------------
@@ -124,7 +126,13 @@ class CompiledQuery:
 # --------------------------------------------------------------------------
 
 _STRING_COLUMNS = {
-    "id", "name", "site_id", "state", "capacity", "index_id", "title_string",
+    "id",
+    "name",
+    "site_id",
+    "state",
+    "capacity",
+    "index_id",
+    "title_string",
 }
 _DATE_COLUMNS = {"metadata_created", "metadata_modified", "indexed_ts"}
 _LABELS_COLUMN = "permission_labels"
@@ -139,24 +147,28 @@ _TEXT_PREFIXES = documents.TEXT_FIELD_PREFIXES
 _WEIGHT_CLASS = {
     name: weight_class
     for weight_class, names in (
-        ("D", documents.WEIGHT_D_FIELDS), ("C", documents.WEIGHT_C_FIELDS),
-        ("B", documents.WEIGHT_B_FIELDS), ("A", documents.WEIGHT_A_FIELDS),
+        ("D", documents.WEIGHT_D_FIELDS),
+        ("C", documents.WEIGHT_C_FIELDS),
+        ("B", documents.WEIGHT_B_FIELDS),
+        ("A", documents.WEIGHT_A_FIELDS),
     )
     for name in names
 }
 _TSV_WEIGHT = {
-    name: weight_class.lower() for name, weight_class in _WEIGHT_CLASS.items()
+    name: weight_class.lower()
+    for name, weight_class in _WEIGHT_CLASS.items()
     if name in _TEXT_FIELDS
 }
 _TSV_WEIGHT_PREFIXES = {
-    prefix: "d" for prefix in documents.WEIGHT_D_PREFIXES
-    if prefix in _TEXT_PREFIXES
+    prefix: "d" for prefix in documents.WEIGHT_D_PREFIXES if prefix in _TEXT_PREFIXES
 }
 # Solr copies these document fields into "urls".
 _TEXT_SOURCES = {"urls": ("url", "ckan_url", "download_url", "res_url")}
 # Solr "int" fields of CKAN's schema.
 _INT_FIELDS = {
-    "views_total", "views_recent", "resources_accessed_total",
+    "views_total",
+    "views_recent",
+    "resources_accessed_total",
     "resources_accessed_recent",
 }
 
@@ -193,8 +205,7 @@ _TIMESTAMP_OF = (
 )
 _STRING_OF = "(CASE WHEN jsonb_typeof({v}) = 'string' THEN {v} #>> '{{}}' END)"
 _SCALAR_TEXT_OF = (
-    "(CASE WHEN jsonb_typeof({v}) IN ('string', 'number', 'boolean')"
-    " THEN {v} #>> '{{}}' END)"
+    "(CASE WHEN jsonb_typeof({v}) IN ('string', 'number', 'boolean') THEN {v} #>> '{{}}' END)"
 )
 
 
@@ -244,10 +255,10 @@ class _Predicate:
     """
 
     sql: str
-    value_term: Optional[tuple[str, str, str]] = None
+    value_term: tuple[str, str, str] | None = None
 
 
-_Compiled = Union[_TextMatch, _Predicate]
+_Compiled = _TextMatch | _Predicate
 
 _TRUE = _Predicate("TRUE")
 
@@ -268,7 +279,7 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _like_pattern(parts: Iterable[Union[str, Wild]]) -> str:
+def _like_pattern(parts: Iterable[str | Wild]) -> str:
     out = []
     for part in parts:
         if part is Wild.ANY_STRING:
@@ -294,7 +305,7 @@ def _json_scalars(value: str) -> list[Any]:
     return candidates
 
 
-def _parse_qf(qf: Optional[str]) -> list[tuple[str, float]]:
+def _parse_qf(qf: str | None) -> list[tuple[str, float]]:
     fields = []
     for item in (qf or DEFAULT_QF).split():
         name, _, boost = item.partition("^")
@@ -329,7 +340,7 @@ class _Compiler:
         self,
         text_config: str,
         default_fields: Sequence[str] = (_WHOLE_TEXT,),
-        rank_weights: Optional[str] = None,
+        rank_weights: str | None = None,
     ) -> None:
         if not _CONFIG_RE.match(text_config or ""):
             raise SearchQueryError("Invalid text search configuration %r" % text_config)
@@ -384,7 +395,8 @@ class _Compiler:
                 self.field_json(source) for source in sources
             )
         return "jsonb_to_tsvector(%s, %s, CAST('[\"string\"]' AS jsonb))" % (
-            self.config, value,
+            self.config,
+            value,
         )
 
     def text_predicate(self, field: str, tsquery: str) -> str:
@@ -406,7 +418,10 @@ class _Compiler:
         if weight is None:
             return recheck
         return "(d.tsv @@ %s AND ts_filter(d.tsv, CAST('{%s}' AS \"char\"[])) @@ %s AND %s)" % (
-            query, weight, query, recheck,
+            query,
+            weight,
+            query,
+            recheck,
         )
 
     def as_predicate(self, compiled: _Compiled) -> str:
@@ -420,7 +435,7 @@ class _Compiler:
         function = "phraseto_tsquery" if phrase else "plainto_tsquery"
         return "%s(%s, %s)" % (function, self.config, self.bind_text(text))
 
-    def prefix_tsquery(self, prefix: str) -> Optional[str]:
+    def prefix_tsquery(self, prefix: str) -> str | None:
         """``riv*`` as a ``'riv':*`` tsquery, or None if no word remains.
 
         Only letters and digits reach ``to_tsquery``, so its operators can't
@@ -431,21 +446,24 @@ class _Compiler:
         words = re.findall(r"[^\W_]+", prefix)
         if not words:
             return None
-        text = " <-> ".join(words[:-1] + [words[-1] + ":*"])
+        text = " <-> ".join([*words[:-1], words[-1] + ":*"])
         parameter = self.bind_text(text)
         return "(to_tsquery(%s, %s) || to_tsquery(CAST('simple' AS regconfig), unaccent(%s)))" % (
-            self.config, parameter, parameter,
+            self.config,
+            parameter,
+            parameter,
         )
 
     def remember_rank(self, compiled: _Compiled, negated: bool) -> None:
         if isinstance(compiled, _TextMatch) and not negated:
             self.rank_queries.append(compiled.tsquery)
 
-    def rank(self) -> Optional[str]:
+    def rank(self) -> str | None:
         if not self.rank_queries:
             return None
         return "ts_rank(CAST('%s' AS real[]), d.tsv, %s, 1)" % (
-            self.rank_weights, _once(" || ".join(self.rank_queries)),
+            self.rank_weights,
+            _once(" || ".join(self.rank_queries)),
         )
 
     # -- lucene trees -------------------------------------------------------
@@ -526,7 +544,7 @@ class _Compiler:
         """
         by_field: dict[str, list[str]] = {}
         by_column: dict[str, list[_Predicate]] = {}
-        predicates: list[Union[str, tuple[str, list[_Predicate]]]] = []
+        predicates: list[str | tuple[str, list[_Predicate]]] = []
         for item in items:
             if isinstance(item, _TextMatch):
                 by_field.setdefault(item.field, []).append(item.tsquery)
@@ -539,8 +557,10 @@ class _Compiler:
             else:
                 predicates.append(item.sql)
         merged = [
-            self.text_predicate(name, queries[0] if len(queries) == 1
-                                else "(%s)" % (" %s " % operator).join(queries))
+            self.text_predicate(
+                name,
+                queries[0] if len(queries) == 1 else "(%s)" % (" %s " % operator).join(queries),
+            )
             for name, queries in by_field.items()
         ]
         for predicate in predicates:
@@ -582,9 +602,11 @@ class _Compiler:
             moment = self.bind(parse_date_math(value))
             if name in _DATE_COLUMNS:
                 return _Predicate("d.%s = CAST(%s AS timestamptz)" % (name, moment))
-            return _Predicate(self.field_values(
-                name, "%s = CAST(%s AS timestamptz)" % (_TIMESTAMP_OF.format(v="e.v"), moment)
-            ))
+            return _Predicate(
+                self.field_values(
+                    name, "%s = CAST(%s AS timestamptz)" % (_TIMESTAMP_OF.format(v="e.v"), moment)
+                )
+            )
         if name in _INT_FIELDS and not _DECIMAL_RE.match(value):
             raise SearchQueryError("Invalid number %r for field %r" % (value, name))
         branches = []
@@ -595,8 +617,10 @@ class _Compiler:
                 # (a JSON array contains the scalars it lists).
                 field = self.bind_text(name)
                 for scalar in _json_scalars(value):
-                    branches.append("(d.filters -> %s) @> CAST(%s AS jsonb)" % (
-                        field, self.bind(json.dumps(scalar, ensure_ascii=False))))
+                    branches.append(
+                        "(d.filters -> %s) @> CAST(%s AS jsonb)"
+                        % (field, self.bind(json.dumps(scalar, ensure_ascii=False)))
+                    )
                 return _Predicate("(%s)" % " OR ".join(branches))
             column = "d.filters"
         else:
@@ -648,11 +672,13 @@ class _Compiler:
                 "EXISTS (SELECT 1 FROM unnest(d.permission_labels) AS label(value)"
                 " WHERE label.value LIKE %s)" % self.bind_text(pattern)
             )
-        return _Predicate(self.field_values(
-            name, "%s LIKE %s" % (_SCALAR_TEXT_OF.format(v="e.v"), self.bind_text(pattern))
-        ))
+        return _Predicate(
+            self.field_values(
+                name, "%s LIKE %s" % (_SCALAR_TEXT_OF.format(v="e.v"), self.bind_text(pattern))
+            )
+        )
 
-    def compile_exists(self, name: Optional[str]) -> str:
+    def compile_exists(self, name: str | None) -> str:
         assert name is not None
         if name in _STRING_COLUMNS or name in _DATE_COLUMNS:
             return "d.%s IS NOT NULL" % name
@@ -674,9 +700,7 @@ class _Compiler:
         name = node.field
         assert name is not None
         if name == _WHOLE_TEXT or name in _NGRAM_FIELDS:
-            raise SearchQueryError(
-                "Unsupported query syntax: range query on text field %r" % name
-            )
+            raise SearchQueryError("Unsupported query syntax: range query on text field %r" % name)
         kind = _range_kind(name, node.lower, node.upper)
         if kind == "date":
             lower = parse_date_math(node.lower) if node.lower is not None else None
@@ -693,10 +717,14 @@ class _Compiler:
             conditions = []
             if lower is not None:
                 operator = ">=" if node.include_lower else ">"
-                conditions.append("%s %s CAST(%s AS %s)" % (value_sql, operator, self.bind(lower), cast))
+                conditions.append(
+                    "%s %s CAST(%s AS %s)" % (value_sql, operator, self.bind(lower), cast)
+                )
             if upper is not None:
                 operator = "<=" if node.include_upper else "<"
-                conditions.append("%s %s CAST(%s AS %s)" % (value_sql, operator, self.bind(upper), cast))
+                conditions.append(
+                    "%s %s CAST(%s AS %s)" % (value_sql, operator, self.bind(upper), cast)
+                )
             return " AND ".join(conditions)
 
         if name in _DATE_COLUMNS:
@@ -722,9 +750,7 @@ class _Compiler:
 
     # -- dismax -------------------------------------------------------------
 
-    def compile_dismax(
-        self, query: DismaxQuery, mm: Optional[str], q_op: str
-    ) -> _Compiled:
+    def compile_dismax(self, query: DismaxQuery, mm: str | None, q_op: str) -> _Compiled:
         """dismax: every term on the qf fields, ``mm`` of the optional ones."""
         if not query.clauses:
             return _TRUE
@@ -736,8 +762,9 @@ class _Compiler:
                 node = Wildcard(None, (clause.text, Wild.ANY_STRING))
             else:
                 node = Term(None, clause.text, phrase=clause.phrase)
-            bucket = {Occur.MUST: required, Occur.SHOULD: optional,
-                      Occur.MUST_NOT: prohibited}[clause.occur]
+            bucket = {Occur.MUST: required, Occur.SHOULD: optional, Occur.MUST_NOT: prohibited}[
+                clause.occur
+            ]
             bucket.append(self.compile(node, negated=clause.occur is Occur.MUST_NOT))
 
         if mm is None and q_op.upper() == "OR":
@@ -765,10 +792,15 @@ class _Compiler:
             elif all_text and all(k >= 1 for k in table[1:]):
                 # Stop words can leave few enough clauses for mm to need all
                 # of them ("vélo à lyon"): then AND, else any one of them.
-                tsqueries.append("CASE WHEN %s >= %s THEN (%s) ELSE (%s) END" % (
-                    self.required_count(optional, table), self.clause_count(optional),
-                    " && ".join(optional_text), " || ".join(optional_text),
-                ))
+                tsqueries.append(
+                    "CASE WHEN %s >= %s THEN (%s) ELSE (%s) END"
+                    % (
+                        self.required_count(optional, table),
+                        self.clause_count(optional),
+                        " && ".join(optional_text),
+                        " || ".join(optional_text),
+                    )
+                )
                 prefiltered = 1
             if tsqueries:
                 parts.append(self.text_predicate(_WHOLE_TEXT, " && ".join(tsqueries)))
@@ -778,9 +810,7 @@ class _Compiler:
         if optional and any(k > prefiltered for k in table):
             parts.append(self.min_match_predicate(optional, table))
         if prohibited:
-            parts.append("(%s) IS NOT TRUE" % " OR ".join(
-                self.as_predicate(c) for c in prohibited
-            ))
+            parts.append("(%s) IS NOT TRUE" % " OR ".join(self.as_predicate(c) for c in prohibited))
         if not parts:
             return _TRUE
         return _Predicate(parts[0] if len(parts) == 1 else "(%s)" % " AND ".join(parts))
@@ -800,7 +830,8 @@ class _Compiler:
         """SQL: how many optional clauses are not only stop words."""
         return "(%s)" % " + ".join(
             "CASE WHEN numnode(%s) > 0 THEN 1 ELSE 0 END" % clause.tsquery
-            if isinstance(clause, _TextMatch) else "1"
+            if isinstance(clause, _TextMatch)
+            else "1"
             for clause in optional
         )
 
@@ -822,7 +853,7 @@ def _with_field(node: Node, name: str) -> Node:
     return node
 
 
-def _range_kind(name: str, lower: Optional[str], upper: Optional[str]) -> str:
+def _range_kind(name: str, lower: str | None, upper: str | None) -> str:
     bounds = [b for b in (lower, upper) if b is not None]
     if _is_date_field(name):
         return "date"
@@ -845,7 +876,7 @@ def _range_kind(name: str, lower: Optional[str], upper: Optional[str]) -> str:
 # --------------------------------------------------------------------------
 
 
-def _as_list(fq_list: Union[None, str, Sequence[str]]) -> list[str]:
+def _as_list(fq_list: str | Sequence[str] | None) -> list[str]:
     if fq_list is None:
         return []
     if isinstance(fq_list, str):
@@ -872,14 +903,14 @@ def _join_where(predicates: list[str]) -> str:
 
 
 def compile_search(
-    q: Optional[str],
-    fq_list: Union[None, str, Sequence[str]],
+    q: str | None,
+    fq_list: str | Sequence[str] | None,
     *,
-    def_type: Optional[str] = None,
+    def_type: str | None = None,
     q_op: str = "AND",
-    mm: Optional[str] = None,
-    qf: Optional[str] = None,
-    df: Optional[str] = "text",
+    mm: str | None = None,
+    qf: str | None = None,
+    df: str | None = "text",
     text_config: str = "territoires_fr",
 ) -> CompiledQuery:
     """Compile ``q`` and the filter queries of a search.
@@ -956,7 +987,9 @@ def compile_filter(
         raise SearchQueryError("Invalid query: empty query")
     compiler = _Compiler(text_config)
     compiled = compiler.compile(parse_lucene(q, q_op or "AND"))
-    return CompiledQuery(_join_where([compiler.as_predicate(compiled)]), compiler.params.values, None)
+    return CompiledQuery(
+        _join_where([compiler.as_predicate(compiled)]), compiler.params.values, None
+    )
 
 
 # -- sort -----------------------------------------------------------------
@@ -972,11 +1005,12 @@ def _field_document_of(name: str) -> str:
         " THEN d.fields ELSE d.filters END)" % name
     )
 
+
 _SORT_ITEM_RE = re.compile(r"^([A-Za-z0-9_][A-Za-z0-9_\-]*)\s+(asc|desc)$", re.IGNORECASE)
 _SORT_FIELD_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$")
 
 
-def compile_sort(sort: Optional[str]) -> str:
+def compile_sort(sort: str | None) -> str:
     """Turn Solr's ``sort`` into an ORDER BY body.
 
     ``field asc|desc`` items separated by commas. ``score`` is the SELECT's
@@ -1009,7 +1043,7 @@ def compile_sort(sort: Optional[str]) -> str:
             value = "%s -> '%s'" % (_field_document_of(name), name)
             items.append("%s %s NULLS LAST" % (_NUMBER_OF.format(v="(%s)" % value), direction))
             items.append(
-                '(CASE WHEN jsonb_typeof(%s) = \'string\' THEN %s #>> \'{}\' ELSE CAST(%s AS text) END)'
+                "(CASE WHEN jsonb_typeof(%s) = 'string' THEN %s #>> '{}' ELSE CAST(%s AS text) END)"
                 ' COLLATE "C" %s NULLS LAST' % (value, value, value, direction)
             )
     items.append("d.index_id")
@@ -1023,7 +1057,7 @@ def compile_facets(
     query: CompiledQuery,
     fields: Sequence[str],
     *,
-    limit: Optional[int] = -1,
+    limit: int | None = -1,
     mincount: int = 1,
     table: str = TABLE,
     with_total: bool = False,
@@ -1070,16 +1104,22 @@ def compile_facets(
         if documents.is_filter_field(name):
             from_fields = "d.filters_partial @> ARRAY[%s]" % field
             values = "CASE WHEN %s THEN d.fields -> %s ELSE d.filters -> %s END" % (
-                from_fields, field, field)
+                from_fields,
+                field,
+                field,
+            )
         else:
             from_fields, values = "TRUE", "d.fields -> %s" % field
         # lax [*] makes a list of a scalar; SQL NULL (no value) stays NULL.
-        selected.append("%s AS p%d, jsonb_path_query_array(%s, 'lax $[*]') AS f%d"
-                        % (from_fields, i, values, i))
+        selected.append(
+            "%s AS p%d, jsonb_path_query_array(%s, 'lax $[*]') AS f%d" % (from_fields, i, values, i)
+        )
     if int(mincount) <= 0:
         # Solr lists every indexed value, with its count among the matches.
         match_column, where, matches = (
-            "(%s) IS TRUE" % query.where, "TRUE", "count(*) FILTER (WHERE m.is_match)"
+            "(%s) IS TRUE" % query.where,
+            "TRUE",
+            "count(*) FILTER (WHERE m.is_match)",
         )
     else:
         match_column, where, matches = "TRUE", query.where, "count(*)"

@@ -1,4 +1,5 @@
 """Actions of the harvesters of ckanext-territoires."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -10,7 +11,7 @@ from ckanext.harvest.model import HarvestSource
 from ckanext.territoires.harvesters import preview, stale
 from ckanext.territoires.harvesters.logic import schema
 
-__all__ = ["territoires_harvest_preview", "territoires_harvest_close_stale", "harvest_jobs_run"]
+__all__ = ["harvest_jobs_run", "territoires_harvest_close_stale", "territoires_harvest_preview"]
 
 
 def _request_locale() -> str | None:
@@ -49,7 +50,7 @@ def territoires_harvest_preview(context, data_dict) -> dict[str, Any]:
     try:
         return preview.preview_source(source, data_dict.get("limit", 10), _request_locale())
     except preview.PreviewError as error:
-        raise tk.ValidationError({"id": [str(error)]})
+        raise tk.ValidationError({"id": [str(error)]}) from error
 
 
 @validate(schema.territoires_harvest_close_stale)

@@ -1,12 +1,14 @@
 """Schemas of the harvest actions of ckanext-territoires."""
+
 from __future__ import annotations
 
 from ckan.logic.schema import validator_args
 
 
 @validator_args
-def territoires_harvest_preview(not_empty, ignore_missing, unicode_safe, int_validator,
-                                is_positive_integer):
+def territoires_harvest_preview(
+    not_empty, ignore_missing, unicode_safe, int_validator, is_positive_integer
+):
     return {
         "id": [not_empty, unicode_safe],
         "limit": [ignore_missing, int_validator, is_positive_integer],

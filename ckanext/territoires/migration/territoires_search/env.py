@@ -1,16 +1,15 @@
-# -*- coding: utf-8 -*-
 """Alembic environment of the territoires_search plugin.
 
 Its version table is ``territoires_search_alembic_version`` so that it never
 collides with CKAN core's or another plugin's migrations.
 """
+
 import os
 from logging.config import fileConfig
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
-
 from ckan.model.meta import metadata
+from sqlalchemy import engine_from_config, pool
 
 config = context.config
 fileConfig(config.config_file_name)
@@ -29,7 +28,7 @@ def run_migrations_offline():
         url=config.get_main_option("sqlalchemy.url"),
         target_metadata=target_metadata,
         literal_binds=True,
-        version_table="{}_alembic_version".format(name),
+        version_table=f"{name}_alembic_version",
         include_object=include_object,
     )
     with context.begin_transaction():
@@ -46,7 +45,7 @@ def run_migrations_online():
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
-            version_table="{}_alembic_version".format(name),
+            version_table=f"{name}_alembic_version",
             include_object=include_object,
         )
         with context.begin_transaction():

@@ -22,38 +22,54 @@ Source URL: the catalogue (first page). Option: ``format`` (``xml``,
 ``turtle``, ``json-ld``, ``nt``, ``n3``) when the server's content type
 is wrong.
 """
+
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
+from ckanext.dcat.processors import RDFParser
+from ckanext.dcat.profiles.base import DCT, RDFS, SKOS
 from rdflib import BNode, Literal, Namespace, URIRef
 
-from ckanext.dcat.profiles.base import DCT, RDFS, SKOS
-
-from ckanext.dcat.processors import RDFParser
-
-from . import mapping, safexml
-from .base import TerritoiresHarvester, page_limit_problem, page_loop_problem
-from .http import Fetched, HarvestClient, InvalidDocument
-from .messages import HarvestProblem, Message, N_
-from .records import ItemError, RemoteRecord
-from .source_config import SourceConfig
-from .territorialise import PlaceHints
+from .. import mapping, safexml
+from ..base import TerritoiresHarvester, page_limit_problem, page_loop_problem
+from ..http import Fetched, HarvestClient, InvalidDocument
+from ..messages import N_, HarvestProblem, Message
+from ..records import ItemError, RemoteRecord
+from ..source_config import SourceConfig, Validator
+from ..territorialise import PlaceHints
 
 FORMATS = ("xml", "turtle", "json-ld", "nt", "n3")
-ACCEPT = ("text/turtle, application/rdf+xml;q=0.9, application/ld+json;q=0.8, "
-          "application/n-triples;q=0.7, */*;q=0.1")
+ACCEPT = (
+    "text/turtle, application/rdf+xml;q=0.9, application/ld+json;q=0.8, "
+    "application/n-triples;q=0.7, */*;q=0.1"
+)
 MAX_REMOTE_CONTEXTS = 8
 _BY_TYPE = {
-    "text/turtle": "turtle", "application/x-turtle": "turtle", "application/rdf+xml": "xml",
-    "application/xml": "xml", "text/xml": "xml", "application/ld+json": "json-ld",
-    "application/json": "json-ld", "application/n-triples": "nt", "text/n3": "n3",
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "application/rdf+xml": "xml",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "application/ld+json": "json-ld",
+    "application/json": "json-ld",
+    "application/n-triples": "nt",
+    "text/n3": "n3",
     "text/rdf+n3": "n3",
 }
-_BY_EXTENSION = {".ttl": "turtle", ".rdf": "xml", ".xml": "xml", ".owl": "xml",
-                 ".jsonld": "json-ld", ".json": "json-ld", ".nt": "nt", ".n3": "n3"}
+_BY_EXTENSION = {
+    ".ttl": "turtle",
+    ".rdf": "xml",
+    ".xml": "xml",
+    ".owl": "xml",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".nt": "nt",
+    ".n3": "n3",
+}
 
 
 def _format_option(value: Any) -> str:
@@ -119,9 +135,11 @@ class _Contexts:
 class DcatHarvester(TerritoiresHarvester):
     harvester_type = "territoires_dcat"
     title = N_("DCAT catalogue")
-    description = N_("A DCAT / DCAT-AP catalogue in RDF/XML, Turtle or JSON-LD, with Hydra "
-                     "paging. URL: the catalogue (its first page).")
-    kind_options = {"format": _format_option}
+    description = N_(
+        "A DCAT / DCAT-AP catalogue in RDF/XML, Turtle or JSON-LD, with Hydra "
+        "paging. URL: the catalogue (its first page)."
+    )
+    kind_options: ClassVar[dict[str, Validator]] = {"format": _format_option}
 
     def _parser(self) -> RDFParser:
         return RDFParser()  # profiles of ckanext.dcat.rdf.profiles
@@ -141,12 +159,17 @@ class DcatHarvester(TerritoiresHarvester):
         except HarvestProblem:
             raise
         except Exception as error:  # rdflib raises many kinds, all mean "malformed"
-            raise InvalidDocument(N_("%(url)s is not valid %(format)s: %(error)s"),
-                                  url=fetched.url, format=fmt, error=str(error)[:300])
+            raise InvalidDocument(
+                N_("%(url)s is not valid %(format)s: %(error)s"),
+                url=fetched.url,
+                format=fmt,
+                error=str(error)[:300],
+            ) from error
         return parser
 
-    def records(self, source, config: SourceConfig,
-                client: HarvestClient) -> Iterator[RemoteRecord | ItemError]:
+    def records(
+        self, source, config: SourceConfig, client: HarvestClient
+    ) -> Iterator[RemoteRecord | ItemError]:
         url: str | None = source.url
         visited: set[str] = set()
         contexts = _Contexts(client)
@@ -159,8 +182,9 @@ class DcatHarvester(TerritoiresHarvester):
                 raise page_limit_problem(source.url, config.max_pages)
             visited.add(url)
             fetched = client.get(url, accept=ACCEPT)
-            parser = self.parse_page(fetched, config.get("format") or detect_format(fetched),
-                                     contexts)
+            parser = self.parse_page(
+                fetched, config.get("format") or detect_format(fetched), contexts
+            )
             count = 0
             for item in self._page_records(parser, fetched.url):
                 count += 1
@@ -176,32 +200,48 @@ class DcatHarvester(TerritoiresHarvester):
             try:
                 dataset = {}
                 for profile_class in parser._profiles:
-                    profile = profile_class(parser.g, dataset_type=parser.dataset_type,
-                                            compatibility_mode=parser.compatibility_mode)
+                    profile = profile_class(
+                        parser.g,
+                        dataset_type=parser.dataset_type,
+                        compatibility_mode=parser.compatibility_mode,
+                    )
                     profile.parse_dataset(dataset, dataset_ref)
             except Exception as error:  # one malformed dataset must not stop the others
-                yield ItemError(label, Message(N_("Malformed DCAT dataset: %(error)s"),
-                                               error=repr(error)[:300]))
+                yield ItemError(
+                    label, Message(N_("Malformed DCAT dataset: %(error)s"), error=repr(error)[:300])
+                )
                 continue
             # Blank node ids are new at each parse: left in, no record would
             # ever look unchanged.
             dataset = _without_blank_nodes(dataset, blank_nodes)
             identifier = _extra(dataset, "identifier") or uri
             if not identifier:
-                yield ItemError(label, Message(N_(
-                    'The dataset "%(title)s" has neither dct:identifier nor URI: skipped.'),
-                    title=dataset.get("title") or "?"))
+                yield ItemError(
+                    label,
+                    Message(
+                        N_('The dataset "%(title)s" has neither dct:identifier nor URI: skipped.'),
+                        title=dataset.get("title") or "?",
+                    ),
+                )
                 continue
             landing = dataset.get("url") or None
-            content = {"uri": uri, "dataset": dataset,
-                       "spatial": _spatial_values(parser.g, dataset_ref)}
+            content = {
+                "uri": uri,
+                "dataset": dataset,
+                "spatial": _spatial_values(parser.g, dataset_ref),
+            }
             yield RemoteRecord(
-                identifier=str(identifier), content=content, uri=uri,
-                landing_page=landing, modified=_extra(dataset, "modified"),
-                source_url=landing or uri or page_url)
+                identifier=str(identifier),
+                content=content,
+                uri=uri,
+                landing_page=landing,
+                modified=_extra(dataset, "modified"),
+                source_url=landing or uri or page_url,
+            )
 
-    def to_package(self, content: dict[str, Any], source,
-                   config: SourceConfig) -> tuple[dict[str, Any], PlaceHints]:
+    def to_package(
+        self, content: dict[str, Any], source, config: SourceConfig
+    ) -> tuple[dict[str, Any], PlaceHints]:
         dataset = content["dataset"]
         tags = [tag.get("name") for tag in dataset.get("tags") or [] if isinstance(tag, dict)]
         package: dict[str, Any] = {
@@ -209,17 +249,24 @@ class DcatHarvester(TerritoiresHarvester):
             "notes": mapping.text_from_html(dataset.get("notes") or ""),
             "tags": tags,
             "license_id": mapping.license_id(dataset.get("license_id"), _extra(dataset, "license")),
-            "resources": [self._resource(resource) for resource in dataset.get("resources") or []
-                          if isinstance(resource, dict)],
+            "resources": [
+                self._resource(resource)
+                for resource in dataset.get("resources") or []
+                if isinstance(resource, dict)
+            ],
         }
         package["resources"] = [resource for resource in package["resources"] if resource["url"]]
         for key in ("contact", "publisher", "temporal_coverage", "spatial_coverage"):
             value = dataset.get(key)
             if isinstance(value, list) and value:
-                package[key] = [{k: v for k, v in item.items() if isinstance(v, str) and v}
-                                for item in value if isinstance(item, dict)]
-        package["frequency"] = mapping.frequency(dataset.get("frequency")
-                                                 or _extra(dataset, "frequency"))
+                package[key] = [
+                    {k: v for k, v in item.items() if isinstance(v, str) and v}
+                    for item in value
+                    if isinstance(item, dict)
+                ]
+        package["frequency"] = mapping.frequency(
+            dataset.get("frequency") or _extra(dataset, "frequency")
+        )
         themes = dataset.get("theme") or _extra(dataset, "theme")
         if isinstance(themes, str):
             try:
@@ -238,23 +285,33 @@ class DcatHarvester(TerritoiresHarvester):
             if value:
                 spatial.append(value)
         spatial = list(dict.fromkeys(str(value) for value in spatial))
-        publishers = [item.get("name") for item in mapping.as_list(dataset.get("publisher"))
-                      if isinstance(item, dict) and item.get("name")]
+        publishers = [
+            item.get("name")
+            for item in mapping.as_list(dataset.get("publisher"))
+            if isinstance(item, dict) and item.get("name")
+        ]
         publishers += [value for value in (_extra(dataset, "publisher_name"),) if value]
-        hints = PlaceHints(spatial=[str(value) for value in spatial], publishers=publishers,
-                           keywords=[tag for tag in tags if tag], title=package["title"] or "")
+        hints = PlaceHints(
+            spatial=[str(value) for value in spatial],
+            publishers=publishers,
+            keywords=[tag for tag in tags if tag],
+            title=package["title"] or "",
+        )
         return package, hints
 
     @staticmethod
     def _resource(resource: dict[str, Any]) -> dict[str, Any]:
-        url = mapping.first_text(resource.get("download_url"), resource.get("url"),
-                                 resource.get("access_url")) or ""
+        url = (
+            mapping.first_text(
+                resource.get("download_url"), resource.get("url"), resource.get("access_url")
+            )
+            or ""
+        )
         result = {
             "url": url,
             "name": mapping.first_text(resource.get("name"), url.rsplit("/", 1)[-1]) or "",
             "description": mapping.text_from_html(resource.get("description") or ""),
-            "format": mapping.resource_format(resource.get("format")
-                                              or resource.get("mimetype")),
+            "format": mapping.resource_format(resource.get("format") or resource.get("mimetype")),
         }
         for key in ("license", "availability"):
             if isinstance(resource.get(key), str) and resource[key]:
@@ -296,11 +353,12 @@ def _spatial_values(graph, dataset_ref) -> list[str]:
     """Every dct:spatial of a dataset: URIs, literals, labels of locations."""
     values: list[str] = []
     for spatial in graph.objects(dataset_ref, DCT.spatial):
-        if isinstance(spatial, URIRef):
-            values.append(str(spatial))
-        elif isinstance(spatial, Literal):
+        if isinstance(spatial, (URIRef, Literal)):
             values.append(str(spatial))
         for predicate in (SKOS.prefLabel, RDFS.label, LOCN.geographicName):
-            values += [str(label) for label in graph.objects(spatial, predicate)
-                       if isinstance(label, Literal)]
+            values += [
+                str(label)
+                for label in graph.objects(spatial, predicate)
+                if isinstance(label, Literal)
+            ]
     return list(dict.fromkeys(value for value in values if value.strip()))

@@ -14,20 +14,22 @@ organisations of the points of contact. Source URL: the CSW endpoint
 (``https://example.fr/geonetwork/srv/fre/csw``). Option: ``cql`` (a
 CQL_TEXT constraint), plus the common ones.
 """
+
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 from lxml import etree
 
-from . import mapping, safexml
-from .base import TerritoiresHarvester, page_limit_problem, page_loop_problem
-from .http import HarvestClient, InvalidDocument
-from .messages import HarvestProblem, Message, N_
-from .records import ItemError, RemoteRecord
-from .source_config import SourceConfig, text
-from .territorialise import PlaceHints
+from .. import mapping, safexml
+from ..base import TerritoiresHarvester, page_limit_problem, page_loop_problem
+from ..http import HarvestClient, InvalidDocument
+from ..messages import N_, HarvestProblem, Message
+from ..records import ItemError, RemoteRecord
+from ..source_config import SourceConfig, Validator, text
+from ..territorialise import PlaceHints
 
 NS = {
     "csw": "http://www.opengis.net/cat/csw/2.0.2",
@@ -46,8 +48,9 @@ def _texts(node, path: str) -> list[str]:
     """Text of gco:CharacterString / gmx:Anchor children found at ``path``."""
     values = []
     for element in node.xpath(path, namespaces=NS):
-        for text_node in element.xpath("gco:CharacterString|gmx:Anchor|gco:Date|gco:DateTime",
-                                       namespaces=NS):
+        for text_node in element.xpath(
+            "gco:CharacterString|gmx:Anchor|gco:Date|gco:DateTime", namespaces=NS
+        ):
             value = " ".join((text_node.text or "").split())
             if value:
                 values.append(value)
@@ -70,25 +73,40 @@ def parse_record(record) -> dict[str, Any]:
         kind = group.xpath("gmd:type/gmd:MD_KeywordTypeCode/@codeListValue", namespaces=NS)
         values = _texts(group, "gmd:keyword")
         (places if kind and kind[0] == "place" else keywords).extend(values)
-    codes = _texts(identification, ".//gmd:geographicElement/gmd:EX_GeographicDescription/"
-                                   "gmd:geographicIdentifier/*/gmd:code")
+    codes = _texts(
+        identification,
+        ".//gmd:geographicElement/gmd:EX_GeographicDescription/gmd:geographicIdentifier/*/gmd:code",
+    )
     organisations, emails = [], []
-    for party in record.xpath("gmd:contact/gmd:CI_ResponsibleParty|gmd:identificationInfo/*/"
-                              "gmd:pointOfContact/gmd:CI_ResponsibleParty", namespaces=NS):
+    for party in record.xpath(
+        "gmd:contact/gmd:CI_ResponsibleParty|gmd:identificationInfo/*/"
+        "gmd:pointOfContact/gmd:CI_ResponsibleParty",
+        namespaces=NS,
+    ):
         organisations += _texts(party, "gmd:organisationName")
         emails += _texts(party, ".//gmd:electronicMailAddress")
     resources = []
     for online in record.xpath(".//gmd:distributionInfo//gmd:CI_OnlineResource", namespaces=NS):
         url = (online.xpath("gmd:linkage/gmd:URL/text()", namespaces=NS) or [""])[0].strip()
         if url:
-            resources.append({"url": url, "name": _first(online, "gmd:name") or "",
-                              "description": _first(online, "gmd:description") or "",
-                              "protocol": _first(online, "gmd:protocol") or ""})
+            resources.append(
+                {
+                    "url": url,
+                    "name": _first(online, "gmd:name") or "",
+                    "description": _first(online, "gmd:description") or "",
+                    "protocol": _first(online, "gmd:protocol") or "",
+                }
+            )
     bbox = {}
-    for side in ("westBoundLongitude", "eastBoundLongitude", "southBoundLatitude",
-                 "northBoundLatitude"):
-        value = identification.xpath(f".//gmd:EX_GeographicBoundingBox/gmd:{side}/gco:Decimal/text()",
-                                     namespaces=NS)
+    for side in (
+        "westBoundLongitude",
+        "eastBoundLongitude",
+        "southBoundLatitude",
+        "northBoundLatitude",
+    ):
+        value = identification.xpath(
+            f".//gmd:EX_GeographicBoundingBox/gmd:{side}/gco:Decimal/text()", namespaces=NS
+        )
         if value:
             bbox[side] = value[0].strip()
     return {
@@ -111,29 +129,54 @@ def parse_record(record) -> dict[str, Any]:
 class CswHarvester(TerritoiresHarvester):
     harvester_type = "territoires_csw"
     title = N_("CSW catalogue (ISO 19139)")
-    description = N_("ISO 19139 metadata records of a CSW 2.0.2 catalogue such as GeoNetwork. "
-                     "URL: the CSW endpoint.")
-    kind_options = {"cql": text}
+    description = N_(
+        "ISO 19139 metadata records of a CSW 2.0.2 catalogue such as GeoNetwork. "
+        "URL: the CSW endpoint."
+    )
+    kind_options: ClassVar[dict[str, Validator]] = {"cql": text}
 
     def _params(self, config: SourceConfig, start: int) -> dict[str, Any]:
         params = {
-            "service": "CSW", "version": "2.0.2", "request": "GetRecords",
-            "typeNames": "gmd:MD_Metadata", "namespace": f"xmlns(gmd={GMD})",
-            "resultType": "results", "elementSetName": "full", "outputSchema": GMD,
-            "startPosition": start, "maxRecords": config.get("page_size", DEFAULT_PAGE_SIZE),
+            "service": "CSW",
+            "version": "2.0.2",
+            "request": "GetRecords",
+            "typeNames": "gmd:MD_Metadata",
+            "namespace": f"xmlns(gmd={GMD})",
+            "resultType": "results",
+            "elementSetName": "full",
+            "outputSchema": GMD,
+            "startPosition": start,
+            "maxRecords": config.get("page_size", DEFAULT_PAGE_SIZE),
         }
         if config.get("cql"):
-            params.update({"constraintLanguage": "CQL_TEXT", "constraint_language_version": "1.1.0",
-                           "constraint": config.get("cql")})
+            params.update(
+                {
+                    "constraintLanguage": "CQL_TEXT",
+                    "constraint_language_version": "1.1.0",
+                    "constraint": config.get("cql"),
+                }
+            )
         return params
 
     def record_url(self, endpoint: str, identifier: str) -> str:
-        return endpoint + ("&" if "?" in endpoint else "?") + urlencode({
-            "service": "CSW", "version": "2.0.2", "request": "GetRecordById", "id": identifier,
-            "outputSchema": GMD, "elementSetName": "full"})
+        return (
+            endpoint
+            + ("&" if "?" in endpoint else "?")
+            + urlencode(
+                {
+                    "service": "CSW",
+                    "version": "2.0.2",
+                    "request": "GetRecordById",
+                    "id": identifier,
+                    "outputSchema": GMD,
+                    "elementSetName": "full",
+                }
+            )
+        )
 
-    def records(self, source, config: SourceConfig,
-                client: HarvestClient) -> Iterator[RemoteRecord | ItemError]:
+    def records(
+        self, source, config: SourceConfig, client: HarvestClient
+    ) -> Iterator[RemoteRecord | ItemError]:
         endpoint = source.url.strip()
         start = 1
         starts: set[int] = set()
@@ -145,17 +188,20 @@ class CswHarvester(TerritoiresHarvester):
             pages += 1
             if pages > config.max_pages:
                 raise page_limit_problem(endpoint, config.max_pages)
-            fetched = client.get(endpoint, self._params(config, start),
-                                 accept="application/xml")
+            fetched = client.get(endpoint, self._params(config, start), accept="application/xml")
             root = safexml.parse(fetched.content, fetched.url)
             if etree.QName(root).localname == "ExceptionReport":
                 texts = root.xpath(".//ows:ExceptionText/text()", namespaces=NS)
-                raise HarvestProblem(N_("%(url)s reports an error: %(error)s"), url=endpoint,
-                                     error=" ".join(texts)[:300] or "ExceptionReport")
+                raise HarvestProblem(
+                    N_("%(url)s reports an error: %(error)s"),
+                    url=endpoint,
+                    error=" ".join(texts)[:300] or "ExceptionReport",
+                )
             results = root.find("csw:SearchResults", NS)
             if results is None:
-                raise InvalidDocument(N_("%(url)s is not a CSW GetRecords response."),
-                                      url=fetched.url)
+                raise InvalidDocument(
+                    N_("%(url)s is not a CSW GetRecords response."), url=fetched.url
+                )
             records = results.findall("gmd:MD_Metadata", NS)
             for position, record in enumerate(records, start):
                 yield self._record(record, endpoint, position)
@@ -169,47 +215,80 @@ class CswHarvester(TerritoiresHarvester):
         try:
             content = parse_record(record)
         except (ValueError, etree.XPathError) as error:
-            return ItemError(f"{endpoint}#{position}", Message(
-                N_("Record %(position)s cannot be read as ISO 19139: %(error)s"),
-                position=position, error=str(error)))
+            return ItemError(
+                f"{endpoint}#{position}",
+                Message(
+                    N_("Record %(position)s cannot be read as ISO 19139: %(error)s"),
+                    position=position,
+                    error=str(error),
+                ),
+            )
         if not content["identifier"]:
-            return ItemError(f"{endpoint}#{position}", Message(
-                N_('Record %(position)s ("%(title)s") has no fileIdentifier: skipped.'),
-                position=position, title=content.get("title") or "?"))
+            return ItemError(
+                f"{endpoint}#{position}",
+                Message(
+                    N_('Record %(position)s ("%(title)s") has no fileIdentifier: skipped.'),
+                    position=position,
+                    title=content.get("title") or "?",
+                ),
+            )
         url = self.record_url(endpoint, content["identifier"])
-        return RemoteRecord(identifier=content["identifier"], content=content, uri=url,
-                            landing_page=None, modified=content["date_stamp"], source_url=url)
+        return RemoteRecord(
+            identifier=content["identifier"],
+            content=content,
+            uri=url,
+            landing_page=None,
+            modified=content["date_stamp"],
+            source_url=url,
+        )
 
-    def to_package(self, content: dict[str, Any], source,
-                   config: SourceConfig) -> tuple[dict[str, Any], PlaceHints]:
+    def to_package(
+        self, content: dict[str, Any], source, config: SourceConfig
+    ) -> tuple[dict[str, Any], PlaceHints]:
         package: dict[str, Any] = {
             "title": content.get("title"),
             "notes": content.get("abstract") or "",
             "tags": content.get("keywords") or [],
             "license_id": mapping.license_id(*(content.get("constraints") or [])),
-            "resources": [{"url": resource["url"],
-                           "name": resource.get("name") or resource["url"].rsplit("/", 1)[-1],
-                           "description": resource.get("description") or "",
-                           "format": _format(resource)}
-                          for resource in content.get("resources") or []],
+            "resources": [
+                {
+                    "url": resource["url"],
+                    "name": resource.get("name") or resource["url"].rsplit("/", 1)[-1],
+                    "description": resource.get("description") or "",
+                    "format": _format(resource),
+                }
+                for resource in content.get("resources") or []
+            ],
         }
         organisations = content.get("organisations") or []
         if organisations:
             package["publisher"] = [{"name": organisations[0]}]
         if content.get("emails"):
-            package["contact"] = [{"name": organisations[0] if organisations else "",
-                                   "email": content["emails"][0]}]
+            package["contact"] = [
+                {"name": organisations[0] if organisations else "", "email": content["emails"][0]}
+            ]
         bbox = content.get("bbox") or {}
         if len(bbox) == 4:
-            package["spatial_coverage"] = [{"bbox": (
-                '{"type": "Polygon", "coordinates": [[[%(w)s, %(s)s], [%(e)s, %(s)s], '
-                '[%(e)s, %(n)s], [%(w)s, %(n)s], [%(w)s, %(s)s]]]}' % {
-                    "w": bbox["westBoundLongitude"], "e": bbox["eastBoundLongitude"],
-                    "s": bbox["southBoundLatitude"], "n": bbox["northBoundLatitude"]})}]
+            package["spatial_coverage"] = [
+                {
+                    "bbox": (
+                        '{"type": "Polygon", "coordinates": [[[%(w)s, %(s)s], [%(e)s, %(s)s], '
+                        "[%(e)s, %(n)s], [%(w)s, %(n)s], [%(w)s, %(s)s]]]}"
+                        % {
+                            "w": bbox["westBoundLongitude"],
+                            "e": bbox["eastBoundLongitude"],
+                            "s": bbox["southBoundLatitude"],
+                            "n": bbox["northBoundLatitude"],
+                        }
+                    )
+                }
+            ]
         hints = PlaceHints(
             spatial=(content.get("geographic_codes") or []) + (content.get("places") or []),
-            publishers=organisations, keywords=content.get("keywords") or [],
-            title=content.get("title") or "")
+            publishers=organisations,
+            keywords=content.get("keywords") or [],
+            title=content.get("title") or "",
+        )
         return package, hints
 
 
@@ -226,8 +305,19 @@ def _format(resource: dict[str, Any]) -> str:
         if marker in protocol:
             return fmt
     url = resource["url"].lower().split("?")[0]
-    for extension in (".zip", ".csv", ".json", ".geojson", ".pdf", ".xlsx", ".xls", ".shp",
-                      ".kml", ".xml", ".html"):
+    for extension in (
+        ".zip",
+        ".csv",
+        ".json",
+        ".geojson",
+        ".pdf",
+        ".xlsx",
+        ".xls",
+        ".shp",
+        ".kml",
+        ".xml",
+        ".html",
+    ):
         if url.endswith(extension):
             return extension[1:].upper()
     return mapping.resource_format(resource.get("protocol") or "")

@@ -1,4 +1,4 @@
-"""Views of ckanext-territoires: they parse the request, call actions, render.
+"""Pages of the places: communes, communes index, intercommunality.
 
 - ``/commune/<INSEE code>`` (current or former code, arrondissement, commune
   déléguée) redirects to the current commune's page ``/commune/<slug>``;
@@ -9,31 +9,23 @@
   signal listener) puts these views behind them;
 - ``/communes`` is the communes index (``/commune/`` redirects to it).
 """
+
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
-
-from flask import Blueprint, redirect, request
 
 import ckan.lib.base as base
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 from ckan.lib.pagination import Page
 from ckan.lib.search import SearchError
+from flask import Blueprint, redirect, request
 
-from ckanext.territoires.communes import figures, groups
-
-from ckanext.territoires.dcat import views as dcat_views
-from ckanext.territoires.quality import aggregate as quality_aggregate
-from ckanext.territoires.quality import views as quality_views
-
-__all__ = ["territoires"]
-
-territoires = Blueprint("territoires", __name__)
-dcat_views.register(territoires)  # /catalog/<place>.<format>
-quality_views.register(territoires)  # /quality, /quality/<commune>
+from ckanext.territoires.communes import groups
+from ckanext.territoires.views import quality as quality_views
 
 _CODE = re.compile(r"^(?:\d{2}|2[ABab])\d{3}$")
 
@@ -47,7 +39,6 @@ DATASET_SORTS = (
 COMMUNE_SORTS = ("name", "population", "datasets")
 
 
-@territoires.before_app_request
 def redirect_commune_codes():
     if request.endpoint not in ("commune.read", "commune.about"):
         return None
@@ -56,7 +47,8 @@ def redirect_commune_codes():
         return None
     try:
         commune = tk.get_action("territoires_commune_show")(
-            {}, {"id": code, "include_figures": False})
+            {}, {"id": code, "include_figures": False}
+        )
     except tk.ObjectNotFound:
         return None
     return redirect(tk.url_for(request.endpoint, id=commune["name"]), code=302)
@@ -91,43 +83,69 @@ def _place_search(place: dict[str, Any], show_action: str, page_url: str) -> dic
     rows = tk.config.get("ckan.datasets_per_page")
     params_nopage = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
 
-    def pager_url(q: Any = None, page: Optional[int] = None) -> str:
-        return page_url + "?" + urlencode(params_nopage + [("page", page)])
+    def pager_url(q: Any = None, page: int | None = None) -> str:
+        return page_url + "?" + urlencode([*params_nopage, ("page", page)])
 
     extra_vars: dict[str, Any] = {
-        "q": q, "sort_by_selected": sort, "relation": relation, "filters": filters,
-        "facet_titles": titles, "query_error": False,
+        "q": q,
+        "sort_by_selected": sort,
+        "relation": relation,
+        "filters": filters,
+        "facet_titles": titles,
+        "query_error": False,
         "sorting": [(tk._(label), value) for value, label in DATASET_SORTS],
         "fields": [(field, value) for field, values in filters.items() for value in values],
     }
     try:
-        result = tk.get_action("territoires_package_search")(_context(), {
-            "id": place["id"], "q": q, "relation": relation, "filters": filters, "sort": sort,
-            "rows": rows, "start": (page_number - 1) * rows, "facet.field": list(titles),
-            "include_figures": True,
-        })
+        result = tk.get_action("territoires_package_search")(
+            _context(),
+            {
+                "id": place["id"],
+                "q": q,
+                "relation": relation,
+                "filters": filters,
+                "sort": sort,
+                "rows": rows,
+                "start": (page_number - 1) * rows,
+                "facet.field": list(titles),
+                "include_figures": True,
+            },
+        )
     except (SearchError, tk.ValidationError):
-        place["figures"] = tk.get_action(show_action)(_context(), {
-            "id": place["id"], "include_figures": True})["figures"]
+        place["figures"] = tk.get_action(show_action)(
+            _context(), {"id": place["id"], "include_figures": True}
+        )["figures"]
         extra_vars["query_error"] = True
         extra_vars["page"] = Page(collection=[])
         extra_vars["search_facets"] = {}
         return extra_vars
     place["figures"] = result["figures"]
-    extra_vars["page"] = Page(collection=result["results"], page=page_number, url=pager_url,
-                              item_count=result["count"], items_per_page=rows)
+    extra_vars["page"] = Page(
+        collection=result["results"],
+        page=page_number,
+        url=pager_url,
+        item_count=result["count"],
+        items_per_page=rows,
+    )
     extra_vars["page"].items = result["results"]
     extra_vars["search_facets"] = result["search_facets"]
     # CKAN's facet snippets read the per-facet limits from g
     tk.g.search_facets_limits = {
-        field: int(request.args.get("_%s_limit" % field,
-                                    tk.config.get("search.facets.default")))
-        for field in titles}
+        field: int(request.args.get("_%s_limit" % field, tk.config.get("search.facets.default")))
+        for field in titles
+    }
     return extra_vars
 
 
-def _place_read(group_type: str, id: str, show_action: str, template: str, variable: str,
-                not_found: str, more_vars: Optional[Callable[[dict], dict]] = None):
+def _place_read(
+    group_type: str,
+    id: str,
+    show_action: str,
+    template: str,
+    variable: str,
+    not_found: str,
+    more_vars: Callable[[dict], dict] | None = None,
+):
     """A commune or intercommunality page: the place, then its datasets
     (and ``more_vars(place)``, from the place with its figures)."""
     try:
@@ -138,10 +156,14 @@ def _place_read(group_type: str, id: str, show_action: str, template: str, varia
     if place["name"] != id:
         return redirect(_with_query(page_url), code=302)
     extra_vars = _place_search(place, show_action, page_url)
-    extra_vars.update({
-        variable: place, "group_type": group_type, "page_url": page_url,
-        "group_dict": _group_dict(place, group_type),
-    })
+    extra_vars.update(
+        {
+            variable: place,
+            "group_type": group_type,
+            "page_url": page_url,
+            "group_dict": _group_dict(place, group_type),
+        }
+    )
     if more_vars is not None:
         extra_vars.update(more_vars(place))
     return base.render(template, extra_vars)
@@ -149,25 +171,27 @@ def _place_read(group_type: str, id: str, show_action: str, template: str, varia
 
 def commune_read(group_type: str, is_organization: bool, id: str):
     """The commune page (in place of CKAN's group read view for ``commune``)."""
-    return _place_read(group_type, id, "territoires_commune_show",
-                       "territoires/commune/read.html", "commune", tk._("Commune not found"),
-                       more_vars=lambda commune: {"quality": _quality_summary(commune)})
-
-
-def _quality_summary(commune: dict[str, Any]) -> dict[str, Any]:
-    """What ``territoires/quality/commune_summary.html`` shows, from the
-    quality figures of the page's own search (no other search: the sidebar
-    is rendered twice by CKAN's page.html)."""
-    return {"summary": {**commune["figures"]["quality"], "insee": commune["insee"]},
-            **quality_aggregate.labels(),
-            "detail_url": tk.url_for("territoires.quality_commune", id=commune["name"])}
+    return _place_read(
+        group_type,
+        id,
+        "territoires_commune_show",
+        "territoires/commune/read.html",
+        "commune",
+        tk._("Commune not found"),
+        more_vars=lambda commune: {"quality": quality_views.commune_summary(commune)},
+    )
 
 
 def intercommunality_read(group_type: str, is_organization: bool, id: str):
     """The intercommunality page (in place of CKAN's group read view)."""
-    return _place_read(group_type, id, "territoires_intercommunality_show",
-                       "territoires/intercommunality/read.html", "epci",
-                       tk._("Intercommunality not found"))
+    return _place_read(
+        group_type,
+        id,
+        "territoires_intercommunality_show",
+        "territoires/intercommunality/read.html",
+        "epci",
+        tk._("Intercommunality not found"),
+    )
 
 
 def _with_query(url: str) -> str:
@@ -177,9 +201,15 @@ def _with_query(url: str) -> str:
 
 def _group_dict(place: dict[str, Any], group_type: str) -> dict[str, Any]:
     """What CKAN's group templates (tabs, Manage button) read of the group."""
-    return {"id": place["id"], "name": place["name"], "title": place["title"],
-            "display_name": place["title"], "type": group_type, "is_organization": False,
-            "description": place["presentation"]["description"]}
+    return {
+        "id": place["id"],
+        "name": place["name"],
+        "title": place["title"],
+        "display_name": place["title"],
+        "type": group_type,
+        "is_organization": False,
+        "description": place["presentation"]["description"],
+    }
 
 
 def communes_index():
@@ -188,9 +218,16 @@ def communes_index():
     sort = request.args.get("sort", "name")
     sort = sort if sort in COMMUNE_SORTS else "name"
     communes = tk.get_action("territoires_commune_list")(_context(), {"q": q, "sort": sort})
-    extra_vars = {"communes": communes, "q": q, "sort": sort,
-                  "sorts": [("name", tk._("Name")), ("population", tk._("Population")),
-                            ("datasets", tk._("Datasets"))]}
+    extra_vars = {
+        "communes": communes,
+        "q": q,
+        "sort": sort,
+        "sorts": [
+            ("name", tk._("Name")),
+            ("population", tk._("Population")),
+            ("datasets", tk._("Datasets")),
+        ],
+    }
     if request.args.get("partial") == "results":
         # filter-as-you-type asks for the results only
         return base.render("territoires/communes/results.html", extra_vars)
@@ -202,7 +239,11 @@ def commune_index(group_type: str, is_organization: bool):
     return redirect(_with_query(tk.url_for("territoires.communes")), code=302)
 
 
-territoires.add_url_rule("/communes", view_func=communes_index, endpoint="communes")
+def register(blueprint: Blueprint) -> None:
+    """Add the place pages' own routes to the plugin's blueprint."""
+    blueprint.before_app_request(redirect_commune_codes)
+    blueprint.add_url_rule("/communes", view_func=communes_index, endpoint="communes")
+
 
 #: Views put behind CKAN's group-type endpoints.
 GROUP_TYPE_VIEWS: dict[str, Callable] = {

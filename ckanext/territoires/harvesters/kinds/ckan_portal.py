@@ -11,17 +11,19 @@ Source URL: the portal's root (``https://data.example.fr``). Options:
 ``organizations`` and ``tags`` (lists: datasets of any of them), ``q`` (a
 search query), plus the common ones (see :mod:`.source_config`).
 """
+
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any, ClassVar
 
-from . import mapping
-from .base import TerritoiresHarvester, page_limit_problem
-from .http import HarvestClient, InvalidDocument
-from .messages import HarvestProblem, Message, N_
-from .records import ItemError, RemoteRecord
-from .source_config import SourceConfig, text, text_list
-from .territorialise import PlaceHints
+from .. import mapping
+from ..base import TerritoiresHarvester, page_limit_problem
+from ..http import HarvestClient, InvalidDocument
+from ..messages import N_, HarvestProblem, Message
+from ..records import ItemError, RemoteRecord
+from ..source_config import SourceConfig, Validator, text, text_list
+from ..territorialise import PlaceHints
 
 DEFAULT_ROWS = 500
 
@@ -38,29 +40,41 @@ def _result(document: Any, url: str) -> Any:
     if not isinstance(document, dict) or "result" not in document:
         raise InvalidDocument(N_("%(url)s is not an answer of the CKAN API."), url=url)
     if not document.get("success", True):
-        raise HarvestProblem(N_("%(url)s: the CKAN API reports an error: %(error)s"), url=url,
-                             error=str(document.get("error"))[:300])
+        raise HarvestProblem(
+            N_("%(url)s: the CKAN API reports an error: %(error)s"),
+            url=url,
+            error=str(document.get("error"))[:300],
+        )
     return document["result"]
 
 
 class CkanHarvester(TerritoiresHarvester):
     harvester_type = "territoires_ckan"
     title = N_("CKAN portal")
-    description = N_("Datasets of a CKAN portal through its API, incremental by "
-                     "metadata_modified, optionally filtered by organisations, tags or a query. "
-                     "URL: the portal's root.")
-    kind_options = {"organizations": text_list, "tags": text_list, "q": text}
+    description = N_(
+        "Datasets of a CKAN portal through its API, incremental by "
+        "metadata_modified, optionally filtered by organisations, tags or a query. "
+        "URL: the portal's root."
+    )
+    kind_options: ClassVar[dict[str, Validator]] = {
+        "organizations": text_list,
+        "tags": text_list,
+        "q": text,
+    }
 
     def _filters(self, config: SourceConfig) -> str:
         parts = []
         if config.get("organizations"):
-            parts.append("organization:(%s)" % " OR ".join(_quote(o) for o in config.get("organizations")))
+            parts.append(
+                "organization:(%s)" % " OR ".join(_quote(o) for o in config.get("organizations"))
+            )
         if config.get("tags"):
             parts.append("tags:(%s)" % " OR ".join(_quote(t) for t in config.get("tags")))
         return " ".join("+" + part for part in parts)
 
-    def records(self, source, config: SourceConfig,
-                client: HarvestClient) -> Iterator[RemoteRecord | ItemError]:
+    def records(
+        self, source, config: SourceConfig, client: HarvestClient
+    ) -> Iterator[RemoteRecord | ItemError]:
         url = api_url(source.url, "package_search")
         rows = config.get("page_size", DEFAULT_ROWS)
         base = source.url.rstrip("/")
@@ -70,9 +84,14 @@ class CkanHarvester(TerritoiresHarvester):
             pages += 1
             if pages > config.max_pages:
                 raise page_limit_problem(url, config.max_pages)
-            params = {"q": config.get("q") or "*:*", "fq": self._filters(config), "rows": rows,
-                      "start": start, "sort": "id asc",
-                      "fl": ["id", "name", "metadata_modified"]}
+            params = {
+                "q": config.get("q") or "*:*",
+                "fq": self._filters(config),
+                "rows": rows,
+                "start": start,
+                "sort": "id asc",
+                "fl": ["id", "name", "metadata_modified"],
+            }
             result = _result(client.get_json(url, params), url)
             if not isinstance(result, dict) or not isinstance(result.get("results"), list):
                 raise InvalidDocument(N_("%(url)s is not an answer of the CKAN API."), url=url)
@@ -86,48 +105,68 @@ class CkanHarvester(TerritoiresHarvester):
 
     def _record(self, item: Any, base: str, position: int) -> RemoteRecord | ItemError:
         if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item["id"]:
-            return ItemError(f"#{position}", Message(
-                N_("Item %(position)s of the listing is not a dataset with an id."),
-                position=position))
+            return ItemError(
+                f"#{position}",
+                Message(
+                    N_("Item %(position)s of the listing is not a dataset with an id."),
+                    position=position,
+                ),
+            )
         whole = "title" in item  # the portal ignored "fl"
         name = item.get("name") or item["id"]
         return RemoteRecord(
-            identifier=item["id"], content=item if whole else None,
-            uri=f"{base}/dataset/{item['id']}", landing_page=f"{base}/dataset/{name}",
+            identifier=item["id"],
+            content=item if whole else None,
+            uri=f"{base}/dataset/{item['id']}",
+            landing_page=f"{base}/dataset/{name}",
             modified=item.get("metadata_modified"),
-            source_url=f"{base}/dataset/{name}")
+            source_url=f"{base}/dataset/{name}",
+        )
 
     def fetch_content(self, source, config, client, harvest_object, extras) -> dict[str, Any]:
         url = api_url(source.url, "package_show")
         result = _result(client.get_json(url, {"id": harvest_object.guid}), url)
         if not isinstance(result, dict) or result.get("id") != harvest_object.guid:
-            raise InvalidDocument(N_("%(url)s did not answer with the dataset %(id)s."), url=url,
-                                  id=harvest_object.guid)
+            raise InvalidDocument(
+                N_("%(url)s did not answer with the dataset %(id)s."),
+                url=url,
+                id=harvest_object.guid,
+            )
         return result
 
-    def to_package(self, content: dict[str, Any], source,
-                   config: SourceConfig) -> tuple[dict[str, Any], PlaceHints]:
-        extras = {extra.get("key"): extra.get("value") for extra in content.get("extras") or []
-                  if isinstance(extra, dict)}
+    def to_package(
+        self, content: dict[str, Any], source, config: SourceConfig
+    ) -> tuple[dict[str, Any], PlaceHints]:
+        extras = {
+            extra.get("key"): extra.get("value")
+            for extra in content.get("extras") or []
+            if isinstance(extra, dict)
+        }
         organization = content.get("organization") or {}
-        tags = [tag.get("name") if isinstance(tag, dict) else tag for tag in content.get("tags") or []]
+        tags = [
+            tag.get("name") if isinstance(tag, dict) else tag for tag in content.get("tags") or []
+        ]
         package = {
             "title": mapping.first_text(content.get("title"), content.get("name")),
             "name": content.get("name"),
             "notes": content.get("notes") or "",
             "tags": tags,
-            "license_id": mapping.license_id(content.get("license_id"),
-                                             content.get("license_title"),
-                                             content.get("license_url")),
-            "resources": [self._resource(resource) for resource in content.get("resources") or []
-                          if isinstance(resource, dict) and resource.get("url")],
+            "license_id": mapping.license_id(
+                content.get("license_id"), content.get("license_title"), content.get("license_url")
+            ),
+            "resources": [
+                self._resource(resource)
+                for resource in content.get("resources") or []
+                if isinstance(resource, dict) and resource.get("url")
+            ],
         }
         publisher_name = mapping.first_text(organization.get("title"), organization.get("name"))
         if publisher_name:
             package["publisher"] = [{"name": publisher_name}]
         contact_name = mapping.first_text(content.get("maintainer"), content.get("author"))
-        contact_email = mapping.first_text(content.get("maintainer_email"),
-                                           content.get("author_email"))
+        contact_email = mapping.first_text(
+            content.get("maintainer_email"), content.get("author_email")
+        )
         if contact_name or contact_email:
             package["contact"] = [{"name": contact_name or "", "email": contact_email or ""}]
         spatial: list[str] = []
@@ -139,11 +178,12 @@ class CkanHarvester(TerritoiresHarvester):
             value = content.get(key) or extras.get(key)
             if isinstance(value, str) and value and not value.lstrip().startswith(("[", "{")):
                 spatial.append(value)
-        hints = PlaceHints(spatial=[str(value) for value in spatial],
-                           publishers=[name for name in (publisher_name,
-                                                         organization.get("name")) if name],
-                           keywords=[tag for tag in tags if isinstance(tag, str)],
-                           title=content.get("title") or "")
+        hints = PlaceHints(
+            spatial=[str(value) for value in spatial],
+            publishers=[name for name in (publisher_name, organization.get("name")) if name],
+            keywords=[tag for tag in tags if isinstance(tag, str)],
+            title=content.get("title") or "",
+        )
         return package, hints
 
     @staticmethod

@@ -15,21 +15,23 @@ Source URL: the portal's root (``https://www.data.gouv.fr``). Options:
 form the resolver reads, or zone ids: one listing per commune), ``tag``,
 plus the common ones.
 """
+
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any, ClassVar
 from urllib.parse import urljoin
 
 from ckanext.territoires import territory
 from ckanext.territoires.referential import PlaceError, resolve
 
-from . import mapping
-from .base import TerritoiresHarvester, page_limit_problem, page_loop_problem
-from .http import HarvestClient, InvalidDocument
-from .messages import Message, N_
-from .records import ItemError, RemoteRecord
-from .source_config import SourceConfig, text, text_list
-from .territorialise import PlaceHints
+from .. import mapping
+from ..base import TerritoiresHarvester, page_limit_problem, page_loop_problem
+from ..http import HarvestClient, InvalidDocument
+from ..messages import N_, Message
+from ..records import ItemError, RemoteRecord
+from ..source_config import SourceConfig, Validator, text, text_list
+from ..territorialise import PlaceHints
 
 DEFAULT_PAGE_SIZE = 100
 
@@ -44,7 +46,7 @@ def _zones(value: Any) -> list[str]:
         try:
             matches = resolve(place, territory.configured_scope())
         except PlaceError as error:
-            raise ValueError(error.message)
+            raise ValueError(error.message) from error
         zones += [f"fr:commune:{match.insee}" for match in matches]
     return list(dict.fromkeys(zones))
 
@@ -52,12 +54,19 @@ def _zones(value: Any) -> list[str]:
 class UdataHarvester(TerritoiresHarvester):
     harvester_type = "territoires_udata"
     title = N_("udata portal (data.gouv.fr)")
-    description = N_("Datasets of a udata portal such as data.gouv.fr through its API 1, by "
-                     "organisation and/or territory. URL: the portal's root.")
-    kind_options = {"organization": text, "zones": _zones, "tag": text}
+    description = N_(
+        "Datasets of a udata portal such as data.gouv.fr through its API 1, by "
+        "organisation and/or territory. URL: the portal's root."
+    )
+    kind_options: ClassVar[dict[str, Validator]] = {
+        "organization": text,
+        "zones": _zones,
+        "tag": text,
+    }
 
-    def records(self, source, config: SourceConfig,
-                client: HarvestClient) -> Iterator[RemoteRecord | ItemError]:
+    def records(
+        self, source, config: SourceConfig, client: HarvestClient
+    ) -> Iterator[RemoteRecord | ItemError]:
         root = source.url.rstrip("/")
         zones = config.get("zones") or [None]
         yielded: set[str] = set()
@@ -70,10 +79,11 @@ class UdataHarvester(TerritoiresHarvester):
                     yielded.add(record.identifier)
                 yield record
 
-    def _listing(self, root: str, zone: str | None, config: SourceConfig,
-                 client: HarvestClient):
-        params: dict[str, Any] = {"page_size": config.get("page_size", DEFAULT_PAGE_SIZE),
-                                  "page": 1}
+    def _listing(self, root: str, zone: str | None, config: SourceConfig, client: HarvestClient):
+        params: dict[str, Any] = {
+            "page_size": config.get("page_size", DEFAULT_PAGE_SIZE),
+            "page": 1,
+        }
         if config.get("organization"):
             params["organization"] = config.get("organization")
         if config.get("tag"):
@@ -107,18 +117,24 @@ class UdataHarvester(TerritoiresHarvester):
     @staticmethod
     def _record(item: Any, root: str, label: str) -> RemoteRecord | ItemError | None:
         if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item["id"]:
-            return ItemError(label, Message(N_("An item of the listing is not a dataset with an "
-                                               "id.")))
+            return ItemError(
+                label, Message(N_("An item of the listing is not a dataset with an id."))
+            )
         if item.get("archived") or item.get("deleted") or item.get("private"):
             return None  # no longer published there
         page = item.get("page") or f"{root}/datasets/{item.get('slug') or item['id']}/"
-        return RemoteRecord(identifier=item["id"], content={"dataset": item},
-                            uri=item.get("uri") or f"{root}/api/1/datasets/{item['id']}/",
-                            landing_page=page, modified=item.get("last_modified"),
-                            source_url=page)
+        return RemoteRecord(
+            identifier=item["id"],
+            content={"dataset": item},
+            uri=item.get("uri") or f"{root}/api/1/datasets/{item['id']}/",
+            landing_page=page,
+            modified=item.get("last_modified"),
+            source_url=page,
+        )
 
-    def to_package(self, content: dict[str, Any], source,
-                   config: SourceConfig) -> tuple[dict[str, Any], PlaceHints]:
+    def to_package(
+        self, content: dict[str, Any], source, config: SourceConfig
+    ) -> tuple[dict[str, Any], PlaceHints]:
         dataset = content["dataset"]
         organization = dataset.get("organization") or {}
         tags = [tag for tag in dataset.get("tags") or [] if isinstance(tag, str)]
@@ -132,16 +148,23 @@ class UdataHarvester(TerritoiresHarvester):
             "tags": tags,
             "license_id": mapping.license_id(license_value),
             "frequency": mapping.frequency(dataset.get("frequency")),
-            "resources": [self._resource(resource) for resource in dataset.get("resources") or []
-                          if isinstance(resource, dict) and resource.get("url")],
+            "resources": [
+                self._resource(resource)
+                for resource in dataset.get("resources") or []
+                if isinstance(resource, dict) and resource.get("url")
+            ],
         }
         publisher = mapping.first_text(organization.get("name"))
         if publisher:
             package["publisher"] = [{"name": publisher, "url": organization.get("page") or ""}]
         spatial = dataset.get("spatial") or {}
         zones = [zone for zone in mapping.as_list(spatial.get("zones")) if isinstance(zone, str)]
-        hints = PlaceHints(spatial=zones, publishers=[publisher] if publisher else [],
-                           keywords=tags, title=package["title"] or "")
+        hints = PlaceHints(
+            spatial=zones,
+            publishers=[publisher] if publisher else [],
+            keywords=tags,
+            title=package["title"] or "",
+        )
         return package, hints
 
     @staticmethod

@@ -15,18 +15,20 @@ Source URL: the portal's root (``https://data.example.fr``). Options:
 ``where`` (an ODSQL filter on the catalogue, e.g. ``publisher="Ville de
 Bron"``), ``lang``, plus the common ones.
 """
+
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any, ClassVar
 from urllib.parse import quote
 
-from . import mapping
-from .base import TerritoiresHarvester, page_limit_problem
-from .http import HarvestClient, InvalidDocument
-from .messages import Message, N_
-from .records import ItemError, RemoteRecord
-from .source_config import SourceConfig, text
-from .territorialise import PlaceHints
+from .. import mapping
+from ..base import TerritoiresHarvester, page_limit_problem
+from ..http import HarvestClient, InvalidDocument
+from ..messages import N_, Message
+from ..records import ItemError, RemoteRecord
+from ..source_config import SourceConfig, Validator, text
+from ..territorialise import PlaceHints
 
 API = "/api/explore/v2.1/catalog"
 DEFAULT_LIMIT = 100  # the API's maximum page size
@@ -43,9 +45,11 @@ def _lang(value: Any) -> str:
 class OdsHarvester(TerritoiresHarvester):
     harvester_type = "territoires_ods"
     title = N_("OpenDataSoft portal")
-    description = N_("The catalogue of an OpenDataSoft portal through its Explore API v2.1. "
-                     "URL: the portal's root.")
-    kind_options = {"where": text, "lang": _lang}
+    description = N_(
+        "The catalogue of an OpenDataSoft portal through its Explore API v2.1. "
+        "URL: the portal's root."
+    )
+    kind_options: ClassVar[dict[str, Validator]] = {"where": text, "lang": _lang}
 
     def _params(self, config: SourceConfig) -> dict[str, Any]:
         params: dict[str, Any] = {}
@@ -55,8 +59,9 @@ class OdsHarvester(TerritoiresHarvester):
             params["lang"] = config.get("lang")
         return params
 
-    def records(self, source, config: SourceConfig,
-                client: HarvestClient) -> Iterator[RemoteRecord | ItemError]:
+    def records(
+        self, source, config: SourceConfig, client: HarvestClient
+    ) -> Iterator[RemoteRecord | ItemError]:
         root = source.url.rstrip("/")
         url = root + API + "/datasets"
         limit = min(config.get("page_size", DEFAULT_LIMIT), DEFAULT_LIMIT)
@@ -66,11 +71,19 @@ class OdsHarvester(TerritoiresHarvester):
             pages += 1
             if pages > config.max_pages:
                 raise page_limit_problem(url, config.max_pages)
-            page = client.get_json(url, {**self._params(config), "limit": limit,
-                                         "offset": offset, "order_by": "dataset_id"})
+            page = client.get_json(
+                url,
+                {
+                    **self._params(config),
+                    "limit": limit,
+                    "offset": offset,
+                    "order_by": "dataset_id",
+                },
+            )
             if not isinstance(page, dict) or not isinstance(page.get("results"), list):
-                raise InvalidDocument(N_("%(url)s is not an answer of the OpenDataSoft Explore "
-                                         "API v2.1."), url=url)
+                raise InvalidDocument(
+                    N_("%(url)s is not an answer of the OpenDataSoft Explore API v2.1."), url=url
+                )
             total = page.get("total_count")
             if isinstance(total, int) and total > OFFSET_LIMIT:
                 yield from self._export(root, config, client)
@@ -85,16 +98,21 @@ class OdsHarvester(TerritoiresHarvester):
         url = root + API + "/exports/json"
         items = client.get_json(url, self._params(config))
         if not isinstance(items, list):
-            raise InvalidDocument(N_("%(url)s is not an export of the OpenDataSoft catalogue."),
-                                  url=url)
+            raise InvalidDocument(
+                N_("%(url)s is not an export of the OpenDataSoft catalogue."), url=url
+            )
         for position, item in enumerate(items, 1):
             yield self._record(item, root, position)
 
     def _record(self, item: Any, root: str, position: int) -> RemoteRecord | ItemError:
         if not isinstance(item, dict) or not isinstance(item.get("dataset_id"), str):
-            return ItemError(f"#{position}", Message(
-                N_("Item %(position)s of the catalogue is not a dataset with a dataset_id."),
-                position=position))
+            return ItemError(
+                f"#{position}",
+                Message(
+                    N_("Item %(position)s of the catalogue is not a dataset with a dataset_id."),
+                    position=position,
+                ),
+            )
         dataset_id = item["dataset_id"]
         landing = f"{root}/explore/dataset/{quote(dataset_id)}/"
         default = (item.get("metas") or {}).get("default") or {}
@@ -102,18 +120,23 @@ class OdsHarvester(TerritoiresHarvester):
             identifier=item.get("dataset_uid") or dataset_id,
             content={"root": root, "dataset": item},
             uri=f"{root}{API}/datasets/{quote(dataset_id)}",
-            landing_page=landing, modified=default.get("modified"), source_url=landing)
+            landing_page=landing,
+            modified=default.get("modified"),
+            source_url=landing,
+        )
 
-    def to_package(self, content: dict[str, Any], source,
-                   config: SourceConfig) -> tuple[dict[str, Any], PlaceHints]:
+    def to_package(
+        self, content: dict[str, Any], source, config: SourceConfig
+    ) -> tuple[dict[str, Any], PlaceHints]:
         root = content["root"]
         dataset = content["dataset"]
         dataset_id = dataset["dataset_id"]
         metas = dataset.get("metas") or {}
         default = metas.get("default") or {}
         dcat = metas.get("dcat") or {}
-        keywords = [value for value in mapping.as_list(default.get("keyword"))
-                    if isinstance(value, str)]
+        keywords = [
+            value for value in mapping.as_list(default.get("keyword")) if isinstance(value, str)
+        ]
         package: dict[str, Any] = {
             "title": mapping.first_text(default.get("title"), dataset_id),
             "name": dataset_id,
@@ -122,7 +145,9 @@ class OdsHarvester(TerritoiresHarvester):
             "license_id": mapping.license_id(default.get("license"), default.get("license_url")),
             "resources": self._resources(root, dataset),
         }
-        themes = [value for value in mapping.as_list(default.get("theme")) if isinstance(value, str)]
+        themes = [
+            value for value in mapping.as_list(default.get("theme")) if isinstance(value, str)
+        ]
         if themes:
             package["theme"] = themes
         publisher = mapping.first_text(default.get("publisher"))
@@ -132,13 +157,25 @@ class OdsHarvester(TerritoiresHarvester):
         contact_email = mapping.first_text(dcat.get("contact_email"))
         if contact_name or contact_email:
             package["contact"] = [{"name": contact_name or "", "email": contact_email or ""}]
-        spatial = [value for value in mapping.as_list(default.get("geographic_reference"))
-                   if isinstance(value, str)]
-        spatial += [value for value in mapping.as_list(default.get("territory"))
-                    if isinstance(value, str) and value not in spatial]
-        spatial += [value for value in mapping.as_list(dcat.get("spatial")) if isinstance(value, str)]
-        hints = PlaceHints(spatial=spatial, publishers=[publisher] if publisher else [],
-                           keywords=keywords, title=package["title"] or "")
+        spatial = [
+            value
+            for value in mapping.as_list(default.get("geographic_reference"))
+            if isinstance(value, str)
+        ]
+        spatial += [
+            value
+            for value in mapping.as_list(default.get("territory"))
+            if isinstance(value, str) and value not in spatial
+        ]
+        spatial += [
+            value for value in mapping.as_list(dcat.get("spatial")) if isinstance(value, str)
+        ]
+        hints = PlaceHints(
+            spatial=spatial,
+            publishers=[publisher] if publisher else [],
+            keywords=keywords,
+            title=package["title"] or "",
+        )
         return package, hints
 
     @staticmethod
@@ -150,14 +187,22 @@ class OdsHarvester(TerritoiresHarvester):
             if "geo" in (dataset.get("features") or []):
                 exports.append(("geojson", "GeoJSON"))
             for extension, fmt in exports:
-                resources.append({"url": f"{base}/exports/{extension}", "format": fmt,
-                                  "name": f"Export {fmt}", "description": ""})
+                resources.append(
+                    {
+                        "url": f"{base}/exports/{extension}",
+                        "format": fmt,
+                        "name": f"Export {fmt}",
+                        "description": "",
+                    }
+                )
         for attachment in dataset.get("attachments") or []:
             if isinstance(attachment, dict) and attachment.get("id"):
-                resources.append({
-                    "url": f"{base}/attachments/{quote(attachment['id'])}",
-                    "name": attachment.get("title") or attachment["id"],
-                    "format": mapping.resource_format(attachment.get("mimetype")),
-                    "description": "",
-                })
+                resources.append(
+                    {
+                        "url": f"{base}/attachments/{quote(attachment['id'])}",
+                        "name": attachment.get("title") or attachment["id"],
+                        "format": mapping.resource_format(attachment.get("mimetype")),
+                        "description": "",
+                    }
+                )
         return resources

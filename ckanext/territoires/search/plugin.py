@@ -1,0 +1,26 @@
+"""Plugin ``territoires_search``: CKAN's search index in PostgreSQL, in place of Solr."""
+
+from __future__ import annotations
+
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+
+from ckanext.territoires.search import backend, guard
+
+
+@tk.blanket.config_declarations
+class TerritoiresSearchPlugin(p.SingletonPlugin):
+    """CKAN's search index in PostgreSQL, in place of Solr."""
+
+    p.implements(p.IConfigurer)
+    p.implements(p.IPackageController, inherit=True)
+
+    def update_config(self, config_):
+        # Before CKAN's start-up check of the index, which follows.
+        if backend.selected_backend() == backend.POSTGRESQL:
+            backend.install()
+
+    def before_dataset_search(self, search_params):
+        if backend.is_installed():
+            guard.refuse_unsupported_syntax(search_params)
+        return search_params

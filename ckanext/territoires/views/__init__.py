@@ -1,0 +1,25 @@
+"""Views of ckanext-territoires: they parse the request, call actions, render.
+
+One blueprint, ``territoires``, to which each module adds its routes
+explicitly (:func:`blueprints`, wired by the plugin):
+
+- :mod:`.places`: ``/communes``, the commune and intercommunality pages
+  (behind CKAN's group-type routes, see :func:`.places.replace_group_type_views`);
+- :mod:`.catalogue`: ``/catalog/<place>.<format>``, DCAT catalogues of places;
+- :mod:`.quality`: ``/quality`` and ``/quality/<commune>``.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from ckanext.territoires.views import catalogue, places, quality
+
+
+def blueprints() -> list[Blueprint]:
+    """The plugin's blueprint with the routes of every view module."""
+    blueprint = Blueprint("territoires", __name__)
+    places.register(blueprint)
+    catalogue.register(blueprint)
+    quality.register(blueprint)
+    return [blueprint]
