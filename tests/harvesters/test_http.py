@@ -6,31 +6,34 @@ import os
 
 import pytest
 
+from ckanext.territoires.harvesters.config import DEMO_DIR, ClientOptions
 from ckanext.territoires.harvesters.http import (
     FetchError,
     HarvestClient,
     InvalidDocument,
     parse_retry_after,
 )
-from ckanext.territoires.harvesters.settings import DEMO_DIR, Settings
 from ckanext.territoires.harvesters.ssrf import ForbiddenURL, Guard
 from tests.harvesters.server import Answer, json_answer
+
+#: The client's options in these tests (no CKAN config here): the local
+#: servers allowed, short timeouts, fast retries.
+OPTIONS = {
+    "allowed_hosts": ("127.0.0.1",),
+    "local_roots": (DEMO_DIR,),
+    "connect_timeout": 2,
+    "read_timeout": 0.5,
+    "total_timeout": 5,
+    "max_bytes": 50 * 1024 * 1024,
+    "retries": 2,
+    "backoff": 0.01,
+    "max_retry_after": 120.0,
+}
 
 
 def client(**options) -> tuple[HarvestClient, list[float]]:
     slept: list[float] = []
-    settings = Settings(
-        **{
-            "allowed_hosts": ("127.0.0.1",),
-            "retries": 2,
-            "backoff": 0.01,
-            "connect_timeout": 2,
-            "read_timeout": 0.5,
-            "total_timeout": 5,
-            **options,
-        }
-    )
-    return HarvestClient(settings, sleep=slept.append), slept
+    return HarvestClient(ClientOptions(**{**OPTIONS, **options}), sleep=slept.append), slept
 
 
 def test_json_document(server):

@@ -19,7 +19,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from . import runner
-from .settings import DEMO_DIR
+from .config import DEMO_DIR
 
 CATALOGUE = os.path.join(DEMO_DIR, "catalogue.ttl")
 SOURCE_NAME = "demo-catalogue-communes"

@@ -33,7 +33,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from . import settings as settings_module
+from . import config
 from .messages import N_, HarvestProblem
 from .ssrf import ForbiddenURL, Guard
 
@@ -178,10 +178,10 @@ class HarvestClient:
 
     def __init__(
         self,
-        options: settings_module.Settings | None = None,
+        options: config.ClientOptions | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ):
-        self.options = options or settings_module.current()
+        self.options = options or config.client_options()
         self.guard = Guard(self.options.allowed_hosts)
         self.sleep = sleep
         self.session = requests.Session()

@@ -26,7 +26,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.territoires.referential import PlaceError
 
-from . import settings as settings_module
+from . import config
 from .territorialise import problem_for, resolve_pin
 
 Validator = Callable[[Any], Any]
@@ -92,11 +92,11 @@ class SourceConfig:
 
     @property
     def grace_days(self) -> int:
-        return self.options.get("grace_days", settings_module.current().grace_days)
+        return self.options.get("grace_days", config.grace_days())
 
     @property
     def max_pages(self) -> int:
-        return self.options.get("max_pages", settings_module.current().max_pages)
+        return self.options.get("max_pages", config.max_pages())
 
 
 def parse(raw: str | None, kind_options: dict[str, Validator]) -> SourceConfig:
@@ -123,7 +123,7 @@ def parse(raw: str | None, kind_options: dict[str, Validator]) -> SourceConfig:
             raise SourceConfigError(
                 tk._('Option "%(key)s": %(error)s.') % {"key": key, "error": error}
             ) from error
-    config = SourceConfig(checked)
+    parsed = SourceConfig(checked)
     if "pin" in checked:
         codes: set[str] = set()
         for value in checked["pin"]:
@@ -133,8 +133,8 @@ def parse(raw: str | None, kind_options: dict[str, Validator]) -> SourceConfig:
                 raise SourceConfigError(
                     tk._('Option "pin": %s') % problem_for(value, error).render(_request_locale())
                 ) from error
-        config.pin_codes = sorted(codes)
-    return config
+        parsed.pin_codes = sorted(codes)
+    return parsed
 
 
 def _request_locale() -> str | None:
@@ -144,5 +144,5 @@ def _request_locale() -> str | None:
         return None
 
 
-def dump(config: SourceConfig) -> str:
-    return json.dumps(config.options, ensure_ascii=False, sort_keys=True) if config.options else ""
+def dump(source: SourceConfig) -> str:
+    return json.dumps(source.options, ensure_ascii=False, sort_keys=True) if source.options else ""

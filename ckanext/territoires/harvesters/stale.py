@@ -29,7 +29,7 @@ from ckanext.harvest.model import (
     HarvestObjectError,
 )
 
-from . import settings as settings_module
+from . import config
 from .messages import N_, Message
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ def last_progress(job: HarvestJob) -> dt.datetime:
 
 
 def stale_jobs(minutes: int | None = None, now: dt.datetime | None = None) -> list[HarvestJob]:
-    minutes = settings_module.current().stale_minutes if minutes is None else minutes
+    minutes = config.stale_minutes() if minutes is None else minutes
     now = now or dt.datetime.utcnow()
     limit = dt.timedelta(minutes=minutes)
     running = model.Session.query(HarvestJob).filter(HarvestJob.status == "Running").all()
@@ -113,7 +113,7 @@ def close(job: HarvestJob, minutes: int, now: dt.datetime | None = None) -> int:
 
 def close_stale_jobs(minutes: int | None = None, now: dt.datetime | None = None) -> list[str]:
     """Close every stale job; returns their ids."""
-    minutes = settings_module.current().stale_minutes if minutes is None else minutes
+    minutes = config.stale_minutes() if minutes is None else minutes
     closed = []
     for job in stale_jobs(minutes, now):
         close(job, minutes, now)
