@@ -136,10 +136,14 @@ bench-pages: $(STAMP)
 # --- translations (i18n/; compiled into the package by setup.py) -----------
 I18N_POT := i18n/ckanext-territoires.pot
 
+# The catalogues' lines are wrapped at 79 columns (as they were written): an
+# update rewraps nothing it does not change.
+I18N_WIDTH := 79
+
 i18n-extract: $(STAMP)
 	$(BIN)/pybabel extract -F i18n/babel.cfg -k N_ -k ungettext:1,2 --no-location \
 		--sort-output --project=ckanext-territoires -o $(I18N_POT) .
 
 i18n-update: i18n-extract
 	for locale in fr en; do $(BIN)/pybabel update -i $(I18N_POT) -l $$locale \
-		-d i18n -D ckanext-territoires --no-fuzzy-matching; done
+		-d i18n -D ckanext-territoires --no-fuzzy-matching --width $(I18N_WIDTH); done

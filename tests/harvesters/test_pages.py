@@ -5,19 +5,24 @@ from __future__ import annotations
 
 import glob
 import os
+from pathlib import Path
 
+import ckan.plugins as p
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
 import pytest
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
+from ckanext.territoires import translations
 from ckanext.territoires.harvesters import messages
+from ckanext.territoires.harvesters.plugin import TerritoiresHarvestPlugin
 from tests.harvesters.conftest import harvest_marks
 from tests.harvesters.helpers import create_source, harvested, run, show
 from tests.harvesters.server import Answer, fixture_bytes
 
 pytestmark = harvest_marks()
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -106,20 +111,40 @@ def test_job_reports_are_written_in_the_portal_language(server):
 
 
 def test_the_french_catalogue_translates_every_message():
-    """Every msgid of the harvesters' code and templates has a French msgstr."""
+    """Every msgid of the harvesters' code, ckanext-harvest's screens included
+    (``harvest_screens.py``), has a French msgstr in the one catalogue."""
     root = os.path.dirname(messages.__file__)
-    with open(
-        os.path.join(messages.I18N_DIR, "fr", "LC_MESSAGES", messages.DOMAIN + ".po"), "rb"
-    ) as stream:
+    with open(ROOT / "i18n" / "fr" / "LC_MESSAGES" / f"{translations.DOMAIN}.po", "rb") as stream:
         catalogue = read_po(stream)
-    translated = {message.id for message in catalogue if message.id and message.string}
+    translated = {
+        message.id
+        for message in catalogue
+        if message.id
+        and all(message.string if isinstance(message.string, tuple) else [message.string])
+    }
     found = set()
     for path in glob.glob(os.path.join(root, "**", "*.py"), recursive=True):
         for _line, message, _comments, _context in extract_from_file(
-            "python", path, keywords={"_": None, "N_": None}
+            "python", path, keywords={"_": None, "N_": None, "ungettext": (1, 2)}
         ):
-            if isinstance(message, str):
-                found.add(message)
+            found.add(message)
     assert found and found - translated == set()
     for msgid in ("Harvest Sources", "Job Report", "added", "not modified", "Daily"):
         assert msgid in translated  # ckanext-harvest screens
+    assert ("{number} harvest source found", "{number} harvest sources found") in translated
+
+
+def test_harvest_messages_render_in_french_from_the_one_catalogue():
+    """Job reports are rendered from the compiled catalogue CKAN serves to the
+    pages (no catalogue of the harvesters' own, no ITranslation of theirs)."""
+    french = messages.translations("fr")
+    assert french.files == [
+        os.path.join(translations.directory(), "fr", "LC_MESSAGES", f"{translations.DOMAIN}.mo")
+    ]
+    problem = messages.HarvestProblem(
+        messages.N_("%(url)s did not answer in time."), url="http://example.org"
+    )
+    assert problem.render("fr") == "http://example.org n'a pas répondu à temps."
+    assert str(problem) == "http://example.org did not answer in time."
+    assert messages.translate("not modified", "fr") == "inchangés"  # ckanext-harvest's
+    assert not p.ITranslation.implemented_by(TerritoiresHarvestPlugin)
