@@ -123,6 +123,35 @@ def as_list(value: Any) -> list:
     return value if isinstance(value, list) else [value]
 
 
+def texts(value: Any) -> list[str]:
+    """The strings of a value or of a list of values (anything else left out)."""
+    return [item for item in as_list(value) if isinstance(item, str)]
+
+
+def spatial_coverage_values(items: Any) -> list[str]:
+    """URIs and labels of ckanext-dcat's ``spatial_coverage`` items."""
+    return [
+        value
+        for item in as_list(items)
+        if isinstance(item, dict)
+        for value in (item.get("uri"), item.get("text"))
+        if value
+    ]
+
+
+def parties(
+    publisher: str | None, contact_name: str | None, contact_email: str | None
+) -> dict[str, list[dict[str, str]]]:
+    """The ``publisher`` and ``contact`` fields of a dataset, each left out
+    when the source names nobody."""
+    fields: dict[str, list[dict[str, str]]] = {}
+    if publisher:
+        fields["publisher"] = [{"name": publisher}]
+    if contact_name or contact_email:
+        fields["contact"] = [{"name": contact_name or "", "email": contact_email or ""}]
+    return fields
+
+
 def first_text(*values: Any) -> str | None:
     for value in values:
         if isinstance(value, str) and value.strip():

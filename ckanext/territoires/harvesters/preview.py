@@ -52,6 +52,27 @@ def _action(record: RemoteRecord, known: identity.Known | None, salt: str) -> st
 
 def preview_source(source, limit: int = 10, locale: str | None = None) -> dict[str, Any]:
     """What harvesting ``source`` now would do (see the module doc)."""
+    preview = _Preview(source, limit, locale)
+    error = preview.read_listing()
+    withdrawn = preview.withdrawals() if error is None and preview.seen else []
+    model.Session.rollback()  # nothing read may leave anything behind
+    return {
+        "source": {"id": source.id, "title": source.title, "url": source.url, "type": source.type},
+        "complete": error is None,
+        "error": error,
+        "empty": error is None and not preview.seen,
+        "listed": len(preview.seen),
+        "counts": preview.counts,
+        "items": preview.items,
+        "item_errors": preview.item_errors,
+        "withdrawn": withdrawn,
+        "archive": sum(1 for item in withdrawn if item["action"] == ARCHIVE),
+        "withdraw": sum(1 for item in withdrawn if item["action"] == WITHDRAW),
+    }
+
+
+def _harvester(source, locale: str | None):
+    """The source's harvester and its parsed configuration."""
     harvester = get_harvester(source.type)
     if harvester is None or not hasattr(harvester, "to_package"):
         raise PreviewError(
@@ -63,50 +84,61 @@ def preview_source(source, limit: int = 10, locale: str | None = None) -> dict[s
         config = harvester.parse_config(source.config)
     except SourceConfigError as error:
         raise PreviewError(str(error)) from error
-    salt = harvester.salt(source, config)
-    known = identity.known_records(source.id)
-    ref = get_referential()
-    counts = {CREATE: 0, UPDATE: 0, UNCHANGED: 0, RESTORE: 0, UNKNOWN: 0, "errors": 0}
-    items: list[dict[str, Any]] = []
-    item_errors: list[str] = []
-    seen: set[str] = set()
-    error = None
-    with HarvestClient() as client:
-        try:
-            for entry in harvester.records(source, config, client):
-                if isinstance(entry, ItemError):
-                    counts["errors"] += 1
-                    if len(item_errors) < limit:
-                        item_errors.append(f"{entry.label}: {entry.message.render(locale)}")
-                    continue
-                if entry.identifier in seen:
-                    counts["errors"] += 1
-                    continue
-                seen.add(entry.identifier)
-                action = _action(entry, known.get(entry.identifier), salt)
-                if len(items) < limit:
-                    item = _describe(
-                        harvester,
-                        source,
-                        config,
-                        client,
-                        entry,
-                        action,
-                        ref,
-                        salt,
-                        known.get(entry.identifier),
-                        locale,
-                    )
-                    action = item["action"]
-                    items.append(item)
-                counts[action] += 1
-        except HarvestProblem as problem:
-            error = problem.render(locale)
-    withdrawn = []
-    if error is None and seen:
+    return harvester, config
+
+
+class _Preview:
+    """The walk through a source's listing: counts by action, the first
+    ``limit`` records described, the identifiers seen."""
+
+    def __init__(self, source, limit: int, locale: str | None):
+        self.harvester, self.config = _harvester(source, locale)
+        self.source = source
+        self.limit = limit
+        self.locale = locale
+        self.salt = self.harvester.salt(source, self.config)
+        self.known = identity.known_records(source.id)
+        self.ref = get_referential()
+        self.counts = {CREATE: 0, UPDATE: 0, UNCHANGED: 0, RESTORE: 0, UNKNOWN: 0, "errors": 0}
+        self.items: list[dict[str, Any]] = []
+        self.item_errors: list[str] = []
+        self.seen: set[str] = set()
+
+    def read_listing(self) -> str | None:
+        """Read the whole listing; the reason it could not be completed, if any."""
+        with HarvestClient() as client:
+            try:
+                for entry in self.harvester.records(self.source, self.config, client):
+                    self._count(entry, client)
+            except HarvestProblem as problem:
+                return problem.render(self.locale)
+        return None
+
+    def _count(self, entry: RemoteRecord | ItemError, client: HarvestClient) -> None:
+        if isinstance(entry, ItemError):
+            self.counts["errors"] += 1
+            if len(self.item_errors) < self.limit:
+                self.item_errors.append(f"{entry.label}: {entry.message.render(self.locale)}")
+            return
+        if entry.identifier in self.seen:
+            self.counts["errors"] += 1
+            return
+        self.seen.add(entry.identifier)
+        known = self.known.get(entry.identifier)
+        action = _action(entry, known, self.salt)
+        if len(self.items) < self.limit:
+            item = self._describe(client, entry, action, known)
+            action = item["action"]
+            self.items.append(item)
+        self.counts[action] += 1
+
+    def withdrawals(self) -> list[dict[str, Any]]:
+        """The known datasets the listing no longer has: withdrawn, or archived
+        once their grace period is over."""
         moment = provenance.now()
-        for guid, record in known.items():
-            if guid in seen or record.status == provenance.ARCHIVED:
+        withdrawn = []
+        for guid, record in self.known.items():
+            if guid in self.seen or record.status == provenance.ARCHIVED:
                 continue
             package = model.Package.get(record.package_id)
             since = (
@@ -114,7 +146,7 @@ def preview_source(source, limit: int = 10, locale: str | None = None) -> dict[s
                 if package is not None and record.status == provenance.WITHDRAWN
                 else None
             )
-            due = (moment - (since or moment)) >= dt.timedelta(days=config.grace_days)
+            due = (moment - (since or moment)) >= dt.timedelta(days=self.config.grace_days)
             withdrawn.append(
                 {
                     "identifier": guid,
@@ -122,64 +154,60 @@ def preview_source(source, limit: int = 10, locale: str | None = None) -> dict[s
                     "action": ARCHIVE if due else WITHDRAW,
                 }
             )
-    model.Session.rollback()  # nothing read may leave anything behind
-    return {
-        "source": {"id": source.id, "title": source.title, "url": source.url, "type": source.type},
-        "complete": error is None,
-        "error": error,
-        "empty": error is None and not seen,
-        "listed": len(seen),
-        "counts": counts,
-        "items": items,
-        "item_errors": item_errors,
-        "withdrawn": withdrawn,
-        "archive": sum(1 for item in withdrawn if item["action"] == ARCHIVE),
-        "withdraw": sum(1 for item in withdrawn if item["action"] == WITHDRAW),
-    }
+        return withdrawn
 
-
-def _describe(
-    harvester, source, config, client, record: RemoteRecord, action: str, ref, salt, known, locale
-) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "identifier": record.identifier,
-        "action": action,
-        "source_url": record.source_url or record.landing_page,
-    }
-    try:
-        content = record.content
-        if content is None:
-            content = harvester.fetch_content(
-                source, config, client, SimpleNamespace(guid=record.identifier), {}
-            )
-            if action == UNKNOWN:
-                action = (
-                    UNCHANGED
-                    if known is not None and known.digest == digest(content, salt)
-                    else UPDATE
+    def _describe(
+        self,
+        client: HarvestClient,
+        record: RemoteRecord,
+        action: str,
+        known: identity.Known | None,
+    ) -> dict[str, Any]:
+        """One record as the import would see it: title, coverage, owner."""
+        item: dict[str, Any] = {
+            "identifier": record.identifier,
+            "action": action,
+            "source_url": record.source_url or record.landing_page,
+        }
+        try:
+            content = record.content
+            if content is None:
+                content = self.harvester.fetch_content(
+                    self.source, self.config, client, SimpleNamespace(guid=record.identifier), {}
                 )
-                item["action"] = action
-        package, hints = harvester.to_package(content, source, config)
-    except HarvestProblem as problem:
-        item.update(title=None, error=problem.render(locale))
+                if action == UNKNOWN:
+                    action = (
+                        UNCHANGED
+                        if known is not None and known.digest == digest(content, self.salt)
+                        else UPDATE
+                    )
+                    item["action"] = action
+            package, hints = self.harvester.to_package(content, self.source, self.config)
+        except HarvestProblem as problem:
+            item.update(title=None, error=problem.render(self.locale))
+            return item
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            item.update(
+                title=None,
+                error=Message(N_("Malformed record: %(error)s"), error=repr(error)[:300]).render(
+                    self.locale
+                ),
+            )
+            return item
+        item.update(title=package.get("title"), **self._coverage(hints))
         return item
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
-        item.update(
-            title=None,
-            error=Message(N_("Malformed record: %(error)s"), error=repr(error)[:300]).render(
-                locale
-            ),
-        )
-        return item
-    coverage = territorialise(hints, config.pin_codes)
-    owner = commune_organization(coverage.publisher_commune) or source_organization(source)
-    organization = model.Group.get(owner) if owner else None
-    item.update(
-        title=package.get("title"),
-        coverage=[{"insee": code, "name": ref.communes[code].name} for code in coverage.codes],
-        coverage_origin=coverage.origin,
-        coverage_origin_label=Message(ORIGIN_LABELS[coverage.origin]).render(locale),
-        problems=[problem.render(locale) for problem in coverage.problems],
-        organization=organization.name if organization is not None else None,
-    )
-    return item
+
+    def _coverage(self, hints) -> dict[str, Any]:
+        """The communes covered, where that comes from, and the owner."""
+        coverage = territorialise(hints, self.config.pin_codes)
+        owner = commune_organization(coverage.publisher_commune) or source_organization(self.source)
+        organization = model.Group.get(owner) if owner else None
+        return {
+            "coverage": [
+                {"insee": code, "name": self.ref.communes[code].name} for code in coverage.codes
+            ],
+            "coverage_origin": coverage.origin,
+            "coverage_origin_label": Message(ORIGIN_LABELS[coverage.origin]).render(self.locale),
+            "problems": [problem.render(self.locale) for problem in coverage.problems],
+            "organization": organization.name if organization is not None else None,
+        }

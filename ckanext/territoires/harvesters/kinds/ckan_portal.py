@@ -137,15 +137,11 @@ class CkanHarvester(TerritoiresHarvester):
     def to_package(
         self, content: dict[str, Any], source, config: SourceConfig
     ) -> tuple[dict[str, Any], PlaceHints]:
-        extras = {
-            extra.get("key"): extra.get("value")
-            for extra in content.get("extras") or []
-            if isinstance(extra, dict)
-        }
         organization = content.get("organization") or {}
         tags = [
             tag.get("name") if isinstance(tag, dict) else tag for tag in content.get("tags") or []
         ]
+        publisher = mapping.first_text(organization.get("title"), organization.get("name"))
         package = {
             "title": mapping.first_text(content.get("title"), content.get("name")),
             "name": content.get("name"),
@@ -154,37 +150,25 @@ class CkanHarvester(TerritoiresHarvester):
             "license_id": mapping.license_id(
                 content.get("license_id"), content.get("license_title"), content.get("license_url")
             ),
-            "resources": [
-                self._resource(resource)
-                for resource in content.get("resources") or []
-                if isinstance(resource, dict) and resource.get("url")
-            ],
+            "resources": self._resources(content),
+            **mapping.parties(publisher, *_contact(content)),
         }
-        publisher_name = mapping.first_text(organization.get("title"), organization.get("name"))
-        if publisher_name:
-            package["publisher"] = [{"name": publisher_name}]
-        contact_name = mapping.first_text(content.get("maintainer"), content.get("author"))
-        contact_email = mapping.first_text(
-            content.get("maintainer_email"), content.get("author_email")
-        )
-        if contact_name or contact_email:
-            package["contact"] = [{"name": contact_name or "", "email": contact_email or ""}]
-        spatial: list[str] = []
-        spatial += mapping.as_list(content.get("territoires_coverage"))
-        for item in mapping.as_list(content.get("spatial_coverage")):
-            if isinstance(item, dict):
-                spatial += [value for value in (item.get("uri"), item.get("text")) if value]
-        for key in ("spatial_uri", "spatial_text", "spatial-text", "spatial_coverage"):
-            value = content.get(key) or extras.get(key)
-            if isinstance(value, str) and value and not value.lstrip().startswith(("[", "{")):
-                spatial.append(value)
         hints = PlaceHints(
-            spatial=[str(value) for value in spatial],
-            publishers=[name for name in (publisher_name, organization.get("name")) if name],
+            spatial=_coverage(content),
+            publishers=[name for name in (publisher, organization.get("name")) if name],
             keywords=[tag for tag in tags if isinstance(tag, str)],
             title=content.get("title") or "",
         )
         return package, hints
+
+    @classmethod
+    def _resources(cls, content: dict[str, Any]) -> list[dict[str, Any]]:
+        """The resources that have a URL."""
+        return [
+            cls._resource(resource)
+            for resource in content.get("resources") or []
+            if isinstance(resource, dict) and resource.get("url")
+        ]
 
     @staticmethod
     def _resource(resource: dict[str, Any]) -> dict[str, Any]:
@@ -194,3 +178,33 @@ class CkanHarvester(TerritoiresHarvester):
             "description": resource.get("description") or "",
             "format": mapping.resource_format(resource.get("format") or resource.get("mimetype")),
         }
+
+
+def _contact(content: dict[str, Any]) -> tuple[str | None, str | None]:
+    """Name and email of the contact: the maintainer's, else the author's."""
+    return (
+        mapping.first_text(content.get("maintainer"), content.get("author")),
+        mapping.first_text(content.get("maintainer_email"), content.get("author_email")),
+    )
+
+
+#: Fields and extras where portals put a place as text (JSON ones are
+#: geometries, not places).
+SPATIAL_KEYS = ("spatial_uri", "spatial_text", "spatial-text", "spatial_coverage")
+
+
+def _coverage(content: dict[str, Any]) -> list[str]:
+    """The places the portal gives: this extension's coverage, ckanext-dcat's
+    spatial coverage, then the spatial fields and extras."""
+    extras = {
+        extra.get("key"): extra.get("value")
+        for extra in content.get("extras") or []
+        if isinstance(extra, dict)
+    }
+    spatial = list(mapping.as_list(content.get("territoires_coverage")))
+    spatial += mapping.spatial_coverage_values(content.get("spatial_coverage"))
+    for key in SPATIAL_KEYS:
+        value = content.get(key) or extras.get(key)
+        if isinstance(value, str) and value and not value.lstrip().startswith(("[", "{")):
+            spatial.append(value)
+    return [str(value) for value in spatial]

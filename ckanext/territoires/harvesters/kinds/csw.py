@@ -250,46 +250,56 @@ class CswHarvester(TerritoiresHarvester):
             "notes": content.get("abstract") or "",
             "tags": content.get("keywords") or [],
             "license_id": mapping.license_id(*(content.get("constraints") or [])),
-            "resources": [
-                {
-                    "url": resource["url"],
-                    "name": resource.get("name") or resource["url"].rsplit("/", 1)[-1],
-                    "description": resource.get("description") or "",
-                    "format": _format(resource),
-                }
-                for resource in content.get("resources") or []
-            ],
+            "resources": [_resource(resource) for resource in content.get("resources") or []],
+            **_parties(content),
         }
-        organisations = content.get("organisations") or []
-        if organisations:
-            package["publisher"] = [{"name": organisations[0]}]
-        if content.get("emails"):
-            package["contact"] = [
-                {"name": organisations[0] if organisations else "", "email": content["emails"][0]}
-            ]
         bbox = content.get("bbox") or {}
         if len(bbox) == 4:
-            package["spatial_coverage"] = [
-                {
-                    "bbox": (
-                        '{"type": "Polygon", "coordinates": [[[%(w)s, %(s)s], [%(e)s, %(s)s], '
-                        "[%(e)s, %(n)s], [%(w)s, %(n)s], [%(w)s, %(s)s]]]}"
-                        % {
-                            "w": bbox["westBoundLongitude"],
-                            "e": bbox["eastBoundLongitude"],
-                            "s": bbox["southBoundLatitude"],
-                            "n": bbox["northBoundLatitude"],
-                        }
-                    )
-                }
-            ]
+            package["spatial_coverage"] = [{"bbox": _polygon(bbox)}]
         hints = PlaceHints(
             spatial=(content.get("geographic_codes") or []) + (content.get("places") or []),
-            publishers=organisations,
+            publishers=content.get("organisations") or [],
             keywords=content.get("keywords") or [],
             title=content.get("title") or "",
         )
         return package, hints
+
+
+def _resource(resource: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "url": resource["url"],
+        "name": resource.get("name") or resource["url"].rsplit("/", 1)[-1],
+        "description": resource.get("description") or "",
+        "format": _format(resource),
+    }
+
+
+def _parties(content: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
+    """The first organisation as publisher; the first email as contact, under
+    that organisation's name."""
+    organisations = content.get("organisations") or []
+    fields = {}
+    if organisations:
+        fields["publisher"] = [{"name": organisations[0]}]
+    if content.get("emails"):
+        fields["contact"] = [
+            {"name": organisations[0] if organisations else "", "email": content["emails"][0]}
+        ]
+    return fields
+
+
+def _polygon(bbox: dict[str, str]) -> str:
+    """The GeoJSON polygon of an ISO 19139 bounding box."""
+    return (
+        '{"type": "Polygon", "coordinates": [[[%(w)s, %(s)s], [%(e)s, %(s)s], '
+        "[%(e)s, %(n)s], [%(w)s, %(n)s], [%(w)s, %(s)s]]]}"
+        % {
+            "w": bbox["westBoundLongitude"],
+            "e": bbox["eastBoundLongitude"],
+            "s": bbox["southBoundLatitude"],
+            "n": bbox["northBoundLatitude"],
+        }
+    )
 
 
 def _int(value: str | None) -> int | None:

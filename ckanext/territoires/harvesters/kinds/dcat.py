@@ -249,55 +249,32 @@ class DcatHarvester(TerritoiresHarvester):
             "notes": mapping.text_from_html(dataset.get("notes") or ""),
             "tags": tags,
             "license_id": mapping.license_id(dataset.get("license_id"), _extra(dataset, "license")),
-            "resources": [
-                self._resource(resource)
-                for resource in dataset.get("resources") or []
-                if isinstance(resource, dict)
-            ],
+            "resources": self._resources(dataset),
+            **_repeating_fields(dataset),
+            "frequency": mapping.frequency(
+                dataset.get("frequency") or _extra(dataset, "frequency")
+            ),
         }
-        package["resources"] = [resource for resource in package["resources"] if resource["url"]]
-        for key in ("contact", "publisher", "temporal_coverage", "spatial_coverage"):
-            value = dataset.get(key)
-            if isinstance(value, list) and value:
-                package[key] = [
-                    {k: v for k, v in item.items() if isinstance(v, str) and v}
-                    for item in value
-                    if isinstance(item, dict)
-                ]
-        package["frequency"] = mapping.frequency(
-            dataset.get("frequency") or _extra(dataset, "frequency")
-        )
-        themes = dataset.get("theme") or _extra(dataset, "theme")
-        if isinstance(themes, str):
-            try:
-                themes = json.loads(themes)
-            except ValueError:
-                themes = [themes]
-        if isinstance(themes, list) and themes:
-            package["theme"] = [str(theme) for theme in themes]
-        # every dct:spatial (the profile keeps only one URI and one label)
-        spatial = list(content.get("spatial") or [])
-        for item in mapping.as_list(dataset.get("spatial_coverage")):
-            if isinstance(item, dict):
-                spatial += [value for value in (item.get("uri"), item.get("text")) if value]
-        for key in ("spatial_uri", "spatial_text"):
-            value = dataset.get(key) or _extra(dataset, key)
-            if value:
-                spatial.append(value)
-        spatial = list(dict.fromkeys(str(value) for value in spatial))
-        publishers = [
-            item.get("name")
-            for item in mapping.as_list(dataset.get("publisher"))
-            if isinstance(item, dict) and item.get("name")
-        ]
-        publishers += [value for value in (_extra(dataset, "publisher_name"),) if value]
+        themes = _themes(dataset)
+        if themes:
+            package["theme"] = themes
         hints = PlaceHints(
-            spatial=[str(value) for value in spatial],
-            publishers=publishers,
+            spatial=_coverage(content),
+            publishers=_publisher_names(dataset),
             keywords=[tag for tag in tags if tag],
             title=package["title"] or "",
         )
         return package, hints
+
+    @classmethod
+    def _resources(cls, dataset: dict[str, Any]) -> list[dict[str, Any]]:
+        """The distributions that have a URL."""
+        resources = [
+            cls._resource(resource)
+            for resource in dataset.get("resources") or []
+            if isinstance(resource, dict)
+        ]
+        return [resource for resource in resources if resource["url"]]
 
     @staticmethod
     def _resource(resource: dict[str, Any]) -> dict[str, Any]:
@@ -317,6 +294,59 @@ class DcatHarvester(TerritoiresHarvester):
             if isinstance(resource.get(key), str) and resource[key]:
                 result[key] = resource[key]
         return result
+
+
+#: Fields of the profile made of subfields (scheming repeating subfields).
+REPEATING_FIELDS = ("contact", "publisher", "temporal_coverage", "spatial_coverage")
+
+
+def _repeating_fields(dataset: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
+    """Contacts, publishers, temporal and spatial coverage, their empty or
+    non-text subfields left out."""
+    fields = {}
+    for key in REPEATING_FIELDS:
+        value = dataset.get(key)
+        if isinstance(value, list) and value:
+            fields[key] = [
+                {k: v for k, v in item.items() if isinstance(v, str) and v}
+                for item in value
+                if isinstance(item, dict)
+            ]
+    return fields
+
+
+def _themes(dataset: dict[str, Any]) -> list[str]:
+    """The themes, given as a list or as its JSON text (one theme otherwise)."""
+    themes = dataset.get("theme") or _extra(dataset, "theme")
+    if isinstance(themes, str):
+        try:
+            themes = json.loads(themes)
+        except ValueError:
+            themes = [themes]
+    return [str(theme) for theme in themes] if isinstance(themes, list) else []
+
+
+def _coverage(content: dict[str, Any]) -> list[str]:
+    """Every dct:spatial (the profile keeps only one URI and one label), then
+    the profile's spatial fields, without repeats."""
+    dataset = content["dataset"]
+    spatial = list(content.get("spatial") or [])
+    spatial += mapping.spatial_coverage_values(dataset.get("spatial_coverage"))
+    for key in ("spatial_uri", "spatial_text"):
+        value = dataset.get(key) or _extra(dataset, key)
+        if value:
+            spatial.append(value)
+    return list(dict.fromkeys(str(value) for value in spatial))
+
+
+def _publisher_names(dataset: dict[str, Any]) -> list[str]:
+    names = [
+        item["name"]
+        for item in mapping.as_list(dataset.get("publisher"))
+        if isinstance(item, dict) and item.get("name")
+    ]
+    name = _extra(dataset, "publisher_name")
+    return [*names, name] if name else names
 
 
 def _extra(dataset: dict[str, Any], key: str) -> Any:

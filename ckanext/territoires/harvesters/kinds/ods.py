@@ -134,9 +134,7 @@ class OdsHarvester(TerritoiresHarvester):
         metas = dataset.get("metas") or {}
         default = metas.get("default") or {}
         dcat = metas.get("dcat") or {}
-        keywords = [
-            value for value in mapping.as_list(default.get("keyword")) if isinstance(value, str)
-        ]
+        keywords = mapping.texts(default.get("keyword"))
         package: dict[str, Any] = {
             "title": mapping.first_text(default.get("title"), dataset_id),
             "name": dataset_id,
@@ -145,33 +143,19 @@ class OdsHarvester(TerritoiresHarvester):
             "license_id": mapping.license_id(default.get("license"), default.get("license_url")),
             "resources": self._resources(root, dataset),
         }
-        themes = [
-            value for value in mapping.as_list(default.get("theme")) if isinstance(value, str)
-        ]
+        themes = mapping.texts(default.get("theme"))
         if themes:
             package["theme"] = themes
         publisher = mapping.first_text(default.get("publisher"))
-        if publisher:
-            package["publisher"] = [{"name": publisher}]
-        contact_name = mapping.first_text(dcat.get("contact_name"))
-        contact_email = mapping.first_text(dcat.get("contact_email"))
-        if contact_name or contact_email:
-            package["contact"] = [{"name": contact_name or "", "email": contact_email or ""}]
-        spatial = [
-            value
-            for value in mapping.as_list(default.get("geographic_reference"))
-            if isinstance(value, str)
-        ]
-        spatial += [
-            value
-            for value in mapping.as_list(default.get("territory"))
-            if isinstance(value, str) and value not in spatial
-        ]
-        spatial += [
-            value for value in mapping.as_list(dcat.get("spatial")) if isinstance(value, str)
-        ]
+        package.update(
+            mapping.parties(
+                publisher,
+                mapping.first_text(dcat.get("contact_name")),
+                mapping.first_text(dcat.get("contact_email")),
+            )
+        )
         hints = PlaceHints(
-            spatial=spatial,
+            spatial=_coverage(default, dcat),
             publishers=[publisher] if publisher else [],
             keywords=keywords,
             title=package["title"] or "",
@@ -206,3 +190,13 @@ class OdsHarvester(TerritoiresHarvester):
                     }
                 )
         return resources
+
+
+def _coverage(default: dict[str, Any], dcat: dict[str, Any]) -> list[str]:
+    """The places of the metadata: geographic references, territories not
+    already among them, then DCAT's spatial."""
+    references = mapping.texts(default.get("geographic_reference"))
+    territories = [
+        value for value in mapping.texts(default.get("territory")) if value not in references
+    ]
+    return references + territories + mapping.texts(dcat.get("spatial"))

@@ -138,15 +138,12 @@ class UdataHarvester(TerritoiresHarvester):
         dataset = content["dataset"]
         organization = dataset.get("organization") or {}
         tags = [tag for tag in dataset.get("tags") or [] if isinstance(tag, str)]
-        license_value = dataset.get("license")
-        if isinstance(license_value, dict):
-            license_value = license_value.get("id") or license_value.get("title")
         package: dict[str, Any] = {
             "title": mapping.first_text(dataset.get("title")),
             "name": dataset.get("slug"),
             "notes": dataset.get("description") or "",
             "tags": tags,
-            "license_id": mapping.license_id(license_value),
+            "license_id": mapping.license_id(_licence(dataset)),
             "frequency": mapping.frequency(dataset.get("frequency")),
             "resources": [
                 self._resource(resource)
@@ -157,10 +154,8 @@ class UdataHarvester(TerritoiresHarvester):
         publisher = mapping.first_text(organization.get("name"))
         if publisher:
             package["publisher"] = [{"name": publisher, "url": organization.get("page") or ""}]
-        spatial = dataset.get("spatial") or {}
-        zones = [zone for zone in mapping.as_list(spatial.get("zones")) if isinstance(zone, str)]
         hints = PlaceHints(
-            spatial=zones,
+            spatial=mapping.texts((dataset.get("spatial") or {}).get("zones")),
             publishers=[publisher] if publisher else [],
             keywords=tags,
             title=package["title"] or "",
@@ -175,3 +170,11 @@ class UdataHarvester(TerritoiresHarvester):
             "description": resource.get("description") or "",
             "format": mapping.resource_format(resource.get("format") or resource.get("mime")),
         }
+
+
+def _licence(dataset: dict[str, Any]) -> Any:
+    """The licence as udata names it (API 1 gives an id, some portals an object)."""
+    value = dataset.get("license")
+    if isinstance(value, dict):
+        return value.get("id") or value.get("title")
+    return value
