@@ -13,6 +13,7 @@ the record comes back, the import restores it (public, status current).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
@@ -48,7 +49,7 @@ def withdraw(
     if status != provenance.WITHDRAWN or since is None:
         since = moment
     if moment - since >= dt.timedelta(days=grace_days):
-        changes = {
+        changes: dict[str, Any] = {
             provenance.STATUS: provenance.ARCHIVED,
             provenance.WITHDRAWN_SINCE: provenance.isoformat(since),
         }

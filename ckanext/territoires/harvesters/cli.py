@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable, Iterator
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
@@ -157,7 +158,7 @@ def run(source):
 
     harvest_source = _source(source)
 
-    def progress(object_ids):
+    def progress(object_ids: Iterable[str]) -> Iterator[str]:
         with click.progressbar(object_ids, label="Records") as bar:
             yield from bar
 
@@ -213,6 +214,6 @@ def demo():
     sys.exit(1 if job.get("gather_errors") else 0)
 
 
-def _bar(object_ids):
+def _bar(object_ids: Iterable[str]) -> Iterator[str]:
     with click.progressbar(object_ids, label="Demo datasets") as bar:
         yield from bar

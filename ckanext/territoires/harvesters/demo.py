@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
@@ -51,7 +52,7 @@ def ensure_organizations() -> dict[str, str]:
             continue
         if existing is not None:
             raise DemoError(f"The name {name} is taken by a group; the demo cannot use it.")
-        data = {"name": name, "title": title}
+        data: dict[str, Any] = {"name": name, "title": title}
         if insee:
             data["extras"] = [{"key": "insee", "value": insee}]
         ids[name] = tk.get_action("organization_create")(_context(), data)["id"]

@@ -56,7 +56,7 @@ class Gatherer:
         self.pending_objects: list[dict] = []
         self.pending_extras: list[dict] = []
         self.pending_errors: list[dict] = []
-        self.counts = Counter()
+        self.counts: Counter[str] = Counter()
 
     # -- reporting ------------------------------------------------------
 

@@ -208,7 +208,7 @@ class HarvestClient:
         """GET ``url`` (with query ``params``); raise :class:`FetchError` or
         :class:`~.ssrf.ForbiddenURL` when it cannot be read."""
         if params:
-            url = requests.Request("GET", url, params=params).prepare().url
+            url = requests.Request("GET", url, params=params).prepare().url or url
         if urlsplit(url).scheme == "file":
             return self._read_file(url)
         headers = {"Accept": accept} if accept else {}
@@ -413,7 +413,7 @@ def _type_of(path: str) -> str:
 
 def _reason(error: Exception) -> str:
     """The innermost cause of a requests/urllib3 error, briefly."""
-    seen = error
+    seen: BaseException = error
     while seen.__context__ is not None and seen.__context__ is not seen:
         seen = seen.__context__
     args = getattr(seen, "args", None)

@@ -84,9 +84,9 @@ def known_records(source_id: str) -> dict[str, Known]:
         )
     )
     for object_id, key, value in extras:
-        record = by_object.get(object_id)
-        if record is not None:
-            setattr(record, _EXTRA_FIELDS[key], value)
+        found = by_object.get(object_id)
+        if found is not None:
+            setattr(found, _EXTRA_FIELDS[key], value)
     statuses = (
         model.Session.query(HarvestObject.id, model.PackageExtra.value)
         .join(model.PackageExtra, model.PackageExtra.package_id == HarvestObject.package_id)
@@ -98,9 +98,9 @@ def known_records(source_id: str) -> dict[str, Known]:
         )
     )
     for object_id, value in statuses:
-        record = by_object.get(object_id)
-        if record is not None and value:
-            record.status = value
+        found = by_object.get(object_id)
+        if found is not None and value:
+            found.status = value
     return known
 
 

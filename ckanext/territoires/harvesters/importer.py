@@ -156,8 +156,8 @@ class Importer:
                 "Import",
             )
             return False
-        for problem in coverage.problems:
-            object_error(obj, problem, "Coverage")
+        for coverage_problem in coverage.problems:
+            object_error(obj, coverage_problem, "Coverage")
         return True
 
     def _complete(self, package: dict, coverage, obj: HarvestObject) -> dict:

@@ -23,7 +23,8 @@ _PARAMETER_ENTITY = re.compile(rb"<!ENTITY\s+%", re.I)
 
 def _parser(resolve_internal: bool) -> etree.XMLParser:
     return etree.XMLParser(
-        resolve_entities="internal" if resolve_internal else False,
+        # lxml >= 5 takes "internal"; lxml-stubs still declare a bool only
+        resolve_entities="internal" if resolve_internal else False,  # type: ignore[arg-type]
         no_network=True,
         load_dtd=False,
         dtd_validation=False,
@@ -51,7 +52,8 @@ def parse(content: bytes, url: str = "") -> etree._Element:
             N_("%(url)s is not well-formed XML: %(error)s"), url=url, error=str(error)
         ) from error
     dtd = root.getroottree().docinfo.internalDTD
-    entities = list(dtd.iterentities()) if dtd is not None else []
+    # lxml-stubs' DTD lacks iterentities(), which lxml's DTD has
+    entities = list(dtd.iterentities()) if dtd is not None else []  # type: ignore[union-attr]
     if not entities:
         return root
     for entity in entities:

@@ -18,7 +18,7 @@ CQL_TEXT constraint), plus the common ones.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 from urllib.parse import urlencode
 
 from lxml import etree
@@ -68,7 +68,8 @@ def parse_record(record) -> dict[str, Any]:
     if identification is None:
         raise ValueError("no gmd:identificationInfo")
     citation = "gmd:citation/gmd:CI_Citation"
-    keywords, places = [], []
+    keywords: list[str] = []
+    places: list[str] = []
     for group in identification.xpath("gmd:descriptiveKeywords/gmd:MD_Keywords", namespaces=NS):
         kind = group.xpath("gmd:type/gmd:MD_KeywordTypeCode/@codeListValue", namespaces=NS)
         values = _texts(group, "gmd:keyword")
@@ -191,7 +192,8 @@ class CswHarvester(TerritoiresHarvester):
             fetched = client.get(endpoint, self._params(config, start), accept="application/xml")
             root = safexml.parse(fetched.content, fetched.url)
             if etree.QName(root).localname == "ExceptionReport":
-                texts = root.xpath(".//ows:ExceptionText/text()", namespaces=NS)
+                # text() selects strings (the stubs type every XPath result alike)
+                texts = cast("list[str]", root.xpath(".//ows:ExceptionText/text()", namespaces=NS))
                 raise HarvestProblem(
                     N_("%(url)s reports an error: %(error)s"),
                     url=endpoint,

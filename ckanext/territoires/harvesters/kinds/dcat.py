@@ -198,7 +198,7 @@ class DcatHarvester(TerritoiresHarvester):
             uri = str(dataset_ref) if isinstance(dataset_ref, URIRef) else None
             label = uri or f"{page_url}#{position}"
             try:
-                dataset = {}
+                dataset: dict[str, Any] = {}
                 for profile_class in parser._profiles:
                     profile = profile_class(
                         parser.g,

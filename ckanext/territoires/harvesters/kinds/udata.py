@@ -90,6 +90,7 @@ class UdataHarvester(TerritoiresHarvester):
             params["tag"] = config.get("tag")
         if zone:
             params["geozone"] = zone
+        query: dict[str, Any] | None = params
         url: str | None = root + "/api/1/datasets/"
         visited: set[str] = set()
         pages = 0
@@ -97,8 +98,8 @@ class UdataHarvester(TerritoiresHarvester):
             pages += 1
             if pages > config.max_pages:
                 raise page_limit_problem(root + "/api/1/datasets/", config.max_pages)
-            page = client.get_json(url, params)
-            params = None  # next_page carries them
+            page = client.get_json(url, query)
+            query = None  # next_page carries them
             if not isinstance(page, dict) or not isinstance(page.get("data"), list):
                 raise InvalidDocument(N_("%(url)s is not an answer of the udata API 1."), url=url)
             visited.add(url)
