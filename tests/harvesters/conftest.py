@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import TERRITORY_PLUGINS
+from tests.harvesters.fake_apis import FakeCkan, recorded_ckan_datasets
 from tests.harvesters.server import LocalServer
 
 #: Plugins of the harvest tests: the territory's, ckanext-harvest and ours.
@@ -38,6 +39,14 @@ def server():
     local = LocalServer().start()
     yield local
     local.stop()
+
+
+@pytest.fixture
+def remote(server):
+    """A CKAN portal's API serving the recorded CKAN/DKAN datasets: (the fake
+    portal, its URL)."""
+    fake = FakeCkan(recorded_ckan_datasets())
+    return fake, fake.mount(server)
 
 
 @pytest.fixture

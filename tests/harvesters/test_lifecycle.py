@@ -16,7 +16,6 @@ from ckanext.harvest.model import HarvestJob, HarvestObject
 
 from ckanext.territoires.harvesters import provenance
 from tests.harvesters.conftest import harvest_marks
-from tests.harvesters.fake_apis import FakeCkan, recorded_ckan_datasets
 from tests.harvesters.helpers import (
     create_source,
     gather_errors,
@@ -28,12 +27,6 @@ from tests.harvesters.helpers import (
 from tests.harvesters.server import Answer
 
 pytestmark = harvest_marks()
-
-
-@pytest.fixture
-def remote(server):
-    fake = FakeCkan(recorded_ckan_datasets())
-    return fake, fake.mount(server)
 
 
 def source_ids(fake):

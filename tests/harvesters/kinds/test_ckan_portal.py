@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ckan.tests.factories as factories
 import pytest
 
 from tests.harvesters.conftest import harvest_marks
@@ -10,12 +9,6 @@ from tests.harvesters.fake_apis import FakeCkan, recorded_ckan_datasets
 from tests.harvesters.helpers import create_source, gather_errors, harvested, run, show
 
 pytestmark = harvest_marks()
-
-
-@pytest.fixture
-def remote(server):
-    fake = FakeCkan(recorded_ckan_datasets())
-    return fake, fake.mount(server)
 
 
 def test_first_harvest_creates_one_dataset_per_remote_dataset(remote):

@@ -1,0 +1,51 @@
+"""Harvest jobs left running by a dead worker (``stale.py``): closed by the
+CLI and the action."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import ckan.plugins.toolkit as tk
+import ckan.tests.factories as factories
+import ckan.tests.helpers as helpers
+import pytest
+from ckan import model
+from ckan.cli.cli import ckan as ckan_command
+from ckanext.harvest.model import HarvestJob
+
+from tests.harvesters.conftest import harvest_marks
+from tests.harvesters.helpers import create_source
+
+pytestmark = harvest_marks()
+
+
+def test_close_stale_cli(remote, harvest_cli):
+    source = create_source(remote[1], "territoires_ckan", {"pin": "*"})
+    job = helpers.call_action("harvest_job_create", source_id=source["id"], run=False)
+    long_ago = dt.datetime.utcnow() - dt.timedelta(days=1)
+    model.Session.query(HarvestJob).filter_by(id=job["id"]).update(
+        {"status": "Running", "created": long_ago}
+    )
+    model.Session.commit()
+    fresh = harvest_cli.invoke(
+        ckan_command, ["territoires", "harvest", "close-stale", "--minutes", "2000"]
+    )
+    assert "stale jobs closed: 0" in fresh.stdout
+    result = harvest_cli.invoke(ckan_command, ["territoires", "harvest", "close-stale"])
+    assert result.exit_code == 0 and "stale jobs closed: 1" in result.stdout
+    assert helpers.call_action("harvest_job_show", id=job["id"])["status"] == "Finished"
+
+
+def test_close_stale_action_is_for_sysadmins():
+    with pytest.raises(tk.NotAuthorized):
+        helpers.call_action(
+            "territoires_harvest_close_stale",
+            context={"user": factories.User()["name"], "ignore_auth": False},
+        )
+    assert (
+        helpers.call_action(
+            "territoires_harvest_close_stale",
+            context={"user": factories.Sysadmin()["name"], "ignore_auth": False},
+        )
+        == []
+    )
