@@ -38,6 +38,11 @@ def test_themes_frequency_licence_and_formats_use_the_eu_vocabularies(app):
         URIRef("http://inspire.ec.europa.eu/theme/tn"),
     }
     assert all((theme, RDF.type, SKOS.Concept) in graph for theme in themes)
+    # EU themes are labelled in every language of the catalogue
+    assert set(graph.objects(URIRef(EU + "data-theme/REGI"), SKOS.prefLabel)) == {
+        Literal("Regions and cities", lang="en"),
+        Literal("Régions et villes", lang="fr"),
+    }
     assert Literal("vélos") in set(graph.objects(ref, DCAT.keyword))
     assert graph.value(ref, DCT.accrualPeriodicity) == URIRef(EU + "frequency/MONTHLY")
     formats = {}
@@ -78,6 +83,10 @@ def test_catalogue_publisher_spatial_and_theme_taxonomy(app):
         graph.objects(catalogue, DCT.spatial)
     )
     assert graph.value(catalogue, DCAT.themeTaxonomy) == URIRef(EU + "data-theme")
+    assert set(graph.objects(URIRef(EU + "data-theme"), DCT.title)) == {
+        Literal("Data theme", lang="en"),
+        Literal("Thème des données", lang="fr"),
+    }
     assert graph.value(catalogue, DCT.language) == URIRef(EU + "language/ENG")
 
 

@@ -40,11 +40,27 @@ def test_provenance_of_a_harvested_dataset(app):
     assert str(graph.value(origin, DCT.identifier)) == "parcs-2024"
     assert str(graph.value(origin, DCT.modified)).startswith("2026-11-20T08:00:00")
     statement = graph.value(ref, DCT.provenance)
-    assert Literal("Moissonné depuis « Ville de Bron (CKAN) » le 2026-11-20", lang="fr") in set(
-        graph.objects(statement, RDFS.label)
-    )
+    assert set(graph.objects(statement, RDFS.label)) == {
+        Literal("Moissonné depuis « Ville de Bron (CKAN) » le 2026-11-20", lang="fr"),
+        Literal('Harvested from "Ville de Bron (CKAN)" on 2026-11-20', lang="en"),
+    }
     # the origin is not one more dataset for the harvesters reading this
     assert len(list(graph.subjects(RDF.type, DCAT.Dataset))) == 1
+
+
+def test_provenance_label_without_a_harvest_date(app):
+    dataset = factories.Dataset(
+        **provenance_fields(
+            territoires_source_url="https://data.example.org/dataset/parcs",
+            territoires_harvest_source="Ville de Bron (CKAN)",
+        )
+    )
+    graph = graph_of(app, f"/dataset/{dataset['id']}.ttl")
+    statement = graph.value(dataset_ref(graph, dataset), DCT.provenance)
+    assert set(graph.objects(statement, RDFS.label)) == {
+        Literal("Moissonné depuis « Ville de Bron (CKAN) »", lang="fr"),
+        Literal('Harvested from "Ville de Bron (CKAN)"', lang="en"),
+    }
 
 
 def test_dataset_without_provenance_has_no_record(app):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ckan.tests.factories as factories
 import pytest
 from ckanext.dcat.profiles import DCT, FOAF
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from tests.conftest import TERRITORY_PLUGINS
@@ -30,6 +30,11 @@ def test_commune_organisation_publishes_with_its_siren(app):
     local_authority = URIRef("http://purl.org/adms/publishertype/LocalAuthority")
     assert graph.value(publisher, DCT.type) == local_authority
     assert (local_authority, RDF.type, SKOS.Concept) in graph
+    # labelled in every language of the catalogue
+    assert set(graph.objects(local_authority, SKOS.prefLabel)) == {
+        Literal("Local authority", lang="en"),
+        Literal("Collectivité locale", lang="fr"),
+    }
 
 
 def test_explicit_publisher_wins_over_the_commune(app):

@@ -25,7 +25,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.territoires import themes
+from ckanext.territoires import vocabularies
 from ckanext.territoires.quality import aggregate as quality
 
 from . import groups, index
@@ -166,7 +166,7 @@ def _figures_from(result: dict[str, Any], place: Place, latest: int) -> dict[str
             if str(value).isdigit()
         ),
         "last_modified": results[0].get("metadata_modified") if results else None,
-        "themes": _ranked(search_facets.get(index.THEMES_FIELD), themes.label),
+        "themes": _ranked(search_facets.get(index.THEMES_FIELD), vocabularies.theme_label),
         "producers": _ranked(search_facets.get("organization")),
         "latest": [_summary(dataset) for dataset in results],
         "quality": quality.place_summary(facets),

@@ -48,11 +48,12 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from ckanext.territoires import territory
+from ckanext.territoires import vocabularies as vocab
 from ckanext.territoires.communes import membership
 from ckanext.territoires.referential import get_referential
+from ckanext.territoires.translations import N_, in_every_locale
 
 from . import places, provenance, publishers
-from . import vocabularies as vocab
 
 log = logging.getLogger(__name__)
 
@@ -107,8 +108,8 @@ class TerritoiresDCATAPProfile(RDFProfile):
         scheme = URIRef(vocab.THEME_SCHEME)
         g.add((catalog_ref, DCAT.themeTaxonomy, scheme))
         g.add((scheme, RDF.type, SKOS.ConceptScheme))
-        g.add((scheme, DCT.title, Literal("Data theme", lang="en")))
-        g.add((scheme, DCT.title, Literal("Thème des données", lang="fr")))
+        for lang, title in in_every_locale(N_("Data theme")).items():
+            g.add((scheme, DCT.title, Literal(title, lang=lang)))
 
         if not any(g.objects(catalog_ref, DCT.description)):
             g.add(
@@ -164,7 +165,7 @@ class TerritoiresDCATAPProfile(RDFProfile):
             g.add((agent, DCT.identifier, Literal(identifier)))
         if local_authority and not any(g.objects(agent, DCT.type)):
             g.add((agent, DCT.type, LOCAL_AUTHORITY))
-            self._concept(LOCAL_AUTHORITY, {"en": "Local authority", "fr": "Collectivité locale"})
+            self._concept(LOCAL_AUTHORITY, in_every_locale(N_("Local authority")))
 
     def _commune_publisher(self, dataset_dict, dataset_ref, ref) -> None:
         """A commune organisation publishes: say so with its SIREN and type.
@@ -213,9 +214,9 @@ class TerritoiresDCATAPProfile(RDFProfile):
         for value in values:
             term = vocab.theme(value)
             if term is not None:
-                iri = URIRef(vocab.THEME_BASE + term.code)
+                iri = URIRef(vocab.theme_uri(term))
                 g.add((dataset_ref, DCAT.theme, iri))
-                self._concept(iri, {"en": term.en, "fr": term.fr}, vocab.THEME_SCHEME)
+                self._concept(iri, in_every_locale(term.label), vocab.THEME_SCHEME)
             elif str(value).startswith(("http://", "https://")):
                 iri = URIRef(str(value).strip())
                 g.add((dataset_ref, DCAT.theme, iri))

@@ -37,6 +37,8 @@ from ckanext.dcat.utils import catalog_uri
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from ckanext.territoires.translations import N_, in_every_locale
+
 SOURCE_URL = "territoires_source_url"
 SOURCE_URI = "territoires_source_uri"
 SOURCE_IDENTIFIER = "territoires_source_identifier"
@@ -104,10 +106,14 @@ def add_to_graph(profile, dataset_dict, dataset_ref) -> None:
         statement = BNode()
         g.add((dataset_ref, DCT.provenance, statement))
         g.add((statement, RDF.type, DCT.ProvenanceStatement))
-        day = f" le {harvested[:10]}" if harvested else ""
-        g.add((statement, RDFS.label, Literal(f"Moissonné depuis « {title} »{day}", lang="fr")))
-        day = f" on {harvested[:10]}" if harvested else ""
-        g.add((statement, RDFS.label, Literal(f'Harvested from "{title}"{day}', lang="en")))
+        template = (
+            N_('Harvested from "%(title)s" on %(day)s')
+            if harvested
+            else N_('Harvested from "%(title)s"')
+        )
+        values = {"title": title, "day": harvested[:10]}
+        for lang, text in in_every_locale(template).items():
+            g.add((statement, RDFS.label, Literal(text % values, lang=lang)))
 
     catalogues = list(g.subjects(RDF.type, DCAT.Catalog))
     if len(catalogues) == 1:
