@@ -48,14 +48,10 @@ def territoires_commune_name(code: str) -> str:
 
 def territoires_frequency_choices(field=None) -> list[dict[str, str]]:
     """Choices of the update frequency field: the EU vocabulary, translated."""
-    from ckanext.territoires.dcat import vocabularies
+    from ckanext.territoires import vocabularies
 
-    lang = "fr" if (tk.h.lang() or "").startswith("fr") else "en"
     return [
-        {
-            "value": vocabularies.FREQUENCY_BASE + term.code,
-            "label": term.fr if lang == "fr" else term.en,
-        }
+        {"value": vocabularies.FREQUENCY_BASE + term.code, "label": tk._(term.label)}
         for term in vocabularies.FREQUENCIES
     ]
 

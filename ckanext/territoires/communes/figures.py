@@ -29,7 +29,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.territoires import themes
+from ckanext.territoires import vocabularies
 
 from . import groups, index
 
@@ -189,7 +189,7 @@ def _figures_from(
             if str(value).isdigit()
         ),
         "last_modified": results[0].get("metadata_modified") if results else None,
-        "themes": _ranked(search_facets.get(index.THEMES_FIELD), themes.label),
+        "themes": _ranked(search_facets.get(index.THEMES_FIELD), vocabularies.theme_label),
         "producers": _ranked(search_facets.get("organization")),
         "latest": [_summary(dataset) for dataset in results],
         **{name: summary.compute(facets) for name, summary in summaries.items()},

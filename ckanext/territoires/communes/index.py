@@ -25,7 +25,7 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 
-from ckanext.territoires import themes
+from ckanext.territoires import vocabularies
 from ckanext.territoires.referential import get_referential
 from ckanext.territoires.values import as_list
 
@@ -118,5 +118,5 @@ def facet_names(search_results: dict[str, Any]) -> dict[str, Any]:
         if epci is not None:
             item["display_name"] = epci.name
     for item in (facets.get(THEMES_FIELD) or {}).get("items", []):
-        item["display_name"] = themes.label(item["name"])
+        item["display_name"] = vocabularies.theme_label(item["name"])
     return search_results

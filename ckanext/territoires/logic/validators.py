@@ -99,7 +99,7 @@ def territoires_frequency(value: Any, context: dict) -> Any:
     udata's names and words (``monthly``, ``mensuelle``); anything else is
     refused with the accepted values.
     """
-    from ckanext.territoires.dcat import vocabularies
+    from ckanext.territoires import vocabularies
 
     if value is tk.missing or value is None or str(value).strip() == "":
         return tk.missing

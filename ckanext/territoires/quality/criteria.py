@@ -20,7 +20,7 @@ criterion                 weight  met when
 ``open_formats``          10      at least one resource is in an open,
                                   machine-readable format (CSV, JSON, GeoJSON,
                                   XML, ODS, shapefile, WMS/WFS... see
-                                  ``dcat.vocabularies.FILE_TYPES``)
+                                  ``vocabularies.FILE_TYPES``)
 ``working_links``         15      every resource link answered at its last check
                                   (``ckan territoires quality check-links``)
 ``contact``               10      a contact point with an email or a URL (or the
@@ -37,7 +37,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ckanext.territoires.dcat import vocabularies
+from ckanext.territoires import vocabularies
 from ckanext.territoires.values import as_list
 
 MET, UNMET, UNKNOWN = "met", "unmet", "unknown"
