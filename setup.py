@@ -94,6 +94,7 @@ setup(
             "xenon==0.9.3",
             "types-requests",
             "types-PyYAML",
+            "types-python-dateutil",
             "lxml-stubs",
         ],
     },

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from typing import TYPE_CHECKING
 
 import ckan.plugins.toolkit as tk
 import click
@@ -16,6 +17,9 @@ from ckanext.territoires.harvesters import cli as harvest_cli
 from ckanext.territoires.quality import cli as quality_cli
 from ckanext.territoires.referential import get_referential
 from ckanext.territoires.search.cli import search_index
+
+if TYPE_CHECKING:  # click exports the type of its progress bars from here only
+    from click._termui_impl import ProgressBar
 
 __all__ = ["territoires"]
 
@@ -69,6 +73,7 @@ def load_command():
         tk._("Territory: %(label)s (%(count)d communes)")
         % {"label": scope.label, "count": len(scope.communes)}
     )
+    bar: ProgressBar[int]
     with click.progressbar(length=len(scope.communes), label=tk._("Communes")) as bar:
 
         def progress(items):

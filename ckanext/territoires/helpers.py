@@ -8,8 +8,7 @@ import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 from flask import current_app
 
-from ckanext.territoires import territory
-from ckanext.territoires.referential import get_referential
+from ckanext.territoires import config, territory
 from ckanext.territoires.translations import N_
 
 __all__ = [
@@ -31,11 +30,9 @@ PLACE_CATALOGUE_ENDPOINT = "territoires.place_catalogue"
 
 def territoires_coverage_choices(field=None) -> list[dict[str, str]]:
     """Choices of the coverage picker: the whole territory, then its communes by name."""
-    scope = territory.configured_scope()
-    ref = get_referential()
-    communes = sorted(scope.communes, key=lambda code: (ref.communes[code].name, code))
-    return [{"value": "*", "label": tk._("The whole territory (%s)") % scope.label}] + [
-        {"value": code, "label": f"{ref.communes[code].name} ({code})"} for code in communes
+    label = territory.configured_scope().label
+    return [{"value": "*", "label": tk._("The whole territory (%s)") % label}] + [
+        {"value": code, "label": f"{name} ({code})"} for code, name in territory.communes_by_name()
     ]
 
 
@@ -46,20 +43,15 @@ def territoires_territory_label() -> str:
 
 def territoires_commune_name(code: str) -> str:
     """Name of the current commune of an INSEE code, or the code."""
-    commune = get_referential().current_commune(code or "")
-    return commune.name if commune is not None else code
+    return territory.commune_name(code) or code
 
 
 def territoires_frequency_choices(field=None) -> list[dict[str, str]]:
     """Choices of the update frequency field: the EU vocabulary, translated."""
-    from ckanext.territoires.dcat import vocabularies
+    from ckanext.territoires import vocabularies
 
-    lang = "fr" if (tk.h.lang() or "").startswith("fr") else "en"
     return [
-        {
-            "value": vocabularies.FREQUENCY_BASE + term.code,
-            "label": term.fr if lang == "fr" else term.en,
-        }
+        {"value": vocabularies.FREQUENCY_BASE + term.code, "label": tk._(term.label)}
         for term in vocabularies.FREQUENCIES
     ]
 
@@ -83,11 +75,11 @@ def territoires_quality(dataset_id: str):
 def territoires_home_block() -> dict[str, Any] | None:
     """What the home page's communes block shows, or None when it is off:
     ``{"position": featured|top|bottom, "territory": territoires_territory_show}``."""
-    if not tk.config.get("ckanext.territoires.home.communes_block"):
+    if not config.home_communes_block():
         return None
     context = {"user": current_user.name, "auth_user_obj": current_user}
     return {
-        "position": tk.config.get("ckanext.territoires.home.position"),
+        "position": config.home_position(),
         "territory": tk.get_action("territoires_territory_show")(context, {}),
     }
 

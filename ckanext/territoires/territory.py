@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import ckan.plugins.toolkit as tk
 from ckan.exceptions import CkanConfigurationException
 
-from ckanext.territoires.referential import SCOPE_OPTION, Scope, ScopeError, parse_scope
+from ckanext.territoires import config
+from ckanext.territoires.referential import Scope, ScopeError, get_referential, parse_scope
 
 
 def configured_scope_value() -> str:
-    return tk.config.get(SCOPE_OPTION)
+    return config.scope()
 
 
 def configured_scope() -> Scope:
@@ -29,6 +29,22 @@ def check_configured_scope() -> Scope:
         return configured_scope()
     except ScopeError as error:
         raise CkanConfigurationException(error.message) from error
+
+
+def communes_by_name() -> list[tuple[str, str]]:
+    """``(INSEE code, name)`` of the communes of the territory, by name."""
+    ref = get_referential()
+    return sorted(
+        ((code, ref.communes[code].name) for code in configured_scope().communes),
+        key=lambda item: (item[1], item[0]),
+    )
+
+
+def commune_name(code: str | None) -> str | None:
+    """The name of the current commune of an INSEE code (current or former,
+    arrondissement, commune déléguée), or None."""
+    commune = get_referential().current_commune(code or "")
+    return commune.name if commune is not None else None
 
 
 @lru_cache(maxsize=8)

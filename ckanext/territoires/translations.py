@@ -8,18 +8,28 @@ which ships in the wheel and which the plugin's ``ITranslation`` reads.
 :func:`extract_schema` is a Babel extractor for the scheming YAML schemas:
 their plain-string labels, help texts and placeholders are shown through
 ``gettext`` by ckanext-scheming, so they belong in the catalogue.
+
+Strings of the code are English msgids: marked with :func:`N_` where they are
+defined, shown with ``tk._`` in the page's language, or with
+:func:`in_every_locale` where every language is written at once (the RDF
+labels of the DCAT export) or read (the words the vocabularies' parsers
+accept).
 """
 
 from __future__ import annotations
 
+import gettext
 import os
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 import yaml
 
 PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 DOMAIN = "ckanext-territoires"
+#: The language of the msgids.
+SOURCE_LOCALE = "en"
 
 #: Schema keys whose plain-string values scheming passes through gettext.
 TRANSLATED_KEYS = {"label", "repeating_label", "help_text", "form_placeholder", "upload_label"}
@@ -44,6 +54,30 @@ def locales(path: str) -> list[str]:
         for name in os.listdir(path)
         if os.path.isfile(os.path.join(path, name, "LC_MESSAGES", DOMAIN + ".mo"))
     )
+
+
+@cache
+def _catalogue(locale: str) -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, directory(), languages=[locale], fallback=True)
+
+
+@cache
+def _compiled_locales() -> tuple[str, ...]:
+    return tuple(locales(directory()))
+
+
+def translate(message: str, locale: str) -> str:
+    """``message`` in ``locale``, from the compiled catalogue (the message itself
+    without one). Unlike ``tk._``, needs no request: for a set language."""
+    return _catalogue(locale).gettext(message)
+
+
+def in_every_locale(message: str) -> dict[str, str]:
+    """``{locale: text}``: the msgid (English) and its translation in every
+    compiled catalogue."""
+    return {SOURCE_LOCALE: message} | {
+        locale: translate(message, locale) for locale in _compiled_locales()
+    }
 
 
 def extract_schema(

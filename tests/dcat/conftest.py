@@ -1,4 +1,5 @@
-"""Fixtures of the DCAT tests: SHACL shapes, real catalogues imported as datasets."""
+"""Fixtures and helpers of the DCAT tests: exported graphs, SHACL shapes, real
+catalogues imported as datasets."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import ckan.tests.helpers as helpers
 import pytest
 from ckanext.dcat.processors import RDFParser
 from pyshacl import validate
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"
@@ -21,6 +22,20 @@ REAL_CATALOGUES = {
     "ckanext-dcat--dataset_gob_es.ttl": "turtle",
     "ckanext-dcat--dataset_gov_de.rdf": "xml",
 }
+
+INSEE = "http://id.insee.fr/geo/"
+EU = "http://publications.europa.eu/resource/authority/"
+FORMATS = {"ttl": "turtle", "rdf": "xml", "xml": "xml", "jsonld": "json-ld"}
+
+
+def graph_of(app, url, headers=None, **params) -> Graph:
+    response = app.get(url, query_string=params, headers=headers or {})
+    assert response.status_code == 200, response.body[:500]
+    return Graph().parse(data=response.body, format=FORMATS[url.rsplit(".", 1)[-1]])
+
+
+def dataset_ref(graph: Graph, dataset: dict) -> URIRef:
+    return URIRef(f"http://test.ckan.net/dataset/{dataset['id']}")
 
 
 @pytest.fixture(scope="session")

@@ -1,132 +1,22 @@
-"""The territoires_dcat_ap profile through ckanext-dcat's endpoints."""
+"""The territoires_dcat_ap profile through ckanext-dcat's endpoints: EU
+vocabularies, catalogue, paging, what data.gouv.fr reads."""
 
 from __future__ import annotations
 
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
 import pytest
-from ckanext.dcat.profiles import ADMS, DCAT, DCT, FOAF
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from ckanext.dcat.profiles import DCAT, DCT, FOAF
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, SKOS
 
 from tests.conftest import TERRITORY_PLUGINS
-from tests.dcat.conftest import provenance_fields
+from tests.dcat.conftest import EU, INSEE, dataset_ref, graph_of
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", TERRITORY_PLUGINS),
     pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "lyon"),
 ]
-
-INSEE = "http://id.insee.fr/geo/"
-EU = "http://publications.europa.eu/resource/authority/"
-FORMATS = {"ttl": "turtle", "rdf": "xml", "xml": "xml", "jsonld": "json-ld"}
-
-
-def graph_of(app, url, headers=None, **params) -> Graph:
-    response = app.get(url, query_string=params, headers=headers or {})
-    assert response.status_code == 200, response.body[:500]
-    return Graph().parse(data=response.body, format=FORMATS[url.rsplit(".", 1)[-1]])
-
-
-def dataset_ref(graph: Graph, dataset: dict) -> URIRef:
-    return URIRef(f"http://test.ckan.net/dataset/{dataset['id']}")
-
-
-def test_spatial_lists_insee_iris_of_the_covered_communes(app):
-    dataset = factories.Dataset(territoires_coverage=["Bron", "Écully"])
-    graph = graph_of(app, f"/dataset/{dataset['id']}.ttl")
-    ref = dataset_ref(graph, dataset)
-    assert set(graph.objects(ref, DCT.spatial)) == {
-        URIRef(INSEE + "commune/69029"),
-        URIRef(INSEE + "commune/69081"),
-    }
-    bron = URIRef(INSEE + "commune/69029")
-    assert (bron, RDF.type, DCT.Location) in graph
-    assert graph.value(bron, SKOS.prefLabel) == Literal("Bron", lang="fr")
-    assert graph.value(bron, DCT.identifier) == Literal("69029")
-
-
-def test_whole_territory_adds_the_epci(app):
-    dataset = factories.Dataset(territoires_coverage=["*"])
-    graph = graph_of(app, f"/dataset/{dataset['id']}.ttl")
-    places = set(graph.objects(dataset_ref(graph, dataset), DCT.spatial))
-    assert len(places) == 59
-    epci = URIRef(INSEE + "intercommunalite/200046977")
-    assert epci in places
-    assert str(graph.value(epci, SKOS.prefLabel)) == "Métropole de Lyon"
-
-
-def test_commune_organisation_publishes_with_its_siren(app):
-    bron = factories.Organization(
-        title="Ville de Bron", extras=[{"key": "insee", "value": "69029"}]
-    )
-    dataset = factories.Dataset(owner_org=bron["id"])
-    graph = graph_of(app, f"/dataset/{dataset['id']}.ttl")
-    publisher = graph.value(dataset_ref(graph, dataset), DCT.publisher)
-    assert str(publisher) == f"http://test.ckan.net/organization/{bron['id']}"
-    assert str(graph.value(publisher, FOAF.name)) == "Ville de Bron"
-    assert str(graph.value(publisher, DCT.identifier)) == "216900290"  # SIREN of Bron
-    local_authority = URIRef("http://purl.org/adms/publishertype/LocalAuthority")
-    assert graph.value(publisher, DCT.type) == local_authority
-    assert (local_authority, RDF.type, SKOS.Concept) in graph
-
-
-def test_explicit_publisher_wins_over_the_commune(app):
-    bron = factories.Organization(extras=[{"key": "insee", "value": "69029"}])
-    dataset = factories.Dataset(
-        owner_org=bron["id"],
-        publisher=[{"uri": "https://www.sytral.fr/", "name": "Sytral Mobilités"}],
-    )
-    graph = graph_of(app, f"/dataset/{dataset['id']}.ttl")
-    publishers = list(graph.objects(dataset_ref(graph, dataset), DCT.publisher))
-    assert publishers == [URIRef("https://www.sytral.fr/")]
-    assert graph.value(publishers[0], DCT.identifier) is None
-
-
-def test_other_organisation_keeps_ckanext_dcat_publisher(app):
-    organisation = factories.Organization(title="Syndicat des eaux")
-    dataset = factories.Dataset(owner_org=organisation["id"])
-    graph = graph_of(app, f"/dataset/{dataset['id']}.ttl")
-    publisher = graph.value(dataset_ref(graph, dataset), DCT.publisher)
-    assert str(graph.value(publisher, FOAF.name)) == "Syndicat des eaux"
-    assert graph.value(publisher, DCT.identifier) is None
-
-
-def test_provenance_of_a_harvested_dataset(app):
-    dataset = factories.Dataset(
-        **provenance_fields(
-            territoires_source_url="https://data.example.org/dataset/parcs",
-            territoires_source_identifier="parcs-2024",
-            territoires_harvest_source="Ville de Bron (CKAN)",
-            territoires_harvested="2026-11-20T08:00:00Z",
-        )
-    )
-    graph = graph_of(app, f"/dataset/{dataset['id']}.ttl")
-    ref = dataset_ref(graph, dataset)
-    identifiers = [graph.value(node, SKOS.notation) for node in graph.objects(ref, ADMS.identifier)]
-    assert identifiers == [Literal("parcs-2024")]
-    record = graph.value(predicate=FOAF.primaryTopic, object=ref)
-    assert (record, RDF.type, DCAT.CatalogRecord) in graph
-    assert graph.value(record, DCT.modified) is not None
-    origin = graph.value(record, DCT.source)
-    assert graph.value(origin, FOAF.primaryTopic) == URIRef(
-        "https://data.example.org/dataset/parcs"
-    )
-    assert str(graph.value(origin, DCT.identifier)) == "parcs-2024"
-    assert str(graph.value(origin, DCT.modified)).startswith("2026-11-20T08:00:00")
-    statement = graph.value(ref, DCT.provenance)
-    assert Literal("Moissonné depuis « Ville de Bron (CKAN) » le 2026-11-20", lang="fr") in set(
-        graph.objects(statement, RDFS.label)
-    )
-    # the origin is not one more dataset for the harvesters reading this
-    assert len(list(graph.subjects(RDF.type, DCAT.Dataset))) == 1
-
-
-def test_dataset_without_provenance_has_no_record(app):
-    dataset = factories.Dataset()
-    graph = graph_of(app, f"/dataset/{dataset['id']}.ttl")
-    assert not list(graph.subjects(RDF.type, DCAT.CatalogRecord))
-    assert not list(graph.objects(dataset_ref(graph, dataset), ADMS.identifier))
 
 
 def test_themes_frequency_licence_and_formats_use_the_eu_vocabularies(app):
@@ -148,6 +38,11 @@ def test_themes_frequency_licence_and_formats_use_the_eu_vocabularies(app):
         URIRef("http://inspire.ec.europa.eu/theme/tn"),
     }
     assert all((theme, RDF.type, SKOS.Concept) in graph for theme in themes)
+    # EU themes are labelled in every language of the catalogue
+    assert set(graph.objects(URIRef(EU + "data-theme/REGI"), SKOS.prefLabel)) == {
+        Literal("Regions and cities", lang="en"),
+        Literal("Régions et villes", lang="fr"),
+    }
     assert Literal("vélos") in set(graph.objects(ref, DCAT.keyword))
     assert graph.value(ref, DCT.accrualPeriodicity) == URIRef(EU + "frequency/MONTHLY")
     formats = {}
@@ -188,16 +83,11 @@ def test_catalogue_publisher_spatial_and_theme_taxonomy(app):
         graph.objects(catalogue, DCT.spatial)
     )
     assert graph.value(catalogue, DCAT.themeTaxonomy) == URIRef(EU + "data-theme")
+    assert set(graph.objects(URIRef(EU + "data-theme"), DCT.title)) == {
+        Literal("Data theme", lang="en"),
+        Literal("Thème des données", lang="fr"),
+    }
     assert graph.value(catalogue, DCT.language) == URIRef(EU + "language/ENG")
-
-
-@pytest.mark.ckan_config("ckanext.territoires.dcat.publisher_name", "Grand Lyon Data")
-@pytest.mark.ckan_config("ckanext.territoires.dcat.publisher_uri", "https://data.grandlyon.com/")
-def test_catalogue_publisher_from_the_configuration(app):
-    graph = graph_of(app, "/catalog.ttl")
-    publisher = graph.value(URIRef("http://test.ckan.net"), DCT.publisher)
-    assert publisher == URIRef("https://data.grandlyon.com/")
-    assert str(graph.value(publisher, FOAF.name)) == "Grand Lyon Data"
 
 
 @pytest.mark.parametrize("extension", ["ttl", "rdf", "jsonld"])

@@ -1,4 +1,5 @@
-"""Officers edit their own commune's presentation, nothing else."""
+"""Auth functions: one per action; officers edit their own commune's
+presentation, nothing else."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import ckan.tests.helpers as helpers
 import pytest
 from ckan import model
 
+from ckanext.territoires.logic import action as actions
+from ckanext.territoires.logic import auth
 from tests.conftest import TERRITORY_PLUGINS
 
 pytestmark = [
@@ -101,3 +104,13 @@ def test_users_cannot_create_or_delete_territorial_groups(officer):
 def test_reads_are_public():
     for action in ("territoires_resolve", "territoires_commune_list", "territoires_commune_show"):
         assert logic.check_access(action, {"user": ""}, {}) is True
+
+
+def test_every_action_has_its_same_named_auth_function():
+    for name in actions.__all__:
+        assert callable(getattr(auth, name, None)), name
+        assert logic.get_action(name) is not None
+
+
+def test_the_quality_of_a_commune_is_public():
+    assert logic.check_access("territoires_quality_commune_show", {"user": ""}, {}) is True

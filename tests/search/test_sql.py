@@ -44,6 +44,9 @@ MIGRATIONS = [
 SITE = "default"
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 CKAN_MM = "2<-1 5<80%"  # what PackageSearchQuery.run sends with dismax
+# The text search configuration the migrations create (and the declared
+# default of ckanext.territoires.search.text_search_config).
+TEXT_CONFIG = "territoires_fr"
 
 
 # --------------------------------------------------------------------------
@@ -351,7 +354,7 @@ def names(
     if fq is None:
         fq = ckan_fq()
     options.setdefault("mm", CKAN_MM)
-    return run(engine, compile_search(q, fq, **options), sort)
+    return run(engine, compile_search(q, fq, **options, text_config=TEXT_CONFIG), sort)
 
 
 def found(engine, q: str | None = "*:*", fq: Any = None, **options: Any) -> set[str]:
@@ -359,13 +362,15 @@ def found(engine, q: str | None = "*:*", fq: Any = None, **options: Any) -> set[
 
 
 def filtered(engine, q: str, **options: Any) -> set[str]:
-    return set(run(engine, compile_filter(q, **options)))
+    return set(run(engine, compile_filter(q, **options, text_config=TEXT_CONFIG)))
 
 
 def facets(engine, q: str = "*:*", fq: Any = None, fields=("tags",), **options: Any):
     if fq is None:
         fq = ckan_fq()
-    sql, params = compile_facets(compile_search(q, fq), list(fields), **options)
+    sql, params = compile_facets(
+        compile_search(q, fq, text_config=TEXT_CONFIG), list(fields), **options
+    )
     with engine.connect() as connection:
         rows = connection.execute(sa.text(sql), params).fetchall()
     result: dict[str, list[tuple[str, int]]] = {}
@@ -726,8 +731,11 @@ class TestFilterQueries:
         assert found(engine, "*:*", ["", "  ", '+site_id:"other-site"']) == {"other-site-velo"}
 
     def test_filters_do_not_rank(self, engine):
-        assert compile_search("*:*", ckan_fq("tags:economy text:budget")).rank is None
-        assert compile_search("velo", ckan_fq()).rank is not None
+        assert (
+            compile_search("*:*", ckan_fq("tags:economy text:budget"), text_config=TEXT_CONFIG).rank
+            is None
+        )
+        assert compile_search("velo", ckan_fq(), text_config=TEXT_CONFIG).rank is not None
 
     def test_delete_package_query(self, engine):
         q = (
@@ -746,7 +754,7 @@ class TestFilterQueries:
 
     def test_blank_filter_is_refused(self, engine):
         with pytest.raises(SearchQueryError):
-            compile_filter("   ")
+            compile_filter("   ", text_config=TEXT_CONFIG)
 
 
 # --------------------------------------------------------------------------
@@ -820,11 +828,13 @@ class TestFacets:
 
     def test_invalid_fields(self, engine):
         with pytest.raises(SearchQueryError):
-            compile_facets(compile_search("*:*", None), ["{!ex=t}tags"])
+            compile_facets(compile_search("*:*", None, text_config=TEXT_CONFIG), ["{!ex=t}tags"])
         with pytest.raises(SearchQueryError):
-            compile_facets(compile_search("*:*", None), ['tags" jsonb) --'])
+            compile_facets(
+                compile_search("*:*", None, text_config=TEXT_CONFIG), ['tags" jsonb) --']
+            )
         with pytest.raises(ValueError):
-            compile_facets(compile_search("*:*", None), [])
+            compile_facets(compile_search("*:*", None, text_config=TEXT_CONFIG), [])
 
 
 # --------------------------------------------------------------------------
@@ -921,24 +931,25 @@ class TestErrorsAndShape:
     )
     def test_bad_syntax(self, q):
         with pytest.raises(SearchQueryError):
-            compile_search(q, None, def_type="lucene")
+            compile_search(q, None, def_type="lucene", text_config=TEXT_CONFIG)
 
     def test_bad_fq_and_parameters(self):
         with pytest.raises(SearchQueryError):
-            compile_search("*:*", ["+state:(active"])
+            compile_search("*:*", ["+state:(active"], text_config=TEXT_CONFIG)
         with pytest.raises(SearchQueryError):
-            compile_search("velo", None, mm="abc")
+            compile_search("velo", None, mm="abc", text_config=TEXT_CONFIG)
         with pytest.raises(SearchQueryError):
-            compile_search("velo", None, def_type="knn")
+            compile_search("velo", None, def_type="knn", text_config=TEXT_CONFIG)
         with pytest.raises(SearchQueryError):
-            compile_search("velo", None, q_op="XOR")
+            compile_search("velo", None, q_op="XOR", text_config=TEXT_CONFIG)
         with pytest.raises(SearchError):
-            compile_search("velo", None, qf="bad'field")
+            compile_search("velo", None, qf="bad'field", text_config=TEXT_CONFIG)
 
     def test_parameters_are_named_and_values_not_inlined(self):
         compiled = compile_search(
             "saint-étienne riv*",
             ckan_fq('tags:"x\'y" -organization:z'),
+            text_config=TEXT_CONFIG,
         )
         assert "saint" not in compiled.where and "x'y" not in compiled.where
         assert all(re.match(r"^p\d+$", name) for name in compiled.params)
@@ -967,7 +978,9 @@ class TestErrorsAndShape:
     def test_sql_text_has_no_stray_bind_markers(self, q):
         # SQLAlchemy's text() reads ":name" as a bind parameter: the SQL we
         # write must contain none but ours, or statements break at run time.
-        compiled = compile_search(q, ckan_fq(labels=("public", "x")), mm=CKAN_MM)
+        compiled = compile_search(
+            q, ckan_fq(labels=("public", "x")), mm=CKAN_MM, text_config=TEXT_CONFIG
+        )
         facet_sql, facet_params = compile_facets(compiled, ["tags", "private"], limit=3, mincount=0)
         for sql, params in (
             (compiled.where, compiled.params),
@@ -982,7 +995,9 @@ class TestErrorsAndShape:
 
     def test_or_lists_on_columns_become_one_condition(self):
         compiled = compile_search(
-            "*:*", ckan_fq(labels=("public", "member-x"), states=("active", "draft"))
+            "*:*",
+            ckan_fq(labels=("public", "member-x"), states=("active", "draft")),
+            text_config=TEXT_CONFIG,
         )
         assert compiled.where.count("d.permission_labels &&") == 1
         assert compiled.where.count("d.state = ANY(") == 1
@@ -991,7 +1006,9 @@ class TestErrorsAndShape:
 
     def test_autocomplete_ngram_condition_once(self):
         q = 'name_ngram:"tuf" OR title_ngram:"tuf" OR name:"tuf" OR title:"tuf"'
-        assert compile_search(q, None).where.count("d.ngram_text LIKE") == 1
+        assert (
+            compile_search(q, None, text_config=TEXT_CONFIG).where.count("d.ngram_text LIKE") == 1
+        )
 
     def test_index_friendly_plans(self, engine):
         cases = {
@@ -1004,7 +1021,7 @@ class TestErrorsAndShape:
         with engine.connect() as connection:
             connection.execute(sa.text("SET enable_seqscan = off"))
             for q, index in cases.items():
-                compiled = compile_search(q, None)
+                compiled = compile_search(q, None, text_config=TEXT_CONFIG)
                 plan = connection.execute(
                     sa.text(
                         "EXPLAIN SELECT d.index_id FROM territoires_search_index d WHERE "
@@ -1103,7 +1120,7 @@ def _all_results(connection) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for fq in EQUIVALENCE_FQ:
         for sort in EQUIVALENCE_SORTS:
-            compiled = compile_search("*:*", ckan_fq(fq))
+            compiled = compile_search("*:*", ckan_fq(fq), text_config=TEXT_CONFIG)
             sql = "SELECT d.name FROM territoires_search_index d WHERE %s ORDER BY %s" % (
                 compiled.where,
                 compile_sort(sort).replace("score DESC, ", ""),
@@ -1112,7 +1129,7 @@ def _all_results(connection) -> dict[str, Any]:
                 row[0] for row in connection.execute(sa.text(sql), compiled.params)
             ]
         sql, params = compile_facets(
-            compile_search("*:*", ckan_fq(fq)),
+            compile_search("*:*", ckan_fq(fq), text_config=TEXT_CONFIG),
             EQUIVALENCE_FACETS,
             limit=-1,
             mincount=1,
@@ -1120,7 +1137,7 @@ def _all_results(connection) -> dict[str, Any]:
         )
         results[fq + " | facets"] = connection.execute(sa.text(sql), params).fetchall()
     sql, params = compile_facets(
-        compile_search("court", ckan_fq()),
+        compile_search("court", ckan_fq(), text_config=TEXT_CONFIG),
         EQUIVALENCE_FACETS,
         limit=-1,
         mincount=0,
@@ -1164,15 +1181,15 @@ class TestFiltersColumns:
         assert with_filters["res_format:csv | views_recent desc"] == ["long-values"]
 
     def test_long_values_are_matched_in_fields(self, engine):
-        long_term = compile_search("*:*", ['tags:"%s"' % LONG])
+        long_term = compile_search("*:*", ['tags:"%s"' % LONG], text_config=TEXT_CONFIG)
         assert "d.fields @>" in long_term.where and "d.filters" not in long_term.where
-        short_term = compile_search("*:*", ["tags:court"])
+        short_term = compile_search("*:*", ["tags:court"], text_config=TEXT_CONFIG)
         assert "d.filters @>" in short_term.where and "d.fields" not in short_term.where
-        url_term = compile_search("*:*", ['res_url:"https://example.org"'])
+        url_term = compile_search("*:*", ['res_url:"https://example.org"'], text_config=TEXT_CONFIG)
         assert "d.fields @>" in url_term.where
 
     def test_negated_terms_check_one_value(self):
-        compiled = compile_search("*:*", ["-dataset_type:harvest"])
+        compiled = compile_search("*:*", ["-dataset_type:harvest"], text_config=TEXT_CONFIG)
         assert compiled.where.count("@>") == 1
         assert "d.filters ->" in compiled.where
 
@@ -1289,7 +1306,7 @@ class TestFiltersColumns:
 
 class TestDefaultSortUsesAnIndex:
     def test_a_page_of_everything_reads_the_modified_index(self, engine):
-        compiled = compile_search("*:*", ckan_fq())
+        compiled = compile_search("*:*", ckan_fq(), text_config=TEXT_CONFIG)
         with engine.connect() as connection, connection.begin():
             # A handful of rows: make scans that would need a sort look dear.
             connection.execute(sa.text("SET LOCAL enable_seqscan = off"))
@@ -1309,7 +1326,7 @@ class TestDefaultSortUsesAnIndex:
 
 class TestConstantTsquery:
     def plan(self, engine, q):
-        compiled = compile_search(q, ckan_fq(), mm=CKAN_MM)
+        compiled = compile_search(q, ckan_fq(), mm=CKAN_MM, text_config=TEXT_CONFIG)
         with engine.connect() as connection:
             rows = connection.execute(
                 sa.text(

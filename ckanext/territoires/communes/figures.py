@@ -15,18 +15,21 @@ Relations of a dataset to a commune X of the intercommunality E:
 
 and to an intercommunality E: ``published`` (by E's organisation) and
 ``territory`` (it covers the whole of E).
+
+Figures of other concerns (metadata quality) come from the same search: the
+caller passes them as :class:`Summary` objects (facets to ask for, and the
+function of their counts), so this module does not depend on them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.territoires import themes
-from ckanext.territoires.quality import aggregate as quality
+from ckanext.territoires import vocabularies
 
 from . import groups, index
 
@@ -92,26 +95,44 @@ FIGURE_FACETS = (
     index.COVERED_FIELD,
     index.THEMES_FIELD,
     "num_resources",
-    *quality.PLACE_FACETS,
 )
 #: Sorts that list the latest updates first when there is no free text.
 LATEST_FIRST = (None, "", "score desc, metadata_modified desc", "metadata_modified desc")
 
 
-def figures(context: dict, place: Place, latest: int) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Summary:
+    """A figure of another concern computed from the place's search: the
+    facet fields it needs and its function of their counts
+    (``result["facets"]``)."""
+
+    facets: tuple[str, ...]
+    compute: Callable[[dict[str, Any]], Any]
+
+
+def _figure_facets(summaries: Mapping[str, Summary]) -> list[str]:
+    extra = [field for summary in summaries.values() for field in summary.facets]
+    return list(dict.fromkeys([*FIGURE_FACETS, *extra]))
+
+
+def figures(
+    context: dict, place: Place, latest: int, summaries: Mapping[str, Summary] | None = None
+) -> dict[str, Any]:
     """Key figures, breakdowns and latest updates of a place: ONE search.
 
     Returns ``{"datasets", "published", "covering", "territory",
     "relations", "resources", "last_modified", "themes", "producers",
-    "latest", "quality"}``: counts of the datasets the caller may see (``covering``:
+    "latest"}``: counts of the datasets the caller may see (``covering``:
     whose coverage names the commune, the whole territory included;
     ``territory``: covering the whole intercommunality; ``relations``: the
     counts of the ``relation`` filter), the number of their resources, the
     date of the last update, the themes and producers (``{"name",
     "label", "count"}``, most frequent first) and the ``latest`` updated
-    datasets, and their metadata quality (``quality.aggregate.place_summary``).
+    datasets; plus one key per ``summaries`` item, its figure.
     """
-    return _figures_from(_search(context, place.base_filter, latest, FIGURE_FACETS), place, latest)
+    summaries = summaries or {}
+    result = _search(context, place.base_filter, latest, _figure_facets(summaries))
+    return _figures_from(result, place, latest, summaries)
 
 
 def _search(
@@ -139,7 +160,9 @@ def _search(
     return tk.get_action("package_search")(search_context(context), data_dict)
 
 
-def _figures_from(result: dict[str, Any], place: Place, latest: int) -> dict[str, Any]:
+def _figures_from(
+    result: dict[str, Any], place: Place, latest: int, summaries: Mapping[str, Summary]
+) -> dict[str, Any]:
     facets = result.get("facets") or {}
     search_facets = result.get("search_facets") or {}
     whole_code = place.epci if place.kind == groups.COMMUNE else place.code
@@ -166,10 +189,10 @@ def _figures_from(result: dict[str, Any], place: Place, latest: int) -> dict[str
             if str(value).isdigit()
         ),
         "last_modified": results[0].get("metadata_modified") if results else None,
-        "themes": _ranked(search_facets.get(index.THEMES_FIELD), themes.label),
+        "themes": _ranked(search_facets.get(index.THEMES_FIELD), vocabularies.theme_label),
         "producers": _ranked(search_facets.get("organization")),
         "latest": [_summary(dataset) for dataset in results],
-        "quality": quality.place_summary(facets),
+        **{name: summary.compute(facets) for name, summary in summaries.items()},
     }
 
 
@@ -240,16 +263,19 @@ def package_search(
     start: int,
     facet_fields: Iterable[str],
     facet_limit: int,
+    latest: int,
     with_figures: bool = False,
-    latest: int = 5,
+    summaries: Mapping[str, Summary] | None = None,
 ) -> dict[str, Any]:
     """package_search restricted to the place (and to a relation); with
-    ``with_figures``, the place's :func:`figures` under ``"figures"``.
+    ``with_figures``, the place's :func:`figures` (``latest`` updates,
+    ``summaries``) under ``"figures"``.
 
     The first page of the unfiltered list, latest updates first (what a
     place page shows by default), and the figures come from one search.
     """
     facet_fields = list(facet_fields)
+    summaries = summaries or {}
     clauses = ["+" + place.base_filter]
     if relation:
         if relation not in place.relations:
@@ -275,9 +301,9 @@ def package_search(
         and sort in LATEST_FIRST
         and rows >= latest
     ):
-        merged = [field for field in FIGURE_FACETS if field not in facet_fields]
+        merged = [field for field in _figure_facets(summaries) if field not in facet_fields]
         result = _search(context, place.base_filter, rows, facet_fields + merged)
-        place_figures = _figures_from(result, place, latest)
+        place_figures: dict[str, Any] | None = _figures_from(result, place, latest, summaries)
         result = _only_facets(result, facet_fields, facet_limit)
     else:
         result = _search(
@@ -290,7 +316,7 @@ def package_search(
             sort=sort,
             facet_limit=facet_limit,
         )
-        place_figures = figures(context, place, latest) if with_figures else None
+        place_figures = figures(context, place, latest, summaries) if with_figures else None
     if place_figures is not None:
         result["figures"] = place_figures
     return result

@@ -19,15 +19,15 @@ intercommunalities and themes are facets of ``/dataset``, shown with names.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 
-from ckanext.territoires import themes
+from ckanext.territoires import vocabularies
 from ckanext.territoires.referential import get_referential
+from ckanext.territoires.values import as_list
 
 from . import groups, membership
 
@@ -80,16 +80,7 @@ def add_index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
 def _themes(value: Any) -> list[str]:
     """The theme field as the index receives it (a list, or its JSON text);
     a plain text is one theme (free themes may hold spaces)."""
-    if not value:
-        return []
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return [value.strip()] if value.strip() else []
-    if not isinstance(value, (list, tuple)):
-        value = [value]
-    return [str(item).strip() for item in value if item is not None and str(item).strip()]
+    return [str(item).strip() for item in as_list(value) if item is not None and str(item).strip()]
 
 
 def _publisher_codes(owner_org: str | None) -> list[str]:
@@ -127,5 +118,5 @@ def facet_names(search_results: dict[str, Any]) -> dict[str, Any]:
         if epci is not None:
             item["display_name"] = epci.name
     for item in (facets.get(THEMES_FIELD) or {}).get("items", []):
-        item["display_name"] = themes.label(item["name"])
+        item["display_name"] = vocabularies.theme_label(item["name"])
     return search_results

@@ -41,7 +41,7 @@ def territory_epcis(scope: Scope, ref: Referential) -> list[str]:
     """SIRENs of the intercommunalities that get a group."""
     if scope.epcis:
         return list(scope.epcis)
-    return sorted({ref.communes[c].epci for c in scope.communes if ref.communes[c].epci})
+    return sorted({epci for c in scope.communes if (epci := ref.communes[c].epci)})
 
 
 def load_territory(

@@ -15,12 +15,13 @@ CKAN re-indexes the dataset (with its groups) at that commit.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ckan import model
+
+from ckanext.territoires.values import as_list
 
 from . import groups
 
@@ -34,15 +35,9 @@ class Changes:
 
 
 def coverage_codes(value: Any) -> list[str]:
-    """INSEE codes of a stored coverage value (a list or its JSON text)."""
-    if not value:
-        return []
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            value = value.split()
-    return [str(code) for code in value if code]
+    """INSEE codes of a stored coverage value (a list or its JSON text; a
+    plain text: codes separated by spaces)."""
+    return [str(code) for code in as_list(value, str.split) if code]
 
 
 def wanted_groups(package: model.Package) -> set[str]:

@@ -44,7 +44,7 @@ def parse_insee_iri(iri: str) -> tuple[str, str] | None:
 
 def coverage_places(codes: Iterable[str], ref: Referential) -> list[Place]:
     """The communes of a coverage, then each EPCI whose members are all covered."""
-    current = []
+    current: list[Place] = []
     for code in codes:
         commune = ref.current_commune(code)
         if commune is not None and commune.insee not in {p.code for p in current}:
@@ -52,7 +52,7 @@ def coverage_places(codes: Iterable[str], ref: Referential) -> list[Place]:
                 Place(commune_iri(commune.insee), commune.insee, commune.name, "commune")
             )
     covered = {place.code for place in current}
-    epcis = sorted({ref.communes[code].epci for code in covered if ref.communes[code].epci})
+    epcis = sorted({siren for code in covered if (siren := ref.communes[code].epci)})
     for siren in epcis:
         epci = ref.epcis.get(siren)
         if epci is not None and epci.members and set(epci.members) <= covered:

@@ -48,11 +48,12 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from ckanext.territoires import territory
+from ckanext.territoires import vocabularies as vocab
 from ckanext.territoires.communes import membership
 from ckanext.territoires.referential import get_referential
+from ckanext.territoires.translations import N_, in_every_locale
 
 from . import places, provenance, publishers
-from . import vocabularies as vocab
 
 log = logging.getLogger(__name__)
 
@@ -107,8 +108,8 @@ class TerritoiresDCATAPProfile(RDFProfile):
         scheme = URIRef(vocab.THEME_SCHEME)
         g.add((catalog_ref, DCAT.themeTaxonomy, scheme))
         g.add((scheme, RDF.type, SKOS.ConceptScheme))
-        g.add((scheme, DCT.title, Literal("Data theme", lang="en")))
-        g.add((scheme, DCT.title, Literal("Thème des données", lang="fr")))
+        for lang, title in in_every_locale(N_("Data theme")).items():
+            g.add((scheme, DCT.title, Literal(title, lang=lang)))
 
         if not any(g.objects(catalog_ref, DCT.description)):
             g.add(
@@ -164,7 +165,7 @@ class TerritoiresDCATAPProfile(RDFProfile):
             g.add((agent, DCT.identifier, Literal(identifier)))
         if local_authority and not any(g.objects(agent, DCT.type)):
             g.add((agent, DCT.type, LOCAL_AUTHORITY))
-            self._concept(LOCAL_AUTHORITY, {"en": "Local authority", "fr": "Collectivité locale"})
+            self._concept(LOCAL_AUTHORITY, in_every_locale(N_("Local authority")))
 
     def _commune_publisher(self, dataset_dict, dataset_ref, ref) -> None:
         """A commune organisation publishes: say so with its SIREN and type.
@@ -213,9 +214,9 @@ class TerritoiresDCATAPProfile(RDFProfile):
         for value in values:
             term = vocab.theme(value)
             if term is not None:
-                iri = URIRef(vocab.THEME_BASE + term.code)
+                iri = URIRef(vocab.theme_uri(term))
                 g.add((dataset_ref, DCAT.theme, iri))
-                self._concept(iri, {"en": term.en, "fr": term.fr}, vocab.THEME_SCHEME)
+                self._concept(iri, in_every_locale(term.label), vocab.THEME_SCHEME)
             elif str(value).startswith(("http://", "https://")):
                 iri = URIRef(str(value).strip())
                 g.add((dataset_ref, DCAT.theme, iri))
@@ -298,14 +299,15 @@ class TerritoiresDCATAPProfile(RDFProfile):
         for value in media_types:
             if isinstance(value, Literal):
                 g.remove((distribution, DCAT.mediaType, value))
-                iri = vocab.media_type_uri(str(value))
-                if iri:
-                    g.add((distribution, DCAT.mediaType, URIRef(iri)))
-                    g.add((URIRef(iri), RDF.type, DCT.MediaType))
+                media_type = vocab.media_type_uri(str(value))
+                if media_type:
+                    g.add((distribution, DCAT.mediaType, URIRef(media_type)))
+                    g.add((URIRef(media_type), RDF.type, DCT.MediaType))
         if not media_types:
             known = known or vocab.file_type(resource.get("format"))
             if known is not None and known.media_type:
-                iri = URIRef(vocab.media_type_uri(known.media_type))
+                # the file types' media types are IANA's, written as its IRIs are
+                iri = URIRef(vocab.IANA_MEDIA_TYPES + known.media_type)
                 g.add((distribution, DCAT.mediaType, iri))
                 g.add((iri, RDF.type, DCT.MediaType))
             if known is not None and not any(g.objects(distribution, DCT["format"])):
@@ -389,6 +391,27 @@ class TerritoiresDCATAPProfile(RDFProfile):
         """INSEE IRIs of ``dct:spatial`` -> ``territoires_coverage`` (communes
         of this portal's territory); places outside the territory and any
         other place stay in ``spatial_coverage``: nothing is lost."""
+        codes, outside = self._insee_places(dataset_ref)
+        if not codes and not outside:
+            return
+        if codes:
+            self._set_dataset_value(dataset_dict, COVERAGE_FIELD, sorted(codes))
+        # The base profile merged every dct:spatial into one item: keep what
+        # came from other places (geometries, labels of non-INSEE places).
+        kept = _without_insee_places(dataset_dict.get("spatial_coverage"))
+        if kept or outside:
+            dataset_dict["spatial_coverage"] = kept + outside
+        else:
+            dataset_dict.pop("spatial_coverage", None)
+        dataset_dict["extras"] = [
+            extra
+            for extra in dataset_dict.get("extras", [])
+            if extra["key"] not in ("spatial_uri", "spatial_text")
+        ]
+
+    def _insee_places(self, dataset_ref) -> tuple[set[str], list[dict[str, str]]]:
+        """The communes of the territory named by the INSEE IRIs of
+        ``dct:spatial``, and the places outside it (``uri`` and ``text``)."""
         ref = get_referential()
         scope = territory.configured_scope()
         codes: set[str] = set()
@@ -400,40 +423,9 @@ class TerritoiresDCATAPProfile(RDFProfile):
             if inside:
                 codes.update(inside)
             else:
-                outside.append(
-                    {
-                        "uri": str(location),
-                        "text": self._object_value(location, SKOS.prefLabel) or "",
-                    }
-                )
-        if not codes and not outside:
-            return
-        if codes:
-            self._set_dataset_value(dataset_dict, COVERAGE_FIELD, sorted(codes))
-        # The base profile merged every dct:spatial into one item: keep what
-        # came from other places (geometries, labels of non-INSEE places).
-        parsed = dataset_dict.get("spatial_coverage") or []
-        if isinstance(parsed, str):
-            parsed = json.loads(parsed or "[]")
-        kept = []
-        for item in parsed:
-            if places.parse_insee_iri(item.get("uri") or ""):
-                item = {
-                    key: value
-                    for key, value in item.items()
-                    if key not in ("uri", "text") and value
-                }
-            if any(item.values()):
-                kept.append(item)
-        if kept or outside:
-            dataset_dict["spatial_coverage"] = kept + outside
-        else:
-            dataset_dict.pop("spatial_coverage", None)
-        dataset_dict["extras"] = [
-            extra
-            for extra in dataset_dict.get("extras", [])
-            if extra["key"] not in ("spatial_uri", "spatial_text")
-        ]
+                label = self._object_value(location, SKOS.prefLabel) or ""
+                outside.append({"uri": str(location), "text": label})
+        return codes, outside
 
     def _parse_alternate_identifiers(self, dataset_dict, dataset_ref) -> None:
         """``adms:identifier`` nodes -> their ``skos:notation`` (the base
@@ -476,6 +468,21 @@ class TerritoiresDCATAPProfile(RDFProfile):
             mimetype = str(resource.get("mimetype") or "")
             if mimetype.startswith(vocab.IANA_MEDIA_TYPES):
                 resource["mimetype"] = mimetype[len(vocab.IANA_MEDIA_TYPES) :]
+
+
+def _without_insee_places(parsed: str | list[dict] | None) -> list[dict]:
+    """The base profile's ``spatial_coverage`` items (a list or its JSON)
+    without INSEE IRIs and their labels: other places and geometries."""
+    items: list[dict] = json.loads(parsed or "[]") if isinstance(parsed, str) else parsed or []
+    kept = []
+    for item in items:
+        if places.parse_insee_iri(item.get("uri") or ""):
+            item = {
+                key: value for key, value in item.items() if key not in ("uri", "text") and value
+            }
+        if any(item.values()):
+            kept.append(item)
+    return kept
 
 
 def _licence(license_id: str | None) -> tuple[str, str] | None:

@@ -37,6 +37,8 @@ from ckanext.dcat.utils import catalog_uri
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from ckanext.territoires.translations import N_, in_every_locale
+
 SOURCE_URL = "territoires_source_url"
 SOURCE_URI = "territoires_source_uri"
 SOURCE_IDENTIFIER = "territoires_source_identifier"
@@ -79,6 +81,23 @@ def add_to_graph(profile, dataset_dict, dataset_ref) -> None:
     if dataset_dict.get("metadata_created"):
         profile._add_date_triple(record, DCT.issued, dataset_dict["metadata_created"])
 
+    harvested = _value(profile, dataset_dict, HARVESTED)
+    _add_origin(profile, record, dataset_dict, dataset_ref, harvested)
+    title = _value(profile, dataset_dict, SOURCE_TITLE)
+    if title:
+        _add_statement(g, dataset_ref, title, harvested)
+
+    catalogues = list(g.subjects(RDF.type, DCAT.Catalog))
+    if len(catalogues) == 1:
+        g.add((catalogues[0], DCAT.record, record))
+
+
+def _add_origin(profile, record, dataset_dict, dataset_ref, harvested: str) -> None:
+    """The record at the origin, ``dct:source`` of ``record``."""
+    g = profile.g
+    url = _value(profile, dataset_dict, SOURCE_URL)
+    uri = _value(profile, dataset_dict, SOURCE_URI)
+    identifier = _value(profile, dataset_dict, SOURCE_IDENTIFIER)
     origin = BNode()
     g.add((record, DCT.source, origin))
     g.add((origin, RDF.type, DCAT.CatalogRecord))
@@ -91,7 +110,6 @@ def add_to_graph(profile, dataset_dict, dataset_ref) -> None:
         g.add((URIRef(url), RDF.type, FOAF.Document))
     if identifier:
         g.add((origin, DCT.identifier, Literal(identifier)))
-    harvested = _value(profile, dataset_dict, HARVESTED)
     modified = (
         harvested
         or profile._get_dataset_value(dataset_dict, "modified")
@@ -99,40 +117,29 @@ def add_to_graph(profile, dataset_dict, dataset_ref) -> None:
     )
     profile._add_date_triple(origin, DCT.modified, modified)
 
-    title = _value(profile, dataset_dict, SOURCE_TITLE)
-    if title:
-        statement = BNode()
-        g.add((dataset_ref, DCT.provenance, statement))
-        g.add((statement, RDF.type, DCT.ProvenanceStatement))
-        day = f" le {harvested[:10]}" if harvested else ""
-        g.add((statement, RDFS.label, Literal(f"Moissonné depuis « {title} »{day}", lang="fr")))
-        day = f" on {harvested[:10]}" if harvested else ""
-        g.add((statement, RDFS.label, Literal(f'Harvested from "{title}"{day}', lang="en")))
 
-    catalogues = list(g.subjects(RDF.type, DCAT.Catalog))
-    if len(catalogues) == 1:
-        g.add((catalogues[0], DCAT.record, record))
+def _add_statement(g, dataset_ref, title: str, harvested: str) -> None:
+    """``dct:provenance``: "harvested from <source> on <day>", in every language."""
+    statement = BNode()
+    g.add((dataset_ref, DCT.provenance, statement))
+    g.add((statement, RDF.type, DCT.ProvenanceStatement))
+    template = (
+        N_('Harvested from "%(title)s" on %(day)s')
+        if harvested
+        else N_('Harvested from "%(title)s"')
+    )
+    values = {"title": title, "day": harvested[:10]}
+    for lang, text in in_every_locale(template).items():
+        g.add((statement, RDFS.label, Literal(text % values, lang=lang)))
 
 
 def parse(profile, dataset_dict, dataset_ref) -> None:
-    g = profile.g
-    url = uri = identifier = None
-    for record in g.subjects(FOAF.primaryTopic, dataset_ref):
-        if (record, RDF.type, DCAT.CatalogRecord) not in g:
-            continue
-        for origin in g.objects(record, DCT.source):
-            topic = g.value(origin, FOAF.primaryTopic)
-            page = g.value(origin, FOAF.page)
-            url = str(page) if isinstance(page, URIRef) else None
-            if isinstance(topic, URIRef) and topic != dataset_ref:
-                if url is None:
-                    url = str(topic)
-                elif str(topic) != url:
-                    uri = str(topic)
-            identifier = profile._object_value(origin, DCT.identifier) or None
+    url, uri, identifier = _origin(profile, dataset_ref)
     if url is None:
         # other portals: a dataset-level dct:source
-        sources = [str(o) for o in g.objects(dataset_ref, DCT.source) if isinstance(o, URIRef)]
+        sources = [
+            str(o) for o in profile.g.objects(dataset_ref, DCT.source) if isinstance(o, URIRef)
+        ]
         url = sources[0] if sources else None
     if url:
         profile._set_dataset_value(dataset_dict, SOURCE_URL, url)
@@ -140,17 +147,51 @@ def parse(profile, dataset_dict, dataset_ref) -> None:
         profile._set_dataset_value(dataset_dict, SOURCE_URI, uri)
     if identifier:
         profile._set_dataset_value(dataset_dict, SOURCE_IDENTIFIER, identifier)
-        # the origin identifier was also written as adms:identifier: not an
-        # alternate identifier of our own
-        extras = dataset_dict.get("extras") or []
-        for extra in extras:
-            if extra["key"] == "alternate_identifier":
-                values = [v for v in json.loads(extra["value"]) if v != identifier]
-                extra["value"] = json.dumps(values)
-        dataset_dict["extras"] = [
-            e for e in extras if not (e["key"] == "alternate_identifier" and e["value"] == "[]")
+        _drop_alternate_identifier(dataset_dict, identifier)
+
+
+def _origin(profile, dataset_ref) -> tuple[str | None, str | None, str | None]:
+    """``(page, URI, identifier)`` of the origin of the dataset's catalogue
+    record (of the last one read, should there be several)."""
+    g = profile.g
+    url = uri = identifier = None
+    for record in g.subjects(FOAF.primaryTopic, dataset_ref):
+        if (record, RDF.type, DCAT.CatalogRecord) not in g:
+            continue
+        for origin in g.objects(record, DCT.source):
+            url, origin_uri, identifier = _read_origin(profile, origin, dataset_ref)
+            uri = origin_uri or uri
+    return url, uri, identifier
+
+
+def _read_origin(profile, origin, dataset_ref) -> tuple[str | None, str | None, str | None]:
+    """``(page, URI, identifier)`` of one origin record: its topic is its URI
+    when it has a page too, else its page."""
+    g = profile.g
+    topic = g.value(origin, FOAF.primaryTopic)
+    page = g.value(origin, FOAF.page)
+    url = str(page) if isinstance(page, URIRef) else None
+    uri = None
+    if isinstance(topic, URIRef) and topic != dataset_ref:
+        if url is None:
+            url = str(topic)
+        elif str(topic) != url:
+            uri = str(topic)
+    return url, uri, profile._object_value(origin, DCT.identifier) or None
+
+
+def _drop_alternate_identifier(dataset_dict, identifier: str) -> None:
+    """The origin identifier was also written as ``adms:identifier``: it is
+    not an alternate identifier of our own."""
+    extras = dataset_dict.get("extras") or []
+    for extra in extras:
+        if extra["key"] == "alternate_identifier":
+            values = [v for v in json.loads(extra["value"]) if v != identifier]
+            extra["value"] = json.dumps(values)
+    dataset_dict["extras"] = [
+        e for e in extras if not (e["key"] == "alternate_identifier" and e["value"] == "[]")
+    ]
+    if isinstance(dataset_dict.get("alternate_identifier"), list):
+        dataset_dict["alternate_identifier"] = [
+            v for v in dataset_dict["alternate_identifier"] if v != identifier
         ]
-        if isinstance(dataset_dict.get("alternate_identifier"), list):
-            dataset_dict["alternate_identifier"] = [
-                v for v in dataset_dict["alternate_identifier"] if v != identifier
-            ]

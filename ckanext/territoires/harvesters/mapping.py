@@ -193,6 +193,6 @@ def frequency(value: Any) -> str | None:
     """The EU frequency IRI of a source's update frequency, or None when the
     portal's vocabulary does not know it (the field is then left out rather
     than refusing the whole dataset)."""
-    from ckanext.territoires.dcat import vocabularies
+    from ckanext.territoires import vocabularies
 
     return vocabularies.frequency_uri(value) if isinstance(value, str) else None

@@ -58,6 +58,12 @@ def territoires_quality_commune_list(context, data_dict):
     return {"success": True}
 
 
+@tk.auth_allow_anonymous_access
+def territoires_quality_commune_show(context, data_dict):
+    """Anyone: the figures and datasets are searched with the caller's permissions."""
+    return {"success": True}
+
+
 def territoires_quality_dashboard(context, data_dict):
     """The quality dashboard: sysadmins and the data team (editors and
     admins of an organisation)."""

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from ckan.logic.schema import validator_args
 
+from ckanext.territoires.dcat.catalogue import FORMATS
+from ckanext.territoires.quality.aggregate import ORDERS, SORTS
+
 
 @validator_args
 def territoires_resolve(not_empty, ignore_missing, unicode_safe):
@@ -87,8 +90,6 @@ def territoires_territory_show(ignore_missing, natural_number_validator, int_val
 def territoires_catalog_show(
     not_empty, ignore_missing, unicode_safe, one_of, int_validator, is_positive_integer
 ):
-    from ckanext.territoires.dcat.catalogue import FORMATS
-
     return {
         "id": [not_empty, unicode_safe],
         "format": [ignore_missing, unicode_safe, one_of(list(FORMATS))],
@@ -103,10 +104,22 @@ def territoires_quality_show(not_empty, unicode_safe):
 
 @validator_args
 def territoires_quality_commune_list(ignore_missing, unicode_safe, one_of):
-    from ckanext.territoires.quality.aggregate import ORDERS, SORTS
-
     return {
         "sort": [ignore_missing, unicode_safe, one_of(list(SORTS))],
         "order": [ignore_missing, unicode_safe, one_of(list(ORDERS))],
         "insee": [ignore_missing, unicode_safe],
+    }
+
+
+@validator_args
+def territoires_quality_commune_show(
+    not_empty, unicode_safe, ignore_missing, natural_number_validator, limit_to_configured_maximum
+):
+    return {
+        "id": [not_empty, unicode_safe],
+        "rows": [
+            ignore_missing,
+            natural_number_validator,
+            limit_to_configured_maximum("ckan.search.rows_max", 1000),
+        ],
     }

@@ -9,6 +9,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.territoires import territory
+from ckanext.territoires.communes import membership
 from ckanext.territoires.referential import resolve_many
 
 __all__ = [
@@ -57,13 +58,7 @@ def territoires_coverage(value: Any, context: dict) -> Any:
 
 def territoires_coverage_output(value: Any) -> list[str]:
     """Stored JSON text -> list of INSEE codes."""
-    if isinstance(value, list):
-        return value
-    try:
-        parsed = json.loads(value) if value else []
-    except ValueError:
-        return []
-    return parsed if isinstance(parsed, list) else []
+    return membership.coverage_codes(value)
 
 
 def territoires_identity(key, data, errors, context):
@@ -104,7 +99,7 @@ def territoires_frequency(value: Any, context: dict) -> Any:
     udata's names and words (``monthly``, ``mensuelle``); anything else is
     refused with the accepted values.
     """
-    from ckanext.territoires.dcat import vocabularies
+    from ckanext.territoires import vocabularies
 
     if value is tk.missing or value is None or str(value).strip() == "":
         return tk.missing

@@ -31,7 +31,7 @@ SORTS = ("name", "datasets", "average")
 ORDERS = ("asc", "desc")
 
 
-def _pairs(items: dict[str, int]) -> dict[str, dict[str, int]]:
+def _pairs(items: dict[str, int] | None) -> dict[str, dict[str, int]]:
     """{"69029:85": 2} -> {"69029": {"85": 2}}"""
     result: dict[str, dict[str, int]] = defaultdict(dict)
     for value, count in (items or {}).items():
@@ -79,41 +79,76 @@ def labels() -> dict[str, Any]:
     }
 
 
-def summaries(
-    context: dict, sort: str = "name", order: str = "asc", insee: str | None = None
-) -> dict[str, Any]:
-    search_context = {
+def _search_context(context: dict) -> dict:
+    return {
         "user": context.get("user"),
         "auth_user_obj": context.get("auth_user_obj"),
         "ignore_auth": context.get("ignore_auth", False),
     }
+
+
+def _commune_search(context: dict, insee: str, rows: int = 0) -> dict[str, Any]:
+    """The search of one commune's datasets: its :data:`PLACE_FACETS`, and
+    its ``rows`` datasets with the lowest scores. ``insee`` is a commune
+    group's own code (it is written into the filter as it is)."""
+    data_dict: dict[str, Any] = {
+        "q": "*:*",
+        "rows": rows,
+        "include_private": True,
+        "fq": f'{COMMUNES_FIELD}:"{insee}"',
+        "facet.field": list(PLACE_FACETS),
+        "facet.limit": -1,
+    }
+    if rows:
+        data_dict["sort"] = f"{SCORE_FIELD} asc, metadata_modified desc"
+        data_dict["fl"] = f"id,name,title,{SCORE_FIELD}"
+    return tk.get_action("package_search")(_search_context(context), data_dict)
+
+
+def _commune_row(insee: str, group: groups.CommuneGroup, summary: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "insee": insee,
+        "name": group.title,
+        "group": group.name,
+        "url": tk.url_for("commune.read", id=group.name),
+        **summary,
+    }
+
+
+def commune(context: dict, insee: str, rows: int) -> dict[str, Any] | None:
+    """The quality of one commune (its group's INSEE code): ``{"criteria",
+    "levels", "commune": its row, as in :func:`summaries`, "datasets": its
+    rows datasets with the lowest scores}``, from one search; None when no
+    commune group has this code."""
+    communes_by_insee = groups.commune_groups_by_insee(codes=[insee])
+    if not communes_by_insee:
+        return None
+    code, group = next(iter(communes_by_insee.items()))
+    result = _commune_search(context, code, rows)
+    return {
+        **labels(),
+        "commune": _commune_row(code, group, place_summary(result.get("facets") or {})),
+        "datasets": result.get("results") or [],
+    }
+
+
+def summaries(
+    context: dict, sort: str = "name", order: str = "asc", insee: str | None = None
+) -> dict[str, Any]:
     if insee:
         # One commune: a search restricted to its datasets, whose plain
         # score and criteria facets are its figures. The code searched for
         # is the group's own (an unknown one searches nothing).
         communes_by_insee = groups.commune_groups_by_insee(codes=[insee])
-        facets = {}
+        facets: dict[str, Any] = {}
         if communes_by_insee:
-            facets = (
-                tk.get_action("package_search")(
-                    search_context,
-                    {
-                        "q": "*:*",
-                        "rows": 0,
-                        "include_private": True,
-                        "fq": f'{COMMUNES_FIELD}:"{next(iter(communes_by_insee))}"',
-                        "facet.field": list(PLACE_FACETS),
-                        "facet.limit": -1,
-                    },
-                ).get("facets")
-                or {}
-            )
+            facets = _commune_search(context, next(iter(communes_by_insee))).get("facets") or {}
         overall = place_summary(facets)
         by_insee = {insee: overall} if overall["datasets"] else {}
         by_epci: dict[str, dict[str, int]] = {}
     else:
         result = tk.get_action("package_search")(
-            search_context,
+            _search_context(context),
             {
                 "q": "*:*",
                 "rows": 0,
@@ -143,15 +178,7 @@ def summaries(
     for code, group in communes_by_insee.items():
         if group.extras.get("status") == groups.ARCHIVED and code not in by_insee:
             continue
-        communes.append(
-            {
-                "insee": code,
-                "name": group.title,
-                "group": group.name,
-                "url": tk.url_for("commune.read", id=group.name),
-                **by_insee.get(code, _summary({})),
-            }
-        )
+        communes.append(_commune_row(code, group, by_insee.get(code, _summary({}))))
     intercommunalities = []
     for siren, scores in sorted(by_epci.items()):
         epci = ref.epcis.get(siren)

@@ -8,9 +8,9 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from . import criteria, links
+from ckanext.territoires import config
 
-DESCRIPTION_MIN_LENGTH_OPTION = "ckanext.territoires.quality.description_min_length"
+from . import criteria, links
 
 
 def open_licences() -> dict[str, bool]:
@@ -24,9 +24,7 @@ def open_licences() -> dict[str, bool]:
 
 
 def description_min_length() -> int:
-    return int(
-        tk.config.get(DESCRIPTION_MIN_LENGTH_OPTION) or criteria.DEFAULT_DESCRIPTION_MIN_LENGTH
-    )
+    return config.quality_description_min_length()
 
 
 def assess(dataset: Mapping[str, Any]) -> criteria.Assessment:

@@ -20,7 +20,7 @@ criterion                 weight  met when
 ``open_formats``          10      at least one resource is in an open,
                                   machine-readable format (CSV, JSON, GeoJSON,
                                   XML, ODS, shapefile, WMS/WFS... see
-                                  ``dcat.vocabularies.FILE_TYPES``)
+                                  ``vocabularies.FILE_TYPES``)
 ``working_links``         15      every resource link answered at its last check
                                   (``ckan territoires quality check-links``)
 ``contact``               10      a contact point with an email or a URL (or the
@@ -37,11 +37,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ckanext.territoires.dcat import vocabularies
+from ckanext.territoires import vocabularies
+from ckanext.territoires.values import as_list
 
 MET, UNMET, UNKNOWN = "met", "unmet", "unknown"
 HIGH, MEDIUM, LOW = "high", "medium", "low"
-DEFAULT_DESCRIPTION_MIN_LENGTH = 200
 
 
 def N_(text: str) -> str:
@@ -136,26 +136,15 @@ def _text_length(markdown: str | None) -> int:
     return len(re.sub(r"\s+", " ", text).strip())
 
 
-def _listed(value: Any) -> list:
-    if not value:
-        return []
-    if isinstance(value, str):
-        import json
-
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return [value]
-    return value if isinstance(value, list) else [value]
-
-
 def _open_licence(dataset: Mapping[str, Any], licences: Mapping[str, bool]) -> bool:
     license_id = dataset.get("license_id")
-    return bool(license_id) and licences.get(license_id, False)
+    if not license_id:
+        return False
+    return licences.get(license_id, False)
 
 
 def _contact(dataset: Mapping[str, Any]) -> bool:
-    for contact in _listed(dataset.get("contact")):
+    for contact in as_list(dataset.get("contact")):
         if isinstance(contact, dict) and (contact.get("email") or contact.get("url")):
             return True
     return bool(dataset.get("maintainer_email") or dataset.get("author_email"))
@@ -164,7 +153,7 @@ def _contact(dataset: Mapping[str, Any]) -> bool:
 def _temporal(dataset: Mapping[str, Any]) -> bool:
     return any(
         isinstance(item, dict) and (item.get("start") or item.get("end"))
-        for item in _listed(dataset.get("temporal_coverage"))
+        for item in as_list(dataset.get("temporal_coverage"))
     )
 
 
@@ -181,7 +170,7 @@ def _links(resources: list[dict], checks: Mapping[str, LinkCheck]) -> Result:
     if not resources:
         return Result(criterion, UNMET, [])
     broken = [
-        r.get("name") or r.get("url") or r.get("id")
+        r.get("name") or r.get("url") or r["id"]
         for r in resources
         if r.get("id") in checks and not checks[r["id"]].ok
     ]
@@ -196,12 +185,13 @@ def assess(
     dataset: Mapping[str, Any],
     checks: Mapping[str, LinkCheck],
     open_licences: Mapping[str, bool],
-    description_min_length: int = DEFAULT_DESCRIPTION_MIN_LENGTH,
+    description_min_length: int,
 ) -> Assessment:
     """Assess a dataset dict (as ``package_show`` returns it).
 
     ``checks``: the last link check of each resource id; ``open_licences``:
-    licence id -> open or not.
+    licence id -> open or not; ``description_min_length``: the setting
+    (``assessment.description_min_length``).
     """
     resources = [r for r in dataset.get("resources") or [] if r.get("state", "active") == "active"]
     closed = [
@@ -214,7 +204,7 @@ def assess(
     checks_done = {
         "description": _text_length(dataset.get("notes")) >= description_min_length,
         "licence": _open_licence(dataset, open_licences),
-        "spatial": bool(_listed(dataset.get("territoires_coverage"))),
+        "spatial": bool(as_list(dataset.get("territoires_coverage"))),
         "frequency": _frequency(dataset),
         "temporal": _temporal(dataset),
         "open_formats": len(closed) < len(resources),

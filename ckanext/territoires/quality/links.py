@@ -27,13 +27,13 @@ import ckan.plugins.toolkit as tk
 import requests
 from ckan import model
 
+from ckanext.territoires import config
+
 from .criteria import LinkCheck
 
 TASK_TYPE = "territoires_link_check"
 TASK_KEY = "link"
 MAX_REDIRECTS = 5
-TIMEOUT_OPTION = "ckanext.territoires.quality.link_timeout"
-ALLOWED_HOSTS_OPTION = "ckanext.territoires.quality.allowed_hosts"
 USER_AGENT = "ckanext-territoires link checker"
 
 
@@ -68,7 +68,7 @@ def last_checks(resource_ids: Iterable[str]) -> dict[str, LinkCheck]:
 
 
 def _allowed_hosts() -> set[str]:
-    return {host.lower() for host in tk.config.get(ALLOWED_HOSTS_OPTION) or []}
+    return {host.lower() for host in config.quality_allowed_hosts()}
 
 
 def _guard(url: str) -> None:
@@ -99,7 +99,7 @@ def _guard(url: str) -> None:
 
 def check_url(url: str, session: requests.Session | None = None) -> LinkCheck:
     """Request a link the careful way and say whether it works."""
-    timeout = float(tk.config.get(TIMEOUT_OPTION) or 10)
+    timeout = float(config.quality_link_timeout())
     session = session or requests.Session()
     now = datetime.datetime.utcnow().isoformat(timespec="seconds")
     current = (url or "").strip()

@@ -85,33 +85,63 @@ def find_license(source: Path) -> Path:
     )
 
 
+COMMUNE_TYPES = frozenset(
+    ("commune-actuelle", "commune-deleguee", "commune-associee", "arrondissement-municipal")
+)
+
+
 def compact(tables: dict[str, list[dict]], version: str, copyright_line: str) -> dict:
     """Select and check the fields kept in the shipped file."""
-    communes = tables["communes"]
-    by_type: dict[str, list[dict]] = {}
-    for entry in communes:
-        by_type.setdefault(entry["type"], []).append(entry)
-    unexpected = set(by_type) - {
-        "commune-actuelle",
-        "commune-deleguee",
-        "commune-associee",
-        "arrondissement-municipal",
-    }
-    if unexpected:
-        raise BuildError(f"unknown commune types {sorted(unexpected)}: update the build")
-
+    by_type = _communes_by_type(tables["communes"])
     actuelles = sorted(by_type["commune-actuelle"], key=lambda entry: entry["code"])
     current_codes = {entry["code"] for entry in actuelles}
     if len(current_codes) != len(actuelles):
         raise BuildError("duplicate INSEE codes among communes actuelles")
+    deleguees = by_type.get("commune-deleguee", []) + by_type.get("commune-associee", [])
+    rows = {
+        "regions": sorted([entry["code"], entry["nom"]] for entry in tables["regions"]),
+        "departements": sorted(
+            [entry["code"], entry["nom"], entry["region"]] for entry in tables["departements"]
+        ),
+        "communes": _commune_rows(actuelles, tables),
+        "communes_deleguees": _deleguee_rows(deleguees, current_codes),
+        "arrondissements_municipaux": _arrondissement_rows(
+            by_type.get("arrondissement-municipal", []), current_codes
+        ),
+        "epci": _epci_rows(tables["epci"], current_codes),
+    }
+    return {
+        "format": FORMAT_VERSION,
+        "source": {
+            "package": UPSTREAM_PACKAGE,
+            "version": version,
+            "license": "MIT",
+            "copyright": copyright_line,
+            "homepage": UPSTREAM_HOMEPAGE,
+        },
+        "tables": {name: {"fields": FIELDS[name], "rows": rows[name]} for name in rows},
+    }
+
+
+def _communes_by_type(communes: list[dict]) -> dict[str, list[dict]]:
+    """Upstream's communes by INSEE type; an unknown type stops the build."""
+    by_type: dict[str, list[dict]] = {}
+    for entry in communes:
+        by_type.setdefault(entry["type"], []).append(entry)
+    unexpected = set(by_type) - COMMUNE_TYPES
+    if unexpected:
+        raise BuildError(f"unknown commune types {sorted(unexpected)}: update the build")
+    return by_type
+
+
+def _commune_rows(actuelles: list[dict], tables: dict[str, list[dict]]) -> list[list]:
     departement_codes = {entry["code"] for entry in tables["departements"]}
     region_codes = {entry["code"] for entry in tables["regions"]}
-
-    commune_rows = []
+    rows = []
     for entry in actuelles:
         if entry["departement"] not in departement_codes or entry["region"] not in region_codes:
             raise BuildError(f"commune {entry['code']} refers to an unknown département or région")
-        commune_rows.append(
+        rows.append(
             [
                 entry["code"],
                 entry["nom"],
@@ -124,23 +154,24 @@ def compact(tables: dict[str, list[dict]], version: str, copyright_line: str) ->
                 entry.get("anciensCodes", []),
             ]
         )
+    return rows
 
-    deleguee_rows = []
-    for entry in sorted(
-        by_type.get("commune-deleguee", []) + by_type.get("commune-associee", []),
-        key=lambda entry: (entry["code"], entry["type"]),
-    ):
+
+def _deleguee_rows(deleguees: list[dict], current_codes: set[str]) -> list[list]:
+    rows = []
+    for entry in sorted(deleguees, key=lambda entry: (entry["code"], entry["type"])):
         if entry.get("chefLieu") not in current_codes:
             raise BuildError(f"{entry['type']} {entry['code']} has no current chef-lieu")
-        deleguee_rows.append([entry["code"], entry["nom"], entry["type"], entry["chefLieu"]])
+        rows.append([entry["code"], entry["nom"], entry["type"], entry["chefLieu"]])
+    return rows
 
-    arrondissement_rows = []
-    for entry in sorted(
-        by_type.get("arrondissement-municipal", []), key=lambda entry: entry["code"]
-    ):
+
+def _arrondissement_rows(arrondissements: list[dict], current_codes: set[str]) -> list[list]:
+    rows = []
+    for entry in sorted(arrondissements, key=lambda entry: entry["code"]):
         if entry.get("commune") not in current_codes:
             raise BuildError(f"arrondissement {entry['code']} has no current commune")
-        arrondissement_rows.append(
+        rows.append(
             [
                 entry["code"],
                 entry["nom"],
@@ -149,10 +180,14 @@ def compact(tables: dict[str, list[dict]], version: str, copyright_line: str) ->
                 entry.get("population"),
             ]
         )
+    return rows
 
-    epci_rows = []
+
+def _epci_rows(epcis: list[dict], current_codes: set[str]) -> list[list]:
+    """EPCI with their members, each a current commune of one EPCI only."""
+    rows = []
     seen_members: set[str] = set()
-    for entry in sorted(tables["epci"], key=lambda entry: entry["code"]):
+    for entry in sorted(epcis, key=lambda entry: entry["code"]):
         members = sorted(member["code"] for member in entry["membres"])
         missing = [code for code in members if code not in current_codes]
         if missing:
@@ -163,37 +198,10 @@ def compact(tables: dict[str, list[dict]], version: str, copyright_line: str) ->
         if overlap:
             raise BuildError(f"communes {sorted(overlap)} belong to several EPCI")
         seen_members.update(members)
-        epci_rows.append(
+        rows.append(
             [entry["code"], entry["nom"], entry["type"], entry.get("populationTotale"), members]
         )
-
-    return {
-        "format": FORMAT_VERSION,
-        "source": {
-            "package": UPSTREAM_PACKAGE,
-            "version": version,
-            "license": "MIT",
-            "copyright": copyright_line,
-            "homepage": UPSTREAM_HOMEPAGE,
-        },
-        "tables": {
-            name: {"fields": FIELDS[name], "rows": rows}
-            for name, rows in (
-                ("regions", sorted([entry["code"], entry["nom"]] for entry in tables["regions"])),
-                (
-                    "departements",
-                    sorted(
-                        [entry["code"], entry["nom"], entry["region"]]
-                        for entry in tables["departements"]
-                    ),
-                ),
-                ("communes", commune_rows),
-                ("communes_deleguees", deleguee_rows),
-                ("arrondissements_municipaux", arrondissement_rows),
-                ("epci", epci_rows),
-            )
-        },
-    }
+    return rows
 
 
 def attribution_text(version: str, copyright_line: str) -> str:

@@ -13,13 +13,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ckanext.territoires.translations import N_
+
 if TYPE_CHECKING:
     from .scope import Scope
-
-
-def N_(message: str) -> str:
-    """Mark a message template for extraction (``pybabel -k N_``)."""
-    return message
 
 
 def _same(message: str) -> str:

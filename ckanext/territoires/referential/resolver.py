@@ -338,56 +338,82 @@ def _by_code(
     matched_as: str | None,
 ) -> tuple[list[list[_Target]], Text | None]:
     """Targets of a code of a known kind; ``matched_as`` overrides the default."""
-    code = code.upper()
-    if kind in ("commune", "code_or_postal", "postal") and _FOUR_DIGITS.match(code):
-        code = "0" + code  # "1001" from a spreadsheet that dropped the zero
-
+    code = _normalised_code(kind, code)
     targets: list[list[_Target]] = []
     hint = None
     if kind in ("commune", "code_or_postal"):
-        target = _commune_code_target(code, ref)
-        if target:
-            targets.append([target])
-            postal_communes = ref.communes_by_postal_code.get(code, ())
-            if (
-                kind == "code_or_postal"
-                and territory
-                and postal_communes
-                and any(c in territory.communes for c in postal_communes)
-            ):
-                hint = Text(
-                    N_(
-                        "%(code)s is also the postal code of %(names)s: "
-                        'write "cp:%(code)s" for the postal code.'
-                    ),
-                    {"code": code, "names": _names(postal_communes, ref)},
-                )
+        targets = _commune_code_tiers(code, ref)
+        if targets and kind == "code_or_postal":
+            hint = _postal_code_hint(code, ref, territory)
     if kind in ("postal", "code_or_postal") and not targets:
-        communes = ref.communes_by_postal_code.get(code)
-        if communes:
-            targets.append(
-                [_Target(Candidate(code, code, "postal_code"), communes, "postal_code", code)]
-            )
+        targets = _postal_code_tiers(code, ref)
     if kind in ("epci", "siren"):
-        epci = ref.epcis.get(code)
-        if epci:
-            targets.append([_epci_target(epci.siren, ref, "epci_siren")])
-    if kind == "siren" and not targets and code in ref.commune_by_siren:
-        insee = ref.commune_by_siren[code]
-        targets.append([_commune_target(insee, ref, "siren", via=code)])
+        targets = _epci_tiers(code, ref)
+    if kind == "siren" and not targets:
+        targets = _commune_siren_tiers(code, ref)
     if kind in ("departement", "region"):
-        if code.isdigit() and len(code) == 1:
-            code = "0" + code
-        names = ref.departement_names if kind == "departement" else ref.region_names
-        if code in names:
-            candidate = Candidate(code, names[code], kind)
-            targets.append([_Target(candidate, ref.members(kind, code), kind, code)])
+        targets = _area_tiers(kind, code, ref)
 
     if not targets:
         raise UnknownPlace(text, _unknown_code_message(text, kind, code))
     if matched_as:
         targets = [[_replace_matched_as(t, matched_as) for t in tier] for tier in targets]
     return targets, hint
+
+
+def _normalised_code(kind: str, code: str) -> str:
+    code = code.upper()
+    if kind in ("commune", "code_or_postal", "postal") and _FOUR_DIGITS.match(code):
+        return "0" + code  # "1001" from a spreadsheet that dropped the zero
+    if kind in ("departement", "region") and code.isdigit() and len(code) == 1:
+        return "0" + code
+    return code
+
+
+def _commune_code_tiers(code: str, ref: Referential) -> list[list[_Target]]:
+    target = _commune_code_target(code, ref)
+    return [[target]] if target else []
+
+
+def _postal_code_hint(code: str, ref: Referential, territory: Scope | None) -> Text | None:
+    """An INSEE code that is also a postal code of the territory: say how to
+    write the postal code."""
+    postal_communes = ref.communes_by_postal_code.get(code, ())
+    if not (territory and any(c in territory.communes for c in postal_communes)):
+        return None
+    return Text(
+        N_(
+            "%(code)s is also the postal code of %(names)s: "
+            'write "cp:%(code)s" for the postal code.'
+        ),
+        {"code": code, "names": _names(postal_communes, ref)},
+    )
+
+
+def _postal_code_tiers(code: str, ref: Referential) -> list[list[_Target]]:
+    communes = ref.communes_by_postal_code.get(code)
+    if not communes:
+        return []
+    return [[_Target(Candidate(code, code, "postal_code"), communes, "postal_code", code)]]
+
+
+def _epci_tiers(siren: str, ref: Referential) -> list[list[_Target]]:
+    epci = ref.epcis.get(siren)
+    return [[_epci_target(epci.siren, ref, "epci_siren")]] if epci else []
+
+
+def _commune_siren_tiers(siren: str, ref: Referential) -> list[list[_Target]]:
+    insee = ref.commune_by_siren.get(siren)
+    return [[_commune_target(insee, ref, "siren", via=siren)]] if insee else []
+
+
+def _area_tiers(kind: str, code: str, ref: Referential) -> list[list[_Target]]:
+    """A département or a région, standing for its communes."""
+    names = ref.departement_names if kind == "departement" else ref.region_names
+    if code not in names:
+        return []
+    candidate = Candidate(code, names[code], kind)
+    return [[_Target(candidate, ref.members(kind, code), kind, code)]]
 
 
 def _unknown_code_message(text: str, kind: str, code: str) -> Text:

@@ -181,8 +181,20 @@ class Referential:
     # -- indexes -----------------------------------------------------------
 
     def _build_indexes(self) -> None:
-        communes = self.communes.values()
+        self._index_codes()
+        self._index_postal_codes()
+        # Name indexes (see normalize.py for the keys). Keys are computed once
+        # per record: normalisation is most of the loading time.
+        commune_keys = {c.insee: normalize.name_key(c.name) for c in self.communes.values()}
+        deleguee_keys = {code: normalize.name_key(d.name) for code, d in self.deleguees.items()}
+        epci_keys = {siren: normalize.epci_key(e.name) for siren, e in self.epcis.items()}
+        self._index_names(commune_keys, deleguee_keys, epci_keys)
+        self._index_loose_names(commune_keys, deleguee_keys, epci_keys)
+        self._index_arrondissements()
+        self._index_departements_and_regions()
 
+    def _index_codes(self) -> None:
+        communes = self.communes.values()
         #: former INSEE code -> current commune. A code that is still the code
         #: of a commune déléguée maps to that déléguée's commune: upstream
         #: ``anciensCodes`` disagree for two codes reused over history
@@ -194,10 +206,15 @@ class Referential:
         for code, deleguee in self.deleguees.items():
             if code not in self.communes:
                 self.current_by_old_code[code] = deleguee.commune
+        #: commune SIREN -> INSEE code.
+        self.commune_by_siren: dict[str, str] = {
+            commune.siren: commune.insee for commune in communes if commune.siren
+        }
 
+    def _index_postal_codes(self) -> None:
         postal = _group(
             (postal_code, commune.insee)
-            for commune in communes
+            for commune in self.communes.values()
             for postal_code in commune.postal_codes
         )
         # Arrondissement postal codes (75116...) point to their commune too.
@@ -208,34 +225,25 @@ class Referential:
         #: postal code -> current communes using it (sorted INSEE codes).
         self.communes_by_postal_code: dict[str, tuple[str, ...]] = postal
 
-        #: commune SIREN -> INSEE code.
-        self.commune_by_siren: dict[str, str] = {
-            commune.siren: commune.insee for commune in communes if commune.siren
-        }
-        #: département / région code -> current communes (sorted INSEE codes).
-        self.communes_by_departement = _group((c.departement, c.insee) for c in communes)
-        self.communes_by_region = _group((c.region, c.insee) for c in communes)
-
-        # Name indexes (see normalize.py for the keys). Keys are computed once
-        # per record: normalisation is most of the loading time.
-        commune_keys = {c.insee: normalize.name_key(c.name) for c in communes}
-        deleguee_keys = {code: normalize.name_key(d.name) for code, d in self.deleguees.items()}
-        epci_keys = {siren: normalize.epci_key(e.name) for siren, e in self.epcis.items()}
+    def _index_names(
+        self,
+        commune_keys: dict[str, str],
+        deleguee_keys: dict[str, str],
+        epci_keys: dict[str, str],
+    ) -> None:
         #: name key -> current communes with that name.
         self.communes_by_name = _group((key, insee) for insee, key in commune_keys.items())
         #: name key -> communes déléguées/associées codes with that name.
         self.deleguees_by_name = _group((key, code) for code, key in deleguee_keys.items())
         #: EPCI name key -> SIRENs.
         self.epcis_by_name = _group((key, siren) for siren, key in epci_keys.items())
-        #: (city key, number) -> arrondissement code: ("lyon", 3) -> "69383".
-        self.arrondissement_by_number: dict[tuple[str, int], str] = {}
-        for code, arr in self.arrondissements.items():
-            parsed = normalize.parse_arrondissement(normalize.name_key(arr.name))
-            if parsed:
-                self.arrondissement_by_number[parsed] = code
-        #: city keys that have arrondissements ("lyon", "paris", "marseille").
-        self.arrondissement_cities = frozenset(city for city, _ in self.arrondissement_by_number)
 
+    def _index_loose_names(
+        self,
+        commune_keys: dict[str, str],
+        deleguee_keys: dict[str, str],
+        epci_keys: dict[str, str],
+    ) -> None:
         # Lenient keys, consulted only when the exact key finds nothing:
         # without separators ("Labalme"/"La Balme"), without the leading article
         # ("Tour-de-Salvagny"), without INSEE's parenthesised precision ("Bors").
@@ -254,6 +262,22 @@ class Referential:
             for siren, key in epci_keys.items()
             for loose in _loose_keys(self.epcis[siren].name, key, normalize.epci_key)
         )
+
+    def _index_arrondissements(self) -> None:
+        #: (city key, number) -> arrondissement code: ("lyon", 3) -> "69383".
+        self.arrondissement_by_number: dict[tuple[str, int], str] = {}
+        for code, arr in self.arrondissements.items():
+            parsed = normalize.parse_arrondissement(normalize.name_key(arr.name))
+            if parsed:
+                self.arrondissement_by_number[parsed] = code
+        #: city keys that have arrondissements ("lyon", "paris", "marseille").
+        self.arrondissement_cities = frozenset(city for city, _ in self.arrondissement_by_number)
+
+    def _index_departements_and_regions(self) -> None:
+        communes = self.communes.values()
+        #: département / région code -> current communes (sorted INSEE codes).
+        self.communes_by_departement = _group((c.departement, c.insee) for c in communes)
+        self.communes_by_region = _group((c.region, c.insee) for c in communes)
         #: département / région code -> name.
         self.departement_names = {code: d.name for code, d in self.departements.items()}
         self.region_names = {code: r.name for code, r in self.regions.items()}

@@ -16,11 +16,11 @@ from typing import Any
 import sqlalchemy as sa
 from ckan.common import config
 
+from . import config as search_config
 from .connection import PostgresSearchConnection
 
 log = logging.getLogger(__name__)
 
-POSTGRESQL = "postgresql"
 # Modules known to bind make_connection at import time; others that already
 # imported it are found by scanning sys.modules.
 CALLER_MODULES = (
@@ -82,10 +82,6 @@ def vacuum_index() -> None:
         connection.execute(sa.text("VACUUM (ANALYZE) territoires_search_index"))
 
 
-def selected_backend() -> str:
-    return config.get("ckanext.territoires.search.backend") or POSTGRESQL
-
-
 def is_installed() -> bool:
     return bool(_originals)
 
@@ -95,8 +91,9 @@ def _rebind(old: Any, new: Any) -> None:
         if module is None or module.__name__ == __name__:
             continue
         try:
-            if vars(module).get("make_connection") is old:
-                module.make_connection = new
+            namespace = vars(module)
+            if namespace.get("make_connection") is old:
+                namespace["make_connection"] = new
         except TypeError:  # objects in sys.modules without a __dict__
             continue
 
@@ -117,9 +114,7 @@ def install() -> None:
             importlib.import_module(name)
         except ImportError:
             continue
-    PostgresSearchConnection.text_config = config.get(
-        "ckanext.territoires.search.text_search_config"
-    )
+    PostgresSearchConnection.text_config = search_config.text_search_config()
     _rebind(original, make_postgres_connection)
     search.check_solr_schema_version = check_index_table
     log.info("Search backend: PostgreSQL (territoires_search_index)")

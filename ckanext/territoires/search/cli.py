@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import ckan.plugins.toolkit as tk
 import click
@@ -11,6 +12,9 @@ from ckan import model
 
 from . import backend
 from . import rebuild as rebuilding
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
 
 MAX_LISTED_FAILURES = 20
 
@@ -84,6 +88,8 @@ def rebuild(
     if quiet:
         report = run()
     else:
+        # Counted up by run(), not iterated: no item type to infer.
+        bar: ProgressBar[int]
         with click.progressbar(
             length=len(ids), label="Indexing datasets", show_pos=True, file=sys.stderr
         ) as bar:

@@ -19,6 +19,7 @@ import datetime
 import logging
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pysolr
@@ -153,16 +154,122 @@ def _decode_dates(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+def _check_params(params: dict[str, Any]) -> None:
+    """Refuse the Solr parameters we cannot honour; ignore unknown ones."""
+    unknown = set(params) - SUPPORTED_PARAMS
+    refused = unknown & REFUSED_PARAMS
+    if refused:
+        raise SearchQueryError(
+            "Search parameter(s) not supported by the PostgreSQL search "
+            "backend: %s" % ", ".join(sorted(refused))
+        )
+    if unknown:
+        log.debug("Ignoring Solr parameters %s", sorted(unknown))
+    wt = params.get("wt", "json")
+    if wt not in ("json", None):
+        raise SearchQueryError("Only wt=json is supported, not %r" % wt)
+
+
+def _compile_query(q: str | None, params: dict[str, Any], text_config: str) -> sql.CompiledQuery:
+    """``q`` and the filter queries (``fq`` and ``fq_list``) as one query."""
+    q = q if q is not None else params.get("q")
+    fq_list = _as_list(params.get("fq")) + _as_list(params.get("fq_list"))
+    return sql.compile_search(
+        q or "*:*",
+        [str(fq) for fq in fq_list if fq],
+        def_type=params.get("defType"),
+        q_op=params.get("q.op") or "AND",
+        mm=params.get("mm"),
+        qf=params.get("qf"),
+        df=params.get("df") or "text",
+        text_config=text_config,
+    )
+
+
+def _requested_facet_fields(params: dict[str, Any]) -> list[str]:
+    if str(params.get("facet", "true")).lower() in ("true", "on", "1"):
+        return [str(f) for f in _as_list(params.get("facet.field"))]
+    return []
+
+
+@dataclass
+class _SearchRequest:
+    """The Solr parameters of one search, checked and compiled."""
+
+    compiled: sql.CompiledQuery
+    order_by: str
+    rows: int
+    start: int
+    fl: list[str]
+    facet_fields: list[str]
+    facet_limit: int
+    facet_mincount: int
+
+    @classmethod
+    def from_params(cls, q: str | None, params: dict[str, Any], text_config: str) -> _SearchRequest:
+        """Raises ``SearchQueryError`` for what cannot be searched."""
+        _check_params(params)
+        compiled = _compile_query(q, params, text_config)
+        order_by = sql.compile_sort(params.get("sort"))
+        rows = _int_param(params, "rows", 10)
+        start = _int_param(params, "start", 0)
+        if rows < 0 or start < 0:
+            raise SearchQueryError("rows and start must not be negative")
+        return cls(
+            compiled=compiled,
+            order_by=order_by,
+            rows=rows,
+            start=start,
+            fl=_field_list(params.get("fl")),
+            facet_fields=_requested_facet_fields(params),
+            facet_limit=_int_param(params, "facet.limit", 50),
+            facet_mincount=_int_param(params, "facet.mincount", 0),
+        )
+
+
+def _page_columns(fl: list[str]) -> list[str]:
+    """The columns a page reads: only the large ones ``fl`` asks for."""
+    wanted_all = "*" in fl
+    columns = ["d.id", "d.index_id"]
+    columns += ["d.%s" % c for c in COLUMN_FIELDS if wanted_all or c in fl]
+    other = [f for f in fl if f not in COLUMN_FIELDS and f not in ("*", "score")]
+    if wanted_all or other:
+        columns.append("d.fields")
+    columns += ["page.score AS score", "page.hits"]
+    return columns
+
+
+def _returned_document(record: Any, fl: list[str]) -> dict[str, Any]:
+    """The stored fields of one row that ``fl`` asks for, as Solr returns them."""
+    fields = record.get("fields") or {}
+    doc: dict[str, Any] = {}
+    if "*" in fl:
+        doc.update((k, v) for k, v in fields.items() if k not in NOT_STORED_FIELDS)
+        for column in COLUMN_FIELDS:
+            if record.get(column) is not None:
+                doc[column] = record[column]
+    for name in fl:
+        if name == "score":
+            doc["score"] = float(record["score"])
+        elif name in COLUMN_FIELDS:
+            if record.get(name) is not None:
+                doc[name] = record[name]
+        elif name != "*" and name in fields:
+            doc[name] = fields[name]
+    return doc
+
+
 class PostgresSearchConnection:
     """Stand-in for ``pysolr.Solr`` backed by ``territoires_search_index``.
 
     ``text_config`` is set once by ``backend.install()`` from the plugin's
-    options: the backend keeps serving CKAN after the plugin object itself is
-    unloaded (CKAN's test runner does that), as Solr would.
+    options (``config.text_search_config()``; no default here, the
+    declaration has it): the backend keeps serving CKAN after the plugin
+    object itself is unloaded (CKAN's test runner does that), as Solr would.
     """
 
     url = "postgresql://territoires_search_index"
-    text_config = "territoires_fr"
+    text_config: str
 
     def __init__(self, decode_dates: bool = True):
         self.decode_dates = decode_dates
@@ -219,69 +326,13 @@ class PostgresSearchConnection:
     # -- reads ----------------------------------------------------------
 
     def search(self, q: str | None = None, **params: Any) -> Results:
-        unknown = set(params) - SUPPORTED_PARAMS
-        refused = unknown & REFUSED_PARAMS
-        if refused:
-            raise SearchQueryError(
-                "Search parameter(s) not supported by the PostgreSQL search "
-                "backend: %s" % ", ".join(sorted(refused))
-            )
-        if unknown:
-            log.debug("Ignoring Solr parameters %s", sorted(unknown))
-        wt = params.get("wt", "json")
-        if wt not in ("json", None):
-            raise SearchQueryError("Only wt=json is supported, not %r" % wt)
-
-        q = q if q is not None else params.get("q")
-        fq_list = _as_list(params.get("fq")) + _as_list(params.get("fq_list"))
-        compiled = sql.compile_search(
-            q or "*:*",
-            [str(fq) for fq in fq_list if fq],
-            def_type=params.get("defType"),
-            q_op=params.get("q.op") or "AND",
-            mm=params.get("mm"),
-            qf=params.get("qf"),
-            df=params.get("df") or "text",
-            text_config=self.text_config,
-        )
-        order_by = sql.compile_sort(params.get("sort"))
-        rows = _int_param(params, "rows", 10)
-        start = _int_param(params, "start", 0)
-        if rows < 0 or start < 0:
-            raise SearchQueryError("rows and start must not be negative")
-        fl = _field_list(params.get("fl"))
-
-        facet_fields = []
-        if str(params.get("facet", "true")).lower() in ("true", "on", "1"):
-            facet_fields = [str(f) for f in _as_list(params.get("facet.field"))]
-        facet_limit = _int_param(params, "facet.limit", 50)
-        facet_mincount = _int_param(params, "facet.mincount", 0)
-
+        request = _SearchRequest.from_params(q, params, self.text_config)
         session = model.Session
         try:
             # A failed statement must not abort the caller's transaction.
             with session.begin_nested():
                 session.execute(sa.text(SEARCH_SETTINGS))
-                hits: int | None = None
-                facets: dict[str, list[Any]] = {}
-                if facet_fields:
-                    hits, facets = self._facets(compiled, facet_fields, facet_limit, facet_mincount)
-                docs: list[dict[str, Any]] = []
-                if rows and (hits is None or start < hits):
-                    docs, page_hits = self._page(compiled, order_by, rows, start, fl, hits is None)
-                    if hits is None and (docs or not start):
-                        hits = page_hits
-                if hits is None:  # no facets, and no row to count on
-                    hits = (
-                        session.execute(
-                            sa.text(
-                                "SELECT count(*) FROM territoires_search_index d"
-                                " WHERE " + compiled.where
-                            ),
-                            compiled.params,
-                        ).scalar()
-                        or 0
-                    )
+                docs, hits, facets = self._run(request)
         except DBAPIError as error:
             log.warning("Search failed: %s", error)
             raise SearchError(
@@ -289,26 +340,43 @@ class PostgresSearchConnection:
             ) from error
         return Results(docs, hits, {"facet_fields": facets})
 
-    def _page(
-        self,
-        compiled: sql.CompiledQuery,
-        order_by: str,
-        rows: int,
-        start: int,
-        fl: list[str],
-        count: bool,
-    ) -> tuple[list[dict[str, Any]], int]:
+    def _run(
+        self, request: _SearchRequest
+    ) -> tuple[list[dict[str, Any]], int, dict[str, list[Any]]]:
+        """Documents, hits and facets, in as few statements as possible.
+
+        The facet statement and the page both count the hits: a separate
+        count runs only when neither did (no facets, and no row to count on).
+        """
+        hits: int | None = None
+        facets: dict[str, list[Any]] = {}
+        if request.facet_fields:
+            hits, facets = self._facets(
+                request.compiled,
+                request.facet_fields,
+                request.facet_limit,
+                request.facet_mincount,
+            )
+        docs: list[dict[str, Any]] = []
+        if request.rows and (hits is None or request.start < hits):
+            docs, page_hits = self._page(request, count=hits is None)
+            if hits is None and (docs or not request.start):
+                hits = page_hits
+        if hits is None:
+            hits = self._count(request.compiled)
+        return docs, hits, facets
+
+    def _count(self, compiled: sql.CompiledQuery) -> int:
+        statement = sa.text(
+            "SELECT count(*) FROM territoires_search_index d WHERE " + compiled.where
+        )
+        return model.Session.execute(statement, compiled.params).scalar() or 0
+
+    def _page(self, request: _SearchRequest, count: bool) -> tuple[list[dict[str, Any]], int]:
         """One page of documents, and the number of hits if ``count`` (0 if
         none). Without ``count`` the page can stop early (e.g. read the
         metadata_modified index backwards for ``*:*``)."""
-        wanted_all = "*" in fl
-        columns = ["d.id", "d.index_id"]
-        columns += ["d.%s" % c for c in COLUMN_FIELDS if wanted_all or c in fl]
-        other = [f for f in fl if f not in COLUMN_FIELDS and f not in ("*", "score")]
-        if wanted_all or other:
-            columns.append("d.fields")
-        columns += ["page.score AS score", "page.hits"]
-        hits_sql = "count(*) OVER ()" if count else "0"
+        compiled = request.compiled
         # The inner query ranks every match and counts them in the same
         # pass, carrying only keys; the stored columns of the page's rows
         # are read after the LIMIT.
@@ -320,35 +388,21 @@ class PostgresSearchConnection:
             ") AS page JOIN territoires_search_index d"
             " ON d.index_id = page.index_id ORDER BY %(order_by)s"
             % {
-                "columns": ", ".join(columns),
+                "columns": ", ".join(_page_columns(request.fl)),
                 "rank": compiled.rank or "1.0",
-                "hits": hits_sql,
+                "hits": "count(*) OVER ()" if count else "0",
                 "where": compiled.where,
-                "order_by": order_by,
+                "order_by": request.order_by,
             }
         )
         result = model.Session.execute(
-            statement, dict(compiled.params, page_rows=rows, page_start=start)
+            statement, dict(compiled.params, page_rows=request.rows, page_start=request.start)
         )
         docs = []
         hits = 0
         for record in result.mappings():
             hits = int(record["hits"])
-            fields = record.get("fields") or {}
-            doc: dict[str, Any] = {}
-            if wanted_all:
-                doc.update((k, v) for k, v in fields.items() if k not in NOT_STORED_FIELDS)
-                for column in COLUMN_FIELDS:
-                    if record.get(column) is not None:
-                        doc[column] = record[column]
-            for name in fl:
-                if name == "score":
-                    doc["score"] = float(record["score"])
-                elif name in COLUMN_FIELDS:
-                    if record.get(name) is not None:
-                        doc[name] = record[name]
-                elif name != "*" and name in fields:
-                    doc[name] = fields[name]
+            doc = _returned_document(record, request.fl)
             if self.decode_dates:
                 _decode_dates(doc)
             docs.append(doc)

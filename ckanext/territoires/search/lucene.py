@@ -50,7 +50,7 @@ from __future__ import annotations
 import calendar
 import enum
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 
 from ckan.lib.search.common import SearchQueryError
@@ -613,8 +613,26 @@ def parse_dismax(q: str) -> DismaxQuery:
     Never raises for user text: dismax treats special characters literally.
     An unbalanced quote makes the rest of the text ordinary terms.
     """
-    text = q or ""
-    tokens: list[tuple[str, str, bool, bool]] = []  # (modifier, text, phrase, escaped_star)
+    return _dismax_query(_dismax_tokens(q or ""))
+
+
+@dataclass(frozen=True)
+class _DismaxToken:
+    """A word or a quoted phrase of dismax input, before operators apply."""
+
+    modifier: str  # "+", "-" or ""
+    text: str
+    phrase: bool
+    trailing_wild: bool  # the word ends in an unescaped "*"
+
+
+# Standalone words that are operators in dismax input (see module doc).
+_DISMAX_OPERATORS = {"AND": "AND", "&&": "AND", "OR": "OR", "||": "OR", "NOT": "NOT"}
+_DISMAX_MODIFIERS = {"+": Occur.MUST, "-": Occur.MUST_NOT}
+
+
+def _dismax_tokens(text: str) -> list[_DismaxToken]:
+    tokens: list[_DismaxToken] = []
     pos = 0
     length = len(text)
     while pos < length:
@@ -628,65 +646,77 @@ def parse_dismax(q: str) -> DismaxQuery:
             pos += 1
         if text[pos] == '"' and text.find('"', pos + 1) != -1:
             end = text.find('"', pos + 1)
-            tokens.append((modifier, text[pos + 1 : end], True, False))
+            tokens.append(_DismaxToken(modifier, text[pos + 1 : end], True, False))
             pos = end + 1
             continue
         start = pos
-        chars = []
-        trailing_wild = False
-        while pos < length and text[pos] not in _WHITESPACE:
-            char = text[pos]
-            if char == "\\" and pos + 1 < length:
-                chars.append(text[pos + 1])
-                trailing_wild = False
-                pos += 2
-                continue
-            if char == '"':
-                # An unbalanced quote is literal and dropped by analysis.
-                pos += 1
-                continue
-            chars.append(char)
-            trailing_wild = char == "*"
-            pos += 1
-        word = "".join(chars)
+        word, trailing_wild, pos = _dismax_word(text, pos)
         if word == "" and pos == start:
             pos += 1
             continue
-        tokens.append((modifier, word, False, trailing_wild))
+        tokens.append(_DismaxToken(modifier, word, False, trailing_wild))
+    return tokens
 
+
+def _dismax_word(text: str, pos: int) -> tuple[str, bool, int]:
+    """The word starting at ``pos``, unescaped; whether it ends in an
+    unescaped ``*``; and the position after it."""
+    chars = []
+    trailing_wild = False
+    length = len(text)
+    while pos < length and text[pos] not in _WHITESPACE:
+        char = text[pos]
+        if char == "\\" and pos + 1 < length:
+            chars.append(text[pos + 1])
+            trailing_wild = False
+            pos += 2
+            continue
+        if char == '"':
+            # An unbalanced quote is literal and dropped by analysis.
+            pos += 1
+            continue
+        chars.append(char)
+        trailing_wild = char == "*"
+        pos += 1
+    return "".join(chars), trailing_wild, pos
+
+
+def _dismax_query(tokens: list[_DismaxToken]) -> DismaxQuery:
+    """Apply the standalone operators (``AND``, ``OR``, ``NOT``) to the
+    clauses around them."""
     clauses: list[DismaxClause] = []
     explicit_or = False
     force_next: Occur | None = None
-    for modifier, word, phrase, trailing_wild in tokens:
-        if not phrase and not modifier and word in ("AND", "&&"):
+    for token in tokens:
+        operator = None if token.phrase or token.modifier else _DISMAX_OPERATORS.get(token.text)
+        if operator == "AND":
             if clauses and clauses[-1].occur is Occur.SHOULD:
-                clauses[-1] = DismaxClause(
-                    Occur.MUST, clauses[-1].text, clauses[-1].phrase, clauses[-1].prefix
-                )
+                clauses[-1] = replace(clauses[-1], occur=Occur.MUST)
             force_next = force_next or Occur.MUST
-            continue
-        if not phrase and not modifier and word in ("OR", "||"):
+        elif operator == "OR":
             explicit_or = True
-            continue
-        if not phrase and not modifier and word == "NOT":
+        elif operator == "NOT":
             force_next = Occur.MUST_NOT
-            continue
-        prefix = False
-        if trailing_wild and not phrase:
-            stripped = word.rstrip("*")
-            prefix = stripped != ""
-            word = stripped if prefix else word
-        if modifier == "+":
-            occur = Occur.MUST
-        elif modifier == "-":
-            occur = Occur.MUST_NOT
         else:
-            occur = force_next or Occur.SHOULD
-        force_next = None
-        if not word.strip():
-            continue
-        clauses.append(DismaxClause(occur, word, phrase, prefix))
+            occur = _DISMAX_MODIFIERS.get(token.modifier) or force_next or Occur.SHOULD
+            force_next = None
+            clause = _dismax_clause(token, occur)
+            if clause is not None:
+                clauses.append(clause)
     return DismaxQuery(tuple(clauses), explicit_or)
+
+
+def _dismax_clause(token: _DismaxToken, occur: Occur) -> DismaxClause | None:
+    """The clause of a word or phrase (a prefix for ``riv*``); None when
+    nothing is left to search."""
+    word, prefix = token.text, False
+    if token.trailing_wild and not token.phrase:
+        stripped = word.rstrip("*")
+        prefix = stripped != ""
+        word = stripped if prefix else word
+    if not word.strip():
+        return None
+    return DismaxClause(occur, word, token.phrase, prefix)
 
 
 # --------------------------------------------------------------------------
@@ -820,49 +850,66 @@ def parse_date_math(value: str, now: datetime | None = None) -> datetime:
     text = (value or "").strip()
     now = now or datetime.now(timezone.utc)
     if text.upper().startswith("NOW"):
-        moment = now.astimezone(timezone.utc)
-        rest = text[3:]
+        moment, rest = now.astimezone(timezone.utc), text[3:]
     else:
-        match = _DATE_RE.match(text)
-        if not match:
-            raise SearchQueryError("Invalid date %r" % value)
-        year, month, day, hour, minute, second, fraction, zone = match.groups()
-        try:
-            micro = int((fraction or "0")[:6].ljust(6, "0"))
-            moment = datetime(
-                int(year),
-                int(month),
-                int(day),
-                int(hour or 0),
-                int(minute or 0),
-                int(second or 0),
-                micro,
-                tzinfo=timezone.utc,
-            )
-        except ValueError:
-            raise SearchQueryError("Invalid date %r" % value) from None
-        if zone and zone != "Z":
-            sign = 1 if zone[0] == "+" else -1
-            digits = zone[1:].replace(":", "")
-            offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-            moment = moment - sign * offset
-        rest = text[match.end() :]
+        moment, rest = _parse_iso_date(text, value)
+    return _apply_date_math(moment, rest, value)
+
+
+def _parse_iso_date(text: str, value: str) -> tuple[datetime, str]:
+    """The ISO date ``text`` starts with, in UTC, and the text after it."""
+    match = _DATE_RE.match(text)
+    if not match:
+        raise SearchQueryError("Invalid date %r" % value)
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    try:
+        micro = int((fraction or "0")[:6].ljust(6, "0"))
+        moment = datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            micro,
+            tzinfo=timezone.utc,
+        )
+    except ValueError:
+        raise SearchQueryError("Invalid date %r" % value) from None
+    if zone and zone != "Z":
+        moment = moment - _utc_offset(zone)
+    return moment, text[match.end() :]
+
+
+def _utc_offset(zone: str) -> timedelta:
+    """``+02:00``, ``-0530``... as a timedelta."""
+    sign = 1 if zone[0] == "+" else -1
+    digits = zone[1:].replace(":", "")
+    return sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+
+
+def _apply_date_math(moment: datetime, rest: str, value: str) -> datetime:
+    """Apply the date math ``rest`` (``-1DAY/DAY``...) to ``moment``."""
     position = 0
     upper_rest = rest.upper()
     while position < len(upper_rest):
         match = _MATH_RE.match(upper_rest, position)
         if not match:
             raise SearchQueryError("Invalid date math %r in %r" % (rest[position:], value))
-        sign, amount, unit, round_unit = match.groups()
-        unit_name = _UNITS.get(unit or round_unit)
-        if unit_name is None:
-            raise SearchQueryError("Invalid date math unit %r in %r" % (unit or round_unit, value))
-        try:
-            if round_unit:
-                moment = _round_down(moment, unit_name)
-            else:
-                moment = _shift(moment, int(amount) * (1 if sign == "+" else -1), unit_name)
-        except (OverflowError, ValueError):
-            raise SearchQueryError("Date out of range in %r" % value) from None
+        moment = _apply_date_operation(moment, match, value)
         position = match.end()
     return moment
+
+
+def _apply_date_operation(moment: datetime, match: re.Match[str], value: str) -> datetime:
+    """One ``+2MONTHS`` shift or ``/DAY`` rounding."""
+    sign, amount, unit, round_unit = match.groups()
+    unit_name = _UNITS.get(unit or round_unit)
+    if unit_name is None:
+        raise SearchQueryError("Invalid date math unit %r in %r" % (unit or round_unit, value))
+    try:
+        if round_unit:
+            return _round_down(moment, unit_name)
+        return _shift(moment, int(amount) * (1 if sign == "+" else -1), unit_name)
+    except (OverflowError, ValueError):
+        raise SearchQueryError("Date out of range in %r" % value) from None

@@ -6,6 +6,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
 from ckanext.territoires.search import backend, guard
+from ckanext.territoires.search import config as search_config
 
 
 @tk.blanket.config_declarations
@@ -17,7 +18,7 @@ class TerritoiresSearchPlugin(p.SingletonPlugin):
 
     def update_config(self, config_):
         # Before CKAN's start-up check of the index, which follows.
-        if backend.selected_backend() == backend.POSTGRESQL:
+        if search_config.backend() == search_config.POSTGRESQL:
             backend.install()
 
     def before_dataset_search(self, search_params):

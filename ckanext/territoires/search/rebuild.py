@@ -112,41 +112,74 @@ def rebuild(
     ]
     for process in processes:
         process.start()
-    running = len(processes)
     try:
-        while running:
-            try:
-                message = results.get(timeout=1.0)
-            except queue_module.Empty:
-                if not any(p.is_alive() for p in processes):
-                    # Died without saying so (killed, out of memory...).
-                    report.stopped = report.stopped or "a worker process died"
-                    break
-                continue
-            kind = message[0]
-            if kind == "indexed":
-                report.indexed += message[1]
-                if progress:
-                    progress(message[1])
-            elif kind == "failed":
-                report.failed.append((message[1], message[2]))
-                if not force and not report.stopped:
-                    report.stopped = "dataset %s: %s" % (message[1], message[2])
-                    stop.set()
-            elif kind == "crashed":
-                report.stopped = report.stopped or message[1]
-                stop.set()
-            elif kind == "finished":
-                running -= 1
+        _collect(report, results, processes, stop, force=force, progress=progress)
     finally:
         stop.set()
-        for process in processes:
-            process.join(timeout=30)
-            if process.is_alive():
-                process.terminate()
-                process.join()
+        _join(processes)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _collect(
+    report: RebuildReport,
+    results: Any,
+    processes: list[Any],
+    stop: Any,
+    *,
+    force: bool,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Read the workers' messages into ``report`` until every worker has
+    finished, or none is left alive to say so."""
+    running = len(processes)
+    while running:
+        try:
+            message = results.get(timeout=1.0)
+        except queue_module.Empty:
+            if not any(p.is_alive() for p in processes):
+                # Died without saying so (killed, out of memory...).
+                report.stopped = report.stopped or "a worker process died"
+                return
+            continue
+        if message[0] == "finished":
+            running -= 1
+        else:
+            _record(report, message, stop, force=force, progress=progress)
+
+
+def _record(
+    report: RebuildReport,
+    message: tuple[Any, ...],
+    stop: Any,
+    *,
+    force: bool,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Account for one worker message; a failure (without ``force``) or a
+    crash stops every worker."""
+    kind = message[0]
+    if kind == "indexed":
+        report.indexed += message[1]
+        if progress:
+            progress(message[1])
+    elif kind == "failed":
+        report.failed.append((message[1], message[2]))
+        if not force and not report.stopped:
+            report.stopped = "dataset %s: %s" % (message[1], message[2])
+            stop.set()
+    elif kind == "crashed":
+        report.stopped = report.stopped or message[1]
+        stop.set()
+
+
+def _join(processes: list[Any]) -> None:
+    """Wait for the workers; terminate those that do not exit in time."""
+    for process in processes:
+        process.join(timeout=30)
+        if process.is_alive():
+            process.terminate()
+            process.join()
 
 
 def work(ini_path: str, tasks: Any, results: Any, stop: Any, force: bool) -> None:

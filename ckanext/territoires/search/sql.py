@@ -69,6 +69,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -273,6 +274,37 @@ def _once(tsquery: str) -> str:
     if "unaccent(" in tsquery:
         return "(SELECT %s)" % tsquery
     return "(%s)" % tsquery
+
+
+def _text_matches(items: list[_Compiled]) -> list[_TextMatch] | None:
+    """``items`` if every one of them is a text match, else None."""
+    texts = [c for c in items if isinstance(c, _TextMatch)]
+    return texts if len(texts) == len(items) else None
+
+
+def _one_text_match(
+    musts: list[_Compiled], shoulds: list[_Compiled], nots: list[_Compiled]
+) -> _TextMatch | None:
+    """A group of text clauses on one field as one tsquery, or None.
+
+    Negations only go inside it on the whole tsv: a rechecked field's
+    prefilter can't be negated.
+    """
+    groups = (_text_matches(musts), _text_matches(shoulds), _text_matches(nots))
+    if not (musts or shoulds) or None in groups:
+        return None
+    must_texts, should_texts, not_texts = (group or [] for group in groups)
+    fields = {c.field for c in must_texts + should_texts + not_texts}
+    field = next(iter(fields))
+    if len(fields) != 1 or (field != _WHOLE_TEXT and not_texts):
+        return None
+    if must_texts:
+        combined = " && ".join(c.tsquery for c in must_texts)
+    else:
+        combined = "(%s)" % " || ".join(c.tsquery for c in should_texts)
+    for c in not_texts:
+        combined += " && !!(%s)" % c.tsquery
+    return _TextMatch(field, "(%s)" % combined)
 
 
 def _like_escape(text: str) -> str:
@@ -504,24 +536,12 @@ class _Compiler:
         musts = [self.compile(n, negated) for n in node.must]
         shoulds = [self.compile(n, negated) for n in node.should]
         nots = [self.compile(n, not negated) for n in node.must_not]
+        return _one_text_match(musts, shoulds, nots) or self.boolean_predicate(musts, shoulds, nots)
 
-        # A group of text clauses on one field becomes one tsquery. Negations
-        # only go inside it on the whole tsv: a rechecked field's prefilter
-        # can't be negated.
-        positive = musts or shoulds
-        everything = musts + shoulds + nots
-        if positive and all(isinstance(c, _TextMatch) for c in everything):
-            fields = {c.field for c in everything}  # type: ignore[union-attr]
-            field = next(iter(fields))
-            if len(fields) == 1 and (field == _WHOLE_TEXT or not nots):
-                if musts:
-                    combined = " && ".join(c.tsquery for c in musts)  # type: ignore[union-attr]
-                else:
-                    combined = "(%s)" % " || ".join(c.tsquery for c in shoulds)  # type: ignore[union-attr]
-                for c in nots:
-                    combined += " && !!(%s)" % c.tsquery  # type: ignore[union-attr]
-                return _TextMatch(field, "(%s)" % combined)
-
+    def boolean_predicate(
+        self, musts: list[_Compiled], shoulds: list[_Compiled], nots: list[_Compiled]
+    ) -> _Predicate:
+        """Lucene's boolean model in SQL: all MUSTs, else one SHOULD; no NOT."""
         parts = []
         if musts:
             parts.extend(self.merge(musts, "&&"))
@@ -567,19 +587,21 @@ class _Compiler:
             if isinstance(predicate, str):
                 if predicate not in merged:  # e.g. name_ngram and title_ngram
                     merged.append(predicate)
-                continue
-            column, members = predicate
-            if len(members) == 1:
-                merged.append(members[0].sql)
-                continue
-            for member in members:
-                self.params.discard(member.value_term[2])  # type: ignore[index]
-            values = self.bind([m.value_term[1] for m in members])  # type: ignore[index]
-            if column == _LABELS_COLUMN:
-                merged.append("d.permission_labels && CAST(%s AS text[])" % values)
             else:
-                merged.append("d.%s = ANY(CAST(%s AS text[]))" % (column, values))
+                merged.append(self.any_of_terms(*predicate))
         return merged
+
+    def any_of_terms(self, column: str, members: list[_Predicate]) -> str:
+        """OR'ed exact terms on ``column`` as one condition over all values."""
+        if len(members) == 1:
+            return members[0].sql
+        terms = [m.value_term for m in members if m.value_term is not None]
+        for _, _, placeholder in terms:
+            self.params.discard(placeholder)
+        values = self.bind([value for _, value, _ in terms])
+        if column == _LABELS_COLUMN:
+            return "d.permission_labels && CAST(%s AS text[])" % values
+        return "d.%s = ANY(CAST(%s AS text[]))" % (column, values)
 
     # -- leaves ---------------------------------------------------------------
 
@@ -702,16 +724,9 @@ class _Compiler:
         if name == _WHOLE_TEXT or name in _NGRAM_FIELDS:
             raise SearchQueryError("Unsupported query syntax: range query on text field %r" % name)
         kind = _range_kind(name, node.lower, node.upper)
-        if kind == "date":
-            lower = parse_date_math(node.lower) if node.lower is not None else None
-            upper = parse_date_math(node.upper) if node.upper is not None else None
-            cast = "timestamptz"
-        elif kind == "number":
-            lower = Decimal(node.lower) if node.lower is not None else None
-            upper = Decimal(node.upper) if node.upper is not None else None
-            cast = "numeric"
-        else:
-            lower, upper, cast = node.lower, node.upper, "text"
+        lower = _range_bound(node.lower, kind)
+        upper = _range_bound(node.upper, kind)
+        cast = _RANGE_CASTS[kind]
 
         def bounds(value_sql: str) -> str:
             conditions = []
@@ -738,14 +753,8 @@ class _Compiler:
                 "EXISTS (SELECT 1 FROM unnest(d.permission_labels) AS label(value) WHERE %s)"
                 % bounds('label.value COLLATE "C"')
             )
-        if kind == "date":
-            value = _TIMESTAMP_OF.format(v="e.v")
-        elif kind == "number":
-            value = _NUMBER_OF.format(v="e.v")
-        else:
-            value = '%s COLLATE "C"' % _STRING_OF.format(v="e.v")
         sources = _TEXT_SOURCES.get(name, (name,))
-        checks = [self.field_values(source, bounds(value)) for source in sources]
+        checks = [self.field_values(source, bounds(_RANGE_VALUES[kind])) for source in sources]
         return checks[0] if len(checks) == 1 else "(%s)" % " OR ".join(checks)
 
     # -- dismax -------------------------------------------------------------
@@ -754,59 +763,12 @@ class _Compiler:
         """dismax: every term on the qf fields, ``mm`` of the optional ones."""
         if not query.clauses:
             return _TRUE
-        whole_tsv = self.default_fields == [_WHOLE_TEXT]
-        required, optional, prohibited = [], [], []
-        for clause in query.clauses:
-            node: Node
-            if clause.prefix:
-                node = Wildcard(None, (clause.text, Wild.ANY_STRING))
-            else:
-                node = Term(None, clause.text, phrase=clause.phrase)
-            bucket = {Occur.MUST: required, Occur.SHOULD: optional, Occur.MUST_NOT: prohibited}[
-                clause.occur
-            ]
-            bucket.append(self.compile(node, negated=clause.occur is Occur.MUST_NOT))
-
-        if mm is None and q_op.upper() == "OR":
-            mm = "0%"
-        table = [min_should_match(mm, n) for n in range(len(optional) + 1)]
-        if query.explicit_or:
-            table = [min(1, k) for k in table]
-        if not required:
-            # A group of only optional clauses needs one of them at least.
-            table = [max(1, k) if n else 0 for n, k in enumerate(table)]
-
-        parts: list[str] = []
-        # How many matching optional clauses the prefilter already ensures.
-        prefiltered = 0
-        if whole_tsv:
-            # One GIN-indexed tsquery for the required clauses and as much of
-            # mm as a tsquery can say; ``&&``/``||`` drop stop-word clauses.
-            tsqueries = [c.tsquery for c in required if isinstance(c, _TextMatch)]
-            optional_text = [c.tsquery for c in optional if isinstance(c, _TextMatch)]
-            all_text = bool(optional_text) and len(optional_text) == len(optional)
-            if all_text and all(k == n for n, k in enumerate(table)):
-                # mm needs every (non stop-word) clause: a plain AND.
-                tsqueries.append("(%s)" % " && ".join(optional_text))
-                prefiltered = len(optional)
-            elif all_text and all(k >= 1 for k in table[1:]):
-                # Stop words can leave few enough clauses for mm to need all
-                # of them ("vélo à lyon"): then AND, else any one of them.
-                tsqueries.append(
-                    "CASE WHEN %s >= %s THEN (%s) ELSE (%s) END"
-                    % (
-                        self.required_count(optional, table),
-                        self.clause_count(optional),
-                        " && ".join(optional_text),
-                        " || ".join(optional_text),
-                    )
-                )
-                prefiltered = 1
-            if tsqueries:
-                parts.append(self.text_predicate(_WHOLE_TEXT, " && ".join(tsqueries)))
-            parts.extend(c.sql for c in required if isinstance(c, _Predicate))
+        required, optional, prohibited = self.dismax_clauses(query)
+        table = _min_match_table(mm, q_op, len(optional), query.explicit_or, bool(required))
+        if self.default_fields == [_WHOLE_TEXT]:
+            parts, prefiltered = self.whole_text_prefilter(required, optional, table)
         else:
-            parts.extend(self.as_predicate(c) for c in required)
+            parts, prefiltered = [self.as_predicate(c) for c in required], 0
         if optional and any(k > prefiltered for k in table):
             parts.append(self.min_match_predicate(optional, table))
         if prohibited:
@@ -814,6 +776,65 @@ class _Compiler:
         if not parts:
             return _TRUE
         return _Predicate(parts[0] if len(parts) == 1 else "(%s)" % " AND ".join(parts))
+
+    def dismax_clauses(
+        self, query: DismaxQuery
+    ) -> tuple[list[_Compiled], list[_Compiled], list[_Compiled]]:
+        """The clauses compiled on the qf fields: required, optional, prohibited."""
+        by_occur: dict[Occur, list[_Compiled]] = {occur: [] for occur in Occur}
+        for clause in query.clauses:
+            node: Node
+            if clause.prefix:
+                node = Wildcard(None, (clause.text, Wild.ANY_STRING))
+            else:
+                node = Term(None, clause.text, phrase=clause.phrase)
+            negated = clause.occur is Occur.MUST_NOT
+            by_occur[clause.occur].append(self.compile(node, negated=negated))
+        return by_occur[Occur.MUST], by_occur[Occur.SHOULD], by_occur[Occur.MUST_NOT]
+
+    def whole_text_prefilter(
+        self, required: list[_Compiled], optional: list[_Compiled], table: list[int]
+    ) -> tuple[list[str], int]:
+        """The required clauses when qf is the whole tsv, and how many
+        matching optional clauses their prefilter already ensures.
+
+        One GIN-indexed tsquery for the required clauses and as much of mm
+        as a tsquery can say; ``&&``/``||`` drop stop-word clauses.
+        """
+        tsqueries = [c.tsquery for c in required if isinstance(c, _TextMatch)]
+        optional_query, prefiltered = self.optional_tsquery(optional, table)
+        if optional_query:
+            tsqueries.append(optional_query)
+        parts = []
+        if tsqueries:
+            parts.append(self.text_predicate(_WHOLE_TEXT, " && ".join(tsqueries)))
+        parts.extend(c.sql for c in required if isinstance(c, _Predicate))
+        return parts, prefiltered
+
+    def optional_tsquery(
+        self, optional: list[_Compiled], table: list[int]
+    ) -> tuple[str | None, int]:
+        """What one tsquery can say of mm over optional text clauses, and how
+        many matching clauses it ensures; (None, 0) when it can say nothing."""
+        optional_text = [c.tsquery for c in optional if isinstance(c, _TextMatch)]
+        if not optional_text or len(optional_text) != len(optional):
+            return None, 0
+        if all(k == n for n, k in enumerate(table)):
+            # mm needs every (non stop-word) clause: a plain AND.
+            return "(%s)" % " && ".join(optional_text), len(optional)
+        if all(k >= 1 for k in table[1:]):
+            # Stop words can leave few enough clauses for mm to need all
+            # of them ("vélo à lyon"): then AND, else any one of them.
+            return (
+                "CASE WHEN %s >= %s THEN (%s) ELSE (%s) END"
+                % (
+                    self.required_count(optional, table),
+                    self.clause_count(optional),
+                    " && ".join(optional_text),
+                    " || ".join(optional_text),
+                )
+            ), 1
+        return None, 0
 
     def min_match_predicate(self, optional: list[_Compiled], table: list[int]) -> str:
         """Count matching optional clauses against mm of the non-empty ones.
@@ -841,6 +862,22 @@ class _Compiler:
         return "(CASE %s %s END)" % (self.clause_count(optional), cases)
 
 
+def _min_match_table(
+    mm: str | None, q_op: str, optional: int, explicit_or: bool, has_required: bool
+) -> list[int]:
+    """How many of the optional clauses must match (dismax ``mm``), indexed
+    by how many of them are not only stop words (0 to ``optional``)."""
+    if mm is None and q_op.upper() == "OR":
+        mm = "0%"
+    table = [min_should_match(mm, n) for n in range(optional + 1)]
+    if explicit_or:
+        table = [min(1, k) for k in table]
+    if not has_required:
+        # A group of only optional clauses needs one of them at least.
+        table = [max(1, k) if n else 0 for n, k in enumerate(table)]
+    return table
+
+
 def _with_field(node: Node, name: str) -> Node:
     if isinstance(node, Term):
         return Term(name, node.text, node.phrase)
@@ -851,6 +888,27 @@ def _with_field(node: Node, name: str) -> Node:
     if isinstance(node, Range):
         return Range(name, node.lower, node.upper, node.include_lower, node.include_upper)
     return node
+
+
+# How a range of each kind (``_range_kind``) compares: the SQL type of its
+# bounds, and a field's jsonb value ``e.v`` as that type.
+_RANGE_CASTS = {"date": "timestamptz", "number": "numeric", "text": "text"}
+_RANGE_VALUES = {
+    "date": _TIMESTAMP_OF.format(v="e.v"),
+    "number": _NUMBER_OF.format(v="e.v"),
+    "text": '%s COLLATE "C"' % _STRING_OF.format(v="e.v"),
+}
+
+
+def _range_bound(bound: str | None, kind: str) -> datetime | Decimal | str | None:
+    """One bound of a range as the value to bind (None: an open end)."""
+    if bound is None:
+        return None
+    if kind == "date":
+        return parse_date_math(bound)
+    if kind == "number":
+        return Decimal(bound)
+    return bound
 
 
 def _range_kind(name: str, lower: str | None, upper: str | None) -> str:
@@ -911,7 +969,7 @@ def compile_search(
     mm: str | None = None,
     qf: str | None = None,
     df: str | None = "text",
-    text_config: str = "territoires_fr",
+    text_config: str,
 ) -> CompiledQuery:
     """Compile ``q`` and the filter queries of a search.
 
@@ -927,44 +985,28 @@ def compile_search(
       lucene with ``q_op`` and ``df``, ANDed to ``q``.
     - ``rank``: ts_rank over the positive text parts of ``q`` with weights
       from ``qf``; None when ``q`` has no text to rank.
+    - ``text_config``: the PostgreSQL text search configuration the index
+      was built with (``config.text_search_config()``).
     """
-    if q is not None and not isinstance(q, str):
-        raise SearchQueryError("Invalid query: expected a string, got %r" % (q,))
-    text = q or ""
-    if text.strip() in ("", '""', "''"):
-        text = "*:*"
+    text = _query_text(q)
     qf_fields = _parse_qf(qf)
     qf_names = [name for name, _ in qf_fields]
     default_field = df or "text"
     if not is_valid_field_name(default_field):
         raise SearchQueryError("Invalid 'df' field %r" % default_field)
-    qf_targets = [_WHOLE_TEXT] if _WHOLE_TEXT in qf_names else qf_names
     compiler = _Compiler(text_config, rank_weights=_rank_weights(qf_fields))
-    parser_name = (def_type or "").strip().lower()
     operator = (q_op or "AND").upper()
     if operator not in ("AND", "OR"):
         raise SearchQueryError("Invalid q.op %r: expected AND or OR" % q_op)
-
-    main: _Compiled
-    if text.strip() == "*:*" and parser_name in ("", "lucene", "standard", "dismax", "edismax"):
-        # CKAN's "everything", whatever the parser (dismax would otherwise
-        # search the literal text).
-        main = _TRUE
-    elif parser_name == "dismax" or (parser_name == "" and ":" not in text):
-        compiler.default_fields = qf_targets
-        main = compiler.compile_dismax(parse_dismax(text), mm, operator)
-    elif parser_name == "edismax":
-        compiler.default_fields = qf_targets
-        if _looks_like_lucene(text):
-            main = compiler.compile(parse_lucene(text, operator))
-        else:
-            main = compiler.compile_dismax(parse_dismax(text), mm, operator)
-    elif parser_name in ("", "lucene", "standard"):
-        compiler.default_fields = [default_field]
-        main = compiler.compile(parse_lucene(text, operator))
-    else:
-        raise SearchQueryError("Unsupported query parser (defType) %r" % def_type)
-
+    main = _compile_main_query(
+        compiler,
+        text,
+        def_type,
+        mm=mm,
+        operator=operator,
+        qf_targets=[_WHOLE_TEXT] if _WHOLE_TEXT in qf_names else qf_names,
+        default_field=default_field,
+    )
     rank = compiler.rank()
     predicates = [compiler.as_predicate(main)]
     compiler.default_fields = [default_field]
@@ -974,9 +1016,47 @@ def compile_search(
     return CompiledQuery(_join_where(predicates), compiler.params.values, rank)
 
 
-def compile_filter(
-    q: str, *, q_op: str = "AND", text_config: str = "territoires_fr"
-) -> CompiledQuery:
+def _query_text(q: str | None) -> str:
+    """``q`` as query text: blank (or ``""``/``''``) is ``*:*``."""
+    if q is not None and not isinstance(q, str):
+        raise SearchQueryError("Invalid query: expected a string, got %r" % (q,))
+    text = q or ""
+    if text.strip() in ("", '""', "''"):
+        return "*:*"
+    return text
+
+
+def _compile_main_query(
+    compiler: _Compiler,
+    text: str,
+    def_type: str | None,
+    *,
+    mm: str | None,
+    operator: str,
+    qf_targets: list[str],
+    default_field: str,
+) -> _Compiled:
+    """``q`` with the parser ``def_type`` selects (see ``compile_search``)."""
+    parser_name = (def_type or "").strip().lower()
+    if text.strip() == "*:*" and parser_name in ("", "lucene", "standard", "dismax", "edismax"):
+        # CKAN's "everything", whatever the parser (dismax would otherwise
+        # search the literal text).
+        return _TRUE
+    if parser_name == "dismax" or (parser_name == "" and ":" not in text):
+        compiler.default_fields = qf_targets
+        return compiler.compile_dismax(parse_dismax(text), mm, operator)
+    if parser_name == "edismax":
+        compiler.default_fields = qf_targets
+        if _looks_like_lucene(text):
+            return compiler.compile(parse_lucene(text, operator))
+        return compiler.compile_dismax(parse_dismax(text), mm, operator)
+    if parser_name in ("", "lucene", "standard"):
+        compiler.default_fields = [default_field]
+        return compiler.compile(parse_lucene(text, operator))
+    raise SearchQueryError("Unsupported query parser (defType) %r" % def_type)
+
+
+def compile_filter(q: str, *, q_op: str = "AND", text_config: str) -> CompiledQuery:
     """Compile one lucene query with no ranking (delete-by-query, one fq).
 
     Unfielded terms search ``text``. A blank query raises SearchQueryError

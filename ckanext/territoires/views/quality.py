@@ -10,7 +10,6 @@ import ckan.plugins.toolkit as tk
 from flask import Blueprint, request
 
 from ckanext.territoires.quality import aggregate
-from ckanext.territoires.quality.index import SCORE_FIELD
 
 
 def _context() -> dict:
@@ -58,25 +57,23 @@ def commune_summary(commune: dict[str, Any]) -> dict[str, Any]:
 
 def quality_commune(id: str):
     try:
-        commune = tk.get_action("territoires_commune_show")(_context(), {"id": id})
+        commune = tk.get_action("territoires_commune_show")(
+            _context(), {"id": id, "include_figures": False}
+        )
     except tk.ObjectNotFound as error:
         return tk.abort(404, str(error))
-    datasets = tk.get_action("package_search")(
-        _context(),
-        {
-            "fq": f"territoires_communes:{commune['insee']}",
-            "include_private": True,
-            "sort": f"{SCORE_FIELD} asc, metadata_modified desc",
-            "rows": 20,
-            "fl": f"id,name,title,{SCORE_FIELD}",
-        },
-    )["results"]
+    quality = tk.get_action("territoires_quality_commune_show")(_context(), {"id": commune["name"]})
     return tk.render(
         "territoires/quality/commune.html",
         {
             "commune": commune,
-            "quality": {**commune_summary(commune), "detail_url": None},
-            "datasets": datasets,
+            "quality": {
+                "summary": quality["commune"],
+                "criteria": quality["criteria"],
+                "levels": quality["levels"],
+                "detail_url": None,
+            },
+            "datasets": quality["datasets"],
         },
     )
 

@@ -1,15 +1,15 @@
-"""Quality on the dataset page, the data team's dashboard, a commune's page."""
+"""Pages of metadata quality: the dataset page's block, the data team's
+dashboard, a commune's quality page and the commune page's summary."""
 
 from __future__ import annotations
 
 import re
 
 import ckan.tests.factories as factories
-import ckan.tests.helpers as helpers
 import pytest
 
 from tests.conftest import TERRITORY_PLUGINS
-from tests.quality.conftest import complete_dataset
+from tests.quality.conftest import team
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", TERRITORY_PLUGINS),
@@ -31,25 +31,6 @@ def test_dataset_page_in_french(app):
     dataset = factories.Dataset(notes="Court.")
     page = app.get(f"/fr/dataset/{dataset['name']}")
     assert page.status_code == 200 and "/100" in page.body
-
-
-@pytest.fixture
-def team():
-    organisation = factories.Organization()
-    editor = factories.UserWithToken()
-    helpers.call_action(
-        "organization_member_create", id=organisation["id"], username=editor["name"], role="editor"
-    )
-    complete_dataset(title="Complet", territoires_coverage=["Bron"])
-    factories.Dataset(title="Maigre", notes="Court.", territoires_coverage=["Écully"])
-    factories.Dataset(
-        title="Privé maigre",
-        notes="Court.",
-        owner_org=organisation["id"],
-        private=True,
-        territoires_coverage=["Bron"],
-    )
-    return {"editor": editor, "organisation": organisation}
 
 
 def rows(page: str) -> list[str]:
@@ -109,45 +90,3 @@ def test_commune_page_shows_the_quality_summary_with_permissions(app, team):
     )
     assert "over 2 datasets" in editor  # the private one counts for its editor
     assert "territoires_quality_missing=" in editor
-
-
-def test_commune_figures_quality_matches_the_commune_list(app, team):
-    """The commune page takes its quality summary from the figures of its own
-    search: the same numbers as territoires_quality_commune_list, with the
-    caller's permissions."""
-    for user in ("", team["editor"]["name"]):
-        with app.flask_app.test_request_context():
-            figures = helpers.call_action(
-                "territoires_package_search",
-                context={"user": user},
-                id="69029",
-                include_figures=True,
-            )["figures"]
-            listed = helpers.call_action(
-                "territoires_quality_commune_list", context={"user": user}, insee="69029"
-            )
-        bron = listed["communes"][0]
-        assert figures["quality"] == {
-            key: bron[key] for key in ("datasets", "average", "levels", "missing")
-        }
-    assert figures["quality"]["datasets"] == 2  # the editor's private one counts
-
-
-def test_commune_list_for_one_commune_matches_the_whole_list(app, team):
-    with app.flask_app.test_request_context():
-        whole = helpers.call_action("territoires_quality_commune_list", context={"user": ""})
-        one = helpers.call_action(
-            "territoires_quality_commune_list", context={"user": ""}, insee="69029"
-        )
-    assert [row["insee"] for row in one["communes"]] == ["69029"]
-    bron = next(row for row in whole["communes"] if row["insee"] == "69029")
-    assert one["communes"][0] == bron
-
-
-def test_commune_list_for_an_unknown_code_is_empty(app, team):
-    with app.flask_app.test_request_context():
-        for code in ("75056", 'x" OR *:*'):
-            result = helpers.call_action(
-                "territoires_quality_commune_list", context={"user": ""}, insee=code
-            )
-            assert result["communes"] == [] and result["overall"]["datasets"] == 0

@@ -1,18 +1,35 @@
-"""Controlled vocabularies of DCAT-AP 3 and how portals' values map to them.
+"""The EU vocabularies of the portal and how the values people write map to them.
 
 DCAT-AP expects IRIs from the EU Publications Office authority tables for
-frequencies, data themes, file types and languages, and IANA IRIs for
-media types. Catalogues in the wild write words ("mensuel", "monthly"),
-Dublin Core frequencies (``http://purl.org/cld/freq/monthly``) or udata's
-names (``semiannual``). The functions here turn all of those into the
-authority IRIs, or ``None`` when a value cannot be mapped honestly.
+data themes, frequencies, file types and languages, and IANA IRIs for media
+types. Datasets and catalogues in the wild carry codes, words ("mensuel",
+"Environnement"), Dublin Core frequencies
+(``http://purl.org/cld/freq/monthly``) or udata's names (``semiannual``).
+The functions here turn all of those into the authority's terms, or
+``None`` when a value cannot be mapped honestly.
+
+It lives at the package root, not under ``dcat/``, because every layer reads
+it: the dataset form and its validators (frequencies), the commune pages and
+the theme facet (theme labels), the quality criteria (frequency, open
+formats), the DCAT-AP profile and the harvesters (IRIs).
+
+Labels are English msgids (marked with ``N_``) translated through the
+plugin's catalogue (``i18n/``): ``tk._`` in the page's language,
+:func:`~ckanext.territoires.translations.in_every_locale` for the RDF
+labels. The parsers also accept a label in any catalogued language, so the
+French words come from the catalogue too.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 from typing import NamedTuple
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.territoires.translations import N_, in_every_locale
 
 EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
 FREQUENCY_BASE = EU_AUTHORITY + "frequency/"
@@ -27,9 +44,11 @@ LICENCE_TYPE_BASE = "http://purl.org/adms/licencetype/"
 
 
 class Term(NamedTuple):
+    """A term of an EU authority table."""
+
     code: str
-    en: str
-    fr: str
+    #: English label, msgid of its translations.
+    label: str
 
 
 def _key(text: str) -> str:
@@ -38,24 +57,31 @@ def _key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", text.lower())
 
 
+def _label_keys(terms: tuple[Term, ...]) -> dict[str, str]:
+    """Key of each term's label in every catalogued language -> its code."""
+    return {
+        _key(text): term.code for term in terms for text in in_every_locale(term.label).values()
+    }
+
+
 # --- frequencies -------------------------------------------------------------
 
 #: The frequencies offered in the dataset form, most frequent first.
 FREQUENCIES = (
-    Term("UPDATE_CONT", "Continuously updated", "Mise à jour continue"),
-    Term("HOURLY", "Hourly", "Toutes les heures"),
-    Term("DAILY", "Daily", "Quotidienne"),
-    Term("WEEKLY", "Weekly", "Hebdomadaire"),
-    Term("BIWEEKLY", "Every two weeks", "Toutes les deux semaines"),
-    Term("MONTHLY", "Monthly", "Mensuelle"),
-    Term("QUARTERLY", "Quarterly", "Trimestrielle"),
-    Term("ANNUAL_2", "Twice a year", "Semestrielle"),
-    Term("ANNUAL", "Annual", "Annuelle"),
-    Term("BIENNIAL", "Every two years", "Tous les deux ans"),
-    Term("TRIENNIAL", "Every three years", "Tous les trois ans"),
-    Term("IRREG", "Irregular", "Irrégulière"),
-    Term("NEVER", "Never updated", "Jamais mise à jour"),
-    Term("UNKNOWN", "Unknown", "Inconnue"),
+    Term("UPDATE_CONT", N_("Continuously updated")),
+    Term("HOURLY", N_("Hourly")),
+    Term("DAILY", N_("Daily")),
+    Term("WEEKLY", N_("Weekly")),
+    Term("BIWEEKLY", N_("Every two weeks")),
+    Term("MONTHLY", N_("Monthly")),
+    Term("QUARTERLY", N_("Quarterly")),
+    Term("ANNUAL_2", N_("Twice a year")),
+    Term("ANNUAL", N_("Annual")),
+    Term("BIENNIAL", N_("Every two years")),
+    Term("TRIENNIAL", N_("Every three years")),
+    Term("IRREG", N_("Irregular")),
+    Term("NEVER", N_("Never updated")),
+    Term("UNKNOWN", N_("Unknown")),
 )
 _FREQUENCY_CODES = {term.code for term in FREQUENCIES} | {
     "CONT",
@@ -80,11 +106,8 @@ _FREQUENCY_CODES = {term.code for term in FREQUENCIES} | {
     "5MIN",
     "12HRS",
 }
-# Dublin Core (and udata) names, and words, -> EU code.
+# Dublin Core (and udata) names, and words beyond the labels, -> EU code.
 _FREQUENCY_SYNONYMS = {
-    **{_key(code): code for code in _FREQUENCY_CODES},
-    **{_key(term.en): term.code for term in FREQUENCIES},
-    **{_key(term.fr): term.code for term in FREQUENCIES},
     "continuous": "UPDATE_CONT",
     "continu": "UPDATE_CONT",
     "continue": "UPDATE_CONT",
@@ -144,11 +167,21 @@ _FREQUENCY_SYNONYMS = {
 }
 
 
+@cache
+def _frequency_keys() -> dict[str, str]:
+    # on first use: the labels' words are read from the compiled catalogues
+    return {
+        **{_key(code): code for code in _FREQUENCY_CODES},
+        **_label_keys(FREQUENCIES),
+        **_FREQUENCY_SYNONYMS,
+    }
+
+
 def frequency_uri(value: str | None) -> str | None:
     """EU frequency IRI of a frequency value, or None when unknown.
 
     Accepts EU IRIs and codes, Dublin Core frequency IRIs, udata's names
-    and English or French words ("monthly", "Mensuelle").
+    and words or labels in English or French ("monthly", "Mensuelle").
     """
     if not value:
         return None
@@ -163,62 +196,70 @@ def frequency_uri(value: str | None) -> str | None:
             break
     if text.startswith(("http://", "https://")):
         return None
-    code = _FREQUENCY_SYNONYMS.get(_key(text))
+    code = _frequency_keys().get(_key(text))
     if code is None and text.upper() in _FREQUENCY_CODES:
         code = text.upper()
     return FREQUENCY_BASE + code if code else None
 
 
-def frequency_label(uri: str, lang: str = "en") -> str:
-    code = (uri or "").rsplit("/", 1)[-1]
-    for term in FREQUENCIES:
-        if term.code == code:
-            return term.fr if lang == "fr" else term.en
-    return code.replace("_", " ").capitalize()
-
-
 # --- data themes ---------------------------------------------------------------
 
 THEMES = (
-    Term(
-        "AGRI",
-        "Agriculture, fisheries, forestry and food",
-        "Agriculture, pêche, sylviculture et alimentation",
-    ),
-    Term("ECON", "Economy and finance", "Économie et finances"),
-    Term("EDUC", "Education, culture and sport", "Éducation, culture et sport"),
-    Term("ENER", "Energy", "Énergie"),
-    Term("ENVI", "Environment", "Environnement"),
-    Term("GOVE", "Government and public sector", "Gouvernement et secteur public"),
-    Term("HEAL", "Health", "Santé"),
-    Term("INTR", "International issues", "Questions internationales"),
-    Term(
-        "JUST",
-        "Justice, legal system and public safety",
-        "Justice, système juridique et sécurité publique",
-    ),
-    Term("REGI", "Regions and cities", "Régions et villes"),
-    Term("SOCI", "Population and society", "Population et société"),
-    Term("TECH", "Science and technology", "Science et technologie"),
-    Term("TRAN", "Transport", "Transports"),
+    Term("AGRI", N_("Agriculture, fisheries, forestry and food")),
+    Term("ECON", N_("Economy and finance")),
+    Term("EDUC", N_("Education, culture and sport")),
+    Term("ENER", N_("Energy")),
+    Term("ENVI", N_("Environment")),
+    Term("GOVE", N_("Government and public sector")),
+    Term("HEAL", N_("Health")),
+    Term("INTR", N_("International issues")),
+    Term("JUST", N_("Justice, legal system and public safety")),
+    Term("OP_DATPRO", N_("Provisional data")),
+    Term("REGI", N_("Regions and cities")),
+    Term("SOCI", N_("Population and society")),
+    Term("TECH", N_("Science and technology")),
+    Term("TRAN", N_("Transport")),
 )
-_THEMES_BY_KEY = {
-    **{_key(term.code): term for term in THEMES},
-    **{_key(term.en): term for term in THEMES},
-    **{_key(term.fr): term for term in THEMES},
-}
+_THEMES_BY_CODE = {term.code: term for term in THEMES}
+_THEME_CODE_KEYS = {_key(term.code): term.code for term in THEMES}
+# The table's IRI prefix, http or https, in any case.
+_THEME_IRI = re.compile(r"^https?://" + re.escape(THEME_BASE[len("http://") :]), re.I)
 
 
-def theme(value: str | None) -> Term | None:
-    """The EU data theme a value names (IRI, code, English or French label)."""
-    if not value:
-        return None
-    text = str(value).strip()
-    for base in (THEME_BASE, THEME_BASE.replace("http://", "https://")):
-        if text.startswith(base):
-            text = text[len(base) :]
-            break
-    return _THEMES_BY_KEY.get(_key(text))
+@cache
+def _theme_label_keys() -> dict[str, str]:
+    # on first use: the labels' words are read from the compiled catalogues
+    return _label_keys(THEMES)
+
+
+def theme(value: str | None, *, labels: bool = True) -> Term | None:
+    """The EU data theme a value names, or None.
+
+    The one parser of theme values: an IRI of the ``data-theme`` table (http
+    or https, any case, trailing slash or not), a code (any case) or, unless
+    ``labels`` is false, a label in any catalogued language ("Regions and
+    cities", "Régions et villes").
+    """
+    text = str(value or "").strip()
+    iri = _THEME_IRI.match(text)
+    if iri:
+        text = text[iri.end() :]
+    key = _key(text)
+    code = _THEME_CODE_KEYS.get(key) or (_theme_label_keys().get(key) if labels else None)
+    return _THEMES_BY_CODE[code] if code else None
+
+
+def theme_uri(term: Term) -> str:
+    return THEME_BASE + term.code
+
+
+def theme_label(value: str) -> str:
+    """A theme value as shown on the pages: the label of an EU theme's IRI or
+    code, translated; any other value as it is. A free word stays the
+    publisher's word even when it reads like an EU label: the theme facet
+    filters on the values, and two items would otherwise look the same."""
+    term = theme(value, labels=False)
+    return tk._(term.label) if term else (value or "")
 
 
 # --- file types and media types ------------------------------------------------------

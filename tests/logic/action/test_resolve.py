@@ -1,9 +1,8 @@
-"""Actions: territoires_resolve, territoires_commune_list, territoires_commune_show."""
+"""territoires_resolve: place values -> current communes, within a scope."""
 
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
-import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
 import pytest
 
@@ -65,53 +64,3 @@ class TestResolve:
     def test_public_get_through_the_api(self, app):
         response = app.get("/api/action/territoires_resolve", query_string={"q": "Saint-Fons"})
         assert response.json["result"][0]["insee"] == "69199"
-
-
-@pytest.mark.usefixtures("lyon")
-class TestCommunes:
-    def test_list_has_the_58_communes_with_identity(self):
-        communes = helpers.call_action("territoires_commune_list", context=as_user(None))
-        assert len(communes) == 58
-        ecully = next(c for c in communes if c["insee"] == "69081")
-        assert ecully["name"] == "ecully-69081" and ecully["title"] == "Écully"
-        assert ecully["postal_codes"] == ["69130"] and ecully["departement"]["code"] == "69"
-        assert ecully["epci"]["siren"] == "200046977" and ecully["status"] == "current"
-        assert ecully["package_count"] == 0
-
-    def test_show_by_name_code_and_old_code(self):
-        by_code = helpers.call_action("territoires_commune_show", id="69149")
-        assert by_code["name"] == "oullins-pierre-benite-69149"
-        assert helpers.call_action("territoires_commune_show", id="69152")["id"] == by_code["id"]
-        assert (
-            helpers.call_action("territoires_commune_show", id="oullins-pierre-benite-69149")["id"]
-            == by_code["id"]
-        )
-        assert "69152" in by_code["old_codes"] or any(
-            d["insee"] == "69152" for d in by_code["communes_deleguees"]
-        )
-        with pytest.raises(tk.ObjectNotFound):
-            helpers.call_action("territoires_commune_show", id="75056")
-
-    def test_counts_follow_the_callers_permissions(self):
-        organisation = factories.Organization()
-        member = factories.User()
-        helpers.call_action(
-            "organization_member_create",
-            id=organisation["id"],
-            username=member["name"],
-            role="member",
-        )
-        sysadmin = factories.Sysadmin()
-        factories.Dataset(owner_org=organisation["id"], territoires_coverage=["Écully"])
-        factories.Dataset(
-            owner_org=organisation["id"], private=True, territoires_coverage=["69081"]
-        )
-
-        def count(user):
-            return helpers.call_action(
-                "territoires_commune_show", context=as_user(user), id="69081"
-            )["package_count"]
-
-        assert (count(None), count(member), count(sysadmin)) == (1, 2, 2)
-        listed = helpers.call_action("territoires_commune_list", context=as_user(None), q="ecu")
-        assert [(c["insee"], c["package_count"]) for c in listed] == [("69081", 1)]

@@ -1,0 +1,76 @@
+"""Settings of the plugin ``territoires``: one typed reader per option.
+
+The options, their defaults and their validators are declared once, in
+``config_declaration.yaml`` (CKAN fills in the defaults at start-up): no
+default is written here. The readers convert the value again (``asint``,
+``asbool``, ``aslist``) because a value set at run time, e.g. by a test's
+``ckan_config`` mark, is not normalised by the declaration.
+
+The harvesters and the search backend have their own declarations and
+readers (``harvesters/settings.py``, ``search/``).
+"""
+
+from __future__ import annotations
+
+import ckan.plugins.toolkit as tk
+
+SCOPE = "ckanext.territoires.scope"
+PAGES_LATEST_COUNT = "ckanext.territoires.pages.latest_count"
+HOME_COMMUNES_BLOCK = "ckanext.territoires.home.communes_block"
+HOME_POSITION = "ckanext.territoires.home.position"
+HOME_COMMUNES_COUNT = "ckanext.territoires.home.communes_count"
+DCAT_PUBLISHER_NAME = "ckanext.territoires.dcat.publisher_name"
+DCAT_PUBLISHER_URI = "ckanext.territoires.dcat.publisher_uri"
+QUALITY_DESCRIPTION_MIN_LENGTH = "ckanext.territoires.quality.description_min_length"
+QUALITY_LINK_TIMEOUT = "ckanext.territoires.quality.link_timeout"
+QUALITY_ALLOWED_HOSTS = "ckanext.territoires.quality.allowed_hosts"
+
+
+def scope() -> str:
+    """The territory of the portal, as written (parsed by :mod:`.territory`)."""
+    return tk.config.get(SCOPE) or ""
+
+
+def pages_latest_count() -> int:
+    """Datasets listed under "Latest updates" on the place pages."""
+    return tk.asint(tk.config.get(PAGES_LATEST_COUNT))
+
+
+def home_communes_block() -> bool:
+    """Whether the home page shows the communes block."""
+    return tk.asbool(tk.config.get(HOME_COMMUNES_BLOCK))
+
+
+def home_position() -> str:
+    """Where the communes block goes: ``featured``, ``top`` or ``bottom``."""
+    return tk.config.get(HOME_POSITION)
+
+
+def home_communes_count() -> int:
+    """Communes the home page block lists as most active and recently updated."""
+    return tk.asint(tk.config.get(HOME_COMMUNES_COUNT))
+
+
+def dcat_publisher_name() -> str | None:
+    """Name of the catalogue's publisher; None: the territory's name."""
+    return tk.config.get(DCAT_PUBLISHER_NAME) or None
+
+
+def dcat_publisher_uri() -> str | None:
+    """IRI of the catalogue's publisher; None: the intercommunality's page."""
+    return tk.config.get(DCAT_PUBLISHER_URI) or None
+
+
+def quality_description_min_length() -> int:
+    """Characters a description needs to meet the description criterion."""
+    return tk.asint(tk.config.get(QUALITY_DESCRIPTION_MIN_LENGTH))
+
+
+def quality_link_timeout() -> int:
+    """Connect and read timeout of each link check, in seconds."""
+    return tk.asint(tk.config.get(QUALITY_LINK_TIMEOUT))
+
+
+def quality_allowed_hosts() -> list[str]:
+    """Hosts the link checker may request despite a private address."""
+    return [str(host) for host in tk.aslist(tk.config.get(QUALITY_ALLOWED_HOSTS))]

@@ -1,0 +1,42 @@
+"""Actions of ckanext-territoires, one module per object:
+
+- :mod:`.resolve`: ``territoires_resolve`` (place values -> communes);
+- :mod:`.commune`: ``territoires_commune_list``, ``territoires_commune_show``;
+- :mod:`.intercommunality`: ``territoires_intercommunality_show``;
+- :mod:`.package`: ``territoires_package_search`` (the datasets of a place);
+- :mod:`.territory`: ``territoires_territory_show`` (the home page's territory);
+- :mod:`.catalog`: ``territoires_catalog_show`` (a place's DCAT catalogue);
+- :mod:`.quality`: ``territoires_quality_show``,
+  ``territoires_quality_commune_list``, ``territoires_quality_commune_show``.
+
+The plugin registers the names of :data:`__all__` (``tk.blanket.actions``).
+Each action validates its input with the same-named schema of
+:mod:`..schema`, then checks the same-named auth function of :mod:`..auth`.
+"""
+
+from __future__ import annotations
+
+from .catalog import territoires_catalog_show
+from .commune import territoires_commune_list, territoires_commune_show
+from .intercommunality import territoires_intercommunality_show
+from .package import territoires_package_search
+from .quality import (
+    territoires_quality_commune_list,
+    territoires_quality_commune_show,
+    territoires_quality_show,
+)
+from .resolve import territoires_resolve
+from .territory import territoires_territory_show
+
+__all__ = [
+    "territoires_catalog_show",
+    "territoires_commune_list",
+    "territoires_commune_show",
+    "territoires_intercommunality_show",
+    "territoires_package_search",
+    "territoires_quality_commune_list",
+    "territoires_quality_commune_show",
+    "territoires_quality_show",
+    "territoires_resolve",
+    "territoires_territory_show",
+]

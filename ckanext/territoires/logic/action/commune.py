@@ -1,0 +1,140 @@
+"""``territoires_commune_list`` and ``territoires_commune_show``: the
+communes of the territory, with their identity, counts and key figures."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan.logic import validate
+
+from ckanext.territoires.communes import groups
+from ckanext.territoires.logic import schema
+from ckanext.territoires.referential import normalize
+
+from . import _places
+
+__all__ = ["territoires_commune_list", "territoires_commune_show"]
+
+#: A ``q`` that starts an INSEE or postal code (Corsica's 2A/2B included).
+_CODE_PREFIX = re.compile(r"^(?:\d{1,5}|2[ABab]\d{0,3})$")
+
+
+@tk.side_effect_free
+@validate(schema.territoires_commune_list)
+def territoires_commune_list(context, data_dict) -> list[dict[str, Any]]:
+    """The communes of the territory, with their identity and dataset counts.
+
+    :param include_archived: also list the communes that merged or left the
+        territory (default: ``false``)
+    :type include_archived: bool
+    :param q: keep the communes whose name contains this text, insensitive
+        to case, accents, hyphens and "St"/"Saint"; digits keep the communes
+        whose postal code or INSEE code starts with them (optional)
+    :type q: string
+    :param epci: keep the member communes of this intercommunality (SIREN)
+        (optional)
+    :type epci: string
+    :param sort: ``name`` (default), ``population`` (largest first) or
+        ``datasets`` (most datasets first; then by name)
+    :type sort: string
+    :param limit: return at most this many communes (optional)
+    :type limit: int
+
+    :returns: communes, each with ``name`` (group slug),
+        ``title``, ``url``, ``insee``, ``siren``, ``population``,
+        ``postal_codes``, ``departement``, ``region``, ``epci``,
+        ``old_codes``, ``communes_deleguees``, ``status``, ``successor``,
+        ``presentation`` and ``package_count`` (datasets the caller may see)
+    :rtype: list of dictionaries
+    """
+    tk.check_access("territoires_commune_list", context, data_dict)
+    _, counts = _places.visible_counts(context)
+    text = (data_dict.get("q") or "").strip()
+    compact = text.replace(" ", "")
+    digits = compact if compact.isdigit() or _CODE_PREFIX.match(compact) else None
+    wanted = normalize.name_key(text) if text and not digits else None
+    epci = data_dict.get("epci")
+    result = []
+    for group in groups.commune_groups_by_insee().values():
+        extras = group.extras
+        if not data_dict.get("include_archived") and extras.get("status") == groups.ARCHIVED:
+            continue
+        if epci and extras.get("epci") != epci:
+            continue
+        if not _matches(group, wanted, digits.upper() if digits else None):
+            continue
+        result.append(_places.commune_dict(group, counts))
+    result = _sorted_communes(result, data_dict.get("sort") or "name")
+    limit = data_dict.get("limit")
+    return result[:limit] if limit is not None else result
+
+
+def _matches(group: groups.CommuneGroup, wanted: str | None, digits: str | None) -> bool:
+    if digits:
+        extras = group.extras
+        return any(
+            code.startswith(digits)
+            for code in [extras.get("insee") or "", *(extras.get("postal_codes") or "").split()]
+        )
+    return not wanted or wanted in normalize.name_key(group.title or "")
+
+
+def _sorted_communes(communes: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:
+    def by_name(commune):
+        return (normalize.name_key(commune["title"] or ""), commune["insee"] or "")
+
+    communes = sorted(communes, key=by_name)
+    if sort == "population":
+        communes.sort(key=lambda commune: -(commune["population"] or -1))
+    elif sort == "datasets":
+        communes.sort(key=lambda commune: -commune["package_count"])
+    return communes
+
+
+@tk.side_effect_free
+@validate(schema.territoires_commune_show)
+def territoires_commune_show(context, data_dict) -> dict[str, Any]:
+    """One commune of the territory, with its identity, dataset count and
+    key figures.
+
+    :param id: the commune group's name or id, or an INSEE code: current,
+        former (answered with the current commune), of an arrondissement
+        or of a commune déléguée
+    :type id: string
+    :param include_figures: add ``figures`` (default: ``true``): counts of
+        the datasets the caller may see, ``datasets`` (all of the commune's),
+        ``published`` (by the commune's organisation), ``covering`` (whose
+        coverage names the commune, the whole territory included),
+        ``territory`` (covering the whole intercommunality), ``relations``
+        (counts for the ``relation`` filter of ``territoires_package_search``),
+        ``resources``, ``last_modified``, ``themes`` and ``producers``
+        (``{"name", "label", "count"}``, most frequent first), ``latest``
+        (the datasets updated last) and ``quality`` (their metadata quality:
+        ``{"datasets", "average", "levels", "missing"}``, as a commune of
+        ``territoires_quality_commune_list``)
+    :type include_figures: bool
+
+    :returns: the commune, as an item of ``territoires_commune_list``, plus
+        ``figures``, ``relations`` (the values of the ``relation`` filter of
+        ``territoires_package_search`` for this commune) and
+        ``intercommunality`` (its group's ``name``, ``title`` and ``url``,
+        or null)
+    :rtype: dictionary
+    """
+    tk.check_access("territoires_commune_show", context, data_dict)
+    group = _places.find_commune(data_dict["id"].strip())
+    place = _places.commune_place(group)
+    commune = _places.commune_dict(group, {})
+    commune["relations"] = list(place.relations)
+    if data_dict.get("include_figures", True):
+        commune["figures"] = _places.place_figures(context, place)
+        commune["package_count"] = commune["figures"]["datasets"]
+    else:
+        commune.pop("package_count")
+    epci = groups.intercommunality_group(place.epci) if place.epci else None
+    commune["intercommunality"] = (
+        _places.group_link(epci, groups.INTERCOMMUNALITE) if epci is not None else None
+    )
+    return commune
