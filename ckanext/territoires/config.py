@@ -7,7 +7,7 @@ default is written here. The readers convert the value again (``asint``,
 ``ckan_config`` mark, is not normalised by the declaration.
 
 The harvesters and the search backend have their own declarations and
-readers (``harvesters/settings.py``, ``search/``).
+readers (``harvesters/config.py``, ``search/``).
 """
 
 from __future__ import annotations
