@@ -16,6 +16,7 @@ from ckanext.territoires.translations import N_
 __all__ = [
     "humanize_entity_type",
     "render_datetime",
+    "territoires_activity_type",
     "territoires_catalogue_url",
     "territoires_commune_name",
     "territoires_commune_status",
@@ -253,6 +254,33 @@ def _display_datetime(value: datetime.datetime | str | None) -> datetime.datetim
     if value.tzinfo is None:
         value = value.replace(tzinfo=datetime.timezone.utc)
     return value.astimezone(tk.h.get_display_timezone())
+
+
+#: The activity types ckanext-activity filters streams on, as people read them.
+ACTIVITY_TYPES = {
+    "new package": N_("New dataset"),
+    "changed package": N_("Dataset updated"),
+    "deleted package": N_("Dataset deleted"),
+    "follow dataset": N_("Dataset followed"),
+    "new resource view": N_("New resource view"),
+    "changed resource view": N_("Resource view updated"),
+    "deleted resource view": N_("Resource view deleted"),
+    "new organization": N_("New organization"),
+    "changed organization": N_("Organization updated"),
+    "deleted organization": N_("Organization deleted"),
+    "follow organization": N_("Organization followed"),
+    "new group": N_("New group"),
+    "changed group": N_("Group updated"),
+    "deleted group": N_("Group deleted"),
+    "follow group": N_("Group followed"),
+}
+
+
+def territoires_activity_type(activity_type: str) -> str:
+    """An activity type of ckanext-activity, translated (the type itself
+    when unknown)."""
+    label = ACTIVITY_TYPES.get(activity_type)
+    return tk._(label) if label else activity_type
 
 
 #: How CKAN's group pages name the territorial group types, by purpose
