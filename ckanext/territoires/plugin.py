@@ -7,13 +7,13 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 from ckanext.dcat.interfaces import IDCATURIGenerator
 
-from ckanext.territoires import territory, translations, views
+from ckanext.territoires import config, site, territory, translations, views
 from ckanext.territoires.communes import index, membership
 from ckanext.territoires.dcat import iris
 from ckanext.territoires.quality import index as quality_index
 
 
-@tk.blanket.config_declarations
+@tk.blanket.config_declarations(config.declare)
 @tk.blanket.actions
 @tk.blanket.auth_functions
 @tk.blanket.validators
@@ -35,6 +35,7 @@ class TerritoiresPlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config_, "templates")
         tk.add_public_directory(config_, "public")
         tk.add_resource("assets", "territoires")
+        site.apply_defaults(config_)  # the territory's title in place of CKAN's
 
     def configure(self, config_):
         territory.check_configured_scope()  # an invalid scope stops start-up

@@ -6,14 +6,15 @@ explicitly (:func:`blueprints`, wired by the plugin):
 - :mod:`.places`: ``/communes``, the commune and intercommunality pages
   (behind CKAN's group-type routes, see :func:`.places.replace_group_type_views`);
 - :mod:`.catalogue`: ``/catalog/<place>.<format>``, DCAT catalogues of places;
-- :mod:`.quality`: ``/quality`` and ``/quality/<commune>``.
+- :mod:`.quality`: ``/quality`` and ``/quality/<commune>``;
+- :mod:`.site`: the portal's title on every page.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint
 
-from ckanext.territoires.views import catalogue, places, quality
+from ckanext.territoires.views import catalogue, places, quality, site
 
 
 def blueprints() -> list[Blueprint]:
@@ -22,4 +23,5 @@ def blueprints() -> list[Blueprint]:
     places.register(blueprint)
     catalogue.register(blueprint)
     quality.register(blueprint)
+    site.register(blueprint)
     return [blueprint]

@@ -5,6 +5,7 @@
 - :mod:`.intercommunality`: ``territoires_intercommunality_show``;
 - :mod:`.package`: ``territoires_package_search`` (the datasets of a place);
 - :mod:`.territory`: ``territoires_territory_show`` (the home page's territory);
+- :mod:`.site`: ``territoires_site_show`` (the portal's title, introduction, logo);
 - :mod:`.catalog`: ``territoires_catalog_show`` (a place's DCAT catalogue);
 - :mod:`.quality`: ``territoires_quality_show``,
   ``territoires_quality_commune_list``, ``territoires_quality_commune_show``.
@@ -26,6 +27,7 @@ from .quality import (
     territoires_quality_show,
 )
 from .resolve import territoires_resolve
+from .site import territoires_site_show
 from .territory import territoires_territory_show
 
 __all__ = [
@@ -38,5 +40,6 @@ __all__ = [
     "territoires_quality_commune_show",
     "territoires_quality_show",
     "territoires_resolve",
+    "territoires_site_show",
     "territoires_territory_show",
 ]
