@@ -10,11 +10,12 @@ from ckanext.dcat.interfaces import IDCATURIGenerator
 from ckanext.territoires import territory, translations, views
 from ckanext.territoires.communes import index, membership
 from ckanext.territoires.dcat import iris
+from ckanext.territoires.logic import action
 from ckanext.territoires.quality import index as quality_index
 
 
 @tk.blanket.config_declarations
-@tk.blanket.actions
+@tk.blanket.actions(action.get_actions)
 @tk.blanket.auth_functions
 @tk.blanket.validators
 @tk.blanket.helpers
