@@ -8,13 +8,14 @@ import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 from flask import current_app
 
-from ckanext.territoires import config, territory
+from ckanext.territoires import config, errors, territory
 from ckanext.territoires.translations import N_
 
 __all__ = [
     "territoires_commune_name",
     "territoires_coverage_choices",
     "territoires_epci_type",
+    "territoires_error_page",
     "territoires_frequency_choices",
     "territoires_home_block",
     "territoires_place_catalogue_url",
@@ -138,3 +139,9 @@ EPCI_TYPES = {
 def territoires_epci_type(code: str) -> str:
     """The translated legal form of an intercommunality, or its code."""
     return tk._(EPCI_TYPES[code]) if code in EPCI_TYPES else (code or "")
+
+
+def territoires_error_page(code: Any, content: Any = None) -> dict[str, Any]:
+    """What the error page of ``code`` says (title, explanation, the view's
+    own message): see :func:`ckanext.territoires.errors.page`."""
+    return errors.page(code, content)

@@ -7,7 +7,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 from ckanext.dcat.interfaces import IDCATURIGenerator
 
-from ckanext.territoires import territory, translations, views
+from ckanext.territoires import errors, territory, translations, views
 from ckanext.territoires.communes import index, membership
 from ckanext.territoires.dcat import iris
 from ckanext.territoires.logic import action
@@ -31,6 +31,7 @@ class TerritoiresPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(IDCATURIGenerator, inherit=True)
     p.implements(p.ISignal)
     p.implements(p.ITranslation)
+    p.implements(p.IMiddleware, inherit=True)
 
     def update_config(self, config_):
         tk.add_template_directory(config_, "templates")
@@ -69,6 +70,11 @@ class TerritoiresPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_signal_subscriptions(self):
         return {tk.signals.register_blueprint: [views.places.replace_group_type_views]}
+
+    # IMiddleware: every error rolls the database session back (errors.py)
+
+    def make_middleware(self, app, config):
+        return errors.register(app)
 
     # ITranslation: catalogues compiled into the package (see translations.py)
 
