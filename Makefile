@@ -63,9 +63,11 @@ demo: admin
 	$(CKAN) -c ckan.ini territoires load
 	$(CKAN) -c ckan.ini territoires demo
 
+# `ckan run` turns Werkzeug's interactive debugger on unless told not to,
+# whatever `debug` says: it would show tracebacks (and a console) to visitors.
 serve: ckan.ini
 	@echo "Serving the portal at http://$(HOST):$(PORT)"
-	$(CKAN) -c ckan.ini run --host $(HOST) --port $(PORT)
+	$(CKAN) -c ckan.ini run --host $(HOST) --port $(PORT) --disable-debugger
 
 run: install db-upgrade admin demo serve
 

@@ -10,7 +10,7 @@ from ckan.common import current_user
 from flask import current_app
 from flask_babel import format_date, format_time, get_locale
 
-from ckanext.territoires import config, territory
+from ckanext.territoires import config, errors, territory
 from ckanext.territoires.translations import N_
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "territoires_commune_status",
     "territoires_coverage_choices",
     "territoires_epci_type",
+    "territoires_error_page",
     "territoires_frequency_choices",
     "territoires_has_value",
     "territoires_home",
@@ -335,3 +336,9 @@ def humanize_entity_type(
     if purpose in words:
         return tk._(words[purpose])
     return ckan_humanize_entity_type(entity_type, object_type, purpose)
+
+
+def territoires_error_page(code: Any, content: Any = None) -> dict[str, Any]:
+    """What the error page of ``code`` says (title, explanation, the view's
+    own message): see :func:`ckanext.territoires.errors.page`."""
+    return errors.page(code, content)

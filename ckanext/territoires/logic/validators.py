@@ -92,17 +92,20 @@ def territoires_identity(key, data, errors, context):
         raise tk.StopOnError
 
 
-def territoires_frequency(value: Any, context: dict) -> Any:
+def territoires_frequency(key, data, errors, context) -> None:
     """An update frequency -> its EU vocabulary IRI.
 
     Accepts EU IRIs and codes (``MONTHLY``), Dublin Core frequency IRIs,
     udata's names and words (``monthly``, ``mensuelle``); anything else is
-    refused with the accepted values.
+    refused with the accepted values. Left empty (the form's blank choice,
+    ``""`` or null), the field is removed: nothing is stored.
     """
     from ckanext.territoires import vocabularies
 
+    value = data.get(key)
     if value is tk.missing or value is None or str(value).strip() == "":
-        return tk.missing
+        data.pop(key, None)
+        raise tk.StopOnError
     iri = vocabularies.frequency_uri(value)
     if iri is None:
         raise tk.Invalid(
@@ -112,7 +115,7 @@ def territoires_frequency(value: Any, context: dict) -> Any:
                 "accepted": ", ".join(term.code for term in vocabularies.FREQUENCIES),
             }
         )
-    return iri
+    data[key] = iri
 
 
 def territoires_keep_stored(key, data, errors, context):

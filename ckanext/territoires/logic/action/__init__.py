@@ -3,24 +3,28 @@
 - :mod:`.resolve`: ``territoires_resolve`` (place values -> communes);
 - :mod:`.commune`: ``territoires_commune_list``, ``territoires_commune_show``;
 - :mod:`.intercommunality`: ``territoires_intercommunality_show``;
-- :mod:`.package`: ``territoires_package_search`` (the datasets of a place);
+- :mod:`.package`: ``territoires_package_search`` (the datasets of a place),
+  and CKAN's ``package_create``/``package_update`` chained (empty repeating fields);
 - :mod:`.territory`: ``territoires_territory_show`` (the home page's territory);
 - :mod:`.site`: ``territoires_site_show`` (the portal's title, introduction, logo);
 - :mod:`.catalog`: ``territoires_catalog_show`` (a place's DCAT catalogue);
 - :mod:`.quality`: ``territoires_quality_show``,
   ``territoires_quality_commune_list``, ``territoires_quality_commune_show``.
 
-The plugin registers the names of :data:`__all__` (``tk.blanket.actions``).
+The plugin registers the names of :data:`__all__` and CKAN's actions it
+chains, :data:`CHAINED` (``tk.blanket.actions(get_actions)``).
 Each action validates its input with the same-named schema of
 :mod:`..schema`, then checks the same-named auth function of :mod:`..auth`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .catalog import territoires_catalog_show
 from .commune import territoires_commune_list, territoires_commune_show
 from .intercommunality import territoires_intercommunality_show
-from .package import territoires_package_search
+from .package import package_create, package_update, territoires_package_search
 from .quality import (
     territoires_quality_commune_list,
     territoires_quality_commune_show,
@@ -43,3 +47,12 @@ __all__ = [
     "territoires_site_show",
     "territoires_territory_show",
 ]
+
+#: CKAN's actions the plugin chains (``tk.chained_action``); CKAN's own auth
+#: functions apply to them.
+CHAINED: dict[str, Callable] = {"package_create": package_create, "package_update": package_update}
+
+
+def get_actions() -> dict[str, Callable]:
+    """Every action the plugin registers: its own, then CKAN's it chains."""
+    return {name: globals()[name] for name in __all__} | CHAINED
