@@ -84,3 +84,23 @@ def object_errors(job: dict) -> dict[str, list[str]]:
     for guid, message in rows:
         errors.setdefault(guid, []).append(message)
     return errors
+
+
+def run_queued_jobs() -> int:
+    """What ckanext-harvest's gather and fetch consumers do with the messages
+    on the Redis queues, here, message by message; the records fetched."""
+    from ckanext.harvest import queue
+
+    gather, fetch = queue.get_gather_consumer(), queue.get_fetch_consumer()
+    while True:
+        method, _channel, body = gather.basic_get("ignored")
+        if body is None:
+            break
+        queue.gather_callback(gather, method, None, body)
+    fetched = 0
+    while True:
+        method, _channel, body = fetch.basic_get("ignored")
+        if body is None:
+            return fetched
+        queue.fetch_callback(fetch, method, None, body)
+        fetched += 1
