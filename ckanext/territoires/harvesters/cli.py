@@ -263,9 +263,20 @@ def demo():
     """Harvest the demo catalogue shipped with the package (Lyon communes)."""
     _require_plugins()
     from . import demo as demo_module
+    from .runner import JobUnderWay
 
     try:
         job = demo_module.load_demo(progress=lambda ids: _bar(ids))
+    except JobUnderWay:
+        # a harvest of the demo started from the page before a restart: the
+        # consumers of `make run` finish it; `make run` must go on serving
+        _say(
+            N_(
+                "The demo source already has a harvest waiting or running: the processes "
+                "of `make run` will finish it."
+            )
+        )
+        return
     except HarvestProblem as error:
         click.echo(error.render(report_locale()), err=True)
         sys.exit(1)

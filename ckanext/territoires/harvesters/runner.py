@@ -26,6 +26,10 @@ class RunError(HarvestProblem):
     """A harvest that cannot start; the message says why, in any language."""
 
 
+class JobUnderWay(RunError):
+    """The source already has a job waiting or running (the consumers' to finish)."""
+
+
 def site_context() -> dict:
     user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     return {"model": model, "session": model.Session, "user": user["name"], "ignore_auth": True}
@@ -44,7 +48,7 @@ def run_source(source_id_or_name: str, progress: Progress | None = None) -> dict
             dict(context), {"source_id": source.id, "run": False}
         )
     except HarvestJobExists:
-        raise RunError(
+        raise JobUnderWay(
             N_(
                 "The source %(source)s already has a harvest waiting or running: wait for it "
                 "to finish (the gather and fetch consumers of `make run` run it), or stop it "
