@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import ckan.tests.factories as factories
@@ -104,3 +105,28 @@ def run_queued_jobs() -> int:
             return fetched
         queue.fetch_callback(fetch, method, None, body)
         fetched += 1
+
+
+#: English words of ckanext-harvest's screens, and codes, that a French page
+#: must not show (:func:`no_english`).
+ENGLISH = (
+    "Frequency",
+    "MANUAL",
+    "DAILY",
+    "territoires_dcat",
+    "harvest found",
+    "Source type",
+    "Save",
+    "Reharvest",
+    "Running",
+    "Not yet",
+    "Job:",
+)
+
+
+def no_english(page: str) -> None:
+    """None of :data:`ENGLISH` in the text of ``page`` (what people read)."""
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", text)
+    found = [word for word in ENGLISH if word in text]
+    assert not found, found
