@@ -172,7 +172,11 @@ def test_reharvest_completes_under_the_supervised_processes(served, lyon):
     output = served.output()
     for name in NAMES:
         assert re.search(rf"^{name}\s+\| ", output, re.MULTILINE), name
-    assert "Harvest finished: Catalogue de démonstration des communes" in output
+    served.wait_for(  # printed once the round that closed the job is over
+        lambda: "Harvest finished: Catalogue de démonstration des communes" in served.output(),
+        15,
+        "the scheduler's report",
+    )
 
     # a process that dies is started again
     [gather] = served.pids()["gather"]
