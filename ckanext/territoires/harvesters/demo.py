@@ -21,6 +21,7 @@ from ckan import model
 
 from . import runner
 from .config import DEMO_DIR
+from .messages import N_, HarvestProblem
 
 CATALOGUE = os.path.join(DEMO_DIR, "catalogue.ttl")
 SOURCE_NAME = "demo-catalogue-communes"
@@ -34,8 +35,8 @@ ORGANIZATIONS = (
 )
 
 
-class DemoError(RuntimeError):
-    pass
+class DemoError(HarvestProblem):
+    """The demo cannot be set up; the message says why, in any language."""
 
 
 def _context() -> dict:
@@ -51,7 +52,9 @@ def ensure_organizations() -> dict[str, str]:
             ids[name] = existing.id
             continue
         if existing is not None:
-            raise DemoError(f"The name {name} is taken by a group; the demo cannot use it.")
+            raise DemoError(
+                N_("The name %(name)s is taken by a group; the demo cannot use it."), name=name
+            )
         data: dict[str, Any] = {"name": name, "title": title}
         if insee:
             data["extras"] = [{"key": "insee", "value": insee}]
@@ -82,10 +85,7 @@ def ensure_source(owner_org: str) -> dict:
 def load_demo(progress: Callable[[Iterable[str]], Iterable[str]] | None = None) -> dict:
     """Create what the demo needs and harvest its catalogue; the finished job."""
     if not os.path.exists(CATALOGUE):
-        raise DemoError(f"The demo catalogue is missing: {CATALOGUE}")
+        raise DemoError(N_("The demo catalogue is missing: %(path)s"), path=CATALOGUE)
     organizations = ensure_organizations()
     source = ensure_source(organizations["metropole-de-lyon"])
-    try:
-        return runner.run_source(source["id"], progress)
-    except runner.RunError as error:
-        raise DemoError(str(error)) from error
+    return runner.run_source(source["id"], progress)
