@@ -10,7 +10,7 @@ from ckan.common import current_user
 from flask import current_app
 from flask_babel import format_date, format_time, get_locale
 
-from ckanext.territoires import config, errors, territory
+from ckanext.territoires import config, errors, licences, territory
 from ckanext.territoires.translations import N_
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "territoires_frequency_choices",
     "territoires_has_value",
     "territoires_home",
+    "territoires_licence_title",
     "territoires_place",
     "territoires_place_catalogue_url",
     "territoires_quality",
@@ -342,3 +343,8 @@ def territoires_error_page(code: Any, content: Any = None) -> dict[str, Any]:
     """What the error page of ``code`` says (title, explanation, the view's
     own message): see :func:`ckanext.territoires.errors.page`."""
     return errors.page(code, content)
+
+
+def territoires_licence_title(pkg_dict: dict[str, Any]) -> str:
+    """The title of a dataset's licence in the page's language."""
+    return licences.shown_title(pkg_dict)

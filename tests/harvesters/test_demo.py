@@ -41,6 +41,8 @@ def test_demo_harvests_the_catalogue_with_every_coverage_form(harvest_cli, lyon)
     assert coverage(datasets, "decines-batiments-publics") == ["69275"]  # bare INSEE code
     assert len(coverage(datasets, "metropole-stationnement-pmr")) == 58  # EPCI URI
     assert len(coverage(datasets, "metropole-toilettes-publiques")) == 58  # EPCI name
+    # the Etalab licence of the distributions, recognised as the register's lov2
+    assert {show(package.id)["license_id"] for package in datasets.values()} == {"lov2"}
     # ambiguous: reported, never guessed
     assert coverage(datasets, "sainte-foy-parcs") == []
     job = helpers.call_action("harvest_job_list", source_id=source["id"])[0]

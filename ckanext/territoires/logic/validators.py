@@ -8,7 +8,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.territoires import territory
+from ckanext.territoires import licences, territory
 from ckanext.territoires.communes import membership
 from ckanext.territoires.referential import resolve_many
 
@@ -18,6 +18,7 @@ __all__ = [
     "territoires_frequency",
     "territoires_identity",
     "territoires_keep_stored",
+    "territoires_licence",
     "territoires_search_filters",
 ]
 
@@ -116,6 +117,19 @@ def territoires_frequency(key, data, errors, context) -> None:
             }
         )
     data[key] = iri
+
+
+def territoires_licence(value: Any, context: dict) -> Any:
+    """A licence -> its id in the licence register.
+
+    An id of the register is kept (CKAN's behaviour), a licence named by its
+    URI or a usual label ("Licence Ouverte v2.0", "ODbL", "CC-BY 4.0",
+    https://creativecommons.org/licenses/by/4.0/...) becomes its id; any
+    other value is kept as it is, as CKAN keeps any licence id.
+    """
+    if value is tk.missing or value is None:
+        return value
+    return licences.licence_id(value)
 
 
 def territoires_keep_stored(key, data, errors, context):
