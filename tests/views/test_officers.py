@@ -53,7 +53,7 @@ def test_the_data_team_creates_the_organisation_then_adds_an_agent(app):
 
     agent = factories.User(name="camille", fullname="Camille Martin")
     body = post(app, "/commune/bron-69029/agents", sysadmin, {"username": "camille"})
-    assert "Camille Martin is now an agent of Bron." in messages(body)
+    assert "Bron: Camille Martin is now an agent of the commune." in messages(body)
     assert "Camille Martin" in section(body)
     (listed,) = helpers.call_action("territoires_commune_agent_list", id="69029")
     assert listed["user"]["name"] == agent["name"]

@@ -73,7 +73,7 @@ def commune_agent_add(id: str):
     agent = _call("territoires_commune_agent_add", {"id": id, "username": username})
     if agent:
         tk.h.flash_success(
-            tk._("%(user)s is now an agent of %(commune)s.")
+            tk._("%(commune)s: %(user)s is now an agent of the commune.")
             % {"user": agent["user"]["display_name"], "commune": agent["commune"]["title"]}
         )
     return _back(id)

@@ -141,7 +141,7 @@ def territoires_commune_agent_remove(context, data_dict) -> None:
         raise tk.ValidationError(
             {
                 "username": [
-                    tk._("%(user)s is not an agent of %(commune)s.")
+                    tk._("%(commune)s: %(user)s is not an agent of the commune.")
                     % {"user": user.display_name, "commune": commune.title}
                 ]
             }
