@@ -1,6 +1,6 @@
 """The officers' journey in Chromium, in French, through the real pages: the
-data team creates the commune's organisation and adds an agent from the
-commune page; the agent logs in, lands on the commune, publishes a dataset
+data team creates the commune's organisation (whose form shows the
+commune's code) and adds an agent from the commune page; the agent logs in, lands on the commune, publishes a dataset
 with a file through the short form, and finds it on the commune page under
 "Publiés par la commune". axe-core on every page of the journey, forms
 included (the "Plus de détails" section opened too); screenshots in
@@ -86,6 +86,12 @@ def test_the_data_team_links_an_agent_who_publishes_for_the_commune(
             team.page.locator(".flash-messages").inner_text()
         )
         team.check("organisation-creee")
+        # its form carries the commune's code (the other way to link one)
+        team.page.goto(live_server + "/organization/edit/commune-ecully-69081")
+        assert team.page.input_value("#field-insee") == "69081"
+        team.check("formulaire-organisation")
+        team.page.goto(live_server + ECULLY)
+        section = team.page.locator("#territoires-officers")
         team.page.fill("#territoires-agent-username", "agent-ecully")
         section.get_by_role("button", name="Ajouter l'agent").click()
         team.page.wait_for_load_state()

@@ -140,3 +140,31 @@ def test_anyone_else_lands_on_the_dashboard(app):
     # anonymous: CKAN's dashboard, which asks to log in
     response = app.get("http://other.example/dashboard/commune", follow_redirects=False)
     assert response.location.endswith("/dashboard/datasets")
+
+
+def test_the_organisation_form_has_the_code_fields_checked_in_french(app):
+    sysadmin = factories.SysadminWithToken()
+    form = app.get("/fr/organization/new", headers=auth(sysadmin)).body
+    assert 'name="insee"' in form and 'name="siren"' in form
+    assert "Commune pour laquelle elle publie (code INSEE)" in html.unescape(form)
+    response = app.post(
+        "/fr/organization/new",
+        headers=auth(sysadmin),
+        data={"title": "Mairie", "name": "mairie", "insee": "Paris", "save": ""},
+    )
+    assert response.status_code == 200
+    text = " ".join(html.unescape(response.body).split())
+    assert (
+        "Commune pour laquelle elle publie (code INSEE) : Paris (75 Paris, INSEE 75056) "
+        "n'est pas dans le territoire (Métropole de Lyon)."
+    ) in text
+    response = app.post(
+        "/fr/organization/new",
+        headers=auth(sysadmin),
+        data={"title": "Mairie de Bron", "name": "mairie", "insee": "Bron", "save": ""},
+        follow_redirects=False,
+    )
+    assert response.status_code == 302
+    assert helpers.call_action("territoires_commune_show", id="69029")["organization"]["name"] == (
+        "mairie"
+    )

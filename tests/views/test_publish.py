@@ -256,3 +256,29 @@ def test_the_fields_left_empty_are_not_given(app, agent):
     assert response.status_code == 303, errors_listed(response.body)
     dataset = helpers.call_action("package_show", id="bancs-publics")
     assert not dataset.get("frequency") and not dataset.get("theme")
+
+
+def test_a_draft_goes_on_with_ckans_second_stage(app, agent):
+    draft = factories.Dataset(owner_org=agent["organization"]["id"], state="draft")
+    body = app.get(f"/dataset/edit/{draft['name']}", headers=auth(agent["user"])).body
+    form = form_of(body)
+    assert 'action="/dataset/new"' in form
+    assert f'name="pkg_name" value="{draft["id"]}"' in form
+    assert 'name="resources__0__url"' not in form
+    response = app.post(
+        "/dataset/new",
+        headers=auth(agent["user"]),
+        data={
+            "_ckan_phase": "dataset_new_1",
+            "pkg_name": draft["id"],
+            "save": "",
+            "title": "Brouillon",
+            "name": draft["name"],
+            "notes": "x",
+            "owner_org": agent["organization"]["id"],
+            "private": "False",
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 302
+    assert response.location.endswith(f"/dataset/{draft['name']}/resource/new")
