@@ -59,9 +59,13 @@ admin: db-upgrade
 		|| { echo "Could not make $(ADMIN_USER) a sysadmin" >&2; exit 1; }; \
 	echo "Sysadmin login: $(ADMIN_USER) / $$password"
 
+# The demo's agent of Villeurbanne publishes for the commune (README,
+# "Commune officers"); their password is kept in .ckan-secrets like the admin's.
 demo: admin
 	$(CKAN) -c ckan.ini territoires load
-	$(CKAN) -c ckan.ini territoires demo
+	@password=$$($(BIN)/python config/bootstrap.py agent-password); \
+	$(CKAN) -c ckan.ini territoires demo --agent-password "$$password" \
+		&& echo "Agent login (Villeurbanne): agent-villeurbanne / $$password"
 
 # `ckan run` turns Werkzeug's interactive debugger on unless told not to
 # (config/serve.py passes --disable-debugger): it would show tracebacks to visitors.

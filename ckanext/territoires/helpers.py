@@ -21,18 +21,23 @@ __all__ = [
     "territoires_commune_name",
     "territoires_commune_status",
     "territoires_coverage_choices",
+    "territoires_dataset_form",
+    "territoires_dataset_form_errors",
     "territoires_epci_type",
     "territoires_error_page",
     "territoires_frequency_choices",
     "territoires_has_value",
     "territoires_home",
     "territoires_licence_title",
+    "territoires_max_resource_size",
     "territoires_place",
     "territoires_place_catalogue_url",
+    "territoires_publishing_defaults",
     "territoires_quality",
     "territoires_site",
     "territoires_territory_label",
     "territoires_theme_chart",
+    "territoires_theme_choices",
     "territoires_theme_label",
 ]
 
@@ -348,3 +353,136 @@ def territoires_error_page(code: Any, content: Any = None) -> dict[str, Any]:
 def territoires_licence_title(pkg_dict: dict[str, Any]) -> str:
     """The title of a dataset's licence in the page's language."""
     return licences.shown_title(pkg_dict)
+
+
+# --- the dataset form: a short first step, then "More details" -----------------------
+
+#: The pseudo-field of the dataset's file or link in the form's first step.
+RESOURCE_FIELD = "resources"
+#: Fields of the first step, in this order; the others go under "More details".
+SHORT_FIELDS = (
+    "title",
+    "notes",
+    RESOURCE_FIELD,
+    "territoires_coverage",
+    "theme",
+    "license_id",
+    "owner_org",
+)
+#: Licence preselected when the register has it: Licence Ouverte 2.0.
+PREFERRED_LICENSE = "lov2"
+
+
+def territoires_theme_choices(field=None, current=None) -> list[dict[str, str]]:
+    """The EU data themes, labelled in the page's language and sorted by
+    label; then the ``current`` values that are not EU themes (harvested
+    free themes), so that editing a dataset keeps them."""
+    from ckanext.territoires import vocabularies
+
+    choices = sorted(
+        (
+            {"value": vocabularies.theme_uri(term), "label": tk._(term.label)}
+            for term in vocabularies.THEMES
+        ),
+        key=lambda choice: choice["label"].lower(),
+    )
+    known = {choice["value"] for choice in choices}
+    for value in current or []:
+        if value and value not in known:
+            choices.append({"value": value, "label": vocabularies.theme_label(value)})
+            known.add(value)
+    return choices
+
+
+def territoires_dataset_form(schema: dict[str, Any], creating: bool) -> dict[str, Any]:
+    """The fields of the dataset form: ``short`` (the first step, in
+    :data:`SHORT_FIELDS` order; ``"resources"`` stands for the file or link,
+    asked for when creating only) and ``details`` (the rest, in the
+    schema's order). Fields without a form snippet are left out."""
+    fields = {
+        field["field_name"]: field
+        for field in schema.get("dataset_fields", [])
+        if field.get("form_snippet", "text.html") is not None
+    }
+    short: list[dict[str, Any] | str] = []
+    for name in SHORT_FIELDS:
+        if name == RESOURCE_FIELD:
+            if creating:
+                short.append(RESOURCE_FIELD)
+        elif name in fields:
+            short.append(fields[name])
+    details = [field for name, field in fields.items() if name not in SHORT_FIELDS]
+    return {"short": short, "details": details, "detail_names": [f["field_name"] for f in details]}
+
+
+def _field_label(fields: dict[str, Any], name: str) -> str:
+    if name == RESOURCE_FIELD:
+        return tk._("File or link")
+    if name == "private":
+        return tk._("Visibility")
+    field = fields.get(name)
+    if field is None:
+        return tk._(name)
+    return tk.h.scheming_language_text(field.get("label")) or name
+
+
+def _first_message(messages: Any) -> tuple[str | None, str]:
+    """The first message of an error value (a list of messages, or of the
+    error dicts of repeated sub-fields: ``(sub-field, message)``)."""
+    for item in messages if isinstance(messages, list) else [messages]:
+        if isinstance(item, dict):
+            for sub_name, sub_messages in item.items():
+                _sub, message = _first_message(sub_messages)
+                if message:
+                    return sub_name, message
+        elif item:
+            return None, str(item)
+    return None, ""
+
+
+def territoires_dataset_form_errors(
+    schema: dict[str, Any], errors: dict[str, Any]
+) -> list[dict[str, str]]:
+    """The errors of the dataset form, each naming its field in the page's
+    language: ``{"field", "label", "message"}`` in the form's order."""
+    fields = {field["field_name"]: field for field in schema.get("dataset_fields", [])}
+    order = list(SHORT_FIELDS) + [name for name in fields if name not in SHORT_FIELDS]
+    found = []
+    for name in sorted(errors or {}, key=lambda key: order.index(key) if key in order else 999):
+        sub_name, message = _first_message(errors[name])
+        if not message:
+            continue
+        label = _field_label(fields, name)
+        sub_fields = {
+            sub["field_name"]: sub
+            for sub in (fields.get(name) or {}).get("repeating_subfields", [])
+        }
+        if sub_name is not None and sub_name in sub_fields:
+            label = "%s (%s)" % (label, _field_label(sub_fields, sub_name))
+        found.append({"field": name, "label": label, "message": message})
+    return found
+
+
+def territoires_publishing_defaults() -> dict[str, Any]:
+    """What the dataset form of a new dataset starts with: the communes of
+    the agent's communes and their organisation, the preferred licence."""
+    licenses = {license_id for license_id, _title in tk.h.license_options()}
+    defaults: dict[str, Any] = {
+        "license_id": PREFERRED_LICENSE if PREFERRED_LICENSE in licenses else "notspecified",
+    }
+    if current_user.is_authenticated:
+        agencies = tk.get_action("territoires_commune_agent_list")(
+            _user_context(), {"user": current_user.name}
+        )
+        codes = [agency["commune"]["insee"] for agency in agencies if agency["commune"]["insee"]]
+        if codes:
+            defaults["territoires_coverage"] = codes
+        organizations = [agency["organization"] for agency in agencies if agency["organization"]]
+        if organizations:
+            defaults["owner_org"] = organizations[0]["id"]
+    return defaults
+
+
+def territoires_max_resource_size() -> int:
+    """The largest file a dataset may get, in megabytes (``ckan.max_resource_size``)."""
+    return tk.asint(tk.config.get("ckan.max_resource_size"))

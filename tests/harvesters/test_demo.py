@@ -69,3 +69,37 @@ def test_demo_leaves_a_harvest_under_way_to_the_consumers(harvest_cli, lyon):
     assert result.exit_code == 0, result.output
     assert "already has a harvest waiting or running" in result.stdout
     assert helpers.call_action("harvest_job_show", id=job["id"])["status"] == "New"
+
+
+def test_demo_links_its_organisations_and_creates_the_agent(harvest_cli, lyon):
+    command = ["territoires", "demo", "--agent-password", "Mot-de-passe-2026"]
+    result = harvest_cli.invoke(ckan_command, command)
+    assert result.exit_code == 0, result.output
+    villeurbanne = helpers.call_action("territoires_commune_show", id="69266")
+    assert villeurbanne["organization"]["name"] == "ville-de-villeurbanne"
+    assert villeurbanne["figures"]["published"] == 3
+    metropole = helpers.call_action(
+        "territoires_intercommunality_show", id="200046977", include_communes=False
+    )
+    assert metropole["organization"]["name"] == "metropole-de-lyon"
+    assert metropole["figures"]["published"] > 0
+    (agent,) = helpers.call_action("territoires_commune_agent_list", id="69266")
+    assert agent["user"]["name"] == "agent-villeurbanne"
+    assert agent["organization_capacity"] == "editor"
+    user = model.User.get("agent-villeurbanne")
+    assert user.validate_password("Mot-de-passe-2026")
+
+    again = harvest_cli.invoke(ckan_command, command)
+    assert again.exit_code == 0, again.output
+    assert len(helpers.call_action("territoires_commune_agent_list", id="69266")) == 1
+
+
+def test_an_earlier_demo_organisation_gets_its_code(harvest_cli, lyon):
+    helpers.call_action(
+        "organization_create",
+        context={"user": helpers.call_action("get_site_user")["name"]},
+        name="metropole-de-lyon",
+        title="Métropole de Lyon",
+    )
+    demo.ensure_organizations()
+    assert helpers.call_action("organization_show", id="metropole-de-lyon")["siren"] == "200046977"

@@ -259,14 +259,19 @@ def close_stale(minutes):
 
 
 @click.command(short_help="Load the demo catalogue through the DCAT harvester.")
-def demo():
+@click.option(
+    "--agent-password",
+    default=None,
+    help="Also create the agent of Villeurbanne (user agent-villeurbanne) with this password.",
+)
+def demo(agent_password: str | None):
     """Harvest the demo catalogue shipped with the package (Lyon communes)."""
     _require_plugins()
     from . import demo as demo_module
     from .runner import JobUnderWay
 
     try:
-        job = demo_module.load_demo(progress=lambda ids: _bar(ids))
+        job = demo_module.load_demo(progress=lambda ids: _bar(ids), agent_password=agent_password)
     except JobUnderWay:
         # a harvest of the demo started from the page before a restart: the
         # consumers of `make run` finish it; `make run` must go on serving

@@ -8,13 +8,17 @@ explicitly (:func:`blueprints`, wired by the plugin):
 - :mod:`.catalogue`: ``/catalog/<place>.<format>``, DCAT catalogues of places;
 - :mod:`.quality`: ``/quality`` and ``/quality/<commune>``;
 - :mod:`.site`: the portal's title on every page.
+- :mod:`.officers`: the commune's organisation and agents (forms of the
+  commune page), the landing page after login;
+- :mod:`.publish`: ``/dataset/publish``, the dataset form's first step with
+  its file or link.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint
 
-from ckanext.territoires.views import catalogue, places, quality, site
+from ckanext.territoires.views import catalogue, officers, places, publish, quality, site
 
 
 def blueprints() -> list[Blueprint]:
@@ -24,4 +28,6 @@ def blueprints() -> list[Blueprint]:
     catalogue.register(blueprint)
     quality.register(blueprint)
     site.register(blueprint)
+    officers.register(blueprint)
+    publish.register(blueprint)
     return [blueprint]

@@ -26,6 +26,7 @@ from flask import Blueprint, redirect, request
 
 from ckanext.territoires import territory
 from ckanext.territoires.communes import groups
+from ckanext.territoires.views import officers as officers_views
 from ckanext.territoires.views import quality as quality_views
 
 _CODE = re.compile(r"^(?:\d{2}|2[ABab])\d{3}$")
@@ -202,7 +203,10 @@ def commune_read(group_type: str, is_organization: bool, id: str):
         "territoires/commune/read.html",
         "commune",
         tk._("Commune not found"),
-        more_vars=lambda commune: {"quality": quality_views.commune_summary(commune)},
+        more_vars=lambda commune: {
+            "quality": quality_views.commune_summary(commune),
+            "officers": officers_views.commune_officers(commune),
+        },
     )
 
 
