@@ -101,7 +101,8 @@ def render_ini(output: str) -> None:
         "JWT_SECRET": secrets_["JWT_SECRET"],
         "SITE_ID": env("CKAN_SITE_ID", "territoires"),
         "SITE_URL": env("CKAN_SITE_URL", "http://%s:%s" % (host, port)),
-        "SITE_TITLE": env("CKAN_SITE_TITLE", "Données du territoire"),
+        # empty: the territory's title (ckanext-territoires, site.py)
+        "SITE_TITLE": env("CKAN_SITE_TITLE", ""),
         "DATABASE_URL": database_url(env("CKAN_DB_NAME", "ckan_territoires")),
         "REDIS_URL": redis_url,
         "REDIS_HOST": redis.hostname or "127.0.0.1",

@@ -41,6 +41,8 @@ def test_demo_harvests_the_catalogue_with_every_coverage_form(harvest_cli, lyon)
     assert coverage(datasets, "decines-batiments-publics") == ["69275"]  # bare INSEE code
     assert len(coverage(datasets, "metropole-stationnement-pmr")) == 58  # EPCI URI
     assert len(coverage(datasets, "metropole-toilettes-publiques")) == 58  # EPCI name
+    # the Etalab licence of the distributions, recognised as the register's lov2
+    assert {show(package.id)["license_id"] for package in datasets.values()} == {"lov2"}
     # ambiguous: reported, never guessed
     assert coverage(datasets, "sainte-foy-parcs") == []
     job = helpers.call_action("harvest_job_list", source_id=source["id"])[0]
@@ -55,6 +57,18 @@ def test_demo_harvests_the_catalogue_with_every_coverage_form(harvest_cli, lyon)
 
     again = cli.invoke(ckan_command, ["territoires", "demo"])
     assert again.exit_code == 0 and "not modified: 21" in again.stdout
+
+
+def test_demo_leaves_a_harvest_under_way_to_the_consumers(harvest_cli, lyon):
+    """`make run` again after a harvest started from the page: the demo step
+    does not stop the portal from starting (exit 0); the job stays to finish."""
+    organizations = demo.ensure_organizations()
+    source = demo.ensure_source(organizations["metropole-de-lyon"])
+    job = helpers.call_action("harvest_job_create", source_id=source["id"], run=False)
+    result = harvest_cli.invoke(ckan_command, ["territoires", "demo"])
+    assert result.exit_code == 0, result.output
+    assert "already has a harvest waiting or running" in result.stdout
+    assert helpers.call_action("harvest_job_show", id=job["id"])["status"] == "New"
 
 
 def test_demo_links_its_organisations_and_creates_the_agent(harvest_cli, lyon):

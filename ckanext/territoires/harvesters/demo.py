@@ -27,6 +27,7 @@ from ckanext.territoires.referential import get_referential
 
 from . import runner
 from .config import DEMO_DIR
+from .messages import N_, HarvestProblem
 
 CATALOGUE = os.path.join(DEMO_DIR, "catalogue.ttl")
 SOURCE_NAME = "demo-catalogue-communes"
@@ -42,8 +43,8 @@ ORGANIZATIONS = (
 AGENT = ("agent-villeurbanne", "Agent de Villeurbanne", "69266")
 
 
-class DemoError(RuntimeError):
-    pass
+class DemoError(HarvestProblem):
+    """The demo cannot be set up; the message says why, in any language."""
 
 
 def _context() -> dict:
@@ -67,7 +68,9 @@ def ensure_organizations() -> dict[str, str]:
         extras = [{"key": key, "value": code}] if _in_territory(key, code) else []
         existing = model.Group.get(name)
         if existing is not None and not existing.is_organization:
-            raise DemoError(f"The name {name} is taken by a group; the demo cannot use it.")
+            raise DemoError(
+                N_("The name %(name)s is taken by a group; the demo cannot use it."), name=name
+            )
         if existing is None:
             data: dict[str, Any] = {"name": name, "title": title, "extras": extras}
             ids[name] = tk.get_action("organization_create")(_context(), data)["id"]
@@ -126,15 +129,14 @@ def load_demo(
     """Create what the demo needs and harvest its catalogue; the finished
     job. With ``agent_password``, the demo's agent too."""
     if not os.path.exists(CATALOGUE):
-        raise DemoError(f"The demo catalogue is missing: {CATALOGUE}")
+        raise DemoError(N_("The demo catalogue is missing: %(path)s"), path=CATALOGUE)
     organizations = ensure_organizations()
     if agent_password:
         try:
             ensure_agent(agent_password)
         except tk.ValidationError as error:
-            raise DemoError(f"The demo's agent cannot be created: {error.error_dict}") from error
+            raise DemoError(
+                N_("The demo's agent cannot be created: %(errors)s"), errors=str(error.error_dict)
+            ) from error
     source = ensure_source(organizations["metropole-de-lyon"])
-    try:
-        return runner.run_source(source["id"], progress)
-    except runner.RunError as error:
-        raise DemoError(str(error)) from error
+    return runner.run_source(source["id"], progress)

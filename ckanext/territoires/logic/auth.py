@@ -47,6 +47,11 @@ def territoires_territory_show(context, data_dict):
 
 
 @tk.auth_allow_anonymous_access
+def territoires_site_show(context, data_dict):
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
 def territoires_catalog_show(context, data_dict):
     """Anyone: the catalogue lists public datasets only."""
     return {"success": True}

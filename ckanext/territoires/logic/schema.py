@@ -80,9 +80,15 @@ def territoires_package_search(
 
 
 @validator_args
+def territoires_site_show():
+    return {}
+
+
+@validator_args
 def territoires_territory_show(ignore_missing, natural_number_validator, int_validator):
     return {
         "limit": [ignore_missing, natural_number_validator, int_validator],
+        "latest": [ignore_missing, natural_number_validator, int_validator],
     }
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.territoires import territory
+from ckanext.territoires import licences, territory
 from ckanext.territoires.communes import membership, organizations
 from ckanext.territoires.referential import PlaceError, get_referential, resolve, resolve_many
 
@@ -19,6 +19,7 @@ __all__ = [
     "territoires_frequency",
     "territoires_identity",
     "territoires_keep_stored",
+    "territoires_licence",
     "territoires_organization_commune",
     "territoires_organization_intercommunality",
     "territoires_search_filters",
@@ -95,17 +96,20 @@ def territoires_identity(key, data, errors, context):
         raise tk.StopOnError
 
 
-def territoires_frequency(value: Any, context: dict) -> Any:
+def territoires_frequency(key, data, errors, context) -> None:
     """An update frequency -> its EU vocabulary IRI.
 
     Accepts EU IRIs and codes (``MONTHLY``), Dublin Core frequency IRIs,
     udata's names and words (``monthly``, ``mensuelle``); anything else is
-    refused with the accepted values.
+    refused with the accepted values. Left empty (the form's blank choice,
+    ``""`` or null), the field is removed: nothing is stored.
     """
     from ckanext.territoires import vocabularies
 
+    value = data.get(key)
     if value is tk.missing or value is None or str(value).strip() == "":
-        return tk.missing
+        data.pop(key, None)
+        raise tk.StopOnError
     iri = vocabularies.frequency_uri(value)
     if iri is None:
         raise tk.Invalid(
@@ -115,7 +119,20 @@ def territoires_frequency(value: Any, context: dict) -> Any:
                 "accepted": ", ".join(term.code for term in vocabularies.FREQUENCIES),
             }
         )
-    return iri
+    data[key] = iri
+
+
+def territoires_licence(value: Any, context: dict) -> Any:
+    """A licence -> its id in the licence register.
+
+    An id of the register is kept (CKAN's behaviour), a licence named by its
+    URI or a usual label ("Licence Ouverte v2.0", "ODbL", "CC-BY 4.0",
+    https://creativecommons.org/licenses/by/4.0/...) becomes its id; any
+    other value is kept as it is, as CKAN keeps any licence id.
+    """
+    if value is tk.missing or value is None:
+        return value
+    return licences.licence_id(value)
 
 
 def territoires_keep_stored(key, data, errors, context):

@@ -7,6 +7,7 @@ explicitly (:func:`blueprints`, wired by the plugin):
   (behind CKAN's group-type routes, see :func:`.places.replace_group_type_views`);
 - :mod:`.catalogue`: ``/catalog/<place>.<format>``, DCAT catalogues of places;
 - :mod:`.quality`: ``/quality`` and ``/quality/<commune>``;
+- :mod:`.site`: the portal's title on every page.
 - :mod:`.officers`: the commune's organisation and agents (forms of the
   commune page), the landing page after login;
 - :mod:`.publish`: ``/dataset/publish``, the dataset form's first step with
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from ckanext.territoires.views import catalogue, officers, places, publish, quality
+from ckanext.territoires.views import catalogue, officers, places, publish, quality, site
 
 
 def blueprints() -> list[Blueprint]:
@@ -26,6 +27,7 @@ def blueprints() -> list[Blueprint]:
     places.register(blueprint)
     catalogue.register(blueprint)
     quality.register(blueprint)
+    site.register(blueprint)
     officers.register(blueprint)
     publish.register(blueprint)
     return [blueprint]

@@ -1,5 +1,7 @@
 """``territoires_package_search``: the datasets of a commune or
-intercommunality, searched as ``package_search`` does;
+intercommunality, searched as ``package_search`` does; CKAN's
+``package_create`` and ``package_update``, with an empty repeating field
+read as none;
 ``territoires_package_publish``: a dataset and its file or link, published
 from the web form in one step."""
 
@@ -7,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib import munge
@@ -18,7 +21,12 @@ from ckanext.territoires.logic import schema
 
 from . import _places
 
-__all__ = ["territoires_package_publish", "territoires_package_search"]
+__all__ = [
+    "package_create",
+    "package_update",
+    "territoires_package_publish",
+    "territoires_package_search",
+]
 
 
 @tk.side_effect_free
@@ -83,6 +91,58 @@ def territoires_package_search(context, data_dict) -> dict[str, Any]:
         with_figures=data_dict.get("include_figures", False),
         summaries=_places.SUMMARIES,
     )
+
+
+def _repeating_fields(dataset_type: str) -> list[str]:
+    """Fields of the dataset schema made of sub-fields (contact points...)."""
+    if not p.plugin_loaded("scheming_datasets"):
+        return []
+    from ckanext.scheming.helpers import scheming_get_dataset_schema
+
+    schema = scheming_get_dataset_schema(dataset_type) or {}
+    return [
+        field["field_name"]
+        for field in schema.get("dataset_fields", [])
+        if "repeating_subfields" in field
+    ]
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def without_empty_repeating_fields(data_dict: dict[str, Any]) -> dict[str, Any]:
+    """``data_dict`` with its repeating fields given as ``""`` or null as
+    empty lists: none, as for any other optional field (CKAN's validation
+    refuses anything but a list of dicts there, with a ``DataError``)."""
+    empty = [
+        name
+        for name in _repeating_fields(data_dict.get("type") or "dataset")
+        if name in data_dict and _empty(data_dict[name])
+    ]
+    return {**data_dict, **{name: [] for name in empty}} if empty else data_dict
+
+
+@tk.chained_action
+def package_create(up_func, context, data_dict):
+    """CKAN's ``package_create`` (which checks the access); a repeating field
+    (``contact``, ``publisher``, ``temporal_coverage``...) given as ``""``
+    or null means none.
+
+    :param: as CKAN's ``package_create``
+    """
+    return up_func(context, without_empty_repeating_fields(data_dict))
+
+
+@tk.chained_action
+def package_update(up_func, context, data_dict):
+    """CKAN's ``package_update`` (which checks the access, and serves
+    ``package_patch`` and ``package_revise``); a repeating field given as
+    ``""`` or null means none.
+
+    :param: as CKAN's ``package_update``
+    """
+    return up_func(context, without_empty_repeating_fields(data_dict))
 
 
 def _blank(value: Any) -> bool:
