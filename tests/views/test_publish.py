@@ -95,7 +95,7 @@ def test_the_first_step_is_short_and_prefilled_for_an_agent(app, agent):
     assert step.index('name="resources__0__url"') < step.index('name="territoires_coverage"')
     assert selected(step, "territoires_coverage") == ["69081"]
     assert selected(step, "owner_org") == [agent["organization"]["id"]]
-    assert selected(step, "license_id") == ["lov2"]  # Licence Ouverte 2.0, from the shipped register
+    assert selected(step, "license_id") == ["lov2"]  # the shipped register's Licence Ouverte 2.0
     assert 'name="private"' in step and "checked" not in step  # visibility: no default
     more = details(form)
     assert "<details" in more and " open" not in more.split(">")[0]
@@ -115,23 +115,18 @@ def test_the_themes_are_the_eu_themes_with_french_labels(app, agent):
         assert label in html.unescape(form), label
 
 
-def test_the_licence_ouverte_is_preselected_when_registered(app, agent, tmp_path, monkeypatch):
+def test_without_the_licence_ouverte_ckans_default(app, agent, tmp_path, monkeypatch):
     register = tmp_path / "licences.json"
     register.write_text(
         json.dumps(
             [
-                {
-                    "id": "lov2",
-                    "title": "Licence Ouverte 2.0",
-                    "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence",
-                    "od_conformance": "approved",
-                },
                 {
                     "id": "odc-odbl",
                     "title": "ODbL",
                     "url": "https://opendatacommons.org/licenses/odbl/",
                     "od_conformance": "approved",
                 },
+                {"id": "notspecified", "title": "License not specified"},
             ]
         )
     )
@@ -139,7 +134,7 @@ def test_the_licence_ouverte_is_preselected_when_registered(app, agent, tmp_path
     licences.load_licenses("file://" + str(register))
     monkeypatch.setattr(model.Package, "_license_register", licences, raising=False)
     form = form_of(app.get("/dataset/new", headers=auth(agent["user"])).body)
-    assert selected(form, "license_id") == ["lov2"]
+    assert selected(form, "license_id") == ["notspecified"]
 
 
 def test_every_error_names_its_field_in_french(app, agent):

@@ -91,6 +91,8 @@ def commune_officers(commune: dict[str, Any]) -> dict[str, Any]:
     ``agents`` (None unless the visitor manages them), ``can_create_organization``,
     ``can_publish`` (the visitor may publish for the commune)."""
     organization = commune.get("organization")
+    if not current_user.is_authenticated:  # a visitor: no look-up at all
+        return {"agents": None, "can_create_organization": False, "can_publish": False}
     context = _context()
     try:
         agents = tk.get_action("territoires_commune_agent_list")(context, {"id": commune["id"]})
@@ -99,6 +101,7 @@ def commune_officers(commune: dict[str, Any]) -> dict[str, Any]:
     return {
         "agents": agents,
         "can_create_organization": organization is None
+        and commune.get("status") != "archived"
         and tk.h.check_access("territoires_commune_organization_create", {"id": commune["id"]}),
         "can_publish": organization is not None
         and tk.h.check_access("package_create", {"owner_org": organization["id"]}),

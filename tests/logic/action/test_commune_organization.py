@@ -7,6 +7,7 @@ import ckan.plugins.toolkit as tk
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
 import pytest
+from ckan import model
 
 from tests.conftest import TERRITORY_PLUGINS
 
@@ -74,3 +75,17 @@ def test_unknown_commune_and_other_users():
             context=as_user(factories.User()),
             id="69081",
         )
+
+
+def test_an_archived_commune_gets_no_organisation(app):
+    group = model.Group.get("bron-69029")
+    group.extras["status"] = "archived"
+    model.repo.commit()
+    sysadmin = factories.SysadminWithToken()
+    with pytest.raises(tk.ValidationError) as raised:
+        helpers.call_action(
+            "territoires_commune_organization_create", context=as_user(sysadmin), id="bron-69029"
+        )
+    assert raised.value.error_dict == {"id": ["Bron no longer exists: it has no organisation."]}
+    body = app.get("/commune/bron-69029", headers={"Authorization": sysadmin["token"]}).body
+    assert "Create the commune" not in body
