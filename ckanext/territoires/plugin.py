@@ -7,14 +7,14 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 from ckanext.dcat.interfaces import IDCATURIGenerator
 
-from ckanext.territoires import errors, licences, territory, translations, views
-from ckanext.territoires.communes import index, membership
+from ckanext.territoires import config, errors, licences, site, territory, translations, views
+from ckanext.territoires.communes import index, membership, organizations
 from ckanext.territoires.dcat import iris
 from ckanext.territoires.logic import action
 from ckanext.territoires.quality import index as quality_index
 
 
-@tk.blanket.config_declarations
+@tk.blanket.config_declarations(config.declare)
 @tk.blanket.actions(action.get_actions)
 @tk.blanket.auth_functions
 @tk.blanket.validators
@@ -27,6 +27,7 @@ class TerritoiresPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigurable)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IOrganizationController, inherit=True)
     p.implements(p.IFacets, inherit=True)
     p.implements(IDCATURIGenerator, inherit=True)
     p.implements(p.ISignal)
@@ -37,6 +38,7 @@ class TerritoiresPlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config_, "templates")
         tk.add_public_directory(config_, "public")
         tk.add_resource("assets", "territoires")
+        site.apply_defaults(config_)  # the territory's title in place of CKAN's
         licences.configure(config_)  # the French licence register, by default
 
     def configure(self, config_):
@@ -49,6 +51,12 @@ class TerritoiresPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def after_dataset_update(self, context, pkg_dict):
         membership.sync_package_by_id(pkg_dict["id"])
+
+    # IOrganizationController (IPackageController.edit shares the name): an
+    # organisation linked to another place re-joins and re-indexes its datasets
+
+    def edit(self, entity):
+        organizations.organization_edited(entity)
 
     def before_dataset_index(self, pkg_dict):
         # quality after the territory: it sums scores per commune

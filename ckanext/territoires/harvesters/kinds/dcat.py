@@ -134,6 +134,7 @@ class _Contexts:
 
 class DcatHarvester(TerritoiresHarvester):
     harvester_type = "territoires_dcat"
+    reads_files = True
     title = N_("DCAT catalogue")
     description = N_(
         "A DCAT / DCAT-AP catalogue in RDF/XML, Turtle or JSON-LD, with Hydra "
