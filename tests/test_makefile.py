@@ -1,55 +1,42 @@
-"""``make run`` serves the portal as visitors should meet it."""
+"""The Makefile serves the portal as visitors should meet it."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import shlex
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+MAKEFILE = ROOT / "Makefile"
+SUPERVISOR = ROOT / "config" / "serve.py"
 
 
-def _recipe(target: str) -> list[str]:
-    """The command lines of a Makefile target."""
-    lines = (ROOT / "Makefile").read_text(encoding="utf-8").splitlines()
-    start = next(i for i, line in enumerate(lines) if re.match(rf"{target}:", line))
+def _serve_recipe() -> list[str]:
+    lines = MAKEFILE.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("serve:"))
     recipe = []
     for line in lines[start + 1 :]:
         if not line.startswith("\t"):
             break
-        recipe.append(line.strip())
+        recipe.append(line)
     return recipe
 
 
-def _supervised_commands() -> list[list[str]]:
-    """The commands ``config/serve.py`` (the supervisor of ``make serve``) starts."""
-    spec = importlib.util.spec_from_file_location("config_serve", ROOT / "config" / "serve.py")
-    assert spec is not None and spec.loader is not None
-    serve = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = serve  # (its dataclasses look their module up)
-    spec.loader.exec_module(serve)
-    return [child.argv for child in serve.commands(serve.parse([]))]
-
-
-def _web_servers() -> list[list[str]]:
-    """Every ``ckan ... run`` command ``make serve`` starts."""
-    commands = []
-    for line in _recipe("serve"):
-        argv = shlex.split(line.lstrip("@"))
-        if "config/serve.py" in line:
-            commands += _supervised_commands()
-        elif "run" in argv:
-            commands.append(argv)
-    return [argv for argv in commands if "run" in argv and "ckan" in Path(argv[0]).name]
-
-
 def test_make_run_serves_without_the_interactive_debugger():
-    """``ckan run`` enables Werkzeug's debugger unless ``--disable-debugger``,
-    whatever ``debug`` says: an error would show its traceback, with a
-    console, to the visitor."""
-    servers = _web_servers()
-    assert servers, "`make serve` starts no `ckan run`"
-    for argv in servers:
-        assert "--disable-debugger" in argv, argv
+    """``ckan run`` enables Werkzeug's debugger unless ``--disable-debugger``:
+    an error would show its traceback, with a console, to the visitor. The
+    web server is started by config/serve.py (or by ``ckan run`` directly)."""
+    recipe = _serve_recipe()
+    runs = [line for line in recipe if re.search(r"\$\(CKAN\)\s.*\brun\b", line)]
+    supervised = [line for line in recipe if "config/serve.py" in line]
+    assert runs or supervised, "`make serve` starts no web server"
+    for line in runs:
+        assert "--disable-debugger" in line, line
+    if supervised:
+        commands = [
+            line
+            for line in SUPERVISOR.read_text(encoding="utf-8").splitlines()
+            if re.search(r'"run"', line)
+        ]
+        assert commands, "config/serve.py starts no `ckan run`"
+        for line in commands:
+            assert "--disable-debugger" in line, line

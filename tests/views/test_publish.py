@@ -95,7 +95,7 @@ def test_the_first_step_is_short_and_prefilled_for_an_agent(app, agent):
     assert step.index('name="resources__0__url"') < step.index('name="territoires_coverage"')
     assert selected(step, "territoires_coverage") == ["69081"]
     assert selected(step, "owner_org") == [agent["organization"]["id"]]
-    assert selected(step, "license_id") == ["notspecified"]  # no Licence Ouverte registered
+    assert selected(step, "license_id") == ["lov2"]  # Licence Ouverte 2.0, from the shipped register
     assert 'name="private"' in step and "checked" not in step  # visibility: no default
     more = details(form)
     assert "<details" in more and " open" not in more.split(">")[0]
