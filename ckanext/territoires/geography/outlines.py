@@ -237,6 +237,22 @@ class Outlines:
         boxes = (self.manifest.get("areas") or {}).get(kind, {})
         return {code: (box[0], box[1], box[2], box[3]) for code, box in boxes.items()}
 
+    def box_table(self, kind: str) -> tuple[tuple[str, ...], np.ndarray]:
+        """Codes and bounding boxes (n, 4) of every EPCI, département or
+        région, as arrays (cached)."""
+        key = ("boxes", kind)
+        table = self._areas.get(key)
+        if table is None:
+            boxes = self.area_boxes(kind)
+            codes = tuple(sorted(boxes))
+            array = np.array([boxes[code] for code in codes], dtype=float).reshape(-1, 4)
+            table = self._areas[key] = (codes, array)
+        return table
+
+    def france_boxes(self) -> list[Box]:
+        """Bounding boxes of the départements: where French places are."""
+        return list(self.area_boxes("departement").values())
+
     # -- scope ----------------------------------------------------------------
 
     def scope_index(self, scope: Scope) -> ScopeIndex:

@@ -36,7 +36,9 @@ def territoires_harvest_preview(context, data_dict) -> dict[str, Any]:
     :returns: ``source``, ``complete`` (the whole listing was read),
         ``error``, ``empty``, ``listed``, ``counts`` (create, update,
         unchanged, restore, unknown, errors), ``items`` (identifier, title,
-        action, coverage, coverage_origin, problems, organization),
+        action, coverage, coverage_origin, coverage_whole, coverage_steps
+        (each rule applied: ``rule``, ``label``, ``codes``, ``note``),
+        problems, organization),
         ``item_errors``, ``withdrawn``, ``archive``, ``withdraw``
     :rtype: dictionary
     """
