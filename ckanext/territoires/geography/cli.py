@@ -28,7 +28,7 @@ def _names(codes: list[str]) -> str:
     ref = get_referential()
     listed = ", ".join(f"{ref.communes[code].name} ({code})" for code in codes[:LISTED])
     more = len(codes) - LISTED
-    return listed + (tk._(" and %(count)d more") % {"count": more} if more > 0 else "")
+    return listed + (tk._(" and %(count)s more") % {"count": more} if more > 0 else "")
 
 
 @geometry.command("import")

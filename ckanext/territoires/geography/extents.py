@@ -171,11 +171,22 @@ def _check_coordinates(geometry: Any, text: str) -> None:
         raise ExtentError(text, "out_of_range")
 
 
-def read_extent(value: Any, france: Iterable[Box] = ()) -> Extent:
+def france_area(boxes: Iterable[Box]) -> Any | None:
+    """Where French places are: the départements' boxes with
+    :data:`FRANCE_MARGIN` around them, as one prepared geometry."""
+    parts = [shapely.box(*box).buffer(FRANCE_MARGIN, join_style="mitre") for box in boxes]
+    if not parts:
+        return None
+    area = shapely.union_all(parts)
+    shapely.prepare(area)
+    return area
+
+
+def read_extent(value: Any, france: Any = None) -> Extent:
     """The geometry of one extent, checked (see the module doc).
 
-    ``france``: bounding boxes of the French départements; an extent that
-    meets none of them (with :data:`FRANCE_MARGIN`) is refused.
+    ``france``: :func:`france_area` (or the départements' boxes); an
+    extent that does not meet it is refused. None: not checked.
     """
     text = _short(value)
     if isinstance(value, str):
@@ -189,17 +200,20 @@ def read_extent(value: Any, france: Iterable[Box] = ()) -> Extent:
     _check_coordinates(geometry, text)
     if not geometry.is_valid:
         geometry = shapely.make_valid(geometry)
-    boxes = [shapely.box(*box).buffer(FRANCE_MARGIN, join_style="mitre") for box in france]
-    if boxes and not shapely.intersects(geometry, boxes).any():
+    if france is not None and not isinstance(france, shapely.Geometry):
+        france = france_area(france)
+    if france is not None and not france.intersects(geometry):
         raise ExtentError(text, "outside_france")
     return Extent(geometry, text)
 
 
 def read_extents(
-    values: Iterable[Any], france: Iterable[Box] = ()
+    values: Iterable[Any], france: Any = None
 ) -> tuple[list[Extent], list[ExtentError]]:
-    """Every extent of a record: the usable ones and the refused ones."""
-    france = list(france)
+    """Every extent of a record: the usable ones and the refused ones
+    (``france``: as for :func:`read_extent`)."""
+    if france is not None and not isinstance(france, shapely.Geometry):
+        france = france_area(france)
     extents: list[Extent] = []
     errors: list[ExtentError] = []
     seen: set[str] = set()

@@ -34,7 +34,7 @@ def _geometries(dataset: dict[str, Any]) -> list[Any]:
 def dataset_extent(dataset: dict[str, Any]) -> Box | None:
     """The bounding box of a dataset (see the module doc), or None."""
     outlines = get_outlines()
-    extents, _refused = read_extents(_geometries(dataset), outlines.france_boxes())
+    extents, _refused = read_extents(_geometries(dataset), outlines.france_area())
     geometries = [extent.geometry for extent in extents]
     if not geometries:
         codes = [str(code) for code in as_list(dataset.get("territoires_coverage")) if code]

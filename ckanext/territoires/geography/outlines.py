@@ -37,6 +37,7 @@ import shapely
 from ckanext.territoires.referential import Referential, Scope, get_referential
 
 from . import topology
+from .extents import france_area
 from .fileformat import AREA_KINDS, FORMAT_VERSION, MANIFEST, OVERVIEW
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "data"
@@ -122,7 +123,7 @@ class Outlines:
         self._communes: dict[str, Any] = {}
         self._loaded: set[str] = set()
         self._areas: dict[tuple[str, str], Any] = {}
-        self._scopes: dict[tuple[str, ...], ScopeIndex] = {}
+        self._scopes: dict[tuple[str, ...], ScopeIndex] = {}  # by the scope's entries
         self._lock = threading.RLock()
 
     # -- loading ------------------------------------------------------------
@@ -253,11 +254,19 @@ class Outlines:
         """Bounding boxes of the départements: where French places are."""
         return list(self.area_boxes("departement").values())
 
+    def france_area(self) -> Any | None:
+        """The départements' boxes with a margin, prepared (cached): what
+        :func:`~.extents.read_extent` checks extents against."""
+        key = ("france", "")
+        if key not in self._areas:
+            self._areas[key] = france_area(self.france_boxes())
+        return self._areas[key]
+
     # -- scope ----------------------------------------------------------------
 
     def scope_index(self, scope: Scope) -> ScopeIndex:
         """The communes of a territory, ready for intersections (cached)."""
-        key = tuple(sorted(scope.communes))
+        key = scope.values
         index = self._scopes.get(key)
         if index is None:
             with self._lock:

@@ -320,7 +320,7 @@ def _geometry(values: list[Any], scope: Scope, problems: list[Message]) -> GeoCo
     if not values:
         return None
     outlines = get_outlines()
-    extents, errors = read_extents(values, outlines.france_boxes())
+    extents, errors = read_extents(values, outlines.france_area())
     problems.extend(extent_problem(error) for error in errors)
     return covered_communes(extents, scope, outlines) if extents else None
 

@@ -84,7 +84,7 @@ def territoires_coverage_from_geometry(key, data, errors, context):
     from ckanext.territoires.geography import coverage, extents, get_outlines
 
     outlines = get_outlines()
-    usable, _refused = extents.read_extents(values, outlines.france_boxes())
+    usable, _refused = extents.read_extents(values, outlines.france_area())
     if usable:
         found = coverage.covered_communes(usable, territory.configured_scope(), outlines)
         if found.codes:

@@ -16,19 +16,24 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.lib.search.common import SearchQueryError
 
+from ckanext.territoires.translations import N_
+
 from . import documents
 
 PARAMETER = "ext_bbox"
 
 
+INVALID = N_(
+    "Invalid ext_bbox %(value)s: expected west,south,east,north in degrees "
+    "(longitude then latitude, WGS 84), e.g. ext_bbox=4.7,45.6,5.1,45.9"
+)
+
+
 def _message(value: str) -> str:
-    template = (
-        "Invalid ext_bbox %(value)s: expected west,south,east,north in degrees "
-        "(longitude then latitude, WGS 84), e.g. ext_bbox=4.7,45.6,5.1,45.9"
-    )
+    template = INVALID
     # outside a request (a command) there is no language to translate into
     with contextlib.suppress(RuntimeError, TypeError):
-        template = tk._(template)
+        template = tk._(INVALID)
     return template % {"value": repr(value)}
 
 
