@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -124,7 +125,10 @@ def _from_geojson(value: dict[str, Any], text: str) -> Any:
         parts = [_from_geojson(feature, text) for feature in value.get("features") or []]
         return shapely.union_all(parts) if parts else None
     try:
-        geometry = shape(value)
+        # NaN coordinates (seen in real catalogues) are refused below, quietly here
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            geometry = shape(value)
     except (KeyError, TypeError, ValueError, AttributeError, shapely.errors.GEOSException) as error:
         raise ExtentError(text, "invalid") from error
     return geometry
