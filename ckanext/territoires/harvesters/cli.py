@@ -143,6 +143,8 @@ def _print_preview(result: dict, locale: str) -> None:
             )
         echo(f"  {coverage_label}: {communes or '-'} [{item['coverage_origin_label']}]")
         for step in item.get("coverage_steps") or []:
+            if not step["codes"] and not step["note"]:
+                continue  # "outside", "none": the coverage line says it
             note = f" ({step['note']})" if step["note"] else ""
             echo(
                 "    - "

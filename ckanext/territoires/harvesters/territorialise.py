@@ -305,7 +305,9 @@ def _coverage(
     return Coverage(codes, origin, problems, publisher_commune, whole, steps)
 
 
-def _outside(problems: list[Message], publisher_commune: str | None) -> Coverage:
+def _outside(
+    problems: list[Message], publisher_commune: str | None, note: Message | None = None
+) -> Coverage:
     problems.append(
         Message(
             N_(
@@ -313,7 +315,7 @@ def _outside(problems: list[Message], publisher_commune: str | None) -> Coverage
             )
         )
     )
-    return Coverage([], OUTSIDE, problems, publisher_commune, steps=[Step(OUTSIDE, [])])
+    return Coverage([], OUTSIDE, problems, publisher_commune, steps=[Step(OUTSIDE, [], note)])
 
 
 def _geometry(values: list[Any], scope: Scope, problems: list[Message]) -> GeoCoverage | None:
@@ -332,14 +334,20 @@ def _from_geometry(
     problems: list[Message],
     publisher_commune: str | None,
 ) -> Coverage:
-    if geometry.outside:
-        return _outside(problems, publisher_commune)
     ref = get_referential()
-    names = "; ".join(
-        Message(_SNAP_KINDS[snap.kind], name=_place_name(snap.kind, snap.code, ref)).render()
+    places = [
+        Message(_SNAP_KINDS[snap.kind], name=_place_name(snap.kind, snap.code, ref))
         for snap in geometry.snaps
-    )
-    note = Message(N_("bounding box of %(places)s"), places=names) if names else None
+    ]
+    note = None
+    if places:
+        # one place stays a message, rendered in the reader's language
+        named: Message | str = (
+            places[0] if len(places) == 1 else "; ".join(place.render() for place in places)
+        )
+        note = Message(N_("bounding box of %(places)s"), places=named)
+    if geometry.outside:
+        return _outside(problems, publisher_commune, note)
     steps = [Step(GEOMETRY, geometry.codes, note)]
     return _refined(steps, geometry.holds, hints, scope, problems, publisher_commune)
 
