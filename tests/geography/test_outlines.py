@@ -115,3 +115,11 @@ def test_overview_has_every_departement_and_region_with_an_outline():
 
 def test_attribution_is_ign_admin_express_cog_2018():
     assert fresh().attribution == "IGN — ADMIN EXPRESS COG 2018"
+
+
+def test_bounds_of_a_set_of_communes_without_touching_geometries():
+    outlines = fresh()
+    members = outlines.members("epci", "200046977")
+    assert outlines.bounds(members) == outlines.bbox("epci", "200046977")
+    assert outlines.bounds(["98735"]) is None  # no outline
+    assert outlines.bounds([]) is None

@@ -37,10 +37,9 @@ def dataset_extent(dataset: dict[str, Any]) -> Box | None:
     extents, _refused = read_extents(_geometries(dataset), outlines.france_area())
     geometries = [extent.geometry for extent in extents]
     if not geometries:
-        codes = [str(code) for code in as_list(dataset.get("territoires_coverage")) if code]
-        geometries = list(outlines.communes(codes).values())
-    if not geometries:
-        return None
+        return outlines.bounds(
+            str(code) for code in as_list(dataset.get("territoires_coverage")) if code
+        )
     west, south, east, north = shapely.total_bounds(geometries)
     return (float(west), float(south), float(east), float(north))
 

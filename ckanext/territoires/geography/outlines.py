@@ -121,6 +121,8 @@ class Outlines:
         #: Current communes without an outline: INSEE code -> name.
         self.missing: dict[str, str] = dict(manifest.get("missing") or {})
         self._communes: dict[str, Any] = {}
+        self._bounds: dict[str, np.ndarray] = {}  # commune -> (west, south, east, north)
+        self._bounds_cache: dict[tuple[str, ...], Box | None] = {}
         self._loaded: set[str] = set()
         self._areas: dict[tuple[str, str], Any] = {}
         self._scopes: dict[tuple[str, ...], ScopeIndex] = {}  # by the scope's entries
@@ -142,7 +144,11 @@ class Outlines:
                 return
             entry = self.manifest["departements"].get(departement)
             if entry is not None:
-                self._communes.update(self._read_communes(self.directory / entry["file"]))
+                communes = self._read_communes(self.directory / entry["file"])
+                self._communes.update(communes)
+                codes = list(communes)
+                boxes = shapely.bounds(np.array([communes[code] for code in codes], dtype=object))
+                self._bounds.update(zip(codes, boxes, strict=True))
             self._loaded.add(departement)
 
     def _read_communes(self, path: Path) -> dict[str, Any]:
@@ -187,6 +193,30 @@ class Outlines:
         codes = list(codes)
         self.load(codes)
         return {code: self._communes[code] for code in codes if code in self._communes}
+
+    def bounds(self, codes: Iterable[str]) -> Box | None:
+        """Bounding box of the outlines of these current communes (None: none
+        has one); from boxes computed on loading, no geometry is touched.
+        The last sets asked are remembered (datasets of the whole territory
+        all ask for the same)."""
+        key = tuple(codes)
+        if key in self._bounds_cache:
+            return self._bounds_cache[key]
+        box = self._bounds_of(key)
+        if len(self._bounds_cache) >= 256:
+            self._bounds_cache.clear()
+        self._bounds_cache[key] = box
+        return box
+
+    def _bounds_of(self, codes: tuple[str, ...]) -> Box | None:
+        self.load(codes)
+        boxes = [self._bounds[code] for code in codes if code in self._bounds]
+        if not boxes:
+            return None
+        stacked = np.array(boxes)
+        west, south = stacked[:, 0].min(), stacked[:, 1].min()
+        east, north = stacked[:, 2].max(), stacked[:, 3].max()
+        return (float(west), float(south), float(east), float(north))
 
     def has_outline(self, code: str) -> bool:
         return code in self.ref.communes and code not in self.missing
