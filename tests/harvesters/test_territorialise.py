@@ -219,3 +219,21 @@ def test_explicit_communes_win_over_geometry():
     )
     coverage = territorialise(hints, scope=LYON)
     assert coverage.codes == ["69081"] and coverage.origin == t.METADATA
+
+
+def test_a_name_found_only_outside_leaves_room_for_the_publisher():
+    # "Sainte-Foy" is four communes, none in the Métropole de Lyon (whose is
+    # Sainte-Foy-lès-Lyon): reported; the publisher still places the record.
+    hints = PlaceHints(spatial=["Sainte-Foy"], publishers=["Ville de Bron"])
+    coverage = territorialise(hints, scope=LYON)
+    assert coverage.codes == ["69029"] and coverage.origin == t.PUBLISHER
+    assert any("Sainte-Foy" in message for message in rendered(coverage))
+    alone = territorialise(PlaceHints(spatial=["Sainte-Foy"]), scope=LYON)
+    assert alone.origin == t.OUTSIDE
+    assert not any("No coverage found" in message for message in rendered(alone))
+
+
+def test_a_code_outside_is_authoritative():
+    hints = PlaceHints(spatial=["http://id.insee.fr/geo/departement/62"], title="Parcs de Lyon")
+    coverage = territorialise(hints, scope=LYON)
+    assert coverage.codes == [] and coverage.origin == t.OUTSIDE

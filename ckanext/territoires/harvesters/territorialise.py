@@ -222,8 +222,10 @@ class _Explicit:
     #: whether every value that resolved names a larger place (département,
     #: région, country, the whole territory)
     larger: bool = True
-    #: values that designate places outside the territory only
-    outside: int = 0
+    #: values that designate places outside the territory only: codes and
+    #: URIs (authoritative), names ("Sainte-Foy": weaker, see territorialise)
+    outside_codes: int = 0
+    outside_names: int = 0
     #: the problems of country codes outside the territory ("GUF" on a
     #: metropolitan portal), reported only when nothing else resolves
     countries_outside: list[Message] = field(default_factory=list)
@@ -240,7 +242,10 @@ def _explicit_places(values: list[str], scope: Scope, problems: list[Message]) -
         try:
             matches = resolve(value, scope)
         except OutsideScope as error:
-            found.outside += 1
+            if _is_code(value):
+                found.outside_codes += 1
+            else:
+                found.outside_names += 1
             if all(place.type == "country" for place in error.places):
                 found.countries_outside.append(problem_for(raw, error))
             else:
@@ -287,10 +292,25 @@ def territorialise(
         return _refined(
             steps, explicit.codes.__contains__, hints, scope, problems, publisher_commune
         )
-    if explicit.outside:
+    if explicit.outside_codes:
         problems.extend(explicit.countries_outside)
         return _outside(problems, publisher_commune)
-    return _last_resorts(hints, scope, problems, publisher_commune)
+    coverage = _last_resorts(hints, scope, problems, publisher_commune)
+    if coverage.origin == NONE and explicit.outside_names:
+        # only names outside the territory, and nothing else: outside
+        problems.pop()  # "No coverage found"
+        return _outside(problems, publisher_commune)
+    return coverage
+
+
+def _is_code(value: str) -> bool:
+    """A code, URI or zone id rather than a name: "69123", "departement:62",
+    "http://id.insee.fr/...", "GUF"."""
+    return (
+        any(char.isdigit() for char in value)
+        or ":" in value
+        or (value.isupper() and len(value) <= 3)
+    )
 
 
 def _coverage(
