@@ -59,13 +59,22 @@ admin: db-upgrade
 		|| { echo "Could not make $(ADMIN_USER) a sysadmin" >&2; exit 1; }; \
 	echo "Sysadmin login: $(ADMIN_USER) / $$password"
 
+# The demo's agent of Villeurbanne publishes for the commune (README,
+# "Commune officers"); their password is kept in .ckan-secrets like the admin's.
 demo: admin
 	$(CKAN) -c ckan.ini territoires load
-	$(CKAN) -c ckan.ini territoires demo
+	@password=$$($(BIN)/python config/bootstrap.py agent-password); \
+	$(CKAN) -c ckan.ini territoires demo --agent-password "$$password" \
+		&& echo "Agent login (Villeurbanne): agent-villeurbanne / $$password"
 
+# `ckan run` turns Werkzeug's interactive debugger on unless told not to
+# (config/serve.py passes --disable-debugger): it would show tracebacks to visitors.
+# The web server (without the interactive debugger), the harvest gather and
+# fetch consumers, CKAN's background job worker and the harvest scheduler,
+# supervised by config/serve.py: Ctrl-C stops them all.
 serve: ckan.ini
-	@echo "Serving the portal at http://$(HOST):$(PORT)"
-	$(CKAN) -c ckan.ini run --host $(HOST) --port $(PORT)
+	@echo "Serving the portal at http://$(HOST):$(PORT) (Ctrl-C stops it)"
+	$(BIN)/python config/serve.py --ini ckan.ini --host $(HOST) --port $(PORT)
 
 run: install db-upgrade admin demo serve
 

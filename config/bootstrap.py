@@ -3,6 +3,7 @@
     python config/bootstrap.py database NAME      create role and database if missing
     python config/bootstrap.py render-ini OUTPUT  render config/ckan.ini.template
     python config/bootstrap.py admin-password     print (creating once) the demo admin password
+    python config/bootstrap.py agent-password     print (creating once) the demo agent's password
 
 Everything is read from the environment with the defaults documented in the
 README (CKAN_DB_*, CKAN_REDIS_URL, CKAN_SITE_URL, HOST, PORT). Secrets are
@@ -23,7 +24,7 @@ from psycopg2 import sql
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SECRETS_FILE = os.path.join(ROOT, ".ckan-secrets")
-SECRET_NAMES = ("SECRET_KEY", "CSRF_SECRET", "JWT_SECRET", "ADMIN_PASSWORD")
+SECRET_NAMES = ("SECRET_KEY", "CSRF_SECRET", "JWT_SECRET", "ADMIN_PASSWORD", "AGENT_PASSWORD")
 
 
 def env(name: str, default: str) -> str:
@@ -100,7 +101,8 @@ def render_ini(output: str) -> None:
         "JWT_SECRET": secrets_["JWT_SECRET"],
         "SITE_ID": env("CKAN_SITE_ID", "territoires"),
         "SITE_URL": env("CKAN_SITE_URL", "http://%s:%s" % (host, port)),
-        "SITE_TITLE": env("CKAN_SITE_TITLE", "Données du territoire"),
+        # empty: the territory's title (ckanext-territoires, site.py)
+        "SITE_TITLE": env("CKAN_SITE_TITLE", ""),
         "DATABASE_URL": database_url(env("CKAN_DB_NAME", "ckan_territoires")),
         "REDIS_URL": redis_url,
         "REDIS_HOST": redis.hostname or "127.0.0.1",
@@ -120,7 +122,8 @@ def render_ini(output: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 2 or argv[1] not in ("database", "render-ini", "database-url", "admin-password"):
+    commands = ("database", "render-ini", "database-url", "admin-password", "agent-password")
+    if len(argv) < 2 or argv[1] not in commands:
         print(__doc__, file=sys.stderr)
         return 2
     command = argv[1]
@@ -133,6 +136,8 @@ def main(argv: list[str]) -> int:
             render_ini(argv[2])
         elif command == "admin-password":
             print(load_secrets()["ADMIN_PASSWORD"])
+        elif command == "agent-password":
+            print(load_secrets()["AGENT_PASSWORD"])
     except (IndexError, psycopg2.Error) as error:
         print("bootstrap %s failed: %s" % (command, error), file=sys.stderr)
         return 1

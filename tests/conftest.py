@@ -8,8 +8,11 @@ from ckanext.territoires import territory
 from ckanext.territoires.communes import load
 from ckanext.territoires.referential import get_referential
 
-#: Plugins of the territory tests: test.ini's, with the dataset schema and group types.
-TERRITORY_PLUGINS = "territoires_search territoires scheming_datasets scheming_groups dcat"
+#: Plugins of the territory tests: test.ini's, with the dataset schema, the group
+#: types and the organisation schema.
+TERRITORY_PLUGINS = (
+    "territoires_search territoires scheming_datasets scheming_groups scheming_organizations dcat"
+)
 
 
 @pytest.fixture

@@ -36,3 +36,22 @@ def test_plugin_refuses_to_load_with_a_bad_scope():
     with pytest.raises(CkanConfigurationException, match="region:99x"):
         load("territoires")
     unload("territoires")
+
+
+@pytest.mark.parametrize(
+    "code, expected",
+    [
+        ("69123", "de Lyon"),
+        ("69081", "d'Écully"),
+        ("69149", "d'Oullins-Pierre-Bénite"),
+        ("69152", "d'Oullins-Pierre-Bénite"),  # a former code: its current commune
+        ("72181", "du Mans"),
+        ("04116", "des Mées"),
+        ("01049", "de La Boisse"),
+        ("04079", "de L'Escale"),
+        ("60703", "des Marais"),
+        ("99999", None),
+    ],
+)
+def test_french_of_contracts_the_article(code, expected):
+    assert territory.french_of(code) == expected

@@ -93,6 +93,14 @@ def test_schema_extractor_finds_plain_labels():
     assert found == [(3, "Keywords"), (4, "Some help\n")]
 
 
+def test_licence_extractor_finds_the_titles():
+    source = io.BytesIO(
+        b'[\n  {"id": "lov2",\n   "title": "Open Licence 2.0 (Etalab)"},\n  {"id": "x"}\n]\n'
+    )
+    found = [(line, text) for line, _, text, _ in translations.extract_licences(source, [], [], {})]
+    assert found == [(3, "Open Licence 2.0 (Etalab)")]
+
+
 def test_wheel_ships_the_compiled_catalogues(tmp_path):
     """Built from the files of the repository only (no compiled catalogue,
     no build directory), as a user would."""

@@ -6,13 +6,25 @@ default is written here. The readers convert the value again (``asint``,
 ``asbool``, ``aslist``) because a value set at run time, e.g. by a test's
 ``ckan_config`` mark, is not normalised by the declaration.
 
+The declaration also gives some of CKAN's own options the portal's
+defaults (its section ``ckan_defaults``: the plugin's logo and favicon in
+place of CKAN's, the Europe/Paris time zone): :func:`declare` applies them
+to CKAN's declarations, so an option left out of the ini takes them and one
+written there keeps its value.
+
 The harvesters and the search backend have their own declarations and
 readers (``harvesters/config.py``, ``search/``).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import ckan.plugins.toolkit as tk
+import yaml
+
+DECLARATION = Path(__file__).with_name("config_declaration.yaml")
 
 SCOPE = "ckanext.territoires.scope"
 PAGES_LATEST_COUNT = "ckanext.territoires.pages.latest_count"
@@ -25,6 +37,16 @@ QUALITY_DESCRIPTION_MIN_LENGTH = "ckanext.territoires.quality.description_min_le
 QUALITY_LINK_TIMEOUT = "ckanext.territoires.quality.link_timeout"
 QUALITY_ALLOWED_HOSTS = "ckanext.territoires.quality.allowed_hosts"
 GEOGRAPHY_DIRECTORY = "ckanext.territoires.geography.directory"
+
+
+def declare(declaration: Any, key: Any) -> None:
+    """The plugin's options (``tk.blanket.config_declarations``), and its
+    defaults of CKAN's options."""
+    data = yaml.safe_load(DECLARATION.read_text(encoding="utf-8"))
+    ckan_defaults = data.pop("ckan_defaults", {})
+    declaration.load_dict(data)
+    for name, default in ckan_defaults.items():
+        declaration[key.from_string(name)].set_default(default)
 
 
 def scope() -> str:

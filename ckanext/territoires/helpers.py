@@ -2,25 +2,43 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 from flask import current_app
+from flask_babel import format_date, format_time, get_locale
 
-from ckanext.territoires import config, territory
+from ckanext.territoires import config, errors, licences, territory
 from ckanext.territoires.translations import N_
 
 __all__ = [
+    "humanize_entity_type",
+    "render_datetime",
+    "territoires_activity_type",
+    "territoires_catalogue_url",
     "territoires_commune_name",
+    "territoires_commune_status",
     "territoires_coverage_choices",
+    "territoires_dataset_form",
+    "territoires_dataset_form_errors",
     "territoires_epci_type",
+    "territoires_error_page",
     "territoires_frequency_choices",
-    "territoires_home_block",
+    "territoires_has_value",
+    "territoires_home",
+    "territoires_licence_title",
+    "territoires_max_resource_size",
+    "territoires_place",
     "territoires_place_catalogue_url",
+    "territoires_publishing_defaults",
     "territoires_quality",
+    "territoires_site",
     "territoires_territory_label",
     "territoires_theme_chart",
+    "territoires_theme_choices",
+    "territoires_theme_label",
 ]
 
 #: Endpoint of a per-place DCAT catalogue, if a plugin provides one
@@ -44,6 +62,18 @@ def territoires_territory_label() -> str:
 def territoires_commune_name(code: str) -> str:
     """Name of the current commune of an INSEE code, or the code."""
     return territory.commune_name(code) or code
+
+
+#: A commune's status in the territory (group extra ``status``).
+COMMUNE_STATUSES = {
+    "current": N_("Current commune"),
+    "archived": N_("Former commune (merged, or out of the territory)"),
+}
+
+
+def territoires_commune_status(status: str) -> str:
+    """The translated status of a commune, or the value itself."""
+    return tk._(COMMUNE_STATUSES[status]) if status in COMMUNE_STATUSES else (status or "")
 
 
 def territoires_frequency_choices(field=None) -> list[dict[str, str]]:
@@ -72,16 +102,50 @@ def territoires_quality(dataset_id: str):
         return None
 
 
-def territoires_home_block() -> dict[str, Any] | None:
-    """What the home page's communes block shows, or None when it is off:
-    ``{"position": featured|top|bottom, "territory": territoires_territory_show}``."""
-    if not config.home_communes_block():
+#: The action showing each territorial group type.
+PLACE_ACTIONS = {
+    "commune": ("territoires_commune_show", {}),
+    "intercommunalite": ("territoires_intercommunality_show", {"include_communes": False}),
+}
+
+
+def territoires_place(group_type: str, name: str) -> dict[str, Any] | None:
+    """A commune or an intercommunality without its figures (None for any
+    other group type, or one the visitor may not see)."""
+    if group_type not in PLACE_ACTIONS:
         return None
+    action, options = PLACE_ACTIONS[group_type]
+    try:
+        return tk.get_action(action)(
+            _user_context(), {"id": name, "include_figures": False, **options}
+        )
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return None
+
+
+def territoires_home() -> dict[str, Any]:
+    """What the home page shows: ``{"site": territoires_site_show,
+    "territory": territoires_territory_show, "communes_block": bool,
+    "position": featured|top|bottom}`` (options ``ckanext.territoires.home.*``)."""
     context = {"user": current_user.name, "auth_user_obj": current_user}
     return {
-        "position": config.home_position(),
+        "site": tk.get_action("territoires_site_show")(context, {}),
         "territory": tk.get_action("territoires_territory_show")(context, {}),
+        "communes_block": config.home_communes_block(),
+        "position": config.home_position(),
     }
+
+
+def territoires_site() -> dict[str, Any]:
+    """The portal's title, introduction and logo (``territoires_site_show``)."""
+    return tk.get_action("territoires_site_show")(_user_context(), {})
+
+
+def territoires_catalogue_url() -> str | None:
+    """The portal's DCAT-AP catalogue (Turtle) when ckanext-dcat serves it."""
+    if "dcat.read_catalog" in current_app.view_functions:
+        return tk.url_for("dcat.read_catalog", _format="ttl")
+    return None
 
 
 def territoires_place_catalogue_url(name: str) -> str | None:
@@ -99,6 +163,24 @@ def territoires_place_catalogue_url(name: str) -> str | None:
         # valid URIs (group names are made of a-z, 0-9, "-" and "_")
         return tk.url_for("dcat.read_catalog", _format="ttl", fq=f"groups:{name}")
     return None
+
+
+def territoires_theme_label(value: str) -> str:
+    """A theme as people read it: an EU data theme's translated label
+    ("Santé" for ``.../data-theme/HEAL``), any other theme as written."""
+    from ckanext.territoires import vocabularies
+
+    return vocabularies.theme_label(value)
+
+
+def territoires_has_value(value: Any) -> bool:
+    """Whether a field holds something to show: not empty, and for a list
+    or a mapping (repeating subfields), one of its items holds something."""
+    if isinstance(value, dict):
+        return any(territoires_has_value(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return any(territoires_has_value(item) for item in value)
+    return value not in (None, "") and not (isinstance(value, str) and not value.strip())
 
 
 def territoires_theme_chart(themes: list[dict[str, Any]], limit: int = 8) -> dict[str, Any]:
@@ -138,3 +220,269 @@ EPCI_TYPES = {
 def territoires_epci_type(code: str) -> str:
     """The translated legal form of an intercommunality, or its code."""
     return tk._(EPCI_TYPES[code]) if code in EPCI_TYPES else (code or "")
+
+
+@tk.chained_helper
+def render_datetime(
+    ckan_render_datetime,
+    datetime_: datetime.datetime | str | None,
+    date_format: str | None = None,
+    with_hours: bool = False,
+    with_seconds: bool = False,
+) -> str:
+    """CKAN's ``h.render_datetime`` in the order of the page's language and
+    in the portal's time zone (``ckan.display_timezone``) only: "6 décembre
+    2026 à 19:07", "1er janvier 2024" (CKAN writes "décembre 6, 2026, 19:07
+    (+0100)"). An explicit ``date_format`` is CKAN's."""
+    if date_format:
+        return ckan_render_datetime(datetime_, date_format, with_hours, with_seconds)
+    moment = _display_datetime(datetime_)
+    if moment is None:
+        return ""
+    date = format_date(moment, "long")
+    if moment.day == 1 and str(get_locale()).startswith("fr"):
+        date = "1er" + date[1:]  # French writes the first day as an ordinal
+    if not (with_hours or with_seconds):
+        return date
+    time = format_time(moment, "HH:mm:ss" if with_seconds else "HH:mm")
+    return tk._("{date} at {time}").format(date=date, time=time)
+
+
+def _display_datetime(value: datetime.datetime | str | None) -> datetime.datetime | None:
+    """A date (ISO string or datetime) in the display time zone; naive
+    values are UTC, as CKAN stores them. None when it is not a date."""
+    if isinstance(value, str):
+        try:
+            value = tk.h.date_str_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+    if not isinstance(value, datetime.datetime):
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.timezone.utc)
+    return value.astimezone(tk.h.get_display_timezone())
+
+
+#: The activity types ckanext-activity filters streams on, as people read them.
+ACTIVITY_TYPES = {
+    "new package": N_("New dataset"),
+    "changed package": N_("Dataset updated"),
+    "deleted package": N_("Dataset deleted"),
+    "follow dataset": N_("Dataset followed"),
+    "new resource view": N_("New resource view"),
+    "changed resource view": N_("Resource view updated"),
+    "deleted resource view": N_("Resource view deleted"),
+    "new organization": N_("New organization"),
+    "changed organization": N_("Organization updated"),
+    "deleted organization": N_("Organization deleted"),
+    "follow organization": N_("Organization followed"),
+    "new group": N_("New group"),
+    "changed group": N_("Group updated"),
+    "deleted group": N_("Group deleted"),
+    "follow group": N_("Group followed"),
+}
+
+
+def territoires_activity_type(activity_type: str) -> str:
+    """An activity type of ckanext-activity, translated (the type itself
+    when unknown)."""
+    label = ACTIVITY_TYPES.get(activity_type)
+    return tk._(label) if label else activity_type
+
+
+#: How CKAN's group pages name the territorial group types, by purpose
+#: (see CKAN's ``h.humanize_entity_type``): French needs articles and
+#: lower case that "Edit {object_type}" with "Commune" cannot give.
+GROUP_TYPE_WORDS: dict[str, dict[str, str]] = {
+    "commune": {
+        "add link": N_("Add a commune"),
+        "breadcrumb": N_("Communes"),
+        "content tab": N_("Communes"),
+        "create label": N_("Create a commune"),
+        "create title": N_("Create a commune"),
+        "delete confirmation": N_("Are you sure you want to delete this commune?"),
+        "description placeholder": N_("A few words about the commune..."),
+        "edit label": N_("Edit the commune"),
+        "facet label": N_("Communes"),
+        "form label": N_("The commune's presentation"),
+        "main nav": N_("Communes"),
+        "my label": N_("My communes"),
+        "no any objects": N_("There is no commune yet."),
+        "no description": N_("The commune has no presentation yet."),
+        "page title": N_("Communes"),
+        "save label": N_("Save the presentation"),
+        "search placeholder": N_("Search the communes..."),
+        "update label": N_("Save the presentation"),
+        "view label": N_("View the commune"),
+        "you not member": N_("You are not a member of any commune."),
+    },
+    "intercommunalite": {
+        "breadcrumb": N_("Intercommunalities"),
+        "content tab": N_("Intercommunalities"),
+        "edit label": N_("Edit the intercommunality"),
+        "facet label": N_("Intercommunalities"),
+        "form label": N_("The intercommunality's presentation"),
+        "main nav": N_("Intercommunalities"),
+        "no description": N_("The intercommunality has no presentation yet."),
+        "page title": N_("Intercommunalities"),
+        "save label": N_("Save the presentation"),
+        "update label": N_("Save the presentation"),
+        "view label": N_("View the intercommunality"),
+    },
+}
+
+
+@tk.chained_helper
+def humanize_entity_type(
+    ckan_humanize_entity_type, entity_type: str, object_type: str, purpose: str
+) -> str | None:
+    """CKAN's names of entity types, with the words of the commune and
+    intercommunality group types ("Modifier la commune", not "Edit Commune")."""
+    words = GROUP_TYPE_WORDS.get(object_type, {}) if entity_type == "group" else {}
+    if purpose in words:
+        return tk._(words[purpose])
+    return ckan_humanize_entity_type(entity_type, object_type, purpose)
+
+
+def territoires_error_page(code: Any, content: Any = None) -> dict[str, Any]:
+    """What the error page of ``code`` says (title, explanation, the view's
+    own message): see :func:`ckanext.territoires.errors.page`."""
+    return errors.page(code, content)
+
+
+def territoires_licence_title(pkg_dict: dict[str, Any]) -> str:
+    """The title of a dataset's licence in the page's language."""
+    return licences.shown_title(pkg_dict)
+
+
+# --- the dataset form: a short first step, then "More details" -----------------------
+
+#: The pseudo-field of the dataset's file or link in the form's first step.
+RESOURCE_FIELD = "resources"
+#: Fields of the first step, in this order; the others go under "More details".
+SHORT_FIELDS = (
+    "title",
+    "notes",
+    RESOURCE_FIELD,
+    "territoires_coverage",
+    "theme",
+    "license_id",
+    "owner_org",
+)
+#: Licence preselected when the register has it: Licence Ouverte 2.0.
+PREFERRED_LICENSE = "lov2"
+
+
+def territoires_theme_choices(field=None, current=None) -> list[dict[str, str]]:
+    """The EU data themes, labelled in the page's language and sorted by
+    label; then the ``current`` values that are not EU themes (harvested
+    free themes), so that editing a dataset keeps them."""
+    from ckanext.territoires import vocabularies
+
+    choices = sorted(
+        (
+            {"value": vocabularies.theme_uri(term), "label": tk._(term.label)}
+            for term in vocabularies.THEMES
+        ),
+        key=lambda choice: choice["label"].lower(),
+    )
+    known = {choice["value"] for choice in choices}
+    for value in current or []:
+        if value and value not in known:
+            choices.append({"value": value, "label": vocabularies.theme_label(value)})
+            known.add(value)
+    return choices
+
+
+def territoires_dataset_form(schema: dict[str, Any], creating: bool) -> dict[str, Any]:
+    """The fields of the dataset form: ``short`` (the first step, in
+    :data:`SHORT_FIELDS` order; ``"resources"`` stands for the file or link,
+    asked for when creating only) and ``details`` (the rest, in the
+    schema's order). Fields without a form snippet are left out."""
+    fields = {
+        field["field_name"]: field
+        for field in schema.get("dataset_fields", [])
+        if field.get("form_snippet", "text.html") is not None
+    }
+    short: list[dict[str, Any] | str] = []
+    for name in SHORT_FIELDS:
+        if name == RESOURCE_FIELD:
+            if creating:
+                short.append(RESOURCE_FIELD)
+        elif name in fields:
+            short.append(fields[name])
+    details = [field for name, field in fields.items() if name not in SHORT_FIELDS]
+    return {"short": short, "details": details, "detail_names": [f["field_name"] for f in details]}
+
+
+def _field_label(fields: dict[str, Any], name: str) -> str:
+    if name == RESOURCE_FIELD:
+        return tk._("File or link")
+    if name == "private":
+        return tk._("Visibility")
+    field = fields.get(name)
+    if field is None:
+        return tk._(name)
+    return tk.h.scheming_language_text(field.get("label")) or name
+
+
+def _first_message(messages: Any) -> tuple[str | None, str]:
+    """The first message of an error value (a list of messages, or of the
+    error dicts of repeated sub-fields: ``(sub-field, message)``)."""
+    for item in messages if isinstance(messages, list) else [messages]:
+        if isinstance(item, dict):
+            for sub_name, sub_messages in item.items():
+                _sub, message = _first_message(sub_messages)
+                if message:
+                    return sub_name, message
+        elif item:
+            return None, str(item)
+    return None, ""
+
+
+def territoires_dataset_form_errors(
+    schema: dict[str, Any], errors: dict[str, Any]
+) -> list[dict[str, str]]:
+    """The errors of the dataset form, each naming its field in the page's
+    language: ``{"field", "label", "message"}`` in the form's order."""
+    fields = {field["field_name"]: field for field in schema.get("dataset_fields", [])}
+    order = list(SHORT_FIELDS) + [name for name in fields if name not in SHORT_FIELDS]
+    found = []
+    for name in sorted(errors or {}, key=lambda key: order.index(key) if key in order else 999):
+        sub_name, message = _first_message(errors[name])
+        if not message:
+            continue
+        label = _field_label(fields, name)
+        sub_fields = {
+            sub["field_name"]: sub
+            for sub in (fields.get(name) or {}).get("repeating_subfields", [])
+        }
+        if sub_name is not None and sub_name in sub_fields:
+            label = "%s (%s)" % (label, _field_label(sub_fields, sub_name))
+        found.append({"field": name, "label": label, "message": message})
+    return found
+
+
+def territoires_publishing_defaults() -> dict[str, Any]:
+    """What the dataset form of a new dataset starts with: the communes of
+    the agent's communes and their organisation, the preferred licence."""
+    licenses = {license_id for license_id, _title in tk.h.license_options()}
+    defaults: dict[str, Any] = {
+        "license_id": PREFERRED_LICENSE if PREFERRED_LICENSE in licenses else "notspecified",
+    }
+    if current_user.is_authenticated:
+        agencies = tk.get_action("territoires_commune_agent_list")(
+            _user_context(), {"user": current_user.name}
+        )
+        codes = [agency["commune"]["insee"] for agency in agencies if agency["commune"]["insee"]]
+        if codes:
+            defaults["territoires_coverage"] = codes
+        organizations = [agency["organization"] for agency in agencies if agency["organization"]]
+        if organizations:
+            defaults["owner_org"] = organizations[0]["id"]
+    return defaults
+
+
+def territoires_max_resource_size() -> int:
+    """The largest file a dataset may get, in megabytes (``ckan.max_resource_size``)."""
+    return tk.asint(tk.config.get("ckan.max_resource_size"))

@@ -7,15 +7,16 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 from ckanext.dcat.interfaces import IDCATURIGenerator
 
-from ckanext.territoires import territory, translations, views
-from ckanext.territoires.communes import index, membership
+from ckanext.territoires import config, errors, licences, site, territory, translations, views
+from ckanext.territoires.communes import index, membership, organizations
 from ckanext.territoires.dcat import iris
 from ckanext.territoires.geography import index as geography_index
+from ckanext.territoires.logic import action
 from ckanext.territoires.quality import index as quality_index
 
 
-@tk.blanket.config_declarations
-@tk.blanket.actions
+@tk.blanket.config_declarations(config.declare)
+@tk.blanket.actions(action.get_actions)
 @tk.blanket.auth_functions
 @tk.blanket.validators
 @tk.blanket.helpers
@@ -27,15 +28,19 @@ class TerritoiresPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigurable)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IOrganizationController, inherit=True)
     p.implements(p.IFacets, inherit=True)
     p.implements(IDCATURIGenerator, inherit=True)
     p.implements(p.ISignal)
     p.implements(p.ITranslation)
+    p.implements(p.IMiddleware, inherit=True)
 
     def update_config(self, config_):
         tk.add_template_directory(config_, "templates")
         tk.add_public_directory(config_, "public")
         tk.add_resource("assets", "territoires")
+        site.apply_defaults(config_)  # the territory's title in place of CKAN's
+        licences.configure(config_)  # the French licence register, by default
 
     def configure(self, config_):
         territory.check_configured_scope()  # an invalid scope stops start-up
@@ -47,6 +52,12 @@ class TerritoiresPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def after_dataset_update(self, context, pkg_dict):
         membership.sync_package_by_id(pkg_dict["id"])
+
+    # IOrganizationController (IPackageController.edit shares the name): an
+    # organisation linked to another place re-joins and re-indexes its datasets
+
+    def edit(self, entity):
+        organizations.organization_edited(entity)
 
     def before_dataset_index(self, pkg_dict):
         # quality after the territory: it sums scores per commune
@@ -70,6 +81,11 @@ class TerritoiresPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_signal_subscriptions(self):
         return {tk.signals.register_blueprint: [views.places.replace_group_type_views]}
+
+    # IMiddleware: every error rolls the database session back (errors.py)
+
+    def make_middleware(self, app, config):
+        return errors.register(app)
 
     # ITranslation: catalogues compiled into the package (see translations.py)
 

@@ -50,3 +50,27 @@ def commune_name(code: str | None) -> str | None:
 @lru_cache(maxsize=8)
 def _parse(value: str) -> Scope:
     return parse_scope(value)
+
+
+#: French "de" before a commune's name, by INSEE's type of name (the
+#: referential's ``type_liaison``): (article the name starts with, what
+#: replaces it). "de Lyon", "d'Écully", "du Mans", "des Mées", "de La Boisse".
+_FRENCH_OF = {
+    1: ("", "d'"),
+    2: ("Le ", "du "),
+    4: ("Les ", "des "),
+    6: ("Aux ", "des "),
+}
+
+
+def french_of(code: str) -> str | None:
+    """ "de" + the name of the current commune of an INSEE code, as French
+    writes it ("d'Oullins-Pierre-Bénite", "du Mans"); None if unknown."""
+    commune = get_referential().current_commune(code or "")
+    if commune is None:
+        return None
+    article, replacement = _FRENCH_OF.get(commune.type_liaison, ("", "de "))
+    name = commune.name
+    if article and name.startswith(article):
+        name = name[len(article) :]
+    return replacement + name

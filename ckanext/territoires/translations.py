@@ -8,6 +8,8 @@ which ships in the wheel and which the plugin's ``ITranslation`` reads.
 :func:`extract_schema` is a Babel extractor for the scheming YAML schemas:
 their plain-string labels, help texts and placeholders are shown through
 ``gettext`` by ckanext-scheming, so they belong in the catalogue.
+:func:`extract_licences` extracts the titles of the licence register
+(``licences.json``), shown translated (see :mod:`.licences`).
 
 Strings of the code are English msgids: marked with :func:`N_` where they are
 defined, shown with ``tk._`` in the page's language, or with
@@ -19,6 +21,7 @@ accept).
 from __future__ import annotations
 
 import gettext
+import json
 import os
 from collections.abc import Iterator
 from functools import cache
@@ -87,6 +90,25 @@ def extract_schema(
     node = yaml.compose(fileobj.read().decode(options.get("encoding", "utf-8")))
     if node is not None:
         yield from _walk(node)
+
+
+def extract_licences(
+    fileobj, keywords, comment_tags, options
+) -> Iterator[tuple[int, str, str, list[str]]]:
+    """Babel extractor: the titles of a CKAN licence register (JSON list)."""
+    text = fileobj.read().decode(options.get("encoding", "utf-8"))
+    for licence in json.loads(text):
+        title = licence.get("title") if isinstance(licence, dict) else None
+        if title:
+            line = next(
+                (
+                    number
+                    for number, row in enumerate(text.splitlines(), 1)
+                    if json.dumps(title) in row
+                ),
+                0,
+            )
+            yield line, "_", title, []
 
 
 def _walk(node: Any) -> Iterator[tuple[int, str, str, list[str]]]:

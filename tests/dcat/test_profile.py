@@ -48,9 +48,10 @@ def test_themes_frequency_licence_and_formats_use_the_eu_vocabularies(app):
     formats = {}
     for distribution in graph.objects(ref, DCAT.distribution):
         formats[str(graph.value(distribution, DCT["format"]))] = distribution
+        # the licence's URI in the register (licences.json)
         assert (
             str(graph.value(distribution, DCT.license))
-            == "http://www.opendefinition.org/licenses/cc-by"
+            == "https://creativecommons.org/licenses/by/4.0/"
         )
     assert set(formats) == {EU + "file-type/CSV", EU + "file-type/PDF"}
     assert graph.value(formats[EU + "file-type/CSV"], DCAT.mediaType) == URIRef(
@@ -175,7 +176,9 @@ def test_what_data_gouv_fr_dcat_harvester_reads(app):
     distribution = graph.value(ref, DCAT.distribution)
     assert str(graph.value(distribution, DCT.title)) == "Places"
     assert graph.value(distribution, DCAT.accessURL) == URIRef("https://example.org/pmr.csv")
-    assert str(graph.value(distribution, DCT.license)).endswith("odc-odbl")
+    assert str(graph.value(distribution, DCT.license)) == (
+        "https://opendatacommons.org/licenses/odbl/1-0/"
+    )
     geometries = [
         o
         for place in graph.objects(ref, DCT.spatial)

@@ -49,14 +49,12 @@ def remote(server):
     return fake, fake.mount(server)
 
 
-@pytest.fixture
-def harvest_cli(ckan_config, tmp_path):
-    """CKAN's CLI runner on an ini adding the harvest plugins and options to
-    test.ini (the CLI loads its plugins from the file, not from the test)."""
-    from ckan.tests.helpers import CKANCliRunner
-
+def harvest_ini(ckan_config, tmp_path, **extra: str):
+    """An ini adding the harvest plugins and options (and ``extra`` options)
+    to test.ini, for the commands a test runs (they load their plugins from
+    the file, not from the test)."""
     ini = tmp_path / "harvest-test.ini"
-    options = "\n".join(f"{key} = {value}" for key, value in HARVEST_OPTIONS.items())
+    options = "\n".join(f"{key} = {value}" for key, value in {**HARVEST_OPTIONS, **extra}.items())
     logging = (
         "[loggers]\nkeys = root\n[handlers]\nkeys = console\n[formatters]\nkeys = generic\n"
         "[logger_root]\nlevel = WARN\nhandlers = console\n"
@@ -67,4 +65,18 @@ def harvest_cli(ckan_config, tmp_path):
         f"[app:main]\nuse = config:{ckan_config['__file__']}\n{options}\n"
         + logging.replace("%(", "%%(")
     )
+    return ini
+
+
+def cli_runner(ckan_config, tmp_path, **extra: str):
+    """CKAN's CLI runner on :func:`harvest_ini`."""
+    from ckan.tests.helpers import CKANCliRunner
+
+    ini = harvest_ini(ckan_config, tmp_path, **extra)
     return CKANCliRunner(mix_stderr=False, env={"CKAN_INI": str(ini)})
+
+
+@pytest.fixture
+def harvest_cli(ckan_config, tmp_path):
+    """CKAN's CLI runner with the harvest plugins and options (see :func:`cli_runner`)."""
+    return cli_runner(ckan_config, tmp_path)

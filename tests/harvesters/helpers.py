@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import ckan.tests.factories as factories
@@ -84,3 +85,48 @@ def object_errors(job: dict) -> dict[str, list[str]]:
     for guid, message in rows:
         errors.setdefault(guid, []).append(message)
     return errors
+
+
+def run_queued_jobs() -> int:
+    """What ckanext-harvest's gather and fetch consumers do with the messages
+    on the Redis queues, here, message by message; the records fetched."""
+    from ckanext.harvest import queue
+
+    gather, fetch = queue.get_gather_consumer(), queue.get_fetch_consumer()
+    while True:
+        method, _channel, body = gather.basic_get("ignored")
+        if body is None:
+            break
+        queue.gather_callback(gather, method, None, body)
+    fetched = 0
+    while True:
+        method, _channel, body = fetch.basic_get("ignored")
+        if body is None:
+            return fetched
+        queue.fetch_callback(fetch, method, None, body)
+        fetched += 1
+
+
+#: English words of ckanext-harvest's screens, and codes, that a French page
+#: must not show (:func:`no_english`).
+ENGLISH = (
+    "Frequency",
+    "MANUAL",
+    "DAILY",
+    "territoires_dcat",
+    "harvest found",
+    "Source type",
+    "Save",
+    "Reharvest",
+    "Running",
+    "Not yet",
+    "Job:",
+)
+
+
+def no_english(page: str) -> None:
+    """None of :data:`ENGLISH` in the text of ``page`` (what people read)."""
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", text)
+    found = [word for word in ENGLISH if word in text]
+    assert not found, found

@@ -41,6 +41,8 @@ def test_demo_harvests_the_catalogue_with_every_coverage_form(harvest_cli, lyon)
     assert coverage(datasets, "decines-batiments-publics") == ["69275"]  # bare INSEE code
     assert len(coverage(datasets, "metropole-stationnement-pmr")) == 58  # EPCI URI
     assert len(coverage(datasets, "metropole-toilettes-publiques")) == 58  # EPCI name
+    # the Etalab licence of the distributions, recognised as the register's lov2
+    assert {show(package.id)["license_id"] for package in datasets.values()} == {"lov2"}
     # ambiguous: reported, never guessed
     assert coverage(datasets, "sainte-foy-parcs") == []
     job = helpers.call_action("harvest_job_list", source_id=source["id"])[0]
@@ -55,3 +57,49 @@ def test_demo_harvests_the_catalogue_with_every_coverage_form(harvest_cli, lyon)
 
     again = cli.invoke(ckan_command, ["territoires", "demo"])
     assert again.exit_code == 0 and "not modified: 21" in again.stdout
+
+
+def test_demo_leaves_a_harvest_under_way_to_the_consumers(harvest_cli, lyon):
+    """`make run` again after a harvest started from the page: the demo step
+    does not stop the portal from starting (exit 0); the job stays to finish."""
+    organizations = demo.ensure_organizations()
+    source = demo.ensure_source(organizations["metropole-de-lyon"])
+    job = helpers.call_action("harvest_job_create", source_id=source["id"], run=False)
+    result = harvest_cli.invoke(ckan_command, ["territoires", "demo"])
+    assert result.exit_code == 0, result.output
+    assert "already has a harvest waiting or running" in result.stdout
+    assert helpers.call_action("harvest_job_show", id=job["id"])["status"] == "New"
+
+
+def test_demo_links_its_organisations_and_creates_the_agent(harvest_cli, lyon):
+    command = ["territoires", "demo", "--agent-password", "Mot-de-passe-2026"]
+    result = harvest_cli.invoke(ckan_command, command)
+    assert result.exit_code == 0, result.output
+    villeurbanne = helpers.call_action("territoires_commune_show", id="69266")
+    assert villeurbanne["organization"]["name"] == "ville-de-villeurbanne"
+    assert villeurbanne["figures"]["published"] == 3
+    metropole = helpers.call_action(
+        "territoires_intercommunality_show", id="200046977", include_communes=False
+    )
+    assert metropole["organization"]["name"] == "metropole-de-lyon"
+    assert metropole["figures"]["published"] > 0
+    (agent,) = helpers.call_action("territoires_commune_agent_list", id="69266")
+    assert agent["user"]["name"] == "agent-villeurbanne"
+    assert agent["organization_capacity"] == "editor"
+    user = model.User.get("agent-villeurbanne")
+    assert user.validate_password("Mot-de-passe-2026")
+
+    again = harvest_cli.invoke(ckan_command, command)
+    assert again.exit_code == 0, again.output
+    assert len(helpers.call_action("territoires_commune_agent_list", id="69266")) == 1
+
+
+def test_an_earlier_demo_organisation_gets_its_code(harvest_cli, lyon):
+    helpers.call_action(
+        "organization_create",
+        context={"user": helpers.call_action("get_site_user")["name"]},
+        name="metropole-de-lyon",
+        title="Métropole de Lyon",
+    )
+    demo.ensure_organizations()
+    assert helpers.call_action("organization_show", id="metropole-de-lyon")["siren"] == "200046977"

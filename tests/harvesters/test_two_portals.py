@@ -36,7 +36,10 @@ from tests.harvesters.helpers import create_source, gather_errors, harvested, ru
 
 ROOT = Path(__file__).resolve().parents[2]
 CKAN = str(Path(sys.executable).with_name("ckan"))
-REMOTE_PLUGINS = "territoires_search territoires scheming_datasets scheming_groups dcat activity"
+REMOTE_PLUGINS = (
+    "territoires_search territoires scheming_datasets scheming_groups scheming_organizations"
+    " dcat activity"
+)
 STARTUP_SECONDS = 60
 
 # A real portal on a busy machine answers slower than the fake ones.

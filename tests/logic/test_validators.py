@@ -78,6 +78,94 @@ def test_homonyms_in_the_territory_are_refused_with_the_candidates():
     assert dataset["territoires_coverage"] == ["69189"]
 
 
+# --- organisations: the place they publish for ---------------------------------------
+
+
+def create_org(name="org-x", **fields):
+    context = {"user": factories.Sysadmin()["name"]}
+    return helpers.call_action("organization_create", context=context, name=name, **fields)
+
+
+def org_errors(**fields):
+    with pytest.raises(tk.ValidationError) as raised:
+        create_org(**fields)
+    return raised.value.error_dict
+
+
+@pytest.mark.parametrize(
+    "value", ["69081", "Écully", "ecully", "http://id.insee.fr/geo/commune/69081"]
+)
+def test_an_organisation_is_linked_to_its_commune_by_any_name_of_it(value):
+    organisation = create_org(insee=value)
+    assert organisation["insee"] == "69081"
+    assert helpers.call_action("organization_show", id="org-x")["insee"] == "69081"
+
+
+def test_a_former_code_links_the_current_commune():
+    organisation = create_org(insee="69152")
+    assert organisation["insee"] == "69149"
+
+
+def test_the_older_extras_form_is_checked_too():
+    organisation = factories.Organization(extras=[{"key": "insee", "value": "Bron"}])
+    assert organisation["insee"] == "69029"
+    assert "insee" not in {extra["key"] for extra in organisation.get("extras", [])}
+    assert "insee" in org_errors(extras=[{"key": "insee", "value": "75056"}])
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("99999", "99999"),  # unknown
+        ("Paris", "outside the territory"),
+        ("200046977", "does not designate one commune"),  # the intercommunality
+        ("Sainte-Foy", "Sainte-Foy"),  # outside, and ambiguous
+    ],
+)
+def test_a_wrong_commune_is_refused_on_its_field(value, message):
+    errors = org_errors(insee=value)
+    assert list(errors) == ["insee"]
+    assert message in errors["insee"][0]
+
+
+def test_one_organisation_per_commune():
+    first = factories.Organization(title="Ville d'Écully", insee="69081")
+    errors = org_errors(insee="Écully")
+    assert errors["insee"] == ["Écully already has its organisation: Ville d'Écully."]
+    # the organisation itself keeps its code through an update
+    helpers.call_action("organization_patch", id=first["id"], description="Nouvelle description")
+    assert helpers.call_action("organization_show", id=first["id"])["insee"] == "69081"
+    helpers.call_action("organization_patch", id=first["name"], insee="69081")
+    assert helpers.call_action("organization_show", id=first["id"])["insee"] == "69081"
+
+
+def test_an_empty_code_unlinks_the_organisation():
+    organisation = factories.Organization(insee="69081")
+    helpers.call_action("organization_patch", id=organisation["id"], insee="")
+    assert not helpers.call_action("organization_show", id=organisation["id"]).get("insee")
+    assert factories.Organization(insee="69081")["insee"] == "69081"
+
+
+def test_the_intercommunality_by_siren_or_name():
+    organisation = create_org(siren="Métropole de Lyon")
+    assert organisation["siren"] == "200046977"
+    with pytest.raises(tk.ValidationError) as raised:
+        create_org(name="org-y", siren="200046977")
+    assert "already has its organisation" in raised.value.error_dict["siren"][0]
+
+
+@pytest.mark.parametrize("value", ["69081", "216900811", "246900245"])
+def test_a_siren_that_is_not_an_intercommunality_of_the_territory_is_refused(value):
+    errors = org_errors(siren=value)
+    assert list(errors) == ["siren"]
+
+
+def test_a_commune_or_the_intercommunality_not_both():
+    errors = org_errors(insee="69081", siren="200046977")
+    assert list(errors) == ["siren"]
+    assert "not both" in errors["siren"][0]
+
+
 # -- communes from the DCAT spatial coverage ------------------------------------
 
 ECULLY_POINT = '{"type": "Point", "coordinates": [4.777, 45.7745]}'

@@ -135,6 +135,41 @@ def figures(
     return _figures_from(result, place, latest, summaries)
 
 
+#: Facets of the territory's overview (home page).
+OVERVIEW_FACETS = ("groups", "organization", index.THEMES_FIELD, "num_resources")
+
+
+def overview(context: dict, latest: int) -> dict[str, Any]:
+    """The whole portal's figures for the caller: ONE search.
+
+    Returns ``{"datasets", "groups", "producers", "resources", "themes",
+    "latest"}``: the number of datasets the caller may see, their count per
+    group name, the organisations publishing them (``{"name", "label",
+    "count"}``, most datasets first), the number of their resources, their
+    themes (labelled, most frequent first) and the ``latest`` updated.
+    """
+    result = _search(context, "", latest, OVERVIEW_FACETS)
+    facets = result.get("facets") or {}
+    search_facets = result.get("search_facets") or {}
+    return {
+        "datasets": result.get("count", 0),
+        "groups": facets.get("groups", {}),
+        "producers": _ranked(search_facets.get("organization")),
+        "resources": _resource_count(facets),
+        "themes": _ranked(search_facets.get(index.THEMES_FIELD), vocabularies.theme_label),
+        "latest": [_summary(dataset) for dataset in (result.get("results") or [])[:latest]],
+    }
+
+
+def _resource_count(facets: dict[str, Any]) -> int:
+    """Resources of the datasets found, from the ``num_resources`` facet."""
+    return sum(
+        int(value) * count
+        for value, count in facets.get("num_resources", {}).items()
+        if str(value).isdigit()
+    )
+
+
 def _search(
     context: dict,
     fq: str,
@@ -183,11 +218,7 @@ def _figures_from(
         "covering": covering,
         "territory": territory,
         "relations": relation_counts,
-        "resources": sum(
-            int(value) * count
-            for value, count in facets.get("num_resources", {}).items()
-            if str(value).isdigit()
-        ),
+        "resources": _resource_count(facets),
         "last_modified": results[0].get("metadata_modified") if results else None,
         "themes": _ranked(search_facets.get(index.THEMES_FIELD), vocabularies.theme_label),
         "producers": _ranked(search_facets.get("organization")),

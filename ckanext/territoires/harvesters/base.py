@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
@@ -54,6 +55,10 @@ class TerritoiresHarvester(HarvesterBase):
     #: Bump when ``to_package`` changes, so that the next run re-imports all.
     mapping_version = "1"
     kind_options: ClassVar[dict[str, Validator]] = {}
+    #: The source may be a local file (``file://``, inside the local roots).
+    reads_files = False
+    #: The source URL is a portal's address, under which its API is found.
+    portal_root = False
 
     # -- plugin -----------------------------------------------------------
 
@@ -72,6 +77,24 @@ class TerritoiresHarvester(HarvesterBase):
             "title": tk._(self.title),
             "description": tk._(self.description),
         }
+
+    def url_problem(self, url: str) -> Message | None:
+        """What this kind of source finds wrong with ``url`` at once (checked
+        when the source is saved; nothing is read)."""
+        parts = urlsplit(url)
+        if parts.scheme == "file" and not self.reads_files:
+            return Message(
+                N_("A source of the kind %(kind)s is read over the web: give its http(s) address."),
+                kind=Message(self.title),
+            )
+        if self.portal_root and "/api/" in parts.path.rstrip("/") + "/":
+            return Message(
+                N_(
+                    "Give the portal's address without /api/... (for example "
+                    "https://data.example.org): the harvester finds the API itself."
+                )
+            )
+        return None
 
     def validate_config(self, config: str | None) -> str:
         return source_config.dump(self.parse_config(config))

@@ -1,9 +1,15 @@
-"""``ckan territoires harvest ...`` and ``ckan territoires demo``."""
+"""``ckan territoires harvest ...`` and ``ckan territoires demo``.
+
+Their messages are in the portal's language (``ckan.locale_default``), as
+the job reports are.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 import sys
+import time
 from collections.abc import Iterable, Iterator
 
 import ckan.plugins as p
@@ -11,16 +17,28 @@ import ckan.plugins.toolkit as tk
 import click
 from ckan import model
 
-from .messages import N_, Message, report_locale
+from .messages import N_, HarvestProblem, Message, report_locale
 
 __all__ = ["demo", "harvest"]
+
+log = logging.getLogger(__name__)
+
+
+def _t(msgid: str, locale: str | None = None, **params) -> str:
+    return Message(msgid, **params).render(locale or report_locale())
+
+
+def _say(msgid: str, err: bool = False, **params) -> None:
+    click.echo(_t(msgid, **params), err=err)
 
 
 def _require_plugins() -> None:
     if not p.plugin_loaded("territoires_harvest") or not p.plugin_loaded("harvest"):
-        click.echo(
-            "This command needs the plugins harvest and territoires_harvest "
-            "(and the harvester plugins) in ckan.plugins.",
+        _say(
+            N_(
+                "This command needs the plugins harvest and territoires_harvest "
+                "(and the harvester plugins) in ckan.plugins."
+            ),
             err=True,
         )
         sys.exit(2)
@@ -34,12 +52,12 @@ def _source(identifier: str):
         package = model.Package.get(identifier)
         source = HarvestSource.get(package.id) if package is not None else None
     if source is None:
-        click.echo(f"No harvest source is known as {identifier}.", err=True)
+        _say(N_("No harvest source is known as %(source)s."), err=True, source=identifier)
         sys.exit(1)
     return source
 
 
-@click.group(short_help="Harvest sources: preview, run, close stale jobs.")
+@click.group(short_help="Harvest sources: preview, run, schedule, close stale jobs.")
 def harvest():
     """Harvesting communes' catalogues (ckanext-territoires)."""
 
@@ -74,22 +92,9 @@ def preview(source, limit, as_json, locale):
     sys.exit(0 if result["complete"] else 1)
 
 
-def _t(msgid: str, locale: str, **params) -> str:
-    return Message(msgid, **params).render(locale)
-
-
-_ACTIONS = {
-    "create": N_("create"),
-    "update": N_("update"),
-    "unchanged": N_("unchanged"),
-    "restore": N_("restore"),
-    "unknown": N_("to be read"),
-    "archive": N_("archive"),
-    "withdraw": N_("withdraw (grace period)"),
-}
-
-
 def _print_preview(result: dict, locale: str) -> None:
+    from .preview import LABELS as labels
+
     echo = click.echo
     echo(
         _t(
@@ -128,7 +133,7 @@ def _print_preview(result: dict, locale: str) -> None:
     coverage_label = _t(N_("coverage"), locale)
     organisation_label = _t(N_("organisation"), locale)
     for item in result["items"]:
-        action = _t(_ACTIONS.get(item["action"], item["action"]), locale)
+        action = _t(labels.get(item["action"], item["action"]), locale)
         echo(f"\n[{action}] {item.get('title') or item['identifier']}")
         echo(f"  {identifier_label}: {item['identifier']}")
         if item.get("error"):
@@ -163,7 +168,7 @@ def _print_preview(result: dict, locale: str) -> None:
     for line in result["item_errors"]:
         echo(f"\n! {line}")
     for item in result["withdrawn"][:50]:
-        action = _t(_ACTIONS[item["action"]], locale)
+        action = _t(labels[item["action"]], locale)
         echo(f"\n[{action}] {item['dataset'] or item['identifier']}")
 
 
@@ -177,27 +182,81 @@ def run(source):
     harvest_source = _source(source)
 
     def progress(object_ids: Iterable[str]) -> Iterator[str]:
-        with click.progressbar(object_ids, label="Records") as bar:
+        with click.progressbar(object_ids, label=_t(N_("Records"))) as bar:
             yield from bar
 
     try:
         job = run_source(harvest_source.id, progress)
     except RunError as error:
-        click.echo(str(error), err=True)
+        click.echo(error.render(report_locale()), err=True)
         sys.exit(1)
     _print_job(job)
     sys.exit(1 if job.get("gather_errors") or job["stats"].get("errored") else 0)
 
 
-def _print_job(job: dict) -> None:
+def _job_summary(job: dict) -> str:
     stats = job["stats"]
-    click.echo(
-        f"job {job['id']}: {job['status']}; added: {stats.get('added', 0)}, "
-        f"updated: {stats.get('updated', 0)}, not modified: {stats.get('not modified', 0)}, "
-        f"archived: {stats.get('deleted', 0)}, errored: {stats.get('errored', 0)}"
+    return _t(
+        N_(
+            "job %(id)s: %(status)s; added: %(added)s, updated: %(updated)s, not modified: "
+            "%(unchanged)s, archived: %(deleted)s, errored: %(errored)s"
+        ),
+        id=job["id"],
+        status=Message(job["status"]),
+        added=stats.get("added", 0),
+        updated=stats.get("updated", 0),
+        unchanged=stats.get("not modified", 0),
+        deleted=stats.get("deleted", 0),
+        errored=stats.get("errored", 0),
     )
+
+
+def _print_job(job: dict) -> None:
+    click.echo(_job_summary(job))
     for error in job.get("gather_errors") or []:
         click.echo(f"! {error['message']}", err=True)
+
+
+@harvest.command()
+@click.option(
+    "--interval",
+    default=10,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Seconds between two rounds.",
+)
+@click.option("--once", is_flag=True, help="One round, then exit (from a cron).")
+def scheduler(interval, once):
+    """Start the harvests whose frequency is due and close the finished ones,
+    every INTERVAL seconds (what `ckan harvester run` does once). The jobs are
+    run by ckanext-harvest's gather and fetch consumers."""
+    _require_plugins()
+    from .scheduler import run_round
+
+    # ckanext-harvest logs each round ("Harvest job run"): the lines below say
+    # what a round did instead
+    logging.getLogger("ckanext.harvest.logic.action.update").setLevel(logging.WARNING)
+    if not once:
+        _say(N_("Harvest scheduler: a round every %(seconds)s s."), seconds=interval)
+    while True:
+        try:
+            done = run_round()
+        except Exception:  # a failed round must not stop the scheduling (logged)
+            log.exception("Harvest scheduler round failed")
+            if once:
+                sys.exit(1)
+        else:
+            for job in done.started:
+                _say(N_("Harvest started: %(source)s."), source=job["source_title"])
+            for job in done.finished:
+                _say(
+                    N_("Harvest finished: %(source)s: %(summary)s"),
+                    source=job["source_title"],
+                    summary=_job_summary(job),
+                )
+        if once:
+            return
+        time.sleep(interval)
 
 
 @harvest.command("close-stale")
@@ -213,25 +272,41 @@ def close_stale(minutes):
     data = {} if minutes is None else {"minutes": minutes}
     closed = tk.get_action("territoires_harvest_close_stale")({"ignore_auth": True}, data)
     for job_id in closed:
-        click.echo(f"closed job {job_id}")
-    click.echo(f"stale jobs closed: {len(closed)}")
+        _say(N_("closed job %(id)s"), id=job_id)
+    _say(N_("stale jobs closed: %(count)s"), count=len(closed))
 
 
 @click.command(short_help="Load the demo catalogue through the DCAT harvester.")
-def demo():
+@click.option(
+    "--agent-password",
+    default=None,
+    help="Also create the agent of Villeurbanne (user agent-villeurbanne) with this password.",
+)
+def demo(agent_password: str | None):
     """Harvest the demo catalogue shipped with the package (Lyon communes)."""
     _require_plugins()
     from . import demo as demo_module
+    from .runner import JobUnderWay
 
     try:
-        job = demo_module.load_demo(progress=lambda ids: _bar(ids))
-    except demo_module.DemoError as error:
-        click.echo(str(error), err=True)
+        job = demo_module.load_demo(progress=lambda ids: _bar(ids), agent_password=agent_password)
+    except JobUnderWay:
+        # a harvest of the demo started from the page before a restart: the
+        # consumers of `make run` finish it; `make run` must go on serving
+        _say(
+            N_(
+                "The demo source already has a harvest waiting or running: the processes "
+                "of `make run` will finish it."
+            )
+        )
+        return
+    except HarvestProblem as error:
+        click.echo(error.render(report_locale()), err=True)
         sys.exit(1)
     _print_job(job)
     sys.exit(1 if job.get("gather_errors") else 0)
 
 
 def _bar(object_ids: Iterable[str]) -> Iterator[str]:
-    with click.progressbar(object_ids, label="Demo datasets") as bar:
+    with click.progressbar(object_ids, label=_t(N_("Demo datasets"))) as bar:
         yield from bar

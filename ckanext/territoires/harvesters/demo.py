@@ -1,13 +1,16 @@
 """The demo of ``make run``: a catalogue written for the project, harvested.
 
 ``ckan territoires demo`` creates the publishing organisations of the demo
-(the Métropole, owner of the harvest source, and three communes whose
-organisation carries their INSEE code, so that their datasets are
-published under their name), a DCAT harvest source reading the Turtle
-catalogue shipped in ``demo/`` (a ``file://`` URL, the one local path the
-harvesters may always read), and harvests it now through the same stages
-as any source. Running it again changes nothing (the records are
-unchanged).
+(the Métropole, owner of the harvest source, linked to the
+intercommunality by its SIREN, and three communes whose organisation
+carries their INSEE code, so that their datasets are published under their
+name: "published by the commune" on their pages), a DCAT harvest source
+reading the Turtle catalogue shipped in ``demo/`` (a ``file://`` URL, the
+one local path the harvesters may always read), and harvests it now
+through the same stages as any source. Given a password, it also creates
+the agent of Villeurbanne, who publishes for the commune. Running it again
+changes nothing (the records are unchanged). Codes outside the portal's
+territory are left out (the demo is written for the Métropole de Lyon).
 """
 
 from __future__ import annotations
@@ -19,23 +22,29 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.territoires import territory
+from ckanext.territoires.referential import get_referential
+
 from . import runner
 from .config import DEMO_DIR
+from .messages import N_, HarvestProblem
 
 CATALOGUE = os.path.join(DEMO_DIR, "catalogue.ttl")
 SOURCE_NAME = "demo-catalogue-communes"
 SOURCE_TITLE = "Catalogue de démonstration des communes"
-#: (name, title, INSEE code or None)
+#: (name, title, (organisation extra linking it to its place, code))
 ORGANIZATIONS = (
-    ("metropole-de-lyon", "Métropole de Lyon", None),
-    ("ville-de-villeurbanne", "Ville de Villeurbanne", "69266"),
-    ("ville-de-bron", "Ville de Bron", "69029"),
-    ("ville-de-venissieux", "Ville de Vénissieux", "69259"),
+    ("metropole-de-lyon", "Métropole de Lyon", ("siren", "200046977")),
+    ("ville-de-villeurbanne", "Ville de Villeurbanne", ("insee", "69266")),
+    ("ville-de-bron", "Ville de Bron", ("insee", "69029")),
+    ("ville-de-venissieux", "Ville de Vénissieux", ("insee", "69259")),
 )
+#: The demo's agent: (user name, full name, INSEE code of their commune).
+AGENT = ("agent-villeurbanne", "Agent de Villeurbanne", "69266")
 
 
-class DemoError(RuntimeError):
-    pass
+class DemoError(HarvestProblem):
+    """The demo cannot be set up; the message says why, in any language."""
 
 
 def _context() -> dict:
@@ -43,20 +52,54 @@ def _context() -> dict:
     return {"model": model, "session": model.Session, "user": user["name"], "ignore_auth": True}
 
 
+def _in_territory(key: str, code: str) -> bool:
+    communes = territory.configured_scope().communes
+    if key == "insee":
+        return code in communes
+    epci = get_referential().epcis.get(code)
+    return epci is not None and set(epci.members) <= communes
+
+
 def ensure_organizations() -> dict[str, str]:
+    """The demo's organisations, linked to their place (an organisation of
+    an earlier demo without its code gets it)."""
     ids = {}
-    for name, title, insee in ORGANIZATIONS:
+    for name, title, (key, code) in ORGANIZATIONS:
+        extras = [{"key": key, "value": code}] if _in_territory(key, code) else []
         existing = model.Group.get(name)
-        if existing is not None and existing.is_organization:
-            ids[name] = existing.id
+        if existing is not None and not existing.is_organization:
+            raise DemoError(
+                N_("The name %(name)s is taken by a group; the demo cannot use it."), name=name
+            )
+        if existing is None:
+            data: dict[str, Any] = {"name": name, "title": title, "extras": extras}
+            ids[name] = tk.get_action("organization_create")(_context(), data)["id"]
             continue
-        if existing is not None:
-            raise DemoError(f"The name {name} is taken by a group; the demo cannot use it.")
-        data: dict[str, Any] = {"name": name, "title": title}
-        if insee:
-            data["extras"] = [{"key": "insee", "value": insee}]
-        ids[name] = tk.get_action("organization_create")(_context(), data)["id"]
+        ids[name] = existing.id
+        if extras and not existing.extras.get(key):
+            tk.get_action("organization_patch")(_context(), {"id": existing.id, "extras": extras})
     return ids
+
+
+def ensure_agent(password: str) -> dict | None:
+    """The agent of Villeurbanne (created with this password, once), agent of
+    the commune; None when the commune is not in the territory."""
+    name, fullname, insee = AGENT
+    if insee not in territory.configured_scope().communes:
+        return None
+    if model.User.get(name) is None:
+        tk.get_action("user_create")(
+            _context(),
+            {
+                "name": name,
+                "fullname": fullname,
+                "email": f"{name}@example.org",
+                "password": password,
+            },
+        )
+    return tk.get_action("territoires_commune_agent_add")(
+        _context(), {"id": insee, "username": name}
+    )
 
 
 def ensure_source(owner_org: str) -> dict:
@@ -79,13 +122,21 @@ def ensure_source(owner_org: str) -> dict:
     )
 
 
-def load_demo(progress: Callable[[Iterable[str]], Iterable[str]] | None = None) -> dict:
-    """Create what the demo needs and harvest its catalogue; the finished job."""
+def load_demo(
+    progress: Callable[[Iterable[str]], Iterable[str]] | None = None,
+    agent_password: str | None = None,
+) -> dict:
+    """Create what the demo needs and harvest its catalogue; the finished
+    job. With ``agent_password``, the demo's agent too."""
     if not os.path.exists(CATALOGUE):
-        raise DemoError(f"The demo catalogue is missing: {CATALOGUE}")
+        raise DemoError(N_("The demo catalogue is missing: %(path)s"), path=CATALOGUE)
     organizations = ensure_organizations()
+    if agent_password:
+        try:
+            ensure_agent(agent_password)
+        except tk.ValidationError as error:
+            raise DemoError(
+                N_("The demo's agent cannot be created: %(errors)s"), errors=str(error.error_dict)
+            ) from error
     source = ensure_source(organizations["metropole-de-lyon"])
-    try:
-        return runner.run_source(source["id"], progress)
-    except runner.RunError as error:
-        raise DemoError(str(error)) from error
+    return runner.run_source(source["id"], progress)

@@ -171,6 +171,13 @@ MSGIDS: dict[str, tuple[str, ...]] = {
         N_("Harvesting source successfully inactivated"),
         N_("No content found"),
     ),
+    "harvesters/ckanharvester.py": (N_("Harvests remote CKAN instances"),),
+    # CKAN's snippets/search_result_text.html for the type "harvest" (the
+    # source list): ckanext-harvest's own wording of it is never reached
+    "../../ckan/templates/snippets/search_result_text.html": (
+        N_('No harvests found for "{query}"'),
+        N_("No harvests found"),
+    ),
     # the labels of the update frequencies (harvest_frequencies)
     "helpers.py": (
         N_("Manual"),
@@ -189,4 +196,7 @@ PLURAL_MSGIDS: tuple[tuple[str, str], ...] = (
         '{number} harvest sources found for "{query}"',
     ),
     ungettext("{number} harvest source found", "{number} harvest sources found"),
+    # CKAN's snippets/search_result_text.html for the type "harvest"
+    ungettext('{number} harvest found for "{query}"', '{number} harvests found for "{query}"'),
+    ungettext("{number} harvest found", "{number} harvests found"),
 )

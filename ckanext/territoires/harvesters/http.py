@@ -368,16 +368,7 @@ class HarvestClient:
         return b"".join(chunks)
 
     def _read_file(self, url: str) -> Fetched:
-        path = os.path.realpath(url2pathname(urlsplit(url).path))
-        roots = [os.path.realpath(root) for root in self.options.local_roots if root]
-        if not any(os.path.commonpath([path, root]) == root for root in roots):
-            raise ForbiddenURL(
-                N_(
-                    "Refused URL %(url)s: local files are read only inside "
-                    "ckanext.territoires.harvest.local_roots."
-                ),
-                url=url,
-            )
+        path = local_path(url, self.options.local_roots)
         try:
             size = os.path.getsize(path)
             if size > self.options.max_bytes:
@@ -394,6 +385,35 @@ class HarvestClient:
                 N_("Cannot read %(url)s: %(error)s"), url=url, error=error.strerror or str(error)
             ) from error
         return Fetched(url, 200, {"content-type": _type_of(path)}, content)
+
+
+def local_path(url: str, local_roots: tuple[str, ...]) -> str:
+    """The file a ``file://`` URL names; :class:`~.ssrf.ForbiddenURL` when it
+    is outside the local roots."""
+    path = os.path.realpath(url2pathname(urlsplit(url).path))
+    roots = [os.path.realpath(root) for root in local_roots if root]
+    if not any(os.path.commonpath([path, root]) == root for root in roots):
+        raise ForbiddenURL(
+            N_(
+                "Refused URL %(url)s: local files are read only inside "
+                "ckanext.territoires.harvest.local_roots."
+            ),
+            url=url,
+        )
+    return path
+
+
+def check_url(url: str, options: config.ClientOptions | None = None) -> None:
+    """Refuse, before any request, a URL :meth:`HarvestClient.get` would
+    refuse: :class:`~.ssrf.ForbiddenURL` for a scheme other than http(s), a
+    host that does not resolve or resolves to a non-public address (unless
+    allowed), a local file outside the local roots. Redirects and the
+    address really connected to are checked again when reading."""
+    options = options or config.client_options()
+    if urlsplit(url).scheme == "file":
+        local_path(url, options.local_roots)
+        return
+    Guard(options.allowed_hosts).check_url(url)
 
 
 _TYPES = {

@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from ckanext.territoires import licences
+
 _TAG_INVALID = re.compile(r"[^\w \-.]+", re.UNICODE)
 _SPACES = re.compile(r"\s+")
 _BLOCK_TAGS = re.compile(r"<\s*(br|/p|/div|/li|/h[1-6]|/tr)\b[^>]*>", re.I)
@@ -14,69 +16,24 @@ _LIST_ITEM = re.compile(r"<\s*li\b[^>]*>", re.I)
 _TAGS = re.compile(r"<[^>]+>")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
 
-#: Licences as sources name them (lower-cased title, id or URL) -> CKAN licence ids.
-LICENCES = {
-    "odc-odbl": "odc-odbl",
-    "odbl": "odc-odbl",
-    "open database license (odbl)": "odc-odbl",
-    "open database license": "odc-odbl",
-    "http://opendatacommons.org/licenses/odbl/": "odc-odbl",
-    "https://opendatacommons.org/licenses/odbl/": "odc-odbl",
-    "http://opendatacommons.org/licenses/odbl/1.0/": "odc-odbl",
-    "https://opendatacommons.org/licenses/odbl/1-0/": "odc-odbl",
-    "odc-by": "odc-by",
-    "odc-pddl": "odc-pddl",
-    "cc-by": "cc-by",
-    "cc-by-4.0": "cc-by",
-    "cc by 4.0": "cc-by",
-    "cc-by 4.0": "cc-by",
-    "creative commons attribution": "cc-by",
-    "https://creativecommons.org/licenses/by/4.0/": "cc-by",
-    "http://creativecommons.org/licenses/by/4.0/": "cc-by",
-    "cc-by-sa": "cc-by-sa",
-    "cc-by-sa-4.0": "cc-by-sa",
-    "cc by-sa 4.0": "cc-by-sa",
-    "https://creativecommons.org/licenses/by-sa/4.0/": "cc-by-sa",
-    "cc0": "cc-zero",
-    "cc-zero": "cc-zero",
-    "cc0-1.0": "cc-zero",
-    "https://creativecommons.org/publicdomain/zero/1.0/": "cc-zero",
-    "http://creativecommons.org/publicdomain/zero/1.0/": "cc-zero",
-    "notspecified": "notspecified",
-    "license not specified": "notspecified",
-    "other-open": "other-open",
-    "other-pd": "other-pd",
-    "other-at": "other-at",
-    # The French administrations' licence (Etalab). CKAN's default register
-    # has no entry for it: "other-open" keeps it open, the title keeps its name.
-    "lov2": "other-open",
-    "fr-lo": "other-open",
-    "etalab-2.0": "other-open",
-    "licence ouverte / open licence": "other-open",
-    "licence ouverte": "other-open",
-    "licence ouverte (etalab)": "other-open",
-    "licence ouverte v2.0": "other-open",
-    "licence ouverte v2.0 (etalab)": "other-open",
-    "licence ouverte / open licence version 2.0": "other-open",
-    "open licence": "other-open",
-    "licence ouverte 2.0": "other-open",
-    "https://www.etalab.gouv.fr/licence-ouverte-open-licence": "other-open",
-    "https://www.etalab.gouv.fr/licence-ouverte-open-licence/": "other-open",
-    "http://www.etalab.gouv.fr/licence-ouverte-open-licence": "other-open",
-    "https://www.etalab.gouv.fr/wp-content/uploads/2017/04/etalab-licence-ouverte-v2.0.pdf": "other-open",
-}
+
+def recognised_license_id(*candidates: Any) -> str | None:
+    """The licence register's id of the first candidate (title, id or URL)
+    recognised (:func:`ckanext.territoires.licences.recognise`, as for
+    datasets created by the API), or None."""
+    for candidate in candidates:
+        found = licences.recognise(candidate)
+        if found:
+            return found
+    return None
 
 
 def license_id(*candidates: Any) -> str | None:
-    """A CKAN licence id for the first candidate (title, id or URL) known."""
-    for candidate in candidates:
-        if not candidate or not isinstance(candidate, str):
-            continue
-        key = " ".join(candidate.strip().lower().split())
-        if key in LICENCES:
-            return LICENCES[key]
-        if key.rstrip("/") + "/" in LICENCES:
-            return LICENCES[key.rstrip("/") + "/"]
+    """:func:`recognised_license_id`, else the first candidate as the source
+    names it."""
+    found = recognised_license_id(*candidates)
+    if found:
+        return found
     for candidate in candidates:
         if isinstance(candidate, str) and candidate.strip():
             return candidate.strip()[:100]  # kept as the source names it

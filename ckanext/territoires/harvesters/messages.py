@@ -20,7 +20,7 @@ from babel.support import NullTranslations, Translations
 from ckanext.territoires import translations as catalogue
 from ckanext.territoires.translations import N_
 
-__all__ = ["N_", "HarvestProblem", "Message", "report_locale", "translate"]
+__all__ = ["N_", "HarvestProblem", "Message", "report_locale", "request_locale", "translate"]
 
 
 @lru_cache(maxsize=8)
@@ -31,6 +31,15 @@ def translations(locale: str) -> NullTranslations:
 
 def report_locale() -> str:
     return tk.config.get("ckan.locale_default") or "en"
+
+
+def request_locale() -> str | None:
+    """The language of the page being served; None outside a web request
+    (CLI, workers: :func:`report_locale` then applies)."""
+    try:
+        return str(tk.h.lang()) if tk.request else None
+    except Exception:  # no request context at all
+        return None
 
 
 def translate(msgid: str, locale: str | None = None) -> str:

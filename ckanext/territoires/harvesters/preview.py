@@ -32,6 +32,16 @@ RESTORE = "restore"
 UNKNOWN = "unknown"  # would be read in the fetch stage to know
 ARCHIVE = "archive"
 WITHDRAW = "withdraw"
+#: Each action as a verb, the answer to "the harvest would" (CLI, page).
+LABELS = {
+    CREATE: N_("create"),
+    UPDATE: N_("update"),
+    UNCHANGED: N_("unchanged"),
+    RESTORE: N_("restore"),
+    UNKNOWN: N_("to be read"),
+    ARCHIVE: N_("archive"),
+    WITHDRAW: N_("withdraw (grace period)"),
+}
 
 
 class PreviewError(ValueError):
@@ -151,6 +161,7 @@ class _Preview:
                 {
                     "identifier": guid,
                     "dataset": package.name if package else None,
+                    "title": package.title if package else None,
                     "action": ARCHIVE if due else WITHDRAW,
                 }
             )
@@ -220,4 +231,7 @@ class _Preview:
             ],
             "problems": [problem.render(self.locale) for problem in coverage.problems],
             "organization": organization.name if organization is not None else None,
+            "organization_title": (organization.title or organization.name)
+            if organization is not None
+            else None,
         }

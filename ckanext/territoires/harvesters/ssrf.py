@@ -16,12 +16,14 @@ the address or its network in ``ckanext.territoires.harvest.allowed_hosts``.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import socket
 from urllib.parse import urlsplit
 
 from .messages import N_, HarvestProblem
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+log = logging.getLogger(__name__)
 
 
 class ForbiddenURL(HarvestProblem):
@@ -106,7 +108,11 @@ def resolve(host: str, port: int, url: str) -> list[IPAddress]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
+        # the system's reason (in English) goes to the log, not to the report
+        log.info("Cannot resolve %s: %s", host, error)
         raise ForbiddenURL(
-            N_("Cannot resolve the host of %(url)s: %(error)s"), url=url, error=str(error)
+            N_("The host %(host)s of %(url)s cannot be found (DNS): check the address."),
+            url=url,
+            host=host,
         ) from error
     return [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]

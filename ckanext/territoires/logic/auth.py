@@ -6,7 +6,8 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
 
-from ckanext.territoires.communes import groups
+from ckanext.territoires.communes import groups, organizations
+from ckanext.territoires.referential import get_referential
 
 
 @tk.auth_allow_anonymous_access
@@ -35,8 +36,18 @@ def territoires_package_search(context, data_dict):
     return {"success": True}
 
 
+def territoires_package_publish(context, data_dict):
+    """Whoever may create the dataset (``package_create``'s auth)."""
+    return authz.is_authorized("package_create", context, data_dict)
+
+
 @tk.auth_allow_anonymous_access
 def territoires_territory_show(context, data_dict):
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def territoires_site_show(context, data_dict):
     return {"success": True}
 
 
@@ -77,6 +88,65 @@ def territoires_quality_dashboard(context, data_dict):
     ):
         return {"success": True}
     return {"success": False, "msg": tk._("Only the data team may see the quality dashboard.")}
+
+
+def territoires_commune_organization_create(context, data_dict):
+    """The data team: sysadmins only (CKAN lets sysadmins through first)."""
+    return {
+        "success": False,
+        "msg": tk._("Only the data team may create the organisation of a commune."),
+    }
+
+
+def _commune_organization_admin(context, data_dict) -> dict:
+    """Admins of the commune's organisation (and sysadmins, let through first)."""
+    user = context.get("user")
+    commune = _commune((data_dict or {}).get("id") or "")
+    organization = (
+        organizations.organization_of(organizations.COMMUNE_KEY, commune.extras.get("insee"))
+        if commune is not None
+        else None
+    )
+    if (
+        user
+        and organization is not None
+        and authz.has_user_permission_for_group_or_org(organization.id, user, "membership")
+    ):
+        return {"success": True}
+    return {
+        "success": False,
+        "msg": tk._(
+            "Only the data team and the admins of its organisation manage a commune's agents."
+        ),
+    }
+
+
+def _commune(identifier: str) -> model.Group | None:
+    group = model.Group.get(identifier)
+    if group is not None and group.type == groups.COMMUNE:
+        return group
+    return groups.find_commune_group(get_referential(), identifier) if identifier else None
+
+
+def territoires_commune_agent_add(context, data_dict):
+    return _commune_organization_admin(context, data_dict)
+
+
+def territoires_commune_agent_remove(context, data_dict):
+    return _commune_organization_admin(context, data_dict)
+
+
+@tk.auth_allow_anonymous_access
+def territoires_commune_agent_list(context, data_dict):
+    """A commune's agents: as for adding them; a user's communes: that user."""
+    data_dict = data_dict or {}
+    if data_dict.get("id"):
+        return _commune_organization_admin(context, data_dict)
+    user = model.User.get(context.get("user") or "") if context.get("user") else None
+    asked = model.User.get(data_dict.get("user") or "") if data_dict.get("user") else None
+    if user is not None and asked is not None and user.id == asked.id:
+        return {"success": True}
+    return {"success": False, "msg": tk._("Only the user may list their own communes.")}
 
 
 def _territorial_group(data_dict) -> model.Group | None:

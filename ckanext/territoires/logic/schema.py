@@ -80,9 +80,15 @@ def territoires_package_search(
 
 
 @validator_args
+def territoires_site_show():
+    return {}
+
+
+@validator_args
 def territoires_territory_show(ignore_missing, natural_number_validator, int_validator):
     return {
         "limit": [ignore_missing, natural_number_validator, int_validator],
+        "latest": [ignore_missing, natural_number_validator, int_validator],
     }
 
 
@@ -122,4 +128,37 @@ def territoires_quality_commune_show(
             natural_number_validator,
             limit_to_configured_maximum("ckan.search.rows_max", 1000),
         ],
+    }
+
+
+@validator_args
+def territoires_commune_organization_create(not_empty, ignore_missing, unicode_safe):
+    return {
+        "id": [not_empty, unicode_safe],
+        "title": [ignore_missing, unicode_safe],
+        "name": [ignore_missing, unicode_safe],
+    }
+
+
+@validator_args
+def territoires_commune_agent_add(not_empty, unicode_safe):
+    return {
+        "id": [not_empty, unicode_safe],
+        "username": [not_empty, unicode_safe],
+    }
+
+
+@validator_args
+def territoires_commune_agent_remove(not_empty, unicode_safe):
+    return {
+        "id": [not_empty, unicode_safe],
+        "username": [not_empty, unicode_safe],
+    }
+
+
+@validator_args
+def territoires_commune_agent_list(ignore_missing, unicode_safe):
+    return {
+        "id": [ignore_missing, unicode_safe],
+        "user": [ignore_missing, unicode_safe],
     }

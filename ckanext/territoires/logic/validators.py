@@ -1,4 +1,5 @@
-"""Validators of the dataset schema (coverage) and of the commune groups."""
+"""Validators of the dataset schema (coverage), of the commune groups and of
+the organisations (the place they publish for)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.territoires import territory
-from ckanext.territoires.communes import membership
-from ckanext.territoires.referential import resolve_many
+from ckanext.territoires import licences, territory
+from ckanext.territoires.communes import membership, organizations
+from ckanext.territoires.referential import PlaceError, get_referential, resolve, resolve_many
 
 __all__ = [
     "territoires_coverage",
@@ -19,6 +20,9 @@ __all__ = [
     "territoires_frequency",
     "territoires_identity",
     "territoires_keep_stored",
+    "territoires_licence",
+    "territoires_organization_commune",
+    "territoires_organization_intercommunality",
     "territoires_search_filters",
 ]
 
@@ -127,17 +131,20 @@ def territoires_identity(key, data, errors, context):
         raise tk.StopOnError
 
 
-def territoires_frequency(value: Any, context: dict) -> Any:
+def territoires_frequency(key, data, errors, context) -> None:
     """An update frequency -> its EU vocabulary IRI.
 
     Accepts EU IRIs and codes (``MONTHLY``), Dublin Core frequency IRIs,
     udata's names and words (``monthly``, ``mensuelle``); anything else is
-    refused with the accepted values.
+    refused with the accepted values. Left empty (the form's blank choice,
+    ``""`` or null), the field is removed: nothing is stored.
     """
     from ckanext.territoires import vocabularies
 
+    value = data.get(key)
     if value is tk.missing or value is None or str(value).strip() == "":
-        return tk.missing
+        data.pop(key, None)
+        raise tk.StopOnError
     iri = vocabularies.frequency_uri(value)
     if iri is None:
         raise tk.Invalid(
@@ -147,7 +154,20 @@ def territoires_frequency(value: Any, context: dict) -> Any:
                 "accepted": ", ".join(term.code for term in vocabularies.FREQUENCIES),
             }
         )
-    return iri
+    data[key] = iri
+
+
+def territoires_licence(value: Any, context: dict) -> Any:
+    """A licence -> its id in the licence register.
+
+    An id of the register is kept (CKAN's behaviour), a licence named by its
+    URI or a usual label ("Licence Ouverte v2.0", "ODbL", "CC-BY 4.0",
+    https://creativecommons.org/licenses/by/4.0/...) becomes its id; any
+    other value is kept as it is, as CKAN keeps any licence id.
+    """
+    if value is tk.missing or value is None:
+        return value
+    return licences.licence_id(value)
 
 
 def territoires_keep_stored(key, data, errors, context):
@@ -195,3 +215,118 @@ def territoires_search_filters(value: Any, context: dict) -> dict[str, list[str]
             raise tk.Invalid(tk._("The values of the filter %s must be strings.") % field)
         filters[field] = [str(item) for item in values if str(item).strip()]
     return filters
+
+
+# --- organisations: the place they publish for ----------------------------------------
+
+#: How a value may designate ONE commune (not a group of communes).
+_COMMUNE_MATCHES = frozenset(
+    (
+        "insee",
+        "old_insee",
+        "commune_deleguee",
+        "arrondissement",
+        "postal_code",
+        "siren",
+        "name",
+        "insee_uri",
+        "zone_id",
+    )
+)
+_EPCI_MATCHES = frozenset(("epci_siren", "epci_name"))
+
+
+def _organization_id(data, context) -> str | None:
+    """The organisation being updated (CKAN puts it in the context), or the
+    id (or name) given; None on creation."""
+    group = context.get("group")
+    if group is not None and getattr(group, "is_organization", False):
+        return group.id
+    given = data.get(("id",))
+    return given if isinstance(given, str) and given else None
+
+
+def _refuse_taken(key, data, errors, context, code: str, place: str) -> None:
+    other = organizations.other_organization(key[-1], code, _organization_id(data, context))
+    if other is not None:
+        errors[key].append(
+            tk._("%(place)s already has its organisation: %(organization)s.")
+            % {"place": place, "organization": other.title or other.name}
+        )
+        raise tk.StopOnError
+
+
+def _given_code(key, data) -> str | None:
+    """The code to check, or None. Not given: no extra (scheming's
+    ``convert_to_extras`` is skipped); given empty: an empty extra, which
+    unlinks the organisation (an update keeps the extras it leaves out)."""
+    value = data.get(key)
+    if value is tk.missing or value is None:
+        data.pop(key, None)
+        raise tk.StopOnError
+    if not str(value).strip():
+        data[key] = ""
+        return None
+    return str(value).strip()
+
+
+def _blank(value: Any) -> bool:
+    return value is tk.missing or value is None or not str(value).strip()
+
+
+def territoires_organization_commune(key, data, errors, context):
+    """The commune an organisation publishes for -> its INSEE code.
+
+    Any value the resolver reads as ONE commune of the territory (INSEE
+    code, former code, name, postal code...); refused when it is unknown,
+    outside the territory, ambiguous or a group of communes, or when
+    another organisation already publishes for that commune. Empty: the
+    organisation publishes for no commune.
+    """
+    value = _given_code(key, data)
+    if value is None:
+        return
+    try:
+        matches = resolve(value, territory.configured_scope())
+    except PlaceError as error:
+        errors[key].append(error.text.render(tk._))
+        raise tk.StopOnError from error
+    if len(matches) != 1 or matches[0].matched_as not in _COMMUNE_MATCHES:
+        errors[key].append(
+            tk._("%s does not designate one commune: give the INSEE code of the commune.") % value
+        )
+        raise tk.StopOnError
+    data[key] = matches[0].insee
+    _refuse_taken(key, data, errors, context, matches[0].insee, matches[0].name)
+
+
+def territoires_organization_intercommunality(key, data, errors, context):
+    """The intercommunality an organisation publishes for -> its SIREN.
+
+    Its SIREN or its name, read by the resolver within the territory; an
+    organisation publishes for a commune or for the intercommunality, not
+    both.
+    """
+    value = _given_code(key, data)
+    if value is None:
+        return
+    try:
+        matches = resolve(value, territory.configured_scope())
+    except PlaceError as error:
+        errors[key].append(error.text.render(tk._))
+        raise tk.StopOnError from error
+    sirens = {match.via for match in matches if match.matched_as in _EPCI_MATCHES}
+    if len(sirens) != 1 or any(match.matched_as not in _EPCI_MATCHES for match in matches):
+        errors[key].append(
+            tk._("%s is not an intercommunality of the territory: give its SIREN.") % value
+        )
+        raise tk.StopOnError
+    if not _blank(data.get((*key[:-1], organizations.COMMUNE_KEY))):
+        errors[key].append(
+            tk._("An organisation publishes for a commune or for the intercommunality, not both.")
+        )
+        raise tk.StopOnError
+    siren = sirens.pop() or ""
+    data[key] = siren
+    epci = get_referential().epcis.get(siren)
+    _refuse_taken(key, data, errors, context, siren, epci.name if epci else siren)

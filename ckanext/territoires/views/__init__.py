@@ -6,14 +6,19 @@ explicitly (:func:`blueprints`, wired by the plugin):
 - :mod:`.places`: ``/communes``, the commune and intercommunality pages
   (behind CKAN's group-type routes, see :func:`.places.replace_group_type_views`);
 - :mod:`.catalogue`: ``/catalog/<place>.<format>``, DCAT catalogues of places;
-- :mod:`.quality`: ``/quality`` and ``/quality/<commune>``.
+- :mod:`.quality`: ``/quality`` and ``/quality/<commune>``;
+- :mod:`.site`: the portal's title on every page.
+- :mod:`.officers`: the commune's organisation and agents (forms of the
+  commune page), the landing page after login;
+- :mod:`.publish`: ``/dataset/publish``, the dataset form's first step with
+  its file or link.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint
 
-from ckanext.territoires.views import catalogue, places, quality
+from ckanext.territoires.views import catalogue, officers, places, publish, quality, site
 
 
 def blueprints() -> list[Blueprint]:
@@ -22,4 +27,7 @@ def blueprints() -> list[Blueprint]:
     places.register(blueprint)
     catalogue.register(blueprint)
     quality.register(blueprint)
+    site.register(blueprint)
+    officers.register(blueprint)
+    publish.register(blueprint)
     return [blueprint]

@@ -24,7 +24,9 @@ from ckan.lib.pagination import Page
 from ckan.lib.search import SearchError
 from flask import Blueprint, redirect, request
 
+from ckanext.territoires import territory
 from ckanext.territoires.communes import groups
+from ckanext.territoires.views import officers as officers_views
 from ckanext.territoires.views import quality as quality_views
 
 _CODE = re.compile(r"^(?:\d{2}|2[ABab])\d{3}$")
@@ -51,7 +53,30 @@ def redirect_commune_codes():
         )
     except tk.ObjectNotFound:
         return None
+    notice = merger_notice(code, commune)
+    if notice:
+        tk.h.flash_notice(notice)
     return redirect(tk.url_for(request.endpoint, id=commune["name"]), code=302)
+
+
+def merger_notice(code: str, commune: dict[str, Any]) -> str | None:
+    """What a visitor following the code of a merged commune reads on its
+    successor's page: "Pierre-Bénite fait partie d'Oullins-Pierre-Bénite."
+    (the referential holds no date of merger). None for the commune's own
+    code and for an arrondissement (not a merger)."""
+    if code == commune["insee"] or code not in (commune.get("old_codes") or []) + [
+        deleguee["insee"] for deleguee in commune.get("communes_deleguees") or []
+    ]:
+        return None
+    names = {d["insee"]: d["name"] for d in commune.get("communes_deleguees") or []}
+    old = names.get(code) or tk._("The former commune {code}").format(code=code)
+    # French contracts "de" with the name ("d'Oullins", "du Mans"): the
+    # French message takes it whole, other languages the name alone
+    of_commune = (
+        territory.french_of(commune["insee"]) if tk.h.lang() == "fr" else None
+    ) or commune["title"]
+    # h.flash_notice escapes it
+    return tk._("{old} is now part of {of_commune}.").format(old=old, of_commune=of_commune)
 
 
 def _context() -> dict[str, Any]:
@@ -178,7 +203,10 @@ def commune_read(group_type: str, is_organization: bool, id: str):
         "territoires/commune/read.html",
         "commune",
         tk._("Commune not found"),
-        more_vars=lambda commune: {"quality": quality_views.commune_summary(commune)},
+        more_vars=lambda commune: {
+            "quality": quality_views.commune_summary(commune),
+            "officers": officers_views.commune_officers(commune),
+        },
     )
 
 
@@ -242,6 +270,7 @@ def commune_index(group_type: str, is_organization: bool):
 def register(blueprint: Blueprint) -> None:
     """Add the place pages' own routes to the plugin's blueprint."""
     blueprint.before_app_request(redirect_commune_codes)
+    blueprint.before_app_request(redirect_empty_group_index)
     blueprint.add_url_rule("/communes", view_func=communes_index, endpoint="communes")
 
 
@@ -251,6 +280,17 @@ GROUP_TYPE_VIEWS: dict[str, Callable] = {
     f"{groups.COMMUNE}.index": commune_index,
     f"{groups.INTERCOMMUNALITE}.read": intercommunality_read,
 }
+
+
+def redirect_empty_group_index():
+    """CKAN's ``/group/`` list goes to the communes index while the portal
+    has no group of CKAN's own type (the commune groups are its groups):
+    never an empty "Groups" page."""
+    if request.endpoint != "group.index":
+        return None
+    if tk.get_action("group_list")(_context(), {"type": "group", "limit": 1}):
+        return None
+    return redirect(tk.url_for("territoires.communes"), code=302)
 
 
 def replace_group_type_views(sender, blueprint=None, **kwargs):

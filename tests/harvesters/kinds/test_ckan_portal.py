@@ -30,6 +30,17 @@ def test_first_harvest_creates_one_dataset_per_remote_dataset(remote):
     assert french["resources"]
 
 
+def test_the_licence_is_recognised_in_the_register(remote, app):
+    """The DKAN record names the Licence Ouverte 1.0 by Etalab's page of 2011."""
+    _fake, url = remote
+    source = create_source(url, "territoires_ckan", {"pin": "Villeurbanne"})
+    run(source)
+    french = show(harvested(source["id"])["04be6288-696d-4331-850d-a144871a7e3a"].id)
+    assert french["license_id"] == "fr-lo"
+    page = app.get(f"/fr/dataset/{french['name']}").body
+    assert "Licence Ouverte 1.0" in page
+
+
 def test_unchanged_rerun_reads_no_dataset_and_changes_nothing(remote):
     fake, url = remote
     source = create_source(url, "territoires_ckan", {"pin": "*"})

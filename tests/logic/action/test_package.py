@@ -1,11 +1,17 @@
 """territoires_package_search: the datasets of a place, its relations,
-filters and facets, and its figures from one search or two."""
+filters and facets, and its figures from one search or two;
+territoires_package_publish: a dataset and its file in one step."""
 
 from __future__ import annotations
 
+import io
+
 import ckan.plugins.toolkit as tk
+import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
 import pytest
+from ckan import model
+from werkzeug.datastructures import FileStorage
 
 from tests.conftest import TERRITORY_PLUGINS
 from tests.views.conftest import places
@@ -98,3 +104,116 @@ def test_filter_values_cannot_inject_syntax(places):
         filters={"tags": ['eau" OR capacity:"private']},
     )
     assert result["count"] == 0
+
+
+# --- territoires_package_publish ------------------------------------------------------
+
+
+@pytest.fixture
+def publisher(lyon):
+    organisation = factories.Organization(name="commune-ecully", insee="69081")
+    user = factories.User()
+    helpers.call_action(
+        "organization_member_create", id=organisation["id"], username=user["name"], role="editor"
+    )
+    return {"user": user, "organization": organisation}
+
+
+def publish(publisher, **fields):
+    data = {
+        "title": "Bancs publics",
+        "notes": "Les bancs de la commune.",
+        "owner_org": publisher["organization"]["id"],
+        "private": "False",
+        **fields,
+    }
+    return helpers.call_action(
+        "territoires_package_publish",
+        context={"user": publisher["user"]["name"], "ignore_auth": False},
+        **data,
+    )
+
+
+def csv_file(name="bancs.csv", size=None):
+    content = b"id;rue\n1;Grande rue\n" if size is None else b"x" * size
+    return FileStorage(stream=io.BytesIO(content), filename=name, content_type="text/csv")
+
+
+def test_publish_with_a_link(publisher):
+    dataset = publish(
+        publisher,
+        territoires_coverage=["69081"],
+        resources=[{"url": "https://example.org/bancs.csv"}],
+    )
+    assert dataset["name"] == "bancs-publics" and dataset["state"] == "active"
+    assert dataset["private"] is False
+    (resource,) = dataset["resources"]
+    assert resource["url"] == "https://example.org/bancs.csv" and resource["format"] == "CSV"
+    commune = helpers.call_action("territoires_commune_show", id="69081")
+    assert commune["figures"]["published"] == 1
+
+
+def test_publish_with_a_file(publisher, app):
+    dataset = publish(publisher, resources=[{"upload": csv_file(), "url": ""}])
+    (resource,) = dataset["resources"]
+    assert resource["url_type"] == "upload" and resource["name"] == "bancs.csv"
+    assert resource["url"].endswith("/download/bancs.csv")
+    assert resource["format"] == "CSV"
+    response = app.get(resource["url"].replace("http://test.ckan.net", ""))
+    assert response.status_code == 200 and b"Grande rue" in response.data
+
+
+def test_a_file_wins_over_a_link_typed_beside_it(publisher):
+    dataset = publish(
+        publisher, resources=[{"upload": csv_file(), "url": "https://example.org/x.csv"}]
+    )
+    assert dataset["resources"][0]["url_type"] == "upload"
+
+
+def test_the_name_is_made_from_the_title_and_kept_free(publisher):
+    first = publish(publisher, resources=[{"url": "https://example.org/a.csv"}])
+    second = publish(publisher, resources=[{"url": "https://example.org/b.csv"}])
+    assert (first["name"], second["name"]) == ("bancs-publics", "bancs-publics-2")
+    named = publish(publisher, name="mes-bancs", resources=[{"url": "https://example.org/c"}])
+    assert named["name"] == "mes-bancs"
+    short = publish(publisher, title="Ô", resources=[{"url": "https://example.org/d"}])
+    assert short["name"] == "o-jeu-de-donnees"  # CKAN's names have 2 characters at least
+
+
+def test_a_wrong_name_given_is_reported_on_its_field(publisher):
+    with pytest.raises(tk.ValidationError) as raised:
+        publish(publisher, name="Pas une URL", resources=[{"url": "https://example.org/a"}])
+    assert list(raised.value.error_dict) == ["name"]
+
+
+def test_every_error_at_once_and_nothing_kept(publisher):
+    with pytest.raises(tk.ValidationError) as raised:
+        publish(publisher, title="", notes="", private="", resources=[{"url": ""}])
+    errors = raised.value.error_dict
+    assert set(errors) == {"title", "notes", "private", "resources"}  # not "name": from the title
+    assert errors["title"] == ["Missing value"]
+    assert errors["resources"] == [{"url": ["Add a file or a link to the data."]}]
+    assert model.Session.query(model.Package).count() == 0
+
+
+def test_visibility_is_never_a_default(publisher):
+    with pytest.raises(tk.ValidationError) as raised:
+        publish(publisher, private=None, resources=[{"url": "https://example.org/a.csv"}])
+    assert list(raised.value.error_dict) == ["private"]
+    private = publish(publisher, private="True", resources=[{"url": "https://example.org/a"}])
+    assert private["private"] is True
+
+
+@pytest.mark.ckan_config("ckan.max_resource_size", 1)
+def test_a_file_too_large_keeps_nothing(publisher):
+    with pytest.raises(tk.ValidationError) as raised:
+        publish(publisher, resources=[{"upload": csv_file(size=2 * 1024 * 1024)}])
+    assert "upload" in raised.value.error_dict["resources"][0]
+    assert model.Session.query(model.Package).count() == 0
+
+
+def test_package_create_is_unchanged(publisher):
+    dataset = helpers.call_action(
+        "package_create", name="sans-titre", notes="x", owner_org=publisher["organization"]["id"]
+    )
+    assert dataset["title"] == "sans-titre" and dataset["private"] is False

@@ -39,3 +39,26 @@ def test_territory_show(places):
         member["datasets"] == 5
         and member["recently_updated"][0]["dataset"]["name"] == "projet-secret"
     )
+
+
+def test_key_figures_themes_and_latest_count_what_the_caller_may_see(places):
+    territory = helpers.call_action("territoires_territory_show", context=anonymous(), latest=2)
+    assert territory["datasets"] == 4  # the private dataset is never counted for anonymous
+    assert [p["label"] for p in territory["producers"]] == [
+        "Syndicat des eaux",
+        "Métropole de Lyon (org)",
+        "Ville d'Écully",
+    ]
+    assert territory["resources"] == 4
+    assert [(t["label"], t["count"]) for t in territory["themes"]] == [
+        ("Environment", 2),
+        ("Government and public sector", 1),
+        ("Transport", 1),
+    ]
+    assert [d["name"] for d in territory["latest"]] == ["bron-parcs", "arbres-metropole"]
+    member = helpers.call_action(
+        "territoires_territory_show", context=as_user(places.member), latest=1
+    )
+    assert member["resources"] == 5 and len(member["producers"]) == 4
+    assert ("Health", 1) in [(t["label"], t["count"]) for t in member["themes"]]
+    assert member["latest"][0]["name"] == "projet-secret" and member["latest"][0]["private"]

@@ -50,6 +50,7 @@ def _result(document: Any, url: str) -> Any:
 
 class CkanHarvester(TerritoiresHarvester):
     harvester_type = "territoires_ckan"
+    portal_root = True
     title = N_("CKAN portal")
     description = N_(
         "Datasets of a CKAN portal through its API, incremental by "

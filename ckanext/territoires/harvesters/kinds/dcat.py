@@ -134,6 +134,7 @@ class _Contexts:
 
 class DcatHarvester(TerritoiresHarvester):
     harvester_type = "territoires_dcat"
+    reads_files = True
     title = N_("DCAT catalogue")
     description = N_(
         "A DCAT / DCAT-AP catalogue in RDF/XML, Turtle or JSON-LD, with Hydra "
@@ -249,7 +250,10 @@ class DcatHarvester(TerritoiresHarvester):
             "title": mapping.first_text(dataset.get("title")),
             "notes": mapping.text_from_html(dataset.get("notes") or ""),
             "tags": tags,
-            "license_id": mapping.license_id(dataset.get("license_id"), _extra(dataset, "license")),
+            "license_id": mapping.license_id(dataset.get("license_id"), _extra(dataset, "license"))
+            # ckanext-dcat only names a distribution's licence whose URL or
+            # title is the register's, exactly
+            or mapping.recognised_license_id(*_distribution_licences(dataset)),
             "resources": self._resources(dataset),
             **_repeating_fields(dataset),
             "frequency": mapping.frequency(
@@ -296,6 +300,14 @@ class DcatHarvester(TerritoiresHarvester):
             if isinstance(resource.get(key), str) and resource[key]:
                 result[key] = resource[key]
         return result
+
+
+def _distribution_licences(dataset: dict[str, Any]) -> list[Any]:
+    return [
+        resource.get("license")
+        for resource in dataset.get("resources") or []
+        if isinstance(resource, dict)
+    ]
 
 
 #: Fields of the profile made of subfields (scheming repeating subfields).

@@ -44,6 +44,7 @@ def _lang(value: Any) -> str:
 
 class OdsHarvester(TerritoiresHarvester):
     harvester_type = "territoires_ods"
+    portal_root = True
     title = N_("OpenDataSoft portal")
     description = N_(
         "The catalogue of an OpenDataSoft portal through its Explore API v2.1. "

@@ -53,6 +53,7 @@ def _zones(value: Any) -> list[str]:
 
 class UdataHarvester(TerritoiresHarvester):
     harvester_type = "territoires_udata"
+    portal_root = True
     title = N_("udata portal (data.gouv.fr)")
     description = N_(
         "Datasets of a udata portal such as data.gouv.fr through its API 1, by "

@@ -5,20 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.lib import plugins as lib_plugins
 from ckan.logic import validate
 from ckanext.harvest.model import HarvestSource
+from ckanext.harvest.utils import DATASET_TYPE_NAME
 
-from ckanext.territoires.harvesters import preview, stale
+from ckanext.territoires.harvesters import preview, source_form, stale
 from ckanext.territoires.harvesters.logic import schema
+from ckanext.territoires.harvesters.messages import request_locale
 
-__all__ = ["harvest_jobs_run", "territoires_harvest_close_stale", "territoires_harvest_preview"]
-
-
-def _request_locale() -> str | None:
-    try:
-        return str(tk.h.lang())
-    except Exception:  # no request (CLI, worker)
-        return None
+__all__ = [
+    "harvest_jobs_run",
+    "package_create",
+    "package_update",
+    "territoires_harvest_close_stale",
+    "territoires_harvest_preview",
+]
 
 
 @tk.side_effect_free
@@ -36,9 +39,10 @@ def territoires_harvest_preview(context, data_dict) -> dict[str, Any]:
     :returns: ``source``, ``complete`` (the whole listing was read),
         ``error``, ``empty``, ``listed``, ``counts`` (create, update,
         unchanged, restore, unknown, errors), ``items`` (identifier, title,
-        action, coverage, coverage_origin, coverage_whole, coverage_steps
-        (each rule applied: ``rule``, ``label``, ``codes``, ``note``),
-        problems, organization),
+        action, coverage, coverage_origin, coverage_origin_label,
+        coverage_whole, coverage_steps (each rule applied: ``rule``,
+        ``label``, ``codes``, ``note``), problems, organization,
+        organization_title),
         ``item_errors``, ``withdrawn``, ``archive``, ``withdraw``
     :rtype: dictionary
     """
@@ -50,7 +54,7 @@ def territoires_harvest_preview(context, data_dict) -> dict[str, Any]:
     if source is None:
         raise tk.ObjectNotFound(tk._("Harvest source not found"))
     try:
-        return preview.preview_source(source, data_dict.get("limit", 10), _request_locale())
+        return preview.preview_source(source, data_dict.get("limit", 10), request_locale())
     except preview.PreviewError as error:
         raise tk.ValidationError({"id": [str(error)]}) from error
 
@@ -80,3 +84,73 @@ def harvest_jobs_run(up_func, context, data_dict):
     tk.check_access("harvest_jobs_run", context, data_dict)
     stale.close_stale_jobs()
     return up_func(context, data_dict)
+
+
+#: Stands for a refused URL while the other fields are validated (ckanext-
+#: harvest's own URL check fails on a malformed one).
+STAND_IN_URL = "http://refused.invalid/"
+
+
+def _other_errors(context, data_dict, action: str, package) -> dict[str, Any]:
+    """ckanext-harvest's validation of the fields of a source other than its
+    (refused) URL, without saving anything."""
+    plugin = lib_plugins.lookup_package_plugin(DATASET_TYPE_NAME)
+    if action == "package_create":
+        source_schema = plugin.create_package_schema()
+    else:
+        source_schema = plugin.update_package_schema()
+    _data, errors = lib_plugins.plugin_validate(
+        plugin,
+        dict(context, package=package),
+        dict(data_dict, url=STAND_IN_URL),
+        source_schema,
+        action,
+    )
+    errors.pop("url", None)
+    return errors
+
+
+def _save_source(up_func, context, data_dict, action: str, package=None):
+    """Check a harvest source as a harvest would before ``up_func`` saves it;
+    every error at once, on its field, in the page's language."""
+    tk.check_access(action, context, data_dict)
+    stored = HarvestSource.get(package.id) if package is not None else None
+    found = source_form.problems(data_dict, stored.type if stored is not None else None)
+    if found:  # every error at once: the URL's, and those of the other fields
+        errors = {**_other_errors(context, data_dict, action, package), **found}
+        raise tk.ValidationError(source_form.translate_errors(errors))
+    try:
+        return up_func(context, data_dict)
+    except tk.ValidationError as error:
+        if isinstance(error.error_dict, dict):
+            raise tk.ValidationError(source_form.translate_errors(error.error_dict)) from error
+        raise
+
+
+@tk.chained_action
+def package_create(up_func, context, data_dict):
+    """CKAN's ``package_create``; a harvest source of a territoires kind is
+    first checked as its harvester will check it (a URL it would refuse is a
+    validation error on ``url``, with the reason).
+
+    :param type: as CKAN's (``harvest`` for a harvest source); the other
+        parameters too
+    :type type: string
+    """
+    if data_dict.get("type") != DATASET_TYPE_NAME:
+        return up_func(context, data_dict)
+    return _save_source(up_func, context, data_dict, "package_create")
+
+
+@tk.chained_action
+def package_update(up_func, context, data_dict):
+    """CKAN's ``package_update``; a harvest source of a territoires kind is
+    first checked as its harvester will check it (see ``package_create``).
+
+    :param id: as CKAN's; the other parameters too
+    :type id: string
+    """
+    package = model.Package.get(data_dict.get("id") or data_dict.get("name") or "")
+    if package is None or package.type != DATASET_TYPE_NAME:
+        return up_func(context, data_dict)
+    return _save_source(up_func, context, data_dict, "package_update", package)

@@ -9,7 +9,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.logic import validate
 
-from ckanext.territoires.communes import groups
+from ckanext.territoires.communes import groups, organizations
 from ckanext.territoires.logic import schema
 from ckanext.territoires.referential import normalize
 
@@ -118,8 +118,10 @@ def territoires_commune_show(context, data_dict) -> dict[str, Any]:
 
     :returns: the commune, as an item of ``territoires_commune_list``, plus
         ``figures``, ``relations`` (the values of the ``relation`` filter of
-        ``territoires_package_search`` for this commune) and
+        ``territoires_package_search`` for this commune),
         ``intercommunality`` (its group's ``name``, ``title`` and ``url``,
+        or null) and ``organization`` (the organisation that publishes for
+        it, linked by its INSEE code: ``id``, ``name``, ``title``, ``url``;
         or null)
     :rtype: dictionary
     """
@@ -136,5 +138,8 @@ def territoires_commune_show(context, data_dict) -> dict[str, Any]:
     epci = groups.intercommunality_group(place.epci) if place.epci else None
     commune["intercommunality"] = (
         _places.group_link(epci, groups.INTERCOMMUNALITE) if epci is not None else None
+    )
+    commune["organization"] = organizations.organization_link(
+        organizations.organization_of(organizations.COMMUNE_KEY, place.code)
     )
     return commune

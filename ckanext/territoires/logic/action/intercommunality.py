@@ -8,7 +8,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.logic import validate
 
-from ckanext.territoires.communes import figures, groups
+from ckanext.territoires.communes import figures, groups, organizations
 from ckanext.territoires.logic import schema
 
 from . import _places
@@ -37,7 +37,9 @@ def territoires_intercommunality_show(context, data_dict) -> dict[str, Any]:
 
     :returns: ``id``, ``name``, ``title``, ``url``, ``siren``, ``epci_type``,
         ``population``, ``members`` (INSEE codes), ``status``,
-        ``presentation``, ``relations``, ``figures``, ``communes``
+        ``presentation``, ``organization`` (the organisation that publishes
+        for it, linked by its SIREN, or null), ``relations``, ``figures``,
+        ``communes``
     :rtype: dictionary
     """
     tk.check_access("territoires_intercommunality_show", context, data_dict)
@@ -55,6 +57,9 @@ def territoires_intercommunality_show(context, data_dict) -> dict[str, Any]:
         "members": (extras.get("members") or "").split(),
         "status": extras.get("status") or groups.CURRENT,
         "presentation": _places.presentation(group),
+        "organization": organizations.organization_link(
+            organizations.organization_of(organizations.INTERCOMMUNALITY_KEY, extras.get("siren"))
+        ),
     }
     place = figures.Place(groups.INTERCOMMUNALITE, group.name, result["siren"] or "")
     result["relations"] = list(place.relations)

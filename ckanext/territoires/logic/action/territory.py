@@ -31,8 +31,18 @@ def territoires_territory_show(context, data_dict) -> dict[str, Any]:
         ``ckanext.territoires.home.communes_count``)
     :type limit: int
 
+    :param latest: how many recently updated datasets in ``latest``
+        (default: ``ckanext.territoires.pages.latest_count``)
+    :type latest: int
+
     :returns: ``label`` (the scope), ``communes`` (number of current
         communes), ``datasets`` (datasets the caller may see),
+        ``producers`` (organisations publishing them: ``{"name", "label",
+        "count"}``, most datasets first), ``resources`` (their number),
+        ``themes`` (their themes, labelled: ``{"name", "label", "count"}``,
+        most frequent first), ``latest`` (the datasets updated last:
+        ``{"id", "name", "title", "metadata_modified", "private",
+        "organization"}``),
         ``intercommunalities`` (``name``, ``title``, ``url``, ``siren``),
         ``most_active`` (communes with the most datasets, then the most
         populous, as items of ``territoires_commune_list``) and
@@ -43,7 +53,8 @@ def territoires_territory_show(context, data_dict) -> dict[str, Any]:
     """
     tk.check_access("territoires_territory_show", context, data_dict)
     limit = data_dict.get("limit") or config.home_communes_count()
-    total, counts = _places.visible_counts(context)
+    overview = figures.overview(context, data_dict.get("latest") or config.pages_latest_count())
+    counts = overview["groups"]
     communes = [
         _places.commune_dict(group, counts)
         for group in groups.commune_groups_by_insee().values()
@@ -61,7 +72,11 @@ def territoires_territory_show(context, data_dict) -> dict[str, Any]:
     return {
         "label": territory.configured_scope().label,
         "communes": len(communes),
-        "datasets": total,
+        "datasets": overview["datasets"],
+        "producers": overview["producers"],
+        "resources": overview["resources"],
+        "themes": overview["themes"],
+        "latest": overview["latest"],
         "intercommunalities": [
             {
                 **_places.group_link(group, groups.INTERCOMMUNALITE),
