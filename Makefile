@@ -23,7 +23,7 @@ BIN := $(VENV)/bin
 CKAN := $(BIN)/ckan
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install config db-upgrade admin demo serve test-db clean-test-db bench-search bench-dcat bench-harvest help browser-deps bench-pages i18n-extract i18n-update
+.PHONY: run test lint install config db-upgrade admin demo serve test-db clean-test-db bench-search bench-dcat bench-harvest help browser-deps bench-pages bench-geography i18n-extract i18n-update
 
 help:
 	@echo "make run   - install, set up the database, load the demo, serve http://$(HOST):$(PORT)"
@@ -141,6 +141,11 @@ bench-pages: $(STAMP)
 		$(CKAN) -c test.ini db upgrade
 	CKAN_SQLALCHEMY_URL=$(BENCH_DB_URL) CKAN_REDIS_URL=$(CKAN_TEST_REDIS_URL) \
 		$(BIN)/python bench/pages.py --ini test.ini
+
+# coverage from geometry: time to territorialise a bounding box per scope,
+# memory of the loaded outlines (no database)
+bench-geography: $(STAMP)
+	$(BIN)/python bench/geography.py
 
 # --- translations (i18n/; compiled into the package by setup.py) -----------
 I18N_POT := i18n/ckanext-territoires.pot

@@ -76,6 +76,8 @@ setup(
         "ckanext-harvest==1.6.3",
         "ckanext-dcat==2.4.4",
         "requests",
+        # commune outlines: unions, intersections, spatial index (geography/)
+        "shapely>=2.0",
     ],
     extras_require={
         "test": [

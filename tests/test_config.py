@@ -33,6 +33,7 @@ READERS = {
     config.QUALITY_DESCRIPTION_MIN_LENGTH: config.quality_description_min_length,
     config.QUALITY_LINK_TIMEOUT: config.quality_link_timeout,
     config.QUALITY_ALLOWED_HOSTS: config.quality_allowed_hosts,
+    config.GEOGRAPHY_DIRECTORY: config.geography_directory,
 }
 
 
@@ -63,6 +64,8 @@ def test_readers_give_the_declared_defaults():
         config.QUALITY_DESCRIPTION_MIN_LENGTH: 200,
         config.QUALITY_LINK_TIMEOUT: 10,
         config.QUALITY_ALLOWED_HOSTS: [],
+        # no default: a folder under ckan.storage_path
+        config.GEOGRAPHY_DIRECTORY: tk.config["ckan.storage_path"] + "/territoires/outlines",
     }
     assert {key: reader() for key, reader in READERS.items()} == expected
     for key, option in declared().items():

@@ -13,6 +13,7 @@ from ckan import model
 
 from ckanext.territoires import territory
 from ckanext.territoires.communes import load, membership
+from ckanext.territoires.geography import cli as geography_cli
 from ckanext.territoires.harvesters import cli as harvest_cli
 from ckanext.territoires.quality import cli as quality_cli
 from ckanext.territoires.referential import get_referential
@@ -39,6 +40,9 @@ territoires.add_command(quality_cli.quality)
 
 
 territoires.add_command(search_index)
+
+
+territoires.add_command(geography_cli.geometry)
 
 
 @territoires.command()

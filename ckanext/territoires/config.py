@@ -36,6 +36,7 @@ DCAT_PUBLISHER_URI = "ckanext.territoires.dcat.publisher_uri"
 QUALITY_DESCRIPTION_MIN_LENGTH = "ckanext.territoires.quality.description_min_length"
 QUALITY_LINK_TIMEOUT = "ckanext.territoires.quality.link_timeout"
 QUALITY_ALLOWED_HOSTS = "ckanext.territoires.quality.allowed_hosts"
+GEOGRAPHY_DIRECTORY = "ckanext.territoires.geography.directory"
 
 
 def declare(declaration: Any, key: Any) -> None:
@@ -96,3 +97,14 @@ def quality_link_timeout() -> int:
 def quality_allowed_hosts() -> list[str]:
     """Hosts the link checker may request despite a private address."""
     return [str(host) for host in tk.aslist(tk.config.get(QUALITY_ALLOWED_HOSTS))]
+
+
+def geography_directory() -> str | None:
+    """Folder of the outlines ``ckan territoires geometry import`` writes and
+    the portal reads first; None: ``territoires/outlines`` under CKAN's
+    ``ckan.storage_path`` (None too when that is not set either)."""
+    configured = tk.config.get(GEOGRAPHY_DIRECTORY)
+    if configured:
+        return configured
+    storage = tk.config.get("ckan.storage_path")
+    return f"{storage.rstrip('/')}/territoires/outlines" if storage else None

@@ -10,6 +10,7 @@ from ckanext.dcat.interfaces import IDCATURIGenerator
 from ckanext.territoires import config, errors, licences, site, territory, translations, views
 from ckanext.territoires.communes import index, membership, organizations
 from ckanext.territoires.dcat import iris
+from ckanext.territoires.geography import index as geography_index
 from ckanext.territoires.logic import action
 from ckanext.territoires.quality import index as quality_index
 
@@ -60,6 +61,7 @@ class TerritoiresPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def before_dataset_index(self, pkg_dict):
         # quality after the territory: it sums scores per commune
+        pkg_dict = geography_index.add_extent(pkg_dict)
         return quality_index.add_index_fields(index.add_index_fields(pkg_dict))
 
     def after_dataset_search(self, search_results, search_params):

@@ -112,3 +112,27 @@ def test_preview_cli_in_french_and_json(remote, harvest_cli):
     assert json.loads(as_json.stdout)["counts"]["create"] == 5
     missing = harvest_cli.invoke(ckan_command, ["territoires", "harvest", "preview", "nope"])
     assert missing.exit_code == 1 and "No harvest source" in missing.stderr
+
+
+DKAN_RECORD = "04be6288-696d-4331-850d-a144871a7e3a"  # Hauts-de-France, ckanext-spatial box
+
+
+@pytest.mark.ckan_config("ckanext.territoires.scope", "departement:59")
+def test_preview_tells_which_rule_gave_the_communes(remote):
+    source = create_source(remote[1], "territoires_ckan")
+    preview = helpers.call_action("territoires_harvest_preview", id=source["id"], limit=10)
+    item = next(item for item in preview["items"] if item["identifier"] == DKAN_RECORD)
+    assert item["coverage_origin"] == "geometry" and item["coverage_whole"]
+    assert len(item["coverage"]) == 647
+    [step] = item["coverage_steps"]
+    assert step["rule"] == "geometry" and len(step["codes"]) == 647
+    assert step["label"] == "spatial extent (geometry)"
+
+
+def test_preview_says_outside_the_territory(remote):
+    source = create_source(remote[1], "territoires_ckan")
+    preview = helpers.call_action("territoires_harvest_preview", id=source["id"], limit=10)
+    item = next(item for item in preview["items"] if item["identifier"] == DKAN_RECORD)
+    assert item["coverage"] == [] and item["coverage_origin"] == "outside"
+    assert item["coverage_origin_label"] == "outside the territory"
+    assert any("outside the territory" in problem for problem in item["problems"])

@@ -164,3 +164,44 @@ def test_a_commune_or_the_intercommunality_not_both():
     errors = org_errors(insee="69081", siren="200046977")
     assert list(errors) == ["siren"]
     assert "not both" in errors["siren"][0]
+
+
+# -- communes from the DCAT spatial coverage ------------------------------------
+
+ECULLY_POINT = '{"type": "Point", "coordinates": [4.777, 45.7745]}'
+LYON_REGION_BOX = (
+    '{"type": "Polygon", "coordinates": [[[2.06, 44.11], [7.19, 44.11], [7.19, 46.81],'
+    " [2.06, 46.81], [2.06, 44.11]]]}"
+)
+
+
+def test_a_dataset_without_communes_gets_those_of_its_geometry():
+    dataset = factories.Dataset(spatial_coverage=[{"geom": ECULLY_POINT}])
+    assert dataset["territoires_coverage"] == ["69081"]
+
+
+def test_a_box_around_the_territory_covers_it_all():
+    dataset = factories.Dataset(spatial_coverage=[{"bbox": LYON_REGION_BOX}])
+    assert len(dataset["territoires_coverage"]) == 58
+
+
+def test_communes_given_explicitly_are_kept():
+    dataset = factories.Dataset(
+        territoires_coverage=["Bron"], spatial_coverage=[{"bbox": LYON_REGION_BOX}]
+    )
+    assert dataset["territoires_coverage"] == ["69029"]
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        {
+            "bbox": '{"type": "Polygon", "coordinates": [[[5, 43], [6, 43], [6, 44], [5, 44], [5, 43]]]}'
+        },
+        {"geom": "not a geometry"},
+        {"uri": "http://sws.geonames.org/2996944/"},
+    ],
+)
+def test_geometries_outside_or_unusable_leave_it_empty(item):
+    dataset = factories.Dataset(spatial_coverage=[item])
+    assert not dataset.get("territoires_coverage")

@@ -457,3 +457,46 @@ def test_resolve_many_without_scope_reports_ambiguity():
     found, errors = resolve_many(["Sainte-Colombe", "01001"])
     assert found == ["01001"]
     assert isinstance(errors[0], AmbiguousPlace) and len(errors[0].candidates) == 12
+
+
+# -- départements, régions and countries as places ------------------------------
+
+
+@pytest.mark.parametrize(
+    "value, matched_as",
+    [
+        ("Rhône", "departement_name"),
+        ("rhone", "departement_name"),
+        ("département du Rhône", "departement_name"),
+        ("Rhône (69)", "departement_name"),
+        ("Auvergne-Rhône-Alpes", "region_name"),
+        ("région Auvergne-Rhône-Alpes", "region_name"),
+        ("departement:69", "departement"),
+        ("http://id.insee.fr/geo/region/84", "insee_uri"),
+        ("FXX", "country"),
+        ("FRA", "country"),
+        ("France", "country"),
+        ("http://publications.europa.eu/resource/authority/country/FRA", "country"),
+    ],
+)
+def test_larger_places_give_their_communes_in_the_scope(value, matched_as, lyon):
+    matches = resolve(value, lyon)
+    assert {match.insee for match in matches} == set(lyon.communes)
+    assert {match.matched_as for match in matches} == {matched_as}
+
+
+def test_a_commune_name_wins_over_a_departement_where_it_is_in_the_scope(ref):
+    # Vienne is a commune of the Isère and a département of Nouvelle-Aquitaine
+    assert codes("Vienne", parse_scope("region:84", ref)) == ["38544"]
+    assert len(codes("Vienne", parse_scope("region:75", ref))) == len(
+        ref.communes_by_departement["86"]
+    )
+
+
+def test_overseas_country_codes_are_their_departements(ref, lyon):
+    assert codes("GUF") == list(ref.communes_by_departement["973"])
+    with pytest.raises(OutsideScope) as error:
+        resolve("GUF", lyon)
+    assert "Guyane has no commune in the territory" in error.value.message
+    assert all(ref.communes[code].departement < "97" for code in codes("FXX"))
+    assert len(codes("FRA")) == len(ref.communes)

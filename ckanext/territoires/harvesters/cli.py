@@ -142,7 +142,25 @@ def _print_preview(result: dict, locale: str) -> None:
         communes = ", ".join(f"{c['name']} ({c['insee']})" for c in item["coverage"][:8])
         if len(item["coverage"]) > 8:
             communes += _t(N_(" and %(count)s more"), locale, count=len(item["coverage"]) - 8)
+        if item.get("coverage_whole"):
+            communes = _t(
+                N_("the whole territory (%(count)s communes)"), locale, count=len(item["coverage"])
+            )
         echo(f"  {coverage_label}: {communes or '-'} [{item['coverage_origin_label']}]")
+        for step in item.get("coverage_steps") or []:
+            if not step["codes"] and not step["note"]:
+                continue  # "outside", "none": the coverage line says it
+            note = f" ({step['note']})" if step["note"] else ""
+            echo(
+                "    - "
+                + _t(
+                    N_("%(rule)s: %(count)s communes"),
+                    locale,
+                    rule=step["label"],
+                    count=len(step["codes"]),
+                )
+                + note
+            )
         for problem in item["problems"]:
             echo(f"  ! {problem}")
         if item.get("organization"):

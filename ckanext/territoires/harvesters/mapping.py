@@ -96,6 +96,30 @@ def spatial_coverage_values(items: Any) -> list[str]:
     ]
 
 
+def spatial_coverage_extents(items: Any) -> list[Any]:
+    """Geometries of ckanext-dcat's ``spatial_coverage`` items: ``geom`` and
+    ``bbox``, or their ``centroid`` when none has a shape."""
+    items = [item for item in as_list(items) if isinstance(item, dict)]
+    shapes = [item[key] for item in items for key in ("geom", "bbox") if item.get(key)]
+    return shapes or [item["centroid"] for item in items if item.get("centroid")]
+
+
+#: ckanext-spatial's ISO harvesters' bounding box extras.
+BBOX_EXTRAS = ("bbox-west-long", "bbox-south-lat", "bbox-east-long", "bbox-north-lat")
+
+
+def extras_extents(extras: dict[str, Any]) -> list[Any]:
+    """Geometries in CKAN extras: ckanext-spatial's ``spatial`` (GeoJSON)
+    and the four ``bbox-*`` extras of its ISO harvesters."""
+    found: list[Any] = []
+    spatial = extras.get("spatial")
+    if isinstance(spatial, str) and spatial.lstrip().startswith("{"):
+        found.append(spatial)
+    if all(extras.get(key) not in (None, "") for key in BBOX_EXTRAS):
+        found.append({key: extras[key] for key in BBOX_EXTRAS})
+    return found
+
+
 def parties(
     publisher: str | None, contact_name: str | None, contact_email: str | None
 ) -> dict[str, list[dict[str, str]]]:

@@ -219,6 +219,16 @@ class _Preview:
             ],
             "coverage_origin": coverage.origin,
             "coverage_origin_label": Message(ORIGIN_LABELS[coverage.origin]).render(self.locale),
+            "coverage_whole": coverage.whole,
+            "coverage_steps": [
+                {
+                    "rule": step.rule,
+                    "label": Message(ORIGIN_LABELS[step.rule]).render(self.locale),
+                    "codes": step.codes,
+                    "note": step.note.render(self.locale) if step.note else "",
+                }
+                for step in coverage.steps
+            ],
             "problems": [problem.render(self.locale) for problem in coverage.problems],
             "organization": organization.name if organization is not None else None,
             "organization_title": (organization.title or organization.name)

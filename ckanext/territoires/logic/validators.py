@@ -15,6 +15,7 @@ from ckanext.territoires.referential import PlaceError, get_referential, resolve
 
 __all__ = [
     "territoires_coverage",
+    "territoires_coverage_from_geometry",
     "territoires_coverage_output",
     "territoires_frequency",
     "territoires_identity",
@@ -58,6 +59,40 @@ def territoires_coverage(value: Any, context: dict) -> Any:
     if errors:
         raise tk.Invalid(" ".join(error.text.render(tk._) for error in errors))
     return json.dumps(sorted(codes))
+
+
+def _is_empty(value: Any) -> bool:
+    if value is tk.missing or value is None:
+        return True
+    if isinstance(value, (list, tuple)):
+        return not any(str(item).strip() for item in value if item is not None)
+    return str(value).strip() in ("", "[]")
+
+
+def territoires_coverage_from_geometry(key, data, errors, context):
+    """A dataset saved without communes but with DCAT spatial coverage
+    geometries (``spatial_coverage``: ``geom``, ``bbox``, else ``centroid``)
+    gets the communes of the territory those geometries cover (the rule of
+    ``geography/coverage.py``). Communes given explicitly are kept as they
+    are; geometries outside the territory or not usable leave it empty."""
+    if not _is_empty(data.get(key)):
+        return
+    items: dict[Any, dict[str, Any]] = {}
+    for field_key, value in data.items():
+        if len(field_key) == 3 and field_key[0] == "spatial_coverage" and value:
+            items.setdefault(field_key[1], {})[field_key[2]] = value
+    shapes = [item[name] for item in items.values() for name in ("geom", "bbox") if item.get(name)]
+    values = shapes or [item["centroid"] for item in items.values() if item.get("centroid")]
+    if not values:
+        return
+    from ckanext.territoires.geography import coverage, extents, get_outlines
+
+    outlines = get_outlines()
+    usable, _refused = extents.read_extents(values, outlines.france_area())
+    if usable:
+        found = coverage.covered_communes(usable, territory.configured_scope(), outlines)
+        if found.codes:
+            data[key] = found.codes
 
 
 def territoires_coverage_output(value: Any) -> list[str]:

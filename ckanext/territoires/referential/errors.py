@@ -66,7 +66,7 @@ class Candidate:
     code: str
     name: str
     #: commune, commune-deleguee, commune-associee, arrondissement-municipal,
-    #: epci, departement, region, postal_code or territory.
+    #: epci, departement, region, postal_code, country or territory.
     type: str
     departement: str | None = None
     departement_name: str | None = None
@@ -106,7 +106,7 @@ class Candidate:
             return Text(N_("région %(name)s (%(code)s)"), {"name": self.name, "code": self.code})
         if self.type == "postal_code":
             return Text(N_("postal code %(code)s"), {"code": self.code})
-        if self.type == "territory":
+        if self.type in ("territory", "country"):
             return Text("%(name)s", {"name": self.name})
         name: Any = self.name
         if self.commune_name and self.commune_name != self.name:

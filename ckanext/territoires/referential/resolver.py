@@ -22,6 +22,13 @@
   ``fr:departement:69``, ``fr:region:84``, ``fr:collectivite-outre-mer:975``);
 - explicit prefixes ``commune:``/``insee:``, ``epci:``/``siren:``,
   ``departement:``, ``region:``, ``cp:``/``postal:``;
+- names of départements and régions ("Rhône", "département du Rhône",
+  "Auvergne-Rhône-Alpes", "région Hauts-de-France"): their communes;
+- countries: ``FRA``, ``FR``, "France" (every commune), ``FXX``, "France
+  métropolitaine" (metropolitan France), the ISO 3166 codes of the overseas
+  départements and collectivités (``GLP``, ``MTQ``, ``GUF``, ``REU``,
+  ``MYT``, ``SPM``, ``BLM``, ``MAF``, ``WLF``, ``PYF``, ``NCL``, ``ATF``),
+  and the EU's country IRIs (``.../authority/country/FRA``);
 - ``*``, "tout le territoire", "whole territory": every commune of the scope.
 
 It returns CURRENT communes only. Rules, in order:
@@ -38,7 +45,9 @@ It returns CURRENT communes only. Rules, in order:
    would make postal codes useless). With a scope they are intersected with
    it and refused only if nothing remains.
 3. Other values designate ONE place. Names are looked up in tiers: current
-   communes, then communes déléguées/associées, then EPCI, then lenient keys
+   communes, then communes déléguées/associées, then EPCI, then
+   départements and régions ("Vienne" is the commune where it is in the
+   scope, the département elsewhere), then lenient keys
    (no separators, no leading article, no INSEE parenthesis). The first tier
    with a match (with a scope: with a match inside the scope) wins; several
    matches in it raise :class:`AmbiguousPlace` with the candidates, unless
@@ -85,8 +94,8 @@ class Match:
 
     ``matched_as`` says how: insee, old_insee, commune_deleguee (déléguée or
     associée, by code or name), arrondissement, postal_code, siren, name,
-    epci_siren, epci_name, departement, region, insee_uri, zone_id,
-    whole_territory. ``via`` is the code that was matched when it is not
+    epci_siren, epci_name, departement, region, departement_name,
+    region_name, country, insee_uri, zone_id, whole_territory. ``via`` is the code that was matched when it is not
     ``insee`` itself (old code, postal code, EPCI SIREN, déléguée code...).
     """
 
@@ -129,6 +138,41 @@ _PREFIXED = re.compile(
 _INSEE_LIKE = re.compile(r"^(?:\d{2}|2[AB])\d{3}$", re.I)
 _FOUR_DIGITS = re.compile(r"^\d{4}$")
 _SIREN = re.compile(r"^\d{9}$")
+# Country codes (ISO 3166 alpha-3, FXX for metropolitan France) -> the
+# départements they stand for (None: all of them).
+_COUNTRIES: dict[str, tuple[str, tuple[str, ...] | None]] = {
+    "FRA": ("France", None),
+    "FR": ("France", None),
+    "FXX": ("France métropolitaine", ("metropole",)),
+    "GLP": ("Guadeloupe", ("971",)),
+    "MTQ": ("Martinique", ("972",)),
+    "GUF": ("Guyane", ("973",)),
+    "REU": ("La Réunion", ("974",)),
+    "SPM": ("Saint-Pierre-et-Miquelon", ("975",)),
+    "MYT": ("Mayotte", ("976",)),
+    "BLM": ("Saint-Barthélemy", ("977",)),
+    "MAF": ("Saint-Martin", ("978",)),
+    "ATF": ("Terres australes et antarctiques françaises", ("984",)),
+    "WLF": ("Wallis-et-Futuna", ("986",)),
+    "PYF": ("Polynésie française", ("987",)),
+    "NCL": ("Nouvelle-Calédonie", ("988",)),
+}
+_COUNTRY_NAMES = {
+    normalize.name_key(name): code
+    for name, code in (
+        ("France", "FRA"),
+        ("France entière", "FRA"),
+        ("France métropolitaine", "FXX"),
+        ("Métropole", "FXX"),
+    )
+}
+_COUNTRY_IRI = re.compile(
+    r"^https?://publications\.europa\.eu/resource/authority/country/(?P<code>[A-Z]{3})/?$", re.I
+)
+# "département du Rhône", "dpt 69", "région Auvergne-Rhône-Alpes" (as name keys).
+_AREA_WORDS = re.compile(
+    r"^(?P<kind>departement|dept|dpt|region)\s+(?:(?:de la|de l|du|des|de|d)\s+)?(?P<name>.+)$"
+)
 _LEADING_POSTAL = re.compile(r"^(?P<code>\d{5})\s+(?P<name>\D.*)$")
 _TRAILING_POSTAL = re.compile(r"^(?P<name>.*\D)\s+(?P<code>\d{5})$")
 _PARENTHESIS = re.compile(r"^(?P<name>.+?)\s*\(\s*(?P<qualifier>[^()]+?)\s*\)$")
@@ -275,6 +319,10 @@ def _targets(
         label = territory.label if territory else "France"
         return [[_Target(Candidate("*", label, "territory"), communes, "whole_territory")]], None
 
+    country_target = _country_target(text, ref)
+    if country_target is not None:
+        return [[country_target]], None
+
     uri = _INSEE_URI.match(text)
     if uri:
         level = uri.group("level").lower()
@@ -327,6 +375,26 @@ def _targets(
         return _by_code(text, "code_or_postal", text, ref, territory, None)
 
     return _by_name(text, ref), None
+
+
+def _country_target(text: str, ref: Referential) -> _Target | None:
+    """A country, or a French overseas territory by its ISO code, or None."""
+    iri = _COUNTRY_IRI.match(text)
+    code = iri.group("code").upper() if iri else text.upper()
+    if code not in _COUNTRIES:
+        code = _COUNTRY_NAMES.get(normalize.name_key(text), "")
+    if code not in _COUNTRIES:
+        return None
+    name, departements = _COUNTRIES[code]
+    if departements is None:
+        communes = tuple(ref.communes)
+    elif departements == ("metropole",):
+        communes = tuple(
+            insee for insee, commune in ref.communes.items() if len(commune.departement) == 2
+        )
+    else:
+        communes = tuple(c for d in departements for c in ref.communes_by_departement.get(d, ()))
+    return _Target(Candidate(code, name, "country"), communes, "country", code, name)
 
 
 def _by_code(
@@ -580,6 +648,7 @@ def _name_tiers(
             _epci_target(s, ref, "epci_name")
             for s in ref.epcis_by_name.get(normalize.epci_key(name), ())
         ],
+        _area_name_targets(name, ref),
         [
             _commune_target(c, ref, "name")
             for k in loose_keys
@@ -603,6 +672,26 @@ def _name_tiers(
     if normalize.has_accents(name):
         tiers = [_prefer_exact_spelling(tier, name) for tier in tiers]
     return tiers, found_anywhere
+
+
+def _area_name_targets(name: str, ref: Referential) -> list[_Target]:
+    """Départements and régions of that name ("Rhône", "région Bretagne")."""
+    key = normalize.name_key(name)
+    kinds: tuple[str, ...] = ("departement", "region")
+    words = _AREA_WORDS.match(key)
+    if words:
+        key = words.group("name")
+        kinds = ("region",) if words.group("kind") == "region" else ("departement",)
+    targets = []
+    for kind in kinds:
+        code = (ref.departement_by_name if kind == "departement" else ref.region_by_name).get(key)
+        if code:
+            target = _area_tiers(kind, code, ref)[0][0]
+            names = ref.departement_names if kind == "departement" else ref.region_names
+            targets.append(
+                _Target(target.candidate, target.communes, f"{kind}_name", code, names[code])
+            )
+    return targets
 
 
 def _split_qualifier(text: str, ref: Referential) -> tuple[str, tuple[str, str] | None]:

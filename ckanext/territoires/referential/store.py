@@ -285,6 +285,8 @@ class Referential:
         self.departement_by_name = {
             normalize.name_key(d.name): code for code, d in self.departements.items()
         }
+        #: folded région name -> code ("auvergne rhone alpes" -> "84").
+        self.region_by_name = {normalize.name_key(r.name): code for code, r in self.regions.items()}
 
     # -- convenience -------------------------------------------------------
 

@@ -38,6 +38,10 @@ COLUMN_FIELDS = (
     "metadata_modified",
     "indexed_ts",
 )
+# A dataset's bounding box, "west,south,east,north" in degrees (the
+# territoires plugin writes it): kept in the ``extent`` column (a PostgreSQL
+# box with a GiST index), which ``ext_bbox`` filters on.
+EXTENT_FIELD = "territoires_extent"
 # Solr "text"/"text_general" fields of CKAN's schema.xml besides the
 # catch-all "text": searched through the tsv, not by exact value.
 TEXT_FIELDS = frozenset(
@@ -69,7 +73,8 @@ URL_FIELDS = ("url", "res_url", "ckan_url", "download_url", "license_url")
 # ``filters_partial`` (tags and names are at most 100 characters in CKAN).
 FILTER_VALUE_MAX_LENGTH = 100
 _NOT_FILTER_FIELDS = (
-    frozenset(STORED_ONLY_FIELDS + COLUMN_FIELDS + URL_FIELDS + ("text",)) | TEXT_FIELDS
+    frozenset(STORED_ONLY_FIELDS + COLUMN_FIELDS + URL_FIELDS + ("text", EXTENT_FIELD))
+    | TEXT_FIELDS
 )
 
 # tsvector weights: dismax's qf is "name^4 title^4 tags^2 groups^2 text".
@@ -226,6 +231,31 @@ def filter_values(fields: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     return filters, sorted(partial)
 
 
+def parse_box(value: Any) -> tuple[float, float, float, float] | None:
+    """``"west,south,east,north"`` as four floats forming a box in
+    longitude/latitude, or None when it is not one."""
+    if not isinstance(value, str):
+        return None
+    parts = value.replace(" ", "").split(",")
+    try:
+        west, south, east, north = (float(part) for part in parts)
+    except ValueError:
+        return None
+    in_range = -180 <= west <= east <= 180 and -90 <= south <= north <= 90
+    return (west, south, east, north) if in_range else None
+
+
+def box_literal(box: tuple[float, float, float, float]) -> str:
+    """A PostgreSQL ``box`` literal: "(east,north),(west,south)"."""
+    west, south, east, north = box
+    return "(%r,%r),(%r,%r)" % (east, north, west, south)
+
+
+def _extent(doc: dict[str, Any]) -> str | None:
+    box = parse_box(_scalar(doc.get(EXTENT_FIELD)))
+    return box_literal(box) if box else None
+
+
 def index_row(doc: dict[str, Any]) -> dict[str, Any]:
     """Bind parameters for ``UPSERT_SQL`` from one Solr-style document."""
     fields = {
@@ -254,6 +284,7 @@ def index_row(doc: dict[str, Any]) -> dict[str, Any]:
         "data_dict": doc.get("data_dict"),
         "validated_data_dict": doc.get("validated_data_dict"),
         "ngram": "%s %s" % (name, title),
+        "extent": _extent(doc),
     }
     row.update(weighted_texts(doc))
     return row
@@ -264,7 +295,7 @@ INSERT INTO territoires_search_index AS d (
     index_id, id, site_id, name, state, capacity, permission_labels,
     metadata_created, metadata_modified, title_string, fields, filters,
     filters_partial, data_dict, validated_data_dict, tsv, ngram_text,
-    indexed_ts
+    extent, indexed_ts
 ) VALUES (
     :index_id, :id, :site_id, :name, :state, :capacity,
     CAST(:permission_labels AS text[]),
@@ -277,6 +308,7 @@ INSERT INTO territoires_search_index AS d (
     || setweight(to_tsvector(CAST(:ts_config AS regconfig), :text_c), 'C')
     || setweight(to_tsvector(CAST(:ts_config AS regconfig), :text_d), 'D'),
     lower(unaccent(:ngram)),
+    CAST(:extent AS box),
     now()
 )
 ON CONFLICT (index_id) DO UPDATE SET
@@ -296,5 +328,6 @@ ON CONFLICT (index_id) DO UPDATE SET
     validated_data_dict = EXCLUDED.validated_data_dict,
     tsv = EXCLUDED.tsv,
     ngram_text = EXCLUDED.ngram_text,
+    extent = EXCLUDED.extent,
     indexed_ts = EXCLUDED.indexed_ts
 """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from ckanext.territoires.search import backend, guard
+from ckanext.territoires.search import backend, guard, spatial
 from ckanext.territoires.search import config as search_config
 
 
@@ -24,4 +24,5 @@ class TerritoiresSearchPlugin(p.SingletonPlugin):
     def before_dataset_search(self, search_params):
         if backend.is_installed():
             guard.refuse_unsupported_syntax(search_params)
+            search_params = spatial.add_bbox_filter(search_params)
         return search_params

@@ -608,6 +608,8 @@ class _Compiler:
     def compile_term(self, node: Term, negated: bool = False) -> _Compiled:
         name, value = node.field, node.text
         assert name is not None
+        if name == documents.EXTENT_FIELD:
+            return _Predicate(self.extent_predicate(value))
         if name == _WHOLE_TEXT or _is_text_field(name):
             return _TextMatch(name, self.tsquery_for(value, node.phrase))
         if name in _NGRAM_FIELDS:
@@ -652,6 +654,17 @@ class _Compiler:
                 document = json.dumps({name: shape}, ensure_ascii=False)
                 branches.append("%s @> CAST(%s AS jsonb)" % (column, self.bind(document)))
         return _Predicate("(%s)" % " OR ".join(branches))
+
+    def extent_predicate(self, value: str) -> str:
+        """Datasets whose extent meets the box "west,south,east,north"
+        (the GiST index on ``extent`` answers ``&&``)."""
+        box = documents.parse_box(value)
+        if box is None:
+            raise SearchQueryError(
+                "Invalid box %r for %s: expected west,south,east,north in degrees"
+                % (value, documents.EXTENT_FIELD)
+            )
+        return "d.extent && CAST(%s AS box)" % self.bind(documents.box_literal(box))
 
     def ngram_like(self, escaped_pattern: str) -> str:
         # ngram_text is lower(unaccent(name || ' ' || title)): fold the same

@@ -137,3 +137,62 @@ def test_endless_paging_is_stopped_at_max_pages(server):
     assert any("more than 3 pages" in message for message in gather_errors(job))
     assert harvested(source["id"]) == {}
     assert server.hits("/catalog.jsonld") == 3
+
+
+def geo2france_catalogue(fixture: str) -> bytes:
+    """The records of a recorded CSW page of Géo2France's GeoNetwork
+    (outputSchema DCAT or GeoDCAT-AP) as one Turtle catalogue."""
+    import re
+
+    from rdflib import Graph
+
+    graph = Graph()
+    text = fixture_bytes("csw", fixture).decode("utf-8")
+    for rdf in re.findall(r"<rdf:RDF\b.*?</rdf:RDF>", text, re.S):
+        graph.parse(data=rdf, format="xml")
+    return graph.serialize(format="turtle").encode("utf-8")
+
+
+GEO2FRANCE = ["geonetwork-dcat-page-1.xml", "geonetwork-geodcatap-page-1.xml"]
+
+
+@pytest.mark.ckan_config("ckanext.territoires.scope", "region:32")
+@pytest.mark.parametrize("fixture", GEO2FRANCE)
+def test_a_record_over_its_region_gets_the_regions_communes(server, fixture):
+    """Géo2France's records only give the Hauts-de-France's bounding box."""
+    url = server.add(
+        "/catalog", Answer(200, geo2france_catalogue(fixture), {"Content-Type": TURTLE})
+    )
+    source = create_source(url, "territoires_dcat")
+    job = run(source)
+    datasets = harvested(source["id"])
+    assert datasets
+    for identifier, package in datasets.items():
+        shown = show(package.id)
+        assert len(shown["territoires_coverage"]) == 3782, identifier  # the whole région
+        assert not any(
+            "No coverage" in message for message in object_errors(job).get(identifier, [])
+        )
+
+
+@pytest.mark.ckan_config("ckanext.territoires.scope", "departement:59")
+def test_a_record_over_the_region_covers_all_of_a_portal_inside_it(server):
+    url = server.add(
+        "/catalog", Answer(200, geo2france_catalogue(GEO2FRANCE[1]), {"Content-Type": TURTLE})
+    )
+    source = create_source(url, "territoires_dcat")
+    run(source)
+    for package in harvested(source["id"]).values():
+        assert len(show(package.id)["territoires_coverage"]) == 647  # all of the Nord
+
+
+def test_a_record_over_another_region_is_outside_the_territory(server):
+    url = server.add(
+        "/catalog", Answer(200, geo2france_catalogue(GEO2FRANCE[0]), {"Content-Type": TURTLE})
+    )
+    source = create_source(url, "territoires_dcat")
+    job = run(source)
+    errors = object_errors(job)
+    for identifier, package in harvested(source["id"]).items():
+        assert show(package.id)["territoires_coverage"] == []
+        assert any("outside the territory" in message for message in errors[identifier])

@@ -159,6 +159,7 @@ class CkanHarvester(TerritoiresHarvester):
             publishers=[name for name in (publisher, organization.get("name")) if name],
             keywords=[tag for tag in tags if isinstance(tag, str)],
             title=content.get("title") or "",
+            extents=_extents(content),
         )
         return package, hints
 
@@ -194,14 +195,26 @@ def _contact(content: dict[str, Any]) -> tuple[str | None, str | None]:
 SPATIAL_KEYS = ("spatial_uri", "spatial_text", "spatial-text", "spatial_coverage")
 
 
-def _coverage(content: dict[str, Any]) -> list[str]:
-    """The places the portal gives: this extension's coverage, ckanext-dcat's
-    spatial coverage, then the spatial fields and extras."""
-    extras = {
-        extra.get("key"): extra.get("value")
+def _extras(content: dict[str, Any]) -> dict[str, Any]:
+    return {
+        str(extra.get("key")): extra.get("value")
         for extra in content.get("extras") or []
         if isinstance(extra, dict)
     }
+
+
+def _extents(content: dict[str, Any]) -> list[Any]:
+    """Geometries: ckanext-dcat's spatial coverage, ckanext-spatial's extras."""
+    extras = {**_extras(content), **{key: content[key] for key in ("spatial",) if key in content}}
+    return mapping.spatial_coverage_extents(
+        content.get("spatial_coverage")
+    ) + mapping.extras_extents(extras)
+
+
+def _coverage(content: dict[str, Any]) -> list[str]:
+    """The places the portal gives: this extension's coverage, ckanext-dcat's
+    spatial coverage, then the spatial fields and extras."""
+    extras = _extras(content)
     spatial = list(mapping.as_list(content.get("territoires_coverage")))
     spatial += mapping.spatial_coverage_values(content.get("spatial_coverage"))
     for key in SPATIAL_KEYS:

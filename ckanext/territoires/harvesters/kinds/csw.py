@@ -23,6 +23,8 @@ from urllib.parse import urlencode
 
 from lxml import etree
 
+from ckanext.territoires.geography.extents import ExtentError, read_extent
+
 from .. import mapping, safexml
 from ..base import TerritoiresHarvester, page_limit_problem, page_loop_problem
 from ..http import HarvestClient, InvalidDocument
@@ -98,18 +100,11 @@ def parse_record(record) -> dict[str, Any]:
                     "protocol": _first(online, "gmd:protocol") or "",
                 }
             )
-    bbox = {}
-    for side in (
-        "westBoundLongitude",
-        "eastBoundLongitude",
-        "southBoundLatitude",
-        "northBoundLatitude",
-    ):
-        value = identification.xpath(
-            f".//gmd:EX_GeographicBoundingBox/gmd:{side}/gco:Decimal/text()", namespaces=NS
-        )
-        if value:
-            bbox[side] = value[0].strip()
+    bboxes = [
+        _bbox(element)
+        for element in identification.xpath(".//gmd:EX_GeographicBoundingBox", namespaces=NS)
+    ]
+    bboxes = [bbox for bbox in bboxes if bbox]
     return {
         "identifier": _first(record, "gmd:fileIdentifier"),
         "title": _first(identification, f"{citation}/gmd:title"),
@@ -123,8 +118,27 @@ def parse_record(record) -> dict[str, Any]:
         "constraints": _texts(identification, "gmd:resourceConstraints/*/gmd:otherConstraints")
         + _texts(identification, "gmd:resourceConstraints/*/gmd:useLimitation"),
         "resources": resources,
-        "bbox": bbox,
+        "bbox": bboxes[0] if bboxes else {},
+        "bboxes": bboxes,
     }
+
+
+BBOX_SIDES = (
+    "westBoundLongitude",
+    "eastBoundLongitude",
+    "southBoundLatitude",
+    "northBoundLatitude",
+)
+
+
+def _bbox(element) -> dict[str, str]:
+    """The four sides of one ``gmd:EX_GeographicBoundingBox``."""
+    bbox = {}
+    for side in BBOX_SIDES:
+        value = element.xpath(f"gmd:{side}/gco:Decimal/text()", namespaces=NS)
+        if value:
+            bbox[side] = value[0].strip()
+    return bbox
 
 
 class CswHarvester(TerritoiresHarvester):
@@ -255,14 +269,16 @@ class CswHarvester(TerritoiresHarvester):
             "resources": [_resource(resource) for resource in content.get("resources") or []],
             **_parties(content),
         }
-        bbox = content.get("bbox") or {}
-        if len(bbox) == 4:
-            package["spatial_coverage"] = [{"bbox": _polygon(bbox)}]
+        bboxes = content.get("bboxes") or [content.get("bbox") or {}]
+        valid = [bbox for bbox in bboxes if _is_box(bbox)]
+        if valid:
+            package["spatial_coverage"] = [{"bbox": _polygon(bbox)} for bbox in valid]
         hints = PlaceHints(
             spatial=(content.get("geographic_codes") or []) + (content.get("places") or []),
             publishers=content.get("organisations") or [],
             keywords=content.get("keywords") or [],
             title=content.get("title") or "",
+            extents=[bbox for bbox in bboxes if bbox],
         )
         return package, hints
 
@@ -288,6 +304,18 @@ def _parties(content: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
             {"name": organisations[0] if organisations else "", "email": content["emails"][0]}
         ]
     return fields
+
+
+def _is_box(bbox: dict[str, str]) -> bool:
+    """Whether the four sides make a box (a swapped west/east is reported by
+    the territorialisation, and not kept as the dataset's extent)."""
+    if len(bbox) != 4:
+        return False
+    try:
+        read_extent(bbox)
+    except ExtentError:
+        return False
+    return True
 
 
 def _polygon(bbox: dict[str, str]) -> str:

@@ -230,6 +230,7 @@ class DcatHarvester(TerritoiresHarvester):
                 "uri": uri,
                 "dataset": dataset,
                 "spatial": _spatial_values(parser.g, dataset_ref),
+                "extents": _spatial_geometries(parser.g, dataset_ref),
             }
             yield RemoteRecord(
                 identifier=str(identifier),
@@ -267,6 +268,7 @@ class DcatHarvester(TerritoiresHarvester):
             publishers=_publisher_names(dataset),
             keywords=[tag for tag in tags if tag],
             title=package["title"] or "",
+            extents=_extents(content),
         )
         return package, hints
 
@@ -351,6 +353,13 @@ def _coverage(content: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(str(value) for value in spatial))
 
 
+def _extents(content: dict[str, Any]) -> list[Any]:
+    """Every dct:spatial geometry (the profile keeps one), then the
+    profile's; repeats are dropped when they are read."""
+    extents = list(content.get("extents") or [])
+    return extents or mapping.spatial_coverage_extents(content["dataset"].get("spatial_coverage"))
+
+
 def _publisher_names(dataset: dict[str, Any]) -> list[str]:
     names = [
         item["name"]
@@ -389,6 +398,42 @@ def _without_blank_nodes(value: Any, blank_nodes: set[str]) -> Any:
 
 
 LOCN = Namespace("http://www.w3.org/ns/locn#")
+
+
+GSP = Namespace("http://www.opengis.net/ont/geosparql#")
+OGC = Namespace("http://www.opengis.net/rdf#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+#: Where DCAT-AP, GeoDCAT-AP and GeoNetwork put a location's geometry.
+GEOMETRY_PREDICATES = (
+    LOCN.geometry,
+    DCAT.bbox,
+    GSP.asWKT,
+    GSP.asGeoJSON,
+    OGC.asWKT,
+)
+
+
+def _spatial_geometries(graph, dataset_ref) -> list[str]:
+    """The geometry literals of every dct:spatial (WKT or GeoJSON), or their
+    dcat:centroid when none has a shape."""
+    shapes: list[str] = []
+    centroids: list[str] = []
+    for spatial in graph.objects(dataset_ref, DCT.spatial):
+        nodes = [spatial, *graph.objects(spatial, GSP.hasGeometry)]
+        for node in nodes:
+            for predicate in GEOMETRY_PREDICATES:
+                shapes += [
+                    str(value)
+                    for value in graph.objects(node, predicate)
+                    if isinstance(value, Literal)
+                ]
+            centroids += [
+                str(value)
+                for value in graph.objects(node, DCAT.centroid)
+                if isinstance(value, Literal)
+            ]
+    values = shapes or centroids
+    return list(dict.fromkeys(value for value in values if value.strip()))
 
 
 def _spatial_values(graph, dataset_ref) -> list[str]:

@@ -161,6 +161,7 @@ class UdataHarvester(TerritoiresHarvester):
             publishers=[publisher] if publisher else [],
             keywords=tags,
             title=package["title"] or "",
+            extents=[geom for geom in [(dataset.get("spatial") or {}).get("geom")] if geom],
         )
         return package, hints
 

@@ -39,8 +39,10 @@ def territoires_harvest_preview(context, data_dict) -> dict[str, Any]:
     :returns: ``source``, ``complete`` (the whole listing was read),
         ``error``, ``empty``, ``listed``, ``counts`` (create, update,
         unchanged, restore, unknown, errors), ``items`` (identifier, title,
-        action, coverage, coverage_origin, coverage_origin_label, problems,
-        organization, organization_title),
+        action, coverage, coverage_origin, coverage_origin_label,
+        coverage_whole, coverage_steps (each rule applied: ``rule``,
+        ``label``, ``codes``, ``note``), problems, organization,
+        organization_title),
         ``item_errors``, ``withdrawn``, ``archive``, ``withdraw``
     :rtype: dictionary
     """

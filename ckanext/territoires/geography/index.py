@@ -1,0 +1,56 @@
+"""The extent of each dataset in the search index, for ``ext_bbox``.
+
+Each dataset document gets ``territoires_extent``, ``"west,south,east,north"``
+in degrees: the bounding box of its DCAT spatial coverage geometries
+(``spatial_coverage``: ``geom``, ``bbox``, else ``centroid``) when it has
+usable ones, else that of the outlines of the communes it covers
+(``territoires_coverage``). The search backend keeps it in a column of its
+own and ``ext_bbox`` filters on it (``search/``); a dataset with neither has
+no extent and no ``ext_bbox`` search finds it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import shapely
+
+from ckanext.territoires.values import as_list
+
+from .extents import Box, read_extents
+from .outlines import get_outlines
+
+#: The document field (the search backend's ``extent`` column reads it).
+EXTENT_FIELD = "territoires_extent"
+
+
+def _geometries(dataset: dict[str, Any]) -> list[Any]:
+    items = [item for item in as_list(dataset.get("spatial_coverage")) if isinstance(item, dict)]
+    shapes = [item[key] for item in items for key in ("geom", "bbox") if item.get(key)]
+    return shapes or [item["centroid"] for item in items if item.get("centroid")]
+
+
+def dataset_extent(dataset: dict[str, Any]) -> Box | None:
+    """The bounding box of a dataset (see the module doc), or None."""
+    outlines = get_outlines()
+    extents, _refused = read_extents(_geometries(dataset), outlines.france_area())
+    geometries = [extent.geometry for extent in extents]
+    if not geometries:
+        return outlines.bounds(
+            str(code) for code in as_list(dataset.get("territoires_coverage")) if code
+        )
+    west, south, east, north = shapely.total_bounds(geometries)
+    return (float(west), float(south), float(east), float(north))
+
+
+def add_extent(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """``before_dataset_index``: the dataset's extent as a document field."""
+    try:
+        dataset = json.loads(pkg_dict.get("validated_data_dict") or "{}")
+    except ValueError:
+        dataset = {}
+    box = dataset_extent(dataset if isinstance(dataset, dict) else {})
+    if box is not None:
+        pkg_dict[EXTENT_FIELD] = ",".join("%.5f" % value for value in box)
+    return pkg_dict
