@@ -10,7 +10,7 @@ from ckan.common import current_user
 from flask import current_app
 from flask_babel import format_date, format_time, get_locale
 
-from ckanext.territoires import config, errors, licences, territory
+from ckanext.territoires import config, errors, licences, territory, urls
 from ckanext.territoires.translations import N_
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "territoires_place_catalogue_url",
     "territoires_publishing_defaults",
     "territoires_quality",
+    "territoires_safe_url",
     "territoires_site",
     "territoires_territory_label",
     "territoires_theme_chart",
@@ -171,6 +172,11 @@ def territoires_theme_label(value: str) -> str:
     from ckanext.territoires import vocabularies
 
     return vocabularies.theme_label(value)
+
+
+def territoires_safe_url(value: Any) -> str:
+    """A URL from outside if it may be put into an ``href``, else ``""``."""
+    return urls.safe_link(value)
 
 
 def territoires_has_value(value: Any) -> bool:

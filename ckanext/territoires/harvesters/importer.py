@@ -23,6 +23,7 @@ from ckan import model
 from ckan.lib.munge import munge_title_to_name
 from ckanext.harvest.model import HarvestObject, HarvestObjectError
 
+from .. import urls
 from . import archive, identity, mapping, provenance
 from .messages import N_, HarvestProblem, Message
 from .source_config import SourceConfigError
@@ -76,6 +77,7 @@ class Importer:
         self.obj = obj
         self.source = obj.source
         self.extras = extras_of(obj)
+        self.notes: list[Message] = []
 
     def context(self) -> dict[str, Any]:
         return {
@@ -158,6 +160,8 @@ class Importer:
             return False
         for coverage_problem in coverage.problems:
             object_error(obj, coverage_problem, "Coverage")
+        for note in self.notes:
+            object_error(obj, note, "Import")
         return True
 
     def _complete(self, package: dict, coverage, obj: HarvestObject) -> dict:
@@ -179,6 +183,15 @@ class Importer:
                 provenance.now(),
             )
         )
+        # javascript:, data:... never become links (urls.py)
+        dropped = urls.drop_unsafe(package)
+        if dropped:
+            self.notes.append(
+                Message(
+                    N_("Left out, as they are not links (http, https or mailto): %(fields)s"),
+                    fields=", ".join(dropped),
+                )
+            )
         owner = commune_organization(coverage.publisher_commune) or source_organization(self.source)
         if owner:
             package["owner_org"] = owner

@@ -9,7 +9,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.territoires import licences, territory
+from ckanext.territoires import licences, territory, urls
 from ckanext.territoires.communes import membership, organizations
 from ckanext.territoires.referential import PlaceError, get_referential, resolve, resolve_many
 
@@ -23,6 +23,7 @@ __all__ = [
     "territoires_licence",
     "territoires_organization_commune",
     "territoires_organization_intercommunality",
+    "territoires_outside_url",
     "territoires_search_filters",
 ]
 
@@ -187,6 +188,19 @@ def territoires_keep_stored(key, data, errors, context):
     stored = package.extras.get(key[-1]) if package is not None else None
     if stored:
         data[key] = stored
+
+
+def territoires_outside_url(value: Any, context: dict) -> Any:
+    """A URL from outside is kept only when it may be a link.
+
+    Its scheme must be http, https or mailto (:mod:`ckanext.territoires.urls`):
+    ``javascript:``, ``data:``, ``vbscript:``... are refused, however written.
+    """
+    if value is tk.missing or value is None or value == "":
+        return value
+    if not urls.is_link(value):
+        raise tk.Invalid(tk._("A link must start with http://, https:// or mailto:"))
+    return value.strip()
 
 
 _FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
