@@ -9,7 +9,8 @@ between check and connection, "DNS rebinding", gains nothing).
 
 Refused: schemes other than http/https, and addresses that are not public
 (loopback, private, link-local, shared, reserved, multicast, unspecified,
-IPv4-mapped forms of them), unless the operator allow-lists the host name,
+and every IPv6 form embedding such an IPv4 address: mapped, compatible,
+NAT64, 6to4, Teredo), unless the operator allow-lists the host name,
 the address or its network in ``ckanext.territoires.harvest.allowed_hosts``.
 """
 
@@ -49,8 +50,12 @@ class Guard:
         return host.lower().rstrip(".") in self.names
 
     def address_allowed(self, address: IPAddress) -> bool:
-        address = _unmapped(address)
-        return is_public(address) or any(address in network for network in self.networks)
+        if is_public(address):
+            return True
+        unwrapped = _unmapped(address)
+        return any(
+            candidate in network for candidate in {address, unwrapped} for network in self.networks
+        )
 
     def check_url(self, url: str) -> None:
         """Refuse ``url`` unless it is http(s) to an allowed address."""
@@ -93,14 +98,52 @@ class Guard:
             )
 
 
-def _unmapped(address: IPAddress) -> IPAddress:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052 well-known prefix
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215 local-use prefix
+_SIX_TO_FOUR = ipaddress.ip_network("2002::/16")  # RFC 3056
+_TEREDO = ipaddress.ip_network("2001::/32")  # RFC 4380
+
+
+def embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries, if it is one of the forms
+    that lead to it: IPv4-mapped (``::ffff:a.b.c.d``), IPv4-compatible
+    (``::a.b.c.d``), NAT64 (``64:ff9b::/96``, ``64:ff9b:1::/48``), 6to4
+    (``2002::/16``) and Teredo (``2001::/32``, its client address)."""
+    if not isinstance(address, ipaddress.IPv6Address):
+        return None
+    value = int(address)
+    if address.ipv4_mapped is not None:
         return address.ipv4_mapped
-    return address
+    if value >> 32 == 0:  # IPv4-compatible, ::1 and :: included
+        return ipaddress.IPv4Address(value & 0xFFFFFFFF)
+    if address in _NAT64:
+        return ipaddress.IPv4Address(value & 0xFFFFFFFF)
+    if address in _NAT64_LOCAL:  # RFC 6052 /48: 16 bits, the u octet, 16 bits
+        high = (value >> 64) & 0xFFFF
+        low = (value >> 40) & 0xFFFF
+        return ipaddress.IPv4Address((high << 16) | low)
+    if address in _SIX_TO_FOUR:
+        return address.sixtofour
+    if address in _TEREDO and address.teredo is not None:
+        return address.teredo[1]
+    return None
+
+
+def _unmapped(address: IPAddress) -> IPAddress:
+    embedded = embedded_ipv4(address)
+    return embedded if embedded is not None else address
 
 
 def is_public(address: IPAddress) -> bool:
-    address = _unmapped(address)
+    """A public address, whatever IPv6 form wraps it: the IPv6 address and
+    the IPv4 address it embeds must both be public, except the translation
+    prefixes (NAT64, 6to4) whose public IPv4 addresses are legitimate."""
+    embedded = embedded_ipv4(address)
+    if embedded is not None:
+        if not (embedded.is_global and not embedded.is_multicast):
+            return False
+        if address in _NAT64 or address in _SIX_TO_FOUR or address.ipv4_mapped is not None:  # type: ignore[union-attr]
+            return True
     return address.is_global and not address.is_multicast
 
 
