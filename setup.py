@@ -90,6 +90,8 @@ setup(
             "playwright",
             # validates the DCAT-AP 3 export against the SEMIC SHACL shapes
             "pyshacl",
+            # property-based tests of the search inputs (tests/search/test_guard.py)
+            "hypothesis",
             # lint, format, types and complexity, checked by `make lint` (part of `make test`)
             "ruff==0.17.6",
             "mypy==1.10.1",

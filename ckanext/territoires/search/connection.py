@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import ckan.plugins.toolkit as tk
 import pysolr
 import sqlalchemy as sa
 from ckan import model
@@ -32,7 +33,8 @@ from ckan.lib.search.common import (
 )
 from sqlalchemy.exc import DBAPIError
 
-from . import documents, sql
+from . import config as search_config
+from . import documents, guard, sql
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +90,12 @@ COLUMN_FIELDS = ("data_dict", "validated_data_dict")
 # than it saves on these short aggregates (facets measured 3x slower with
 # it), and facet aggregates and the count of a broad page need more than
 # PostgreSQL's default 4MB to stay in memory.
-SEARCH_SETTINGS = "SET LOCAL jit = off; SET LOCAL work_mem = '32MB'"
+# statement_timeout bounds the time of any search, whatever its input.
+SEARCH_SETTINGS = (
+    "SET LOCAL jit = off; SET LOCAL work_mem = '32MB'; SET LOCAL statement_timeout = %d"
+)
+#: PostgreSQL's SQLSTATE of a statement stopped by ``statement_timeout``.
+QUERY_CANCELED = "57014"
 
 
 class Results:
@@ -209,6 +216,7 @@ class _SearchRequest:
     def from_params(cls, q: str | None, params: dict[str, Any], text_config: str) -> _SearchRequest:
         """Raises ``SearchQueryError`` for what cannot be searched."""
         _check_params(params)
+        guard.refuse_invalid_text({"q": q, **params})
         compiled = _compile_query(q, params, text_config)
         order_by = sql.compile_sort(params.get("sort"))
         rows = _int_param(params, "rows", 10)
@@ -331,13 +339,16 @@ class PostgresSearchConnection:
         try:
             # A failed statement must not abort the caller's transaction.
             with session.begin_nested():
-                session.execute(sa.text(SEARCH_SETTINGS))
+                session.execute(sa.text(SEARCH_SETTINGS % search_config.statement_timeout()))
                 docs, hits, facets = self._run(request)
         except DBAPIError as error:
+            # PostgreSQL's own text goes to the log, never to the caller
             log.warning("Search failed: %s", error)
-            raise SearchError(
-                "The search could not be run: %s" % getattr(error, "orig", error)
-            ) from error
+            if getattr(error.orig, "pgcode", None) == QUERY_CANCELED:
+                raise SearchError(
+                    tk._("The search took too long and was stopped: make it simpler.")
+                ) from error
+            raise SearchError(tk._("The search could not be run: make it simpler.")) from error
         return Results(docs, hits, {"facet_fields": facets})
 
     def _run(

@@ -225,6 +225,11 @@ _BOOST_RE = re.compile(r"\^=?\d+(?:\.\d+)?|\^=?\.\d+")
 _Char = tuple[str, bool]  # (character, was escaped)
 
 
+#: Deepest nesting of groups the parser accepts from any caller (the search
+#: options limit what requests may send well below it: search/guard.py).
+MAX_GROUP_DEPTH = 64
+
+
 class _Modifier(enum.Enum):
     NONE = ""
     REQUIRED = "+"
@@ -423,6 +428,8 @@ class _LuceneParser:
         return self.term_node(default_field, chars)
 
     def parse_group(self, default_field: str | None, depth: int) -> Node:
+        if depth >= MAX_GROUP_DEPTH:  # whoever calls: no RecursionError
+            raise self.unsupported("parentheses nested more than %d deep" % MAX_GROUP_DEPTH)
         self.pos += 1  # "("
         node = self.parse_disjunction(default_field, depth + 1)
         if self.peek() != ")":

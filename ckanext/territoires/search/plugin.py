@@ -23,6 +23,9 @@ class TerritoiresSearchPlugin(p.SingletonPlugin):
 
     def before_dataset_search(self, search_params):
         if backend.is_installed():
+            guard.refuse_wrong_types(search_params)
+            guard.refuse_invalid_text(search_params)
+            guard.refuse_oversized(search_params)
             guard.refuse_unsupported_syntax(search_params)
             search_params = spatial.add_bbox_filter(search_params)
         return search_params

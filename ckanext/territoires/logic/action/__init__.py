@@ -7,7 +7,8 @@
   ``territoires_commune_agent_remove``, ``territoires_commune_agent_list``;
 - :mod:`.intercommunality`: ``territoires_intercommunality_show``;
 - :mod:`.package`: ``territoires_package_search`` (the datasets of a place),
-  and CKAN's ``package_create``/``package_update`` chained (empty repeating fields);
+  and CKAN's ``package_create``/``package_update`` chained (empty repeating fields)
+  and ``package_search`` (empty whole numbers take their defaults);
 - :mod:`.organization`: CKAN's ``organization_create`` and
   ``organization_update``, chained (a place's code given as an extra);
 - :mod:`.package`: ``territoires_package_search`` (the datasets of a place),
@@ -40,6 +41,7 @@ from .intercommunality import territoires_intercommunality_show
 from .organization import organization_create, organization_update
 from .package import (
     package_create,
+    package_search,
     package_update,
     territoires_package_publish,
     territoires_package_search,
@@ -76,7 +78,11 @@ __all__ = [
 
 #: CKAN's actions the plugin chains (``tk.chained_action``); CKAN's own auth
 #: functions apply to them.
-CHAINED: dict[str, Callable] = {"package_create": package_create, "package_update": package_update}
+CHAINED: dict[str, Callable] = {
+    "package_create": package_create,
+    "package_update": package_update,
+    "package_search": package_search,
+}
 
 
 def get_actions() -> dict[str, Callable]:

@@ -145,6 +145,59 @@ def package_update(up_func, context, data_dict):
     return up_func(context, without_empty_repeating_fields(data_dict))
 
 
+#: package_search's whole-number parameters: CKAN's schema fails (a 500) on
+#: one given empty ("start": ""); empty means the default.
+SEARCH_NUMBERS = ("rows", "start", "facet.limit", "facet.mincount")
+#: ... and its yes/no parameters (CKAN's ``asbool`` fails on other values).
+SEARCH_BOOLEANS = ("include_private", "include_drafts", "include_deleted", "use_default_schema")
+
+
+def _not_boolean(value: Any) -> bool:
+    try:
+        tk.asbool(value)
+    except (ValueError, TypeError, AttributeError):
+        return True
+    return False
+
+
+def _search_parameter_errors(data_dict: dict[str, Any]) -> dict[str, list[str]]:
+    errors = {
+        key: [tk._("This must be a whole number.")]
+        for key in SEARCH_NUMBERS
+        if isinstance(data_dict.get(key), (list, tuple, dict, set))
+    }
+    errors.update(
+        {
+            key: [tk._("This must be true or false.")]
+            for key in SEARCH_BOOLEANS
+            if key in data_dict and not _blank(data_dict[key]) and _not_boolean(data_dict[key])
+        }
+    )
+    return errors
+
+
+@tk.chained_action
+@tk.side_effect_free
+def package_search(up_func, context, data_dict):
+    """CKAN's ``package_search`` (which checks the access); a whole-number
+    or yes/no parameter given empty (``""`` or null) takes its default, one
+    of the wrong type is a ValidationError (CKAN answered 500).
+
+    :param: as CKAN's ``package_search``
+    """
+    wrong = _search_parameter_errors(data_dict)
+    if wrong:
+        raise tk.ValidationError(wrong)
+    empty = [
+        key
+        for key in SEARCH_NUMBERS + SEARCH_BOOLEANS
+        if key in data_dict and _blank(data_dict[key])
+    ]
+    if empty:
+        data_dict = {key: value for key, value in data_dict.items() if key not in empty}
+    return up_func(context, data_dict)
+
+
 def _blank(value: Any) -> bool:
     return value is None or value is tk.missing or not str(value).strip()
 
