@@ -178,3 +178,63 @@ def test_peer_check_defeats_dns_rebinding():
     for peer in ("10.0.0.1", "169.254.169.254", "::ffff:192.168.1.1", "fd00:ec2::254"):
         with pytest.raises(ForbiddenURL):
             guard.check_peer("data.example.org", peer)
+
+
+class _Drip:
+    """A local HTTP server announcing 400 bytes and sending one every 0.05 s
+    (20 s in all); it counts what it could send before the client left."""
+
+    def __init__(self):
+        import socket
+        import threading
+
+        self.sent = 0
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = "http://127.0.0.1:%d/drip" % self.listener.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        import time
+
+        connection, _ = self.listener.accept()
+        connection.recv(65536)
+        connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 400\r\n\r\n")
+        try:
+            for _ in range(400):
+                connection.sendall(b"x")
+                self.sent += 1
+                time.sleep(0.05)
+        except OSError:
+            pass
+        finally:
+            connection.close()
+            self.listener.close()
+
+
+def test_slow_drip_is_cut_at_the_total_timeout():
+    """read_timeout never trips (a byte every 0.05 s); the deadline does, and
+    the client leaves long before the source has sent everything."""
+    drip = _Drip()
+    http, _slept = client(total_timeout=1, read_timeout=0.5, retries=2)
+    with pytest.raises(FetchError) as error:
+        http.get(drip.url)
+    assert "took more than 1 s" in str(error.value)
+    drip.thread.join(30)
+    assert drip.sent < 400  # left at the deadline, not at the end of the body
+
+
+def test_stop_callback_ends_a_download():
+    drip = _Drip()
+    calls = []
+
+    def stop():
+        calls.append(1)
+        return len(calls) > 3
+
+    http = HarvestClient(ClientOptions(**{**OPTIONS, "total_timeout": 30}), stop=stop)
+    with pytest.raises(FetchError) as error:
+        http.get(drip.url)
+    assert "closed" in str(error.value)
+    drip.thread.join(30)
+    assert drip.sent < 400

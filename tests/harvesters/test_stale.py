@@ -49,3 +49,35 @@ def test_close_stale_action_is_for_sysadmins():
         )
         == []
     )
+
+
+def test_a_job_closed_as_stale_stops_its_worker(remote):
+    """Its worker, still alive, asks before each stage and between reads:
+    once the job is closed it fetches and imports nothing more."""
+    from ckanext.harvest.model import HarvestObject
+
+    from ckanext.territoires.harvesters import stale
+
+    source = create_source(remote[1], "territoires_ckan", {"pin": "*"})
+    job = helpers.call_action("harvest_job_create", source_id=source["id"], run=False)
+    model.Session.query(HarvestJob).filter_by(id=job["id"]).update({"status": "Running"})
+    obj = HarvestObject(
+        guid="x", job=model.Session.get(HarvestJob, job["id"]), harvest_source_id=source["id"]
+    )
+    obj.content = '{"title": "Jeu"}'
+    obj.save()
+    check = stale.StopCheck(job["id"], every=0)
+    assert not check() and not stale.job_closed(job["id"])
+
+    stale.close(model.Session.get(HarvestJob, job["id"]), minutes=1)
+    assert check() and stale.job_closed(job["id"])
+    harvester = _harvester("territoires_ckan_harvester")
+    assert harvester.fetch_stage(obj) is False
+    assert harvester.import_stage(obj) is False
+    assert obj.package_id is None
+
+
+def _harvester(name):
+    import ckan.plugins as p
+
+    return p.get_plugin(name)

@@ -32,7 +32,7 @@ from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 
 from ckanext.territoires import territory
 
-from . import identity, provenance, source_config
+from . import identity, provenance, source_config, stale
 from .gather import Gatherer
 from .http import HarvestClient
 from .importer import Importer, object_error, source_organization
@@ -115,6 +115,9 @@ class TerritoiresHarvester(HarvesterBase):
         return Gatherer(self, harvest_job).run()
 
     def fetch_stage(self, harvest_object: HarvestObject) -> bool | str:
+        stop = stale.StopCheck(harvest_object.harvest_job_id)
+        if stop():  # the job was closed as stale: this worker stops here
+            return False
         if harvest_object.content is not None:
             return True
         extras = {extra.key: extra.value for extra in harvest_object.extras}
@@ -123,7 +126,7 @@ class TerritoiresHarvester(HarvesterBase):
         source = harvest_object.source
         try:
             config = self.parse_config(source.config)
-            with HarvestClient() as client:
+            with HarvestClient(stop=stop) as client:
                 content = self.fetch_content(source, config, client, harvest_object, extras)
         except (HarvestProblem, source_config.SourceConfigError) as problem:
             message = (
@@ -145,6 +148,8 @@ class TerritoiresHarvester(HarvesterBase):
         return True
 
     def import_stage(self, harvest_object: HarvestObject) -> bool | str:
+        if stale.job_closed(harvest_object.harvest_job_id):
+            return False  # closed as stale: its objects are already reported
         return Importer(self, harvest_object).run()
 
     # -- for the stages ---------------------------------------------------

@@ -33,7 +33,7 @@ from ckanext.harvest.model import (
     HarvestObjectExtra,
 )
 
-from . import identity, provenance
+from . import identity, provenance, stale
 from .http import HarvestClient
 from .messages import N_, HarvestProblem, Message
 from .records import ItemError, RemoteRecord, digest
@@ -223,10 +223,15 @@ class Gatherer:
         self.config = config
         self.salt = self.harvester.salt(self.source, config)
         self.known = identity.known_records(self.source.id)
-        client = self.client or HarvestClient()
+        stop = stale.StopCheck(self.job.id)
+        client = self.client or HarvestClient(stop=stop)
         complete = False
         try:
             for item in self.harvester.records(self.source, config, client):
+                if stop():
+                    log.warning("Harvest job %s was closed: its gather stops", self.job.id)
+                    self._discard()
+                    return []
                 if isinstance(item, ItemError):
                     self._item_error(item.label, item.message, item.extra)
                 else:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import http.client
 import json
 import os
 import time
@@ -30,8 +31,10 @@ from urllib.request import url2pathname
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3 import exceptions as urllib3_exceptions
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ReadTimeoutError
 
 from . import config
 from .messages import N_, HarvestProblem
@@ -180,10 +183,14 @@ class HarvestClient:
         self,
         options: config.ClientOptions | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        stop: Callable[[], bool] | None = None,
     ):
         self.options = options or config.client_options()
         self.guard = Guard(self.options.allowed_hosts)
         self.sleep = sleep
+        #: Asked between reads: True when the worker must stop (its job was
+        #: closed as stale, :mod:`.stale`).
+        self.stop = stop
         self.session = requests.Session()
         self.session.trust_env = False  # no proxy: the guard must see the real peer
         adapter = _GuardedAdapter(self.guard)
@@ -330,42 +337,62 @@ class HarvestClient:
         chunks: list[bytes] = []
         size = 0
         try:
-            for chunk in response.iter_content(CHUNK):
+            while True:
+                # read1: whatever has arrived, at most CHUNK; each read waits
+                # at most read_timeout and never past the deadline, so a
+                # source dripping bytes cannot hold the worker longer.
+                self._before_read(response, url, deadline)
+                chunk = response.raw.read1(CHUNK, decode_content=True)
+                if not chunk:
+                    break
                 size += len(chunk)
                 if size > limit:
                     raise FetchError(
                         N_("%(url)s is too large: more than %(limit)s bytes."), url=url, limit=limit
                     )
-                if time.monotonic() > deadline:
-                    raise _Transient(
-                        FetchError(
-                            N_("%(url)s took more than %(seconds)s s to download."),
-                            url=url,
-                            seconds=int(self.options.total_timeout),
-                        )
-                    )
                 chunks.append(chunk)
-        except requests.exceptions.ChunkedEncodingError as error:
-            raise _Transient(
-                FetchError(
-                    N_("%(url)s sent a truncated answer: %(error)s"), url=url, error=_reason(error)
-                )
-            ) from error
-        except requests.exceptions.ContentDecodingError as error:
+        except (ReadTimeoutError, requests.Timeout):
+            if time.monotonic() >= deadline:
+                raise self._too_slow(url) from None
+            raise _Transient(FetchError(N_("%(url)s did not answer in time."), url=url)) from None
+        except urllib3_exceptions.DecodeError as error:
             raise FetchError(
                 N_("%(url)s sent a body that cannot be decompressed: %(error)s"),
                 url=url,
                 error=_reason(error),
             ) from error
-        except requests.Timeout:
-            raise _Transient(FetchError(N_("%(url)s did not answer in time."), url=url)) from None
-        except requests.ConnectionError as error:
+        except (urllib3_exceptions.ProtocolError, http.client.IncompleteRead) as error:
+            raise _Transient(
+                FetchError(
+                    N_("%(url)s sent a truncated answer: %(error)s"), url=url, error=_reason(error)
+                )
+            ) from error
+        except (requests.ConnectionError, urllib3_exceptions.HTTPError, OSError) as error:
             raise _Transient(
                 FetchError(
                     N_("Cannot connect to %(url)s: %(error)s"), url=url, error=_reason(error)
                 )
             ) from error
         return b"".join(chunks)
+
+    def _too_slow(self, url: str) -> FetchError:
+        """Past the deadline: not retried (the total stays within the limit)."""
+        return FetchError(
+            N_("%(url)s took more than %(seconds)s s to download."),
+            url=url,
+            seconds=int(self.options.total_timeout),
+        )
+
+    def _before_read(self, response: requests.Response, url: str, deadline: float) -> None:
+        """Stop if asked to or past the deadline; else bound the next read."""
+        if self.stop is not None and self.stop():
+            raise FetchError(N_("The harvest job was closed: this download was stopped."))
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise self._too_slow(url)
+        sock = getattr(getattr(response.raw, "_connection", None), "sock", None)
+        if sock is not None:
+            sock.settimeout(max(0.05, min(self.options.read_timeout, remaining)))
 
     def _read_file(self, url: str) -> Fetched:
         path = local_path(url, self.options.local_roots)

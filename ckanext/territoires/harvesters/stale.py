@@ -10,6 +10,11 @@ gather error saying why, and it is finished. The next harvest of the
 source picks up what that job did not do (unfinished records were not
 imported, so they are compared again).
 
+A worker still working for a closed job (blocked in a download, say) is
+told to stop: :class:`StopCheck` answers True once its job is "Finished",
+and the gather loop, the HTTP client between reads, and the fetch and
+import stages ask it.
+
 Called before ckanext-harvest's own ``harvest_jobs_run`` (so ``ckan
 harvester run`` in cron takes care of it) and by ``ckan territoires
 harvest close-stale``.
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 
 import sqlalchemy as sa
 from ckan import model
@@ -34,6 +40,37 @@ from .messages import N_, Message
 
 log = logging.getLogger(__name__)
 FINAL_STATES = ("COMPLETE", "ERROR")
+
+
+def job_closed(job_id: str | None) -> bool:
+    """True when the job was finished (closed as stale) while a worker still
+    works for it: read from the database now, not from the worker's session."""
+    if not job_id:
+        return False
+    status = model.Session.execute(
+        sa.text("SELECT status FROM harvest_job WHERE id = :id"), {"id": job_id}
+    ).scalar()
+    return status == "Finished"
+
+
+class StopCheck:
+    """``check()`` is True once the job was closed; it asks the database at
+    most every ``every`` seconds (it is called between reads)."""
+
+    def __init__(self, job_id: str | None, every: float = 5.0):
+        self.job_id = job_id
+        self.every = every
+        self.next_check = 0.0
+        self.stopped = False
+
+    def __call__(self) -> bool:
+        if self.stopped:
+            return True
+        now = time.monotonic()
+        if now >= self.next_check:
+            self.next_check = now + self.every
+            self.stopped = job_closed(self.job_id)
+        return self.stopped
 
 
 def last_progress(job: HarvestJob) -> dt.datetime:
