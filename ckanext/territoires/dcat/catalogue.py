@@ -13,9 +13,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckanext.dcat import logic as dcat_logic
 from ckanext.dcat.logic import DATASETS_PER_PAGE
 from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.utils import catalog_uri
@@ -153,3 +155,36 @@ def _pagination(
     if page < last:
         info["next"] = catalogue.page_url(fmt, page + 1)
     return info
+
+
+#: Query parameters ckanext-dcat carries over into its paging links.
+SITE_PAGING_PARAMS = ("modified_since", "profiles", "q", "fq")
+
+
+def encoded_page_url(url: str, args) -> str:
+    """A paging link of ckanext-dcat's site catalogue (``/catalog.ttl``)
+    rebuilt with its query encoded: ckanext-dcat writes the request's values
+    raw (``?q=a b&page=2``), which is no IRI and failed the serialisation."""
+    base, _, query = url.partition("?")
+    page = query.rsplit("page=", 1)[-1] if "page=" in query else "1"
+    params = [
+        (key, value)
+        for key, value in args.items(multi=True)
+        if key != "page" and key in SITE_PAGING_PARAMS
+    ]
+    return base + "?" + urlencode([*params, ("page", page)])
+
+
+def site_catalogue(context, data_dict, search_action: str) -> str:
+    """ckanext-dcat's ``dcat_catalog_show``/``dcat_catalog_search`` with
+    encoded paging links."""
+    tk.check_access(search_action, context, data_dict)
+    query = dcat_logic._search_ckan_datasets(context, data_dict)
+    pagination = dcat_logic._pagination_info(query, data_dict)
+    for key in ("current", "first", "last", "next", "previous"):
+        if pagination.get(key):
+            pagination[key] = encoded_page_url(pagination[key], tk.request.args)
+    serializer = RDFSerializer(profiles=data_dict.get("profiles"))
+    return serializer.serialize_catalog(
+        {}, query["results"], _format=data_dict.get("format"), pagination_info=pagination
+    )

@@ -21,7 +21,7 @@ from __future__ import annotations
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from ckanext.territoires.harvesters import screens
+from ckanext.territoires.harvesters import screens, views
 
 
 @tk.blanket.config_declarations
@@ -36,12 +36,21 @@ class TerritoiresHarvestPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurable)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IMiddleware, inherit=True)
 
     def update_config(self, config_):
         tk.add_template_directory(config_, "templates")
 
     def configure(self, config_):
         screens.templates_first(config_)  # before ckanext-harvest's, which they extend
+
+    # IMiddleware (after every blueprint): ckanext-harvest's delete and clear
+    # routes, POST with the CSRF token only
+
+    def make_middleware(self, app, config):
+        if hasattr(app, "url_map"):  # the Flask application
+            views.replace_harvest_views(app)
+        return app
 
     # IFacets: the facets of the source list, titled in the page's language
 

@@ -4,13 +4,19 @@
 ``territoires_harvest_preview`` and renders ``source/preview.html`` (an
 admin page of ckanext-harvest's source screens, extended in this package's
 ``templates/``). Nothing is written: the "Reharvest" button runs the harvest.
+
+ckanext-harvest's ``/harvest/delete/<source>`` (and ``/harvest/clear/...``)
+deleted on a plain GET, its blueprint being exempt from CSRF protection like
+every extension's: :func:`replace_harvest_views` makes them POST only, with
+the CSRF token checked here.
 """
 
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
+from ckanext.harvest import utils as harvest_utils
 from ckanext.harvest.utils import DATASET_TYPE_NAME
-from flask import Blueprint
+from flask import Blueprint, current_app
 
 __all__ = ["territoires_harvest"]
 
@@ -55,3 +61,38 @@ def preview(id: str):
 
 
 territoires_harvest.add_url_rule(f"/{DATASET_TYPE_NAME}/preview/<id>", view_func=preview)
+
+
+def _post_with_csrf() -> None:
+    """Refuse anything but a POST carrying the page's CSRF token."""
+    if tk.request.method != "POST":
+        tk.abort(405, tk._("This action needs the confirmation form (POST)."))
+    current_app.extensions["csrf"].protect()  # 400 without a valid token
+
+
+def delete_source(id: str):
+    """ckanext-harvest's source deletion (``?clear=true``: and its datasets),
+    by POST with the CSRF token only."""
+    _post_with_csrf()
+    return harvest_utils.delete_view(id)
+
+
+def clear_source(id: str):
+    """ckanext-harvest's source clearing, by POST with the CSRF token only."""
+    _post_with_csrf()
+    return harvest_utils.clear_view(id)
+
+
+#: ckanext-harvest's endpoints replaced, and the methods their routes accept.
+HARVEST_VIEWS = {"harvester.delete": delete_source, "harvester.clear": clear_source}
+
+
+def replace_harvest_views(app) -> None:
+    """Once every blueprint is registered (IMiddleware), ckanext-harvest's
+    delete and clear endpoints are this module's, and POST only."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in HARVEST_VIEWS:
+            rule.methods = {"POST", "OPTIONS"}
+    for endpoint, view in HARVEST_VIEWS.items():
+        if endpoint in app.view_functions:
+            app.view_functions[endpoint] = view

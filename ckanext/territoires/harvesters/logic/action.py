@@ -16,6 +16,7 @@ from ckanext.territoires.harvesters.logic import schema
 from ckanext.territoires.harvesters.messages import request_locale
 
 __all__ = [
+    "harvest_abort_failed_jobs",
     "harvest_jobs_run",
     "package_create",
     "package_update",
@@ -154,3 +155,14 @@ def package_update(up_func, context, data_dict):
     if package is None or package.type != DATASET_TYPE_NAME:
         return up_func(context, data_dict)
     return _save_source(up_func, context, data_dict, "package_update", package)
+
+
+@tk.chained_action
+def harvest_abort_failed_jobs(up_func, context, data_dict):
+    """ckanext-harvest's ``harvest_abort_failed_jobs``, which checked no
+    access at all: sysadmins only, as ``harvest_jobs_run``.
+
+    :param: as ckanext-harvest's
+    """
+    tk.check_access("harvest_jobs_run", context, data_dict)
+    return up_func(context, data_dict)

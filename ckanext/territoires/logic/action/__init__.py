@@ -8,14 +8,17 @@
 - :mod:`.intercommunality`: ``territoires_intercommunality_show``;
 - :mod:`.package`: ``territoires_package_search`` (the datasets of a place),
   and CKAN's ``package_create``/``package_update`` chained (empty repeating fields)
-  and ``package_search`` (empty whole numbers take their defaults);
+  and ``package_search`` (empty whole numbers take their defaults),
+  ``tag_autocomplete`` and ``format_autocomplete`` (what the caller may see);
 - :mod:`.organization`: CKAN's ``organization_create`` and
   ``organization_update``, chained (a place's code given as an extra);
 - :mod:`.package`: ``territoires_package_search`` (the datasets of a place),
   ``territoires_package_publish`` (a dataset and its file, from the web form);
 - :mod:`.territory`: ``territoires_territory_show`` (the home page's territory);
 - :mod:`.site`: ``territoires_site_show`` (the portal's title, introduction, logo);
-- :mod:`.catalog`: ``territoires_catalog_show`` (a place's DCAT catalogue);
+- :mod:`.catalog`: ``territoires_catalog_show`` (a place's DCAT catalogue),
+  and ckanext-dcat's ``dcat_catalog_show``/``dcat_catalog_search`` chained
+  (paging links encoded);
 - :mod:`.quality`: ``territoires_quality_show``,
   ``territoires_quality_commune_list``, ``territoires_quality_commune_show``.
 
@@ -29,7 +32,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .catalog import territoires_catalog_show
+import ckan.plugins as p
+
+from .catalog import dcat_catalog_search, dcat_catalog_show, territoires_catalog_show
 from .commune import territoires_commune_list, territoires_commune_show
 from .commune_agent import (
     territoires_commune_agent_add,
@@ -40,9 +45,11 @@ from .commune_organization import territoires_commune_organization_create
 from .intercommunality import territoires_intercommunality_show
 from .organization import organization_create, organization_update
 from .package import (
+    format_autocomplete,
     package_create,
     package_search,
     package_update,
+    tag_autocomplete,
     territoires_package_publish,
     territoires_package_search,
 )
@@ -82,9 +89,17 @@ CHAINED: dict[str, Callable] = {
     "package_create": package_create,
     "package_update": package_update,
     "package_search": package_search,
+    "tag_autocomplete": tag_autocomplete,
+    "format_autocomplete": format_autocomplete,
+}
+#: ckanext-dcat's actions it chains, when the plugin ``dcat`` is loaded.
+CHAINED_DCAT: dict[str, Callable] = {
+    "dcat_catalog_show": dcat_catalog_show,
+    "dcat_catalog_search": dcat_catalog_search,
 }
 
 
 def get_actions() -> dict[str, Callable]:
     """Every action the plugin registers: its own, then CKAN's it chains."""
-    return {name: globals()[name] for name in __all__} | CHAINED
+    chained = CHAINED | (CHAINED_DCAT if p.plugin_loaded("dcat") else {})
+    return {name: globals()[name] for name in __all__} | chained

@@ -11,6 +11,27 @@ from ckanext.territoires.logic import schema
 __all__ = ["territoires_catalog_show"]
 
 
+@tk.chained_action
+@tk.side_effect_free
+def dcat_catalog_show(up_func, context, data_dict) -> str:
+    """ckanext-dcat's site catalogue (``/catalog.<format>``), its paging
+    links encoded (``?q=a b`` answered 500).
+
+    :param: as ckanext-dcat's ``dcat_catalog_show``
+    """
+    return catalogue.site_catalogue(context, data_dict, "dcat_catalog_show")
+
+
+@tk.chained_action
+@tk.side_effect_free
+def dcat_catalog_search(up_func, context, data_dict) -> str:
+    """ckanext-dcat's catalogue search, its paging links encoded.
+
+    :param: as ckanext-dcat's ``dcat_catalog_search``
+    """
+    return catalogue.site_catalogue(context, data_dict, "dcat_catalog_search")
+
+
 @tk.side_effect_free
 @validate(schema.territoires_catalog_show)
 def territoires_catalog_show(context, data_dict) -> str:

@@ -198,6 +198,64 @@ def package_search(up_func, context, data_dict):
     return up_func(context, data_dict)
 
 
+def _visible_values(context, field: str, text: Any, limit: Any) -> list[str]:
+    """Values of the index field ``field`` containing ``text``, from the
+    datasets the caller may see (``package_search``'s permissions), the most
+    used first."""
+    text = str(text or "").strip().lower()
+    try:
+        limit = max(1, min(int(limit), 100))
+    except (TypeError, ValueError):
+        limit = 10
+    if not text:
+        return []
+    result = tk.get_action("package_search")(
+        {"user": context.get("user"), "auth_user_obj": context.get("auth_user_obj")},
+        {
+            "q": "",
+            "rows": 0,
+            "include_private": True,
+            "facet.field": [field],
+            "facet.limit": -1,
+            "facet.mincount": 1,
+        },
+    )
+    items = (result.get("search_facets") or {}).get(field, {}).get("items", [])
+    matching = [item for item in items if text in str(item["name"]).lower()]
+    matching.sort(key=lambda item: (-item["count"], str(item["name"]).lower()))
+    return [str(item["name"]) for item in matching[:limit]]
+
+
+@tk.chained_action
+@tk.side_effect_free
+def tag_autocomplete(up_func, context, data_dict):
+    """CKAN's ``tag_autocomplete`` (which checks the access), free tags read
+    from the datasets the caller may see: the tags of a private dataset are
+    not listed to those who may not read it.
+
+    :param: as CKAN's ``tag_autocomplete``
+    """
+    if data_dict.get("vocabulary_id"):
+        return up_func(context, data_dict)
+    tk.check_access("tag_autocomplete", context, data_dict)
+    return _visible_values(
+        context, "tags", data_dict.get("query") or data_dict.get("q"), data_dict.get("limit", 10)
+    )
+
+
+@tk.chained_action
+@tk.side_effect_free
+def format_autocomplete(up_func, context, data_dict):
+    """CKAN's ``format_autocomplete`` (which checks the access), formats read
+    from the datasets the caller may see.
+
+    :param: as CKAN's ``format_autocomplete``
+    """
+    tk.check_access("format_autocomplete", context, data_dict)
+    formats = _visible_values(context, "res_format", data_dict.get("q"), data_dict.get("limit", 5))
+    return list(dict.fromkeys(value.lower() for value in formats))
+
+
 def _blank(value: Any) -> bool:
     return value is None or value is tk.missing or not str(value).strip()
 
