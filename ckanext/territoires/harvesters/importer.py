@@ -19,14 +19,14 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
-from ckan import model
+from ckan import authz, model
 from ckan.lib.munge import munge_title_to_name
 from ckanext.harvest.model import HarvestObject, HarvestObjectError
 
 from .. import urls
 from . import archive, identity, mapping, provenance
 from .messages import N_, HarvestProblem, Message
-from .source_config import SourceConfigError
+from .source_config import PUBLISH_FOR_COMMUNES, SourceConfigError
 from .territorialise import territorialise
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,45 @@ def source_organization(source) -> str | None:
         return source.publisher_id
     package = model.Package.get(source.id)
     return package.owner_org if package is not None else None
+
+
+def may_publish_in(source, organization_id: str) -> bool:
+    """May the source's creator create datasets in ``organization_id``?"""
+    package = model.Package.get(source.id)
+    creator = source.user_id or (package.creator_user_id if package is not None else None)
+    user = model.User.get(creator) if creator else None
+    if user is None:
+        return False
+    return user.sysadmin or authz.has_user_permission_for_group_or_org(
+        organization_id, user.name, "create_dataset"
+    )
+
+
+def choose_owner(
+    source, publisher_commune: str | None, config
+) -> tuple[str | None, Message | None]:
+    """The organisation of a harvested dataset, and why it is not the
+    publisher's when it could have been.
+
+    The commune's organisation when the publisher is a commune that has one
+    and the source's creator may publish there (or a sysadmin set the source
+    option ``publish_for_communes``); otherwise the source's own, the
+    publisher staying in the dataset's metadata.
+    """
+    own = source_organization(source)
+    wanted = commune_organization(publisher_commune)
+    if not wanted or wanted == own:
+        return own or wanted, None
+    if config.get(PUBLISH_FOR_COMMUNES) or may_publish_in(source, wanted):
+        return wanted, None
+    group = model.Group.get(wanted)
+    return own, Message(
+        N_(
+            "Published by %(organization)s, but kept in the source's organisation: the "
+            "source's creator may not publish in %(organization)s."
+        ),
+        organization=group.title if group is not None else wanted,
+    )
 
 
 def object_error(obj: HarvestObject, message: Message, stage: str) -> None:
@@ -141,7 +180,7 @@ class Importer:
             object_error(obj, Message(N_("The record has no title.")), "Import")
             return False
         coverage = territorialise(hints, config.pin_codes)
-        package = self._complete(package, coverage, obj)
+        package = self._complete(package, coverage, obj, config)
 
         package_id = obj.package_id or identity.current_package_id(self.source.id, obj.guid)
         existing = model.Package.get(package_id) if package_id else None
@@ -164,7 +203,7 @@ class Importer:
             object_error(obj, note, "Import")
         return True
 
-    def _complete(self, package: dict, coverage, obj: HarvestObject) -> dict:
+    def _complete(self, package: dict, coverage, obj: HarvestObject, config) -> dict:
         package = {key: value for key, value in package.items() if value not in (None, "", [])}
         # always sent: resources gone at the source must go here too
         package.setdefault("resources", [])
@@ -192,7 +231,9 @@ class Importer:
                     fields=", ".join(dropped),
                 )
             )
-        owner = commune_organization(coverage.publisher_commune) or source_organization(self.source)
+        owner, kept = choose_owner(self.source, coverage.publisher_commune, config)
+        if kept is not None:
+            self.notes.append(kept)
         if owner:
             package["owner_org"] = owner
         package.setdefault("private", False)

@@ -19,7 +19,7 @@ from ckanext.territoires.referential import get_referential
 
 from . import identity, provenance
 from .http import HarvestClient
-from .importer import commune_organization, source_organization
+from .importer import choose_owner
 from .messages import N_, HarvestProblem, Message
 from .records import ItemError, RemoteRecord, digest
 from .source_config import SourceConfigError
@@ -211,7 +211,7 @@ class _Preview:
     def _coverage(self, hints) -> dict[str, Any]:
         """The communes covered, where that comes from, and the owner."""
         coverage = territorialise(hints, self.config.pin_codes)
-        owner = commune_organization(coverage.publisher_commune) or source_organization(self.source)
+        owner, _kept = choose_owner(self.source, coverage.publisher_commune, self.config)
         organization = model.Group.get(owner) if owner else None
         return {
             "coverage": [

@@ -73,8 +73,20 @@ def _pin(value) -> list[str]:
     return text_list(value)
 
 
+def _boolean(value) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(tk._("must be true or false"))
+    return value
+
+
+#: Set by a sysadmin only (checked when the source is saved): datasets whose
+#: publisher is a commune go into that commune's organisation even when the
+#: source's creator may not publish there.
+PUBLISH_FOR_COMMUNES = "publish_for_communes"
+
 COMMON: dict[str, Validator] = {
     "pin": _pin,
+    PUBLISH_FOR_COMMUNES: _boolean,
     "grace_days": _int_between(0, 3650),
     "max_pages": _int_between(1, 100000),
     "page_size": _int_between(1, 1000),

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan import model
+from ckan import authz, model
 from ckan.lib import plugins as lib_plugins
 from ckan.logic import validate
 from ckanext.harvest.model import HarvestSource
 from ckanext.harvest.utils import DATASET_TYPE_NAME
 
-from ckanext.territoires.harvesters import preview, source_form, stale
+from ckanext.territoires.harvesters import preview, source_config, source_form, stale
 from ckanext.territoires.harvesters.logic import schema
 from ckanext.territoires.harvesters.messages import request_locale
 
@@ -111,10 +111,29 @@ def _other_errors(context, data_dict, action: str, package) -> dict[str, Any]:
     return errors
 
 
+def _refuse_sysadmin_options(context, data_dict) -> None:
+    """``publish_for_communes`` lets a source publish in other organisations:
+    only a sysadmin may set it."""
+    raw = data_dict.get("config") or ""
+    if source_config.PUBLISH_FOR_COMMUNES not in str(raw):
+        return
+    if authz.is_sysadmin(context.get("user")):
+        return
+    raise tk.ValidationError(
+        {
+            "config": [
+                tk._('Only a sysadmin may set the option "%(key)s".')
+                % {"key": source_config.PUBLISH_FOR_COMMUNES}
+            ]
+        }
+    )
+
+
 def _save_source(up_func, context, data_dict, action: str, package=None):
     """Check a harvest source as a harvest would before ``up_func`` saves it;
     every error at once, on its field, in the page's language."""
     tk.check_access(action, context, data_dict)
+    _refuse_sysadmin_options(context, data_dict)
     stored = HarvestSource.get(package.id) if package is not None else None
     found = source_form.problems(data_dict, stored.type if stored is not None else None)
     if found:  # every error at once: the URL's, and those of the other fields
