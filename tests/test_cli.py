@@ -72,3 +72,24 @@ def test_sync_prints_changes(cli, lyon):
     assert result.exit_code == 0, result.output
     assert f"+ {dataset['name']} -> bron-69029" in result.stdout
     assert "memberships added: 1, removed: 0" in result.stdout
+
+
+def _commune_group_outside_the_scope() -> None:
+    """A commune group left from a wider scope: Paris (75056)."""
+    group = model.Group(name="paris-75056", title="Paris", type="commune", is_organization=False)
+    model.Session.add(group)
+    model.Session.flush()
+    group.extras = {"insee": "75056"}
+    model.repo.commit()
+
+
+def test_load_asks_before_archiving_communes_of_a_narrower_scope(cli, lyon):
+    _commune_group_outside_the_scope()
+    refused = run(cli, "load")
+    assert refused.exit_code != 0
+    assert "Paris (75056)" in refused.stderr and "--yes" in refused.stderr
+    model.Session.expire_all()
+    assert model.Group.get("paris-75056").extras.get("status") != "archived"
+    done = run(cli, "load", "--yes")
+    assert done.exit_code == 0, done.output
+    assert "archived: 1" in done.stdout

@@ -69,10 +69,29 @@ def resolve(text, scope):
 
 
 @territoires.command("load")
-def load_command():
+@click.option(
+    "--yes",
+    is_flag=True,
+    help="Archive the communes that are no longer in the scope (listed without it).",
+)
+def load_command(yes):
     """Create or update the commune and intercommunality groups of the scope."""
     scope = territory.check_configured_scope()
     ref = get_referential()
+    leaving = load.communes_to_archive(scope, ref)
+    if leaving and not yes:
+        click.echo(
+            tk._("This scope (%(label)s) would archive %(count)d communes that still exist:")
+            % {"label": scope.label, "count": len(leaving)},
+            err=True,
+        )
+        for insee, name in leaving:
+            click.echo("  %s (%s)" % (name, insee), err=True)
+        click.echo(
+            tk._("Nothing was changed: run the command again with --yes to archive them."),
+            err=True,
+        )
+        sys.exit(2)
     click.echo(
         tk._("Territory: %(label)s (%(count)d communes)")
         % {"label": scope.label, "count": len(scope.communes)}

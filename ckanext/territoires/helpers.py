@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 from flask import current_app
 from flask_babel import format_date, format_time, get_locale
+from markupsafe import Markup
 
 from ckanext.territoires import config, errors, licences, territory, urls
 from ckanext.territoires.translations import N_
@@ -29,6 +31,7 @@ __all__ = [
     "territoires_has_value",
     "territoires_home",
     "territoires_licence_title",
+    "territoires_markdown",
     "territoires_max_resource_size",
     "territoires_place",
     "territoires_place_catalogue_url",
@@ -172,6 +175,22 @@ def territoires_theme_label(value: str) -> str:
     from ckanext.territoires import vocabularies
 
     return vocabularies.theme_label(value)
+
+
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])(?=[\s>])", re.IGNORECASE)
+
+
+def territoires_markdown(text: Any, top: int = 2):
+    """CKAN's ``render_markdown``, its headings starting at ``<h{top}>``
+    (the page has its ``<h1>``): ``#`` becomes ``<h2>``, ``##`` ``<h3>``...
+    (``<h6>`` at most)."""
+    html = str(tk.h.render_markdown(text or ""))
+    shift = max(top - 1, 0)
+
+    def shifted(match: re.Match) -> str:
+        return "<%sh%d" % (match.group(1), min(int(match.group(2)) + shift, 6))
+
+    return Markup(_HEADING_TAG.sub(shifted, html))
 
 
 def territoires_safe_url(value: Any) -> str:

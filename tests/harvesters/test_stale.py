@@ -81,3 +81,33 @@ def _harvester(name):
     import ckan.plugins as p
 
     return p.get_plugin(name)
+
+
+def test_a_killed_import_ends_in_a_final_state(remote):
+    """A worker killed after the dataset's commit but before the object's:
+    closing the job marks that object COMPLETE (its dataset is whole), and
+    an object killed before its dataset was written ERROR."""
+    from ckanext.harvest.model import HarvestObject
+
+    from ckanext.territoires.harvesters import provenance, stale
+
+    source = create_source(remote[1], "territoires_ckan", {"pin": "*"})
+    job = helpers.call_action("harvest_job_create", source_id=source["id"], run=False)
+    harvest_job = model.Session.get(HarvestJob, job["id"])
+    harvest_job.status = "Running"
+    started = dt.datetime.utcnow() - dt.timedelta(minutes=1)
+    dataset = factories.Dataset(
+        territoires_harvest_source_id=source["id"],
+        territoires_harvested=provenance.isoformat(started.replace(tzinfo=dt.timezone.utc)),
+    )
+    done = HarvestObject(guid="done", job=harvest_job, harvest_source_id=source["id"])
+    done.state, done.import_started, done.package_id = "IMPORT", started, dataset["id"]
+    cut = HarvestObject(guid="cut", job=harvest_job, harvest_source_id=source["id"])
+    cut.state, cut.import_started = "IMPORT", started
+    done.save()
+    cut.save()
+
+    assert stale.close(harvest_job, minutes=1) == 1
+    model.Session.expire_all()
+    assert model.Session.get(HarvestObject, done.id).state == "COMPLETE"
+    assert model.Session.get(HarvestObject, cut.id).state == "ERROR"

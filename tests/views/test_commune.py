@@ -180,6 +180,19 @@ def test_presentation_is_rendered_from_markdown(app, places):
     assert 'href="https://www.ville-ecully.fr"' in body and "mailto:mairie@ville-ecully.fr" in body
 
 
+def test_presentation_headings_start_below_the_pages_h1(app, places):
+    """Issue #16, 7: a markdown heading does not add a second <h1>."""
+    helpers.call_action(
+        "group_patch",
+        id="ecully-69081",
+        description="# Histoire\n\nUn texte.\n\n## Patrimoine\n\n###### Detail",
+    )
+    body = app.get(ECULLY).body
+    assert len(re.findall(r"<h1[\s>]", body)) == 1
+    assert "<h2>Histoire</h2>" in body and "<h3>Patrimoine</h3>" in body
+    assert "<h1>Histoire" not in body
+
+
 def test_officer_edits_their_commune_from_the_page(app, places):
     page = app.get(ECULLY, headers=auth(places.officer)).body
     assert 'href="/commune/edit/ecully-69081"' in page

@@ -44,6 +44,20 @@ def territory_epcis(scope: Scope, ref: Referential) -> list[str]:
     return sorted({epci for c in scope.communes if (epci := ref.communes[c].epci)})
 
 
+def communes_to_archive(scope: Scope, ref: Referential) -> list[tuple[str, str]]:
+    """``(INSEE code, name)`` of the active commune groups a load of
+    ``scope`` would archive although their commune still exists: the scope
+    was narrowed (merged communes are archived without asking)."""
+    found = []
+    for insee, group in sorted(_existing_groups(groups.COMMUNE, "insee").items()):
+        if insee in scope.communes or group.extras.get("status") == groups.ARCHIVED:
+            continue
+        current = ref.current_commune(insee)
+        if current is not None and current.insee == insee:
+            found.append((insee, group.title or insee))
+    return found
+
+
 def load_territory(
     scope: Scope, ref: Referential, progress: Callable[[Iterable], Iterable] = iter
 ) -> LoadReport:

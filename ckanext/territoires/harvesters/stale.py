@@ -35,7 +35,7 @@ from ckanext.harvest.model import (
     HarvestObjectError,
 )
 
-from . import config
+from . import config, provenance
 from .messages import N_, Message
 
 log = logging.getLogger(__name__)
@@ -106,8 +106,26 @@ def stale_jobs(minutes: int | None = None, now: dt.datetime | None = None) -> li
     return [job for job in running if now - last_progress(job) > limit]
 
 
+def _imported(obj: HarvestObject) -> bool:
+    """The object's dataset was written by this very import (a worker killed
+    between the dataset's commit and the object's): its provenance says when
+    it was harvested, after the import started."""
+    if obj.state != "IMPORT" or not obj.package_id or obj.import_started is None:
+        return False
+    package = model.Package.get(obj.package_id)
+    if package is None or package.state != "active":
+        return False
+    harvested = provenance.parse_moment(package.extras.get(provenance.HARVESTED))
+    started = obj.import_started.replace(tzinfo=dt.timezone.utc)
+    return harvested is not None and harvested >= started - dt.timedelta(seconds=1)
+
+
 def close(job: HarvestJob, minutes: int, now: dt.datetime | None = None) -> int:
-    """Close one stale job; returns how many objects were left unfinished."""
+    """Close one stale job; returns how many objects were left unfinished.
+
+    An object whose dataset was completely written (its worker was killed
+    just after) is COMPLETE; the others are in ERROR: every object ends in
+    a final state."""
     now = now or dt.datetime.utcnow()
     since = last_progress(job)
     unfinished = (
@@ -122,7 +140,14 @@ def close(job: HarvestJob, minutes: int, now: dt.datetime | None = None) -> int:
         ),
         minutes=minutes,
     ).render()
+    left = 0
     for obj in unfinished:
+        if _imported(obj):
+            # killed after its dataset was written: the import is done
+            obj.state = "COMPLETE"
+            obj.import_finished = obj.import_finished or now
+            continue
+        left += 1
         obj.state = "ERROR"
         obj.report_status = "errored"
         model.Session.add(HarvestObjectError(message=reason, object=obj, stage="Fetch"))
@@ -135,7 +160,7 @@ def close(job: HarvestJob, minutes: int, now: dt.datetime | None = None) -> int:
                     "items left unprocessed. The next harvest will take them up."
                 ),
                 since=since.strftime("%Y-%m-%d %H:%M"),
-                count=len(unfinished),
+                count=left,
             ).render(),
         )
     )
@@ -144,8 +169,8 @@ def close(job: HarvestJob, minutes: int, now: dt.datetime | None = None) -> int:
     job.status = "Finished"
     job.finished = now
     model.Session.commit()
-    log.warning("Closed stale harvest job %s (%s unfinished objects)", job.id, len(unfinished))
-    return len(unfinished)
+    log.warning("Closed stale harvest job %s (%s unfinished objects)", job.id, left)
+    return left
 
 
 def close_stale_jobs(minutes: int | None = None, now: dt.datetime | None = None) -> list[str]:
