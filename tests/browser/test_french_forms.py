@@ -13,7 +13,7 @@ import pytest
 
 from tests.browser.conftest import save_screenshot
 from tests.conftest import TERRITORY_PLUGINS
-from tests.views.conftest import places  # noqa: F401 (fixture)
+from tests.views.conftest import places
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", TERRITORY_PLUGINS),
@@ -90,7 +90,7 @@ def assert_french_file_control(page, selector: str) -> None:
     assert page.evaluate("document.activeElement.id") == selector.lstrip("#")
 
 
-def test_the_publishing_forms_show_no_english(live_server, places, browser, tmp_path):  # noqa: F811
+def test_the_publishing_forms_show_no_english(live_server, places, browser, tmp_path):
     factories.User(name="agent-ecully", password=PASSWORD)
     factories.Sysadmin(name="equipe-donnees", password=PASSWORD)
     helpers.call_action(
