@@ -7,7 +7,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 from ckanext.dcat.interfaces import IDCATURIGenerator
 
-from ckanext.territoires import config, errors, licences, site, territory, translations, views
+from ckanext.territoires import config, errors, licences, territory, translations, views
 from ckanext.territoires.communes import index, membership, organizations
 from ckanext.territoires.dcat import iris
 from ckanext.territoires.geography import index as geography_index
@@ -39,7 +39,6 @@ class TerritoiresPlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config_, "templates")
         tk.add_public_directory(config_, "public")
         tk.add_resource("assets", "territoires")
-        site.apply_defaults(config_)  # the territory's title in place of CKAN's
         licences.configure(config_)  # the French licence register, by default
 
     def configure(self, config_):
