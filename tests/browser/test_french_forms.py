@@ -22,24 +22,10 @@ pytestmark = [
 ]
 
 PASSWORD = "Mot-de-passe-2026"
-#: Words of CKAN's JavaScript modules (image-upload, resource-upload-field,
-#: slug-preview, confirm-action, autocomplete...) and of the browser's file
-#: control, which would give an English page away.
-ENGLISH = (
-    "Upload",
-    "Link",
-    "Edit",
-    "Close",
-    "Remove",
-    "Cancel",
-    "Please select the file to upload again",
-    "Choose File",
-    "No file chosen",
-    "Start typing",
-    "No matches found",
-)
-#: Strings of CKAN's JavaScript that must be French in the page (those that
-#: are the same word in French, as "URL" or "Image", aside).
+#: Strings of CKAN's JavaScript modules (image-upload, resource-upload-field,
+#: slug-preview, confirm-action, autocomplete...) that the forms show: French
+#: in the page (those that are the same word in French, as "URL" or "Image",
+#: aside).
 SCRIPT_STRINGS = (
     "Upload",
     "Link",
@@ -54,6 +40,9 @@ SCRIPT_STRINGS = (
     "Start typing…",
     "No matches found",
 )
+#: Words that would give an English page away: those strings, and the
+#: browser's file control.
+ENGLISH = (*SCRIPT_STRINGS, "Choose File", "No file chosen")
 
 
 def login(browser, base_url: str, name: str):

@@ -240,3 +240,7 @@ def test_members_heading_and_roles_in_french(app, places):
     body = app.get("/fr/commune/members/ecully-69081", headers=auth(places.officer)).body
     assert "1 membre" in body and "1 members" not in body
     assert "Éditeur" in body or "Editeur" in body
+    # the data team's page of the same members, with their buttons
+    team = factories.SysadminWithToken()
+    body = app.get("/fr/commune/manage_members/ecully-69081", headers=auth(team)).body
+    assert "1 membre" in body and "/member_delete/" in body and 'title="Supprimer"' in body
