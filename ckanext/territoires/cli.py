@@ -16,6 +16,7 @@ from ckanext.territoires.communes import load, membership
 from ckanext.territoires.geography import cli as geography_cli
 from ckanext.territoires.harvesters import cli as harvest_cli
 from ckanext.territoires.quality import cli as quality_cli
+from ckanext.territoires.referential import cli as referential_cli
 from ckanext.territoires.referential import get_referential
 from ckanext.territoires.search.cli import search_index
 
@@ -43,6 +44,9 @@ territoires.add_command(search_index)
 
 
 territoires.add_command(geography_cli.geometry)
+
+
+territoires.add_command(referential_cli.referential)
 
 
 @territoires.command()

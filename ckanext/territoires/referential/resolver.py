@@ -288,6 +288,11 @@ def _as_scope(scope, ref: Referential, cacheable: bool) -> Scope | None:
     return parse_scope(scope, ref)
 
 
+def forget_parsed_scopes() -> None:
+    """Forget the scopes parsed so far (the referential was refreshed)."""
+    _parsed_default_scope.cache_clear()
+
+
 @lru_cache(maxsize=32)
 def _parsed_default_scope(value: str) -> Scope:
     # Validators may pass the raw option on every call: parse it once.
