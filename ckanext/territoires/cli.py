@@ -12,11 +12,10 @@ import click
 from ckan import model
 
 from ckanext.territoires import territory
-from ckanext.territoires.communes import load, membership
+from ckanext.territoires.communes import load, membership, referential_cli
 from ckanext.territoires.geography import cli as geography_cli
 from ckanext.territoires.harvesters import cli as harvest_cli
 from ckanext.territoires.quality import cli as quality_cli
-from ckanext.territoires.referential import cli as referential_cli
 from ckanext.territoires.referential import get_referential
 from ckanext.territoires.search.cli import search_index
 

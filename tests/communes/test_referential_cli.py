@@ -13,8 +13,7 @@ from ckan.tests.helpers import CKANCliRunner, call_action
 from ckanext.territoires import config, territory
 from ckanext.territoires.referential import get_referential, resolver, store
 from tests.conftest import TERRITORY_PLUGINS
-
-from .release import merged_and_renamed, shipped_tables, write_release
+from tests.referential.release import merged_and_renamed, shipped_tables, write_release
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", TERRITORY_PLUGINS),

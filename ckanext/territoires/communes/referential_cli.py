@@ -8,6 +8,9 @@ portal reads it (``ckanext.territoires.referential.directory``), then
 re-territorialises the datasets that cover a commune gone, re-loads the
 groups (as ``ckan territoires load``) and re-syncs the memberships (as
 ``ckan territoires sync``). Restart the web workers afterwards.
+
+The comparison itself is :mod:`ckanext.territoires.referential.refresh`
+(pure Python); this module adds what the portal's database holds.
 """
 
 from __future__ import annotations
@@ -22,11 +25,11 @@ import click
 from ckan import model
 
 from ckanext.territoires import config, territory
-from ckanext.territoires.communes import groups, load, membership
+from ckanext.territoires.referential import refresh, resolver, store
+from ckanext.territoires.referential.errors import ScopeError
+from ckanext.territoires.referential.scope import Scope, parse_scope
 
-from . import refresh, resolver, store
-from .errors import ScopeError
-from .scope import Scope, parse_scope
+from . import groups, load, membership
 
 __all__ = ["referential"]
 
