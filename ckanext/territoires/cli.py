@@ -57,7 +57,11 @@ territoires.add_command(referential_cli.referential)
 )
 @click.argument("text")
 def resolve(text, scope):
-    """Print the current communes TEXT designates, as JSON."""
+    """Print the current communes TEXT designates, as JSON.
+
+    A bare 5-digit code that is the INSEE code of one commune and the postal
+    code of others is refused with both readings: write insee:CODE or cp:CODE.
+    """
     data_dict = {"q": text}
     if scope:
         data_dict["scope"] = scope

@@ -66,12 +66,12 @@ def test_dry_run_shows_changes_and_their_effects(cli, lyon, release, target):
 
 def test_apply_writes_the_release_and_re_territorialises(cli, lyon, release, target):
     dataset = factories.Dataset(territoires_coverage=["Fontaines-Saint-Martin"])
-    result = run(cli, "update", str(release), "--apply")
+    result = run(cli, "update", str(release), "--apply", "--population-year", "2024")
     assert result.exit_code == 0, result.output + result.stderr
     assert (target / "referential.json.gz").is_file()
     assert "archived: 1" in result.stdout
     ref = get_referential()
-    assert ref.source["version"] == "6.1.0"
+    assert (ref.source["version"], ref.source["population_year"]) == ("6.1.0", 2024)
     assert ref.communes["69081"].name == "Écully-les-Vergers"
     package = model.Package.get(dataset["id"])
     assert json.loads(package.extras["territoires_coverage"]) == ["69088"]

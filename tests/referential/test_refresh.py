@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ckanext.territoires.referential import history, load_referential, refresh
+from ckanext.territoires.referential import history, load_referential, population, refresh
 
 from .fixtures import ref
 from .release import merged_and_renamed, shipped_tables, write_release
@@ -109,5 +109,8 @@ def test_install_writes_what_the_store_reads(ref, release, changes, tmp_path):
     assert names["69081"] == "Écully" and names["91182"] == "Courcouronnes"
     assert new.former_names["69081"] == "Écully"
     # Written again: the folder is replaced whole.
-    refresh.install(release, target, {})
+    refresh.install(release, target, {}, population_year=2024)
     assert history.former_names(target) == {}
+    again = load_referential(target / "referential.json.gz")
+    assert population.population_year(again) == 2024
+    assert population.population_year(new) is None  # 6.1.0: not known

@@ -42,7 +42,14 @@ def referential():
 @referential.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--apply", "apply_", is_flag=True, help="Apply the changes (default: dry run).")
-def update(path: Path, apply_: bool):
+@click.option(
+    "--population-year",
+    type=int,
+    default=None,
+    help="Year of the release's populations municipales (INSEE legal populations; "
+    "the release of year N carries those of N-3), shown with the populations.",
+)
+def update(path: Path, apply_: bool, population_year: int | None):
     """Compare the release in PATH (its data folder) with the referential in use."""
     old = store.get_referential()
     try:
@@ -70,7 +77,7 @@ def update(path: Path, apply_: bool):
     if not apply_:
         click.echo(tk._("Dry run: nothing was changed. Run again with --apply to apply."))
         return
-    _apply(path, old, changes, covering)
+    _apply(path, old, changes, covering, population_year)
 
 
 def _fail(message: str) -> NoReturn:
@@ -220,7 +227,11 @@ def _echo_datasets(covering: dict[str, list[str]], changes: refresh.Changes) -> 
 
 
 def _apply(
-    path: Path, old: store.Referential, changes: refresh.Changes, covering: dict[str, list[str]]
+    path: Path,
+    old: store.Referential,
+    changes: refresh.Changes,
+    covering: dict[str, list[str]],
+    population_year: int | None,
 ) -> None:
     target = config.referential_directory()
     if not target:
@@ -230,7 +241,9 @@ def _apply(
                 "(or ckan.storage_path)."
             )
         )
-    written = refresh.install(path, target, refresh.former_names_after(old, changes))
+    written = refresh.install(
+        path, target, refresh.former_names_after(old, changes), population_year
+    )
     store.use_directory(target)
     resolver.forget_parsed_scopes()
     territory.forget_scope()

@@ -242,14 +242,23 @@ def former_names_after(old: Referential, changes: Changes) -> dict[str, str]:
     return dict(sorted(names.items()))
 
 
-def install(source: str | Path, target: str | Path, former_names: dict[str, str]) -> Path:
+def install(
+    source: str | Path,
+    target: str | Path,
+    former_names: dict[str, str],
+    population_year: int | None = None,
+) -> Path:
     """Write the compact build of the release at ``source`` into ``target``
     (with its LICENSE, ATTRIBUTION.md and the former names); returns the
-    referential file written."""
+    referential file written. ``population_year``: the year of the
+    release's populations municipales, recorded with it (see
+    :mod:`.population`)."""
     source, target = Path(source), Path(target)
     tables = build.read_source(source)
     version = build.detect_version(source) or "?"
     payload = build.compact(tables, version, _copyright(source))
+    if population_year:
+        payload["source"]["population_year"] = population_year
     staging = target.with_name(target.name + ".new")
     if staging.exists():
         shutil.rmtree(staging)
