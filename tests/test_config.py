@@ -34,6 +34,7 @@ READERS = {
     config.QUALITY_LINK_TIMEOUT: config.quality_link_timeout,
     config.QUALITY_ALLOWED_HOSTS: config.quality_allowed_hosts,
     config.GEOGRAPHY_DIRECTORY: config.geography_directory,
+    config.REFERENTIAL_DIRECTORY: config.referential_directory,
 }
 
 
@@ -66,6 +67,7 @@ def test_readers_give_the_declared_defaults():
         config.QUALITY_ALLOWED_HOSTS: [],
         # no default: a folder under ckan.storage_path
         config.GEOGRAPHY_DIRECTORY: tk.config["ckan.storage_path"] + "/territoires/outlines",
+        config.REFERENTIAL_DIRECTORY: tk.config["ckan.storage_path"] + "/territoires/referential",
     }
     assert {key: reader() for key, reader in READERS.items()} == expected
     for key, option in declared().items():

@@ -12,7 +12,7 @@ import click
 from ckan import model
 
 from ckanext.territoires import territory
-from ckanext.territoires.communes import load, membership
+from ckanext.territoires.communes import load, membership, referential_cli
 from ckanext.territoires.geography import cli as geography_cli
 from ckanext.territoires.harvesters import cli as harvest_cli
 from ckanext.territoires.quality import cli as quality_cli
@@ -45,6 +45,9 @@ territoires.add_command(search_index)
 territoires.add_command(geography_cli.geometry)
 
 
+territoires.add_command(referential_cli.referential)
+
+
 @territoires.command()
 @click.option(
     "--scope",
@@ -54,7 +57,11 @@ territoires.add_command(geography_cli.geometry)
 )
 @click.argument("text")
 def resolve(text, scope):
-    """Print the current communes TEXT designates, as JSON."""
+    """Print the current communes TEXT designates, as JSON.
+
+    A bare 5-digit code that is the INSEE code of one commune and the postal
+    code of others is refused with both readings: write insee:CODE or cp:CODE.
+    """
     data_dict = {"q": text}
     if scope:
         data_dict["scope"] = scope

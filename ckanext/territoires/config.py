@@ -37,6 +37,7 @@ QUALITY_DESCRIPTION_MIN_LENGTH = "ckanext.territoires.quality.description_min_le
 QUALITY_LINK_TIMEOUT = "ckanext.territoires.quality.link_timeout"
 QUALITY_ALLOWED_HOSTS = "ckanext.territoires.quality.allowed_hosts"
 GEOGRAPHY_DIRECTORY = "ckanext.territoires.geography.directory"
+REFERENTIAL_DIRECTORY = "ckanext.territoires.referential.directory"
 
 
 def declare(declaration: Any, key: Any) -> None:
@@ -108,3 +109,15 @@ def geography_directory() -> str | None:
         return configured
     storage = tk.config.get("ckan.storage_path")
     return f"{storage.rstrip('/')}/territoires/outlines" if storage else None
+
+
+def referential_directory() -> str | None:
+    """Folder of the refreshed referential (``ckan territoires referential
+    update --apply``), which the portal reads instead of the shipped one when
+    it holds one; None: ``territoires/referential`` under CKAN's
+    ``ckan.storage_path`` (None too when that is not set either)."""
+    configured = tk.config.get(REFERENTIAL_DIRECTORY)
+    if configured:
+        return configured
+    storage = tk.config.get("ckan.storage_path")
+    return f"{storage.rstrip('/')}/territoires/referential" if storage else None

@@ -11,6 +11,7 @@ from flask import current_app
 from flask_babel import format_date, format_time, get_locale
 
 from ckanext.territoires import config, errors, licences, territory
+from ckanext.territoires.referential import get_referential, population
 from ckanext.territoires.translations import N_
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "territoires_max_resource_size",
     "territoires_place",
     "territoires_place_catalogue_url",
+    "territoires_population",
     "territoires_publishing_defaults",
     "territoires_quality",
     "territoires_site",
@@ -220,6 +222,36 @@ EPCI_TYPES = {
 def territoires_epci_type(code: str) -> str:
     """The translated legal form of an intercommunality, or its code."""
     return tk._(EPCI_TYPES[code]) if code in EPCI_TYPES else (code or "")
+
+
+def territoires_population(kind: str, code: str) -> dict[str, Any] | None:
+    """The population of a commune (``kind`` commune, INSEE code) or an
+    intercommunality (``intercommunalite``, SIREN), with what it is:
+    ``{"value", "label": "Population municipale 2023 (Insee)", "definition"}``;
+    None when unknown. The one place pages take a population from."""
+    ref = get_referential()
+    found = (
+        population.epci_population(ref, code)
+        if kind == "intercommunalite"
+        else population.commune_population(ref, code)
+    )
+    if found is None:
+        return None
+    if found.year:
+        label = tk._("Municipal population %(year)s (%(source)s)") % {
+            "year": found.year,
+            "source": found.source,
+        }
+    else:
+        label = tk._("Municipal population (%(source)s)") % {"source": found.source}
+    definition = tk._(
+        "INSEE's legal population: the people whose usual residence is in the commune"
+        "%(scope)s, counted by the census on 1 January %(year)s."
+    ) % {
+        "scope": tk._(", summed over the member communes") if kind == "intercommunalite" else "",
+        "year": found.year or "",
+    }
+    return {"value": found.value, "label": label, "definition": definition}
 
 
 @tk.chained_helper

@@ -13,6 +13,7 @@ from ckanext.territoires.dcat import iris
 from ckanext.territoires.geography import index as geography_index
 from ckanext.territoires.logic import action
 from ckanext.territoires.quality import index as quality_index
+from ckanext.territoires.referential import store as referential_store
 
 
 @tk.blanket.config_declarations(config.declare)
@@ -42,6 +43,7 @@ class TerritoiresPlugin(p.SingletonPlugin, DefaultTranslation):
         licences.configure(config_)  # the French licence register, by default
 
     def configure(self, config_):
+        referential_store.use_directory(config.referential_directory())  # a refreshed one
         territory.check_configured_scope()  # an invalid scope stops start-up
 
     # IPackageController: automatic memberships, committed with the dataset

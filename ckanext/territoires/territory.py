@@ -23,6 +23,11 @@ def configured_scope() -> Scope:
     return _parse(configured_scope_value())
 
 
+def forget_scope() -> None:
+    """Parse the scope again on next use (the referential was refreshed)."""
+    _parse.cache_clear()
+
+
 def check_configured_scope() -> Scope:
     """Parse the option at start-up; a bad value stops CKAN with its message."""
     try:
