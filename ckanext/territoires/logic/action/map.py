@@ -187,7 +187,7 @@ def _commune_map(context: dict, identifier: str, link: str) -> dict[str, Any]:
     insee = group.extras.get("insee") or ""
     ref = get_referential()
     commune = ref.communes.get(insee)
-    epci = commune.siren if commune is not None else None
+    epci = commune.epci if commune is not None else None
     codes = tuple(ref.members("epci", epci)) if epci else ()
     if insee not in codes:
         codes = _neighbours(insee)
@@ -279,7 +279,7 @@ def _territory_epci_map(scope: Any, codes: Sequence[str], link: str) -> dict[str
     """A large territory: its intercommunalities, each linking to its page
     (or to the search of its area)."""
     ref = get_referential()
-    sirens = tuple(sorted({ref.communes[c].siren for c in codes if ref.communes[c].siren}))
+    sirens = tuple(sorted({ref.communes[c].epci for c in codes if ref.communes[c].epci}))
     outlines = get_outlines()
     base = maps.base_paths(outlines, "epci", sirens, outlines.bounds(codes))
     pages = {group.extras.get("siren"): group for group in groups.intercommunality_groups()}
@@ -334,16 +334,14 @@ def _dataset_map(context: dict, identifier: str, link: str) -> dict[str, Any]:
     background = maps.outline_path(outlines, background_codes, proj) if background_codes else ""
     title = dataset.get("title") or dataset["name"]
     parts = [
-        tk._("Coverage of the dataset: {number} communes highlighted (dark, thick outline)").format(
-            number=len(covered)
-        )
+        tk.ungettext(
+            "{number} commune covered by the dataset, highlighted (dark, thick outline)",
+            "{number} communes covered by the dataset, highlighted (dark, thick outline)",
+            len(covered),
+        ).format(number=len(covered))
     ]
     if boxes or others:
-        parts.append(
-            tk._("its spatial coverage drawn as {number} dashed outlines").format(
-                number=len(boxes) + len(others)
-            )
-        )
+        parts.append(tk._("its spatial coverage from the metadata drawn with dashed outlines"))
     return {
         "title": tk._("Map of the coverage of {title}").format(title=title),
         "description": "; ".join(parts) + ".",
