@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import xml.etree.ElementTree as ET
 
@@ -36,10 +37,7 @@ def svg_of(base: maps.Base, boxes=()) -> ET.Element:
     rects = "".join(
         '<rect x="{x}" y="{y}" width="{width}" height="{height}"/>'.format(**box) for box in boxes
     )
-    text = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{proj.view_box}">'
-        f"{paths}{rects}</svg>"
-    )
+    text = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{proj.view_box}">{paths}{rects}</svg>'
     return ET.fromstring(text)
 
 
@@ -123,7 +121,7 @@ def test_shades_group_counts_in_at_most_four_classes_plus_none():
     assert legend[0] == maps.Shade(0, 0, 0)
     assert 2 <= len(legend) <= 5
     # contiguous, increasing
-    for before, after in zip(legend[1:], legend[2:], strict=False):
+    for before, after in itertools.pairwise(legend[1:]):
         assert after.low == before.high + 1
     assert legend[1].low == 1 and legend[-1].high == 50
     assert maps.shade_of(0, legend) == 0

@@ -203,8 +203,8 @@ def _commune_map(context: dict, identifier: str, link: str) -> dict[str, Any]:
     epci_name = ref.epcis[epci].name if epci and epci in ref.epcis else ""
     if epci_name:
         description = tk._(
-            "{name} (dark, thick outline) among the {number} communes of {epci}. "
-            "Each commune links to its page."
+            "{name} (dark, thick outline) among the {number} member communes of the "
+            "intercommunality {epci}. Each commune links to its page."
         ).format(name=name, number=len(codes), epci=epci_name)
     else:
         description = tk._(
@@ -213,10 +213,20 @@ def _commune_map(context: dict, identifier: str, link: str) -> dict[str, Any]:
         ).format(name=name)
     missing = list(base.missing)
     return {
-        "title": tk._("Map of {name}").format(name=name),
+        "title": tk._("Map of {of_commune}").format(of_commune=_of_commune(insee, name)),
         "description": description,
         **_drawing(base, shapes=shapes, labels=labels, missing=places.missing(missing)),
     }
+
+
+def _of_commune(insee: str, name: str) -> str:
+    """French contracts "de" with the name ("d'Écully"): the French message
+    takes it whole, other languages the name alone."""
+    try:
+        french = tk.h.lang() == "fr"
+    except RuntimeError:  # outside a request: no language but the default
+        french = False
+    return (territory.french_of(insee) if french else None) or name
 
 
 def _neighbours(insee: str) -> tuple[str, ...]:
@@ -239,9 +249,11 @@ def _intercommunality_map(context: dict, identifier: str, link: str) -> dict[str
     places = _Places(codes, link)
     shapes, legend = _shapes(base, codes, places, counts=_visible_counts(context))
     return {
-        "title": tk._("Map of the communes of {name}").format(name=group.title),
+        "title": tk._("Map of the communes of the intercommunality {name}").format(
+            name=group.title
+        ),
         "description": tk._(
-            "The {number} communes of {name}, shaded by their number of datasets "
+            "The {number} communes of the intercommunality {name}, shaded by their number of datasets "
             "(the darker, the more). Each commune links to its page; the list of "
             "the communes with their numbers of datasets is on this page."
         ).format(number=len(codes), name=group.title),
@@ -259,17 +271,17 @@ def _territory_map(context: dict, identifier: str, link: str) -> dict[str, Any]:
     shapes, legend = _shapes(base, codes, places, counts=_visible_counts(context))
     if link == "search":
         description = tk._(
-            "The {number} communes of {name}, shaded by their number of datasets "
-            "(the darker, the more). Each commune links to the search of the "
+            "The {number} communes of the territory ({name}), shaded by their number of "
+            "datasets (the darker, the more). Each commune links to the search of the "
             "datasets of its area."
         )
     else:
         description = tk._(
-            "The {number} communes of {name}, shaded by their number of datasets "
-            "(the darker, the more). Each commune links to its page."
+            "The {number} communes of the territory ({name}), shaded by their number of "
+            "datasets (the darker, the more). Each commune links to its page."
         )
     return {
-        "title": tk._("Map of {name}").format(name=scope.label),
+        "title": tk._("Map of the territory: {name}").format(name=scope.label),
         "description": description.format(number=len(codes), name=scope.label),
         **_drawing(base, shapes=shapes, legend=legend, missing=places.missing(base.missing)),
     }
@@ -296,9 +308,9 @@ def _territory_epci_map(scope: Any, codes: Sequence[str], link: str) -> dict[str
         label = group.title if group is not None else ref.epcis[siren].name
         shapes.append(maps.Shape(code=siren, d=base.paths[siren], label=label, href=href))
     return {
-        "title": tk._("Map of {name}").format(name=scope.label),
+        "title": tk._("Map of the territory: {name}").format(name=scope.label),
         "description": tk._(
-            "The {number} intercommunalities of {name}. Each one links to its page."
+            "The {number} intercommunalities of the territory ({name}). Each one links to its page."
         ).format(number=len(shapes), name=scope.label),
         **_drawing(base, shapes=shapes),
     }
@@ -343,7 +355,7 @@ def _dataset_map(context: dict, identifier: str, link: str) -> dict[str, Any]:
     if boxes or others:
         parts.append(tk._("its spatial coverage from the metadata drawn with dashed outlines"))
     return {
-        "title": tk._("Map of the coverage of {title}").format(title=title),
+        "title": tk._("Map of the coverage of the dataset {title}").format(title=title),
         "description": "; ".join(parts) + ".",
         **_drawing(
             base,
