@@ -193,3 +193,14 @@ def test_a_private_dataset_map_is_not_shown_to_anonymous(app, places):
         headers=auth(places.member),
     )
     assert response.json["result"]["shapes"]
+
+
+def test_a_large_territory_map_draws_its_intercommunalities(app, places, monkeypatch):
+    from ckanext.territoires.logic.action import map as map_action
+
+    monkeypatch.setattr(map_action, "MAX_COMMUNES", 10)
+    svg = the_map(app.get("/communes").body, "territoires-communes-map")
+    check_accessible(svg)
+    assert links(svg) == {"Métropole de Lyon": METROPOLE}
+    search = the_map(app.get("/dataset/").body, "territoires-search-map")
+    assert "ext_bbox=" in links(search)["Métropole de Lyon"]

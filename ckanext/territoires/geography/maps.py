@@ -134,6 +134,11 @@ def label_point(geometry: Any, proj: Projection) -> tuple[int, int] | None:
     return proj.point(float(point.x), float(point.y))
 
 
+def _bounds(geometry: Any) -> Box:
+    west, south, east, north = (float(value) for value in shapely.bounds(geometry))
+    return (west, south, east, north)
+
+
 def union_box(boxes: Iterable[Box | None]) -> Box | None:
     known = [box for box in boxes if box is not None]
     if not known:
@@ -258,9 +263,7 @@ def make_base(geometries: Mapping[str, Any], codes: Sequence[str], box: Box | No
     present = [code for code in codes if geometries.get(code) is not None]
     missing = tuple(code for code in codes if geometries.get(code) is None)
     if box is None:
-        box = union_box(
-            tuple(float(v) for v in shapely.bounds(geometries[code])) for code in present
-        ) or (-5.0, 41.0, 10.0, 51.5)
+        box = union_box(_bounds(geometries[code]) for code in present) or (-5.0, 41.0, 10.0, 51.5)
     proj = projection(box)
     array = np.array([geometries[code] for code in present], dtype=object)
     if len(array):

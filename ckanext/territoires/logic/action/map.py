@@ -291,7 +291,7 @@ def _territory_epci_map(scope: Any, codes: Sequence[str], link: str) -> dict[str
     """A large territory: its intercommunalities, each linking to its page
     (or to the search of its area)."""
     ref = get_referential()
-    sirens = tuple(sorted({ref.communes[c].epci for c in codes if ref.communes[c].epci}))
+    sirens = tuple(sorted({siren for c in codes if (siren := ref.communes[c].epci)}))
     outlines = get_outlines()
     base = maps.base_paths(outlines, "epci", sirens, outlines.bounds(codes))
     pages = {group.extras.get("siren"): group for group in groups.intercommunality_groups()}
