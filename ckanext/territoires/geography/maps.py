@@ -22,7 +22,7 @@ Communes without an outline have no shape: :class:`Drawing` lists them in
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -244,6 +244,39 @@ class Drawing:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def shapes(
+    base: Base,
+    codes: Sequence[str],
+    label: Callable[[str], str],
+    href: Callable[[str], str],
+    count: Callable[[str], int | None] | None = None,
+    highlighted: frozenset[str] = frozenset(),
+) -> tuple[list[Shape], list[Shade]]:
+    """The shapes of ``codes`` that have a path in ``base`` (in that order),
+    named by ``label``, linked by ``href``; shaded by ``count`` when given,
+    with the legend (else no legend)."""
+    numbers = {code: count(code) for code in codes} if count is not None else {}
+    legend = shades([n for n in numbers.values() if n is not None]) if count is not None else []
+    result = []
+    for code in codes:
+        d = base.paths.get(code)
+        if not d:
+            continue
+        number = numbers.get(code)
+        result.append(
+            Shape(
+                code=code,
+                d=d,
+                label=label(code),
+                href=href(code),
+                count=number,
+                shade=shade_of(number, legend) if number is not None else None,
+                highlighted=code in highlighted,
+            )
+        )
+    return result, legend
 
 
 @dataclass(frozen=True)

@@ -135,28 +135,14 @@ def _shapes(
     counts: dict[str, int] | None = None,
     highlighted: frozenset[str] = frozenset(),
 ) -> tuple[list[maps.Shape], list[maps.Shade]]:
-    numbers = {code: places.count(code, counts) for code in codes}
-    legend = (
-        maps.shades([n for n in numbers.values() if n is not None]) if counts is not None else []
+    return maps.shapes(
+        base,
+        codes,
+        places.label,
+        places.href,
+        (lambda code: places.count(code, counts)) if counts is not None else None,
+        highlighted,
     )
-    shapes = []
-    for code in codes:
-        d = base.paths.get(code)
-        if not d:
-            continue
-        count = numbers[code]
-        shapes.append(
-            maps.Shape(
-                code=code,
-                d=d,
-                label=places.label(code),
-                href=places.href(code),
-                count=count,
-                shade=maps.shade_of(count, legend) if count is not None else None,
-                highlighted=code in highlighted,
-            )
-        )
-    return shapes, legend
 
 
 def _drawing(base: maps.Base, **parts: Any) -> dict[str, Any]:
