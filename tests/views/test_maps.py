@@ -122,7 +122,7 @@ def test_the_communes_index_and_home_have_the_territory_map(app, places):
     svg = the_map(app.get("/communes").body, "territoires-communes-map")
     check_accessible(svg)
     assert links(svg)["Écully: 3 datasets"] == ECULLY
-    svg = the_map(app.get("/").body, "territoires-home-map")
+    svg = the_map(app.get("/").body, "territoires-portal-map-svg")
     check_accessible(svg)
     assert len(links(svg)) == 58
     # the filter-as-you-type results carry no map
