@@ -288,6 +288,8 @@ class Base:
     #: Where to write each place's name.
     points: Mapping[str, tuple[int, int]]
     missing: tuple[str, ...]
+    #: Each place's bounding box (west, south, east, north), in degrees.
+    boxes: Mapping[str, Box] = field(default_factory=dict)
 
 
 def make_base(geometries: Mapping[str, Any], codes: Sequence[str], box: Box | None = None) -> Base:
@@ -304,15 +306,17 @@ def make_base(geometries: Mapping[str, Any], codes: Sequence[str], box: Box | No
             shapely.transform(array, proj.xy), TOLERANCE, preserve_topology=True
         )
         inside = shapely.get_coordinates(shapely.point_on_surface(array))
+        bounds = shapely.bounds(array).tolist()
         spots = np.rint(proj.xy(inside)).astype(np.int64) if len(inside) else inside
     else:
-        simplified, spots = array, np.empty((0, 2))
+        simplified, spots, bounds = array, np.empty((0, 2)), []
     paths = {
         code: "".join(_ring_path(ring) for ring in _rings(geometry))
         for code, geometry in zip(present, simplified, strict=True)
     }
     points = {code: (int(x), int(y)) for code, (x, y) in zip(present, spots, strict=True)}
-    return Base(proj, paths, points, missing)
+    boxes = {code: (b[0], b[1], b[2], b[3]) for code, b in zip(present, bounds, strict=True)}
+    return Base(proj, paths, points, missing, boxes)
 
 
 @lru_cache(maxsize=256)

@@ -30,6 +30,9 @@ MAX_COMMUNES = 400
 
 KINDS = ("commune", "intercommunality", "territory", "dataset")
 
+#: Stands for a group name in a URL built once (group names are [a-z0-9_-]).
+_SLOT = "territoires-map-slot"
+
 
 @tk.side_effect_free
 @validate(schema.territoires_map_show)
@@ -93,6 +96,8 @@ class _Places:
         self.groups = groups.commune_groups_by_insee(codes=list(codes))
         self.link = link
         self.outlines = get_outlines()
+        # one url_for, then the names: 58 calls of url_for cost more than the map
+        self._page = tk.url_for("commune.read", id=_SLOT)
 
     def label(self, code: str) -> str:
         group = self.groups.get(code)
@@ -106,7 +111,7 @@ class _Places:
             box = self.outlines.bbox("commune", code)
             return _search_url(box) if box else ""
         group = self.groups.get(code)
-        return tk.url_for("commune.read", id=group.name) if group is not None else ""
+        return self._page.replace(_SLOT, group.name) if group is not None else ""
 
     def count(self, code: str, counts: dict[str, int] | None) -> int | None:
         if counts is None:
@@ -150,15 +155,8 @@ def _drawing(base: maps.Base, **parts: Any) -> dict[str, Any]:
     drawing = maps.Drawing(proj.width, proj.height, proj.view_box, **parts)
     result = drawing.as_dict()
     for shape in result["shapes"]:
-        shape["bbox"] = _box_text(_shape_box(shape["code"]))
+        shape["bbox"] = _box_text(base.boxes.get(shape["code"]))
     return result
-
-
-def _shape_box(code: str) -> maps.Box | None:
-    outlines = get_outlines()
-    if code.isdigit() and len(code) == 9:
-        return outlines.bbox("epci", code)
-    return outlines.bbox("commune", code)
 
 
 def _visible_counts(context: dict) -> dict[str, int]:
