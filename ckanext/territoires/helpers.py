@@ -182,10 +182,11 @@ def territoires_search_map() -> dict[str, Any] | None:
         place["href"] = ""
     current = request.args.get("ext_bbox", "").strip()
     result["current"] = current
-    result["current_place"] = next(
-        (shape["label"] for shape in result["shapes"] if current and shape["bbox"] == current),
-        "",
-    )
+    result["current_place"] = ""
+    for shape in result["shapes"]:
+        if current and shape["bbox"] == current:  # the place searched now, highlighted
+            shape["highlighted"] = True
+            result["current_place"] = shape["label"]
     result["clear"] = search_url(None) if current else ""
     return result
 

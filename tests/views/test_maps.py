@@ -165,6 +165,9 @@ def test_the_search_map_restricts_to_a_commune_area_keeping_the_query(app, place
     assert "bron-parcs" not in found  # q=eau kept
     assert "/dataset/eau-ouest" in found
     assert "Datasets of the area of Bron." in found
+    assert [
+        label.split(":")[0] for label in highlighted(the_map(found, "territoires-search-map"))
+    ] == ["Bron"]
     assert "Search everywhere" in found
 
 
