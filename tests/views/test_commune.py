@@ -148,7 +148,8 @@ def test_paging(app, places):
 
 def test_themes_chart_latest_updates_and_producers(app, places):
     body = app.get(ECULLY).body
-    chart = body[body.find('<svg class="territoires-chart"') : body.find("</svg>")]
+    start = body.find('<svg class="territoires-chart"')
+    chart = body[start : body.find("</svg>", start)]
     assert 'role="img"' in chart
     assert "Environment 2; Government and public sector 1; Transport 1" in chart
     assert chart.count("<rect") == 3

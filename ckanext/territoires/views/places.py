@@ -206,6 +206,7 @@ def commune_read(group_type: str, is_organization: bool, id: str):
         more_vars=lambda commune: {
             "quality": quality_views.commune_summary(commune),
             "officers": officers_views.commune_officers(commune),
+            "place_map": place_map("commune", commune["name"]),
         },
     )
 
@@ -219,7 +220,17 @@ def intercommunality_read(group_type: str, is_organization: bool, id: str):
         "territoires/intercommunality/read.html",
         "epci",
         tk._("Intercommunality not found"),
+        more_vars=lambda epci: {"place_map": place_map("intercommunality", epci["name"])},
     )
+
+
+def place_map(kind: str, id: str | None = None, link: str = "page") -> dict[str, Any] | None:
+    """``territoires_map_show`` for the visitor (None: no map to show)."""
+    data_dict = {"kind": kind, "link": link, **({"id": id} if id else {})}
+    try:
+        return tk.get_action("territoires_map_show")(_context(), data_dict)
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return None
 
 
 def _with_query(url: str) -> str:
@@ -259,6 +270,7 @@ def communes_index():
     if request.args.get("partial") == "results":
         # filter-as-you-type asks for the results only
         return base.render("territoires/communes/results.html", extra_vars)
+    extra_vars["territory_map"] = place_map("territory")
     return base.render("territoires/communes/index.html", extra_vars)
 
 
