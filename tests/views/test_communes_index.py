@@ -99,3 +99,15 @@ def test_plain_get_form_and_partial_results(app, lyon):
 def test_commune_type_index_redirects_here(app, lyon):
     response = app.get("/commune/", query_string={"q": "bron"}, follow_redirects=False)
     assert response.status_code == 302 and response.headers["Location"].endswith("/communes?q=bron")
+
+
+def test_the_examples_under_the_search_box_are_the_territory_s_own(app, lyon):
+    body = html.unescape(app.get("/communes").body)
+    assert "For example: Villeurbanne, Vénissieux or 69" in body
+
+
+@pytest.mark.ckan_config("ckanext.territoires.scope", "epci:200067106")
+def test_another_territory_shows_its_own_communes_as_examples(app):
+    body = html.unescape(app.get("/communes").body)
+    assert "For example: Anglet, Biarritz or 64" in body
+    assert "Écully" not in body

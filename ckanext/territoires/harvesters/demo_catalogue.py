@@ -23,6 +23,7 @@ from ckan.lib.munge import munge_title_to_name
 from rdflib import RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF
 
+from ckanext.territoires import territory
 from ckanext.territoires.referential import Referential, Scope
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -126,20 +127,18 @@ class DemoPlan:
     catalogue: Graph
 
 
-def of_place(name: str) -> str:
-    """French "de" before a place name: "de Bron", "d'Anglet", "du Havre"."""
-    for article, contracted in (("Le ", "du "), ("Les ", "des ")):
-        if name.startswith(article):
-            return contracted + name[len(article) :]
-    return ("d'" if name[:1] in "AEIOUYÂÉÈÊÎÔHaeiouyh" else "de ") + name
+def _words(ref: Referential, insee: str) -> dict[str, str]:
+    """The commune's name after "de" and after "à", as French writes them."""
+    of = territory.french_of(insee) or "de " + ref.communes[insee].name
+    at = "à " + ref.communes[insee].name
+    for contracted, replacement in (("du ", "au "), ("des ", "aux ")):
+        if of.startswith(contracted):
+            at = replacement + of[len(contracted) :]
+    return {"de": of, "a": at}
 
 
-def at_place(name: str) -> str:
-    """French "à" before a place name: "à Bron", "au Havre", "aux Mureaux"."""
-    for article, contracted in (("Le ", "au "), ("Les ", "aux ")):
-        if name.startswith(article):
-            return contracted + name[len(article) :]
-    return "à " + name
+#: An intercommunality's datasets: "Places de stationnement PMR – CA du Pays Basque".
+TERRITORY_WORDS = {"de": "du territoire", "a": "sur le territoire"}
 
 
 def _by_population(ref: Referential, codes) -> list[str]:
@@ -175,8 +174,8 @@ def plan_demo(scope: Scope, ref: Referential) -> DemoPlan:
     communes = _by_population(ref, scope.communes)[:COMMUNES_WITH_DATA]
     organizations = [
         Organization(
-            munge_title_to_name("Ville " + of_place(ref.communes[c].name)),
-            "Ville " + of_place(ref.communes[c].name),
+            munge_title_to_name("Ville " + _words(ref, c)["de"]),
+            "Ville " + _words(ref, c)["de"],
             "insee",
             c,
         )
@@ -227,33 +226,40 @@ def _catalogue(scope: Scope, ref: Referential, communes: list[str], epci: str | 
                 if number < len(COVERAGE_STYLES)
                 else COVERAGE_STYLES[number % 3]  # once each way, then the usual ones
             )
-            _dataset(graph, catalog, topic, commune.name, insee, style, number)
+            _dataset(graph, catalog, topic, commune.name, _words(ref, insee), insee, style, number)
             number += 1
     if epci is not None:
-        _dataset(graph, catalog, TOPICS[4], ref.epcis[epci].name, epci, "epci", number)
+        name = ref.epcis[epci].name
+        _dataset(graph, catalog, TOPICS[4], name, TERRITORY_WORDS, epci, "epci", number)
         number += 1
     outside = _outside_commune(scope, ref)
     if outside is not None:
-        _dataset(
-            graph, catalog, TOPICS[1], ref.communes[outside].name, outside, "insee-uri", number
-        )
+        words = _words(ref, outside)
+        name = ref.communes[outside].name
+        _dataset(graph, catalog, TOPICS[1], name, words, outside, "insee-uri", number)
     return graph
 
 
 def _dataset(
-    graph: Graph, catalog: URIRef, topic: Topic, place: str, code: str, style: str, number: int
+    graph: Graph,
+    catalog: URIRef,
+    topic: Topic,
+    place: str,
+    words: dict[str, str],
+    code: str,
+    style: str,
+    number: int,
 ) -> None:
     slug = munge_title_to_name(place)
     identifier = f"{slug}-{topic.slug}"
     dataset = URIRef(BASE + identifier)
     site = f"https://donnees.{slug}.example/"
-    publisher = place if style == "epci" else "Ville " + of_place(place)
-    words = {"de": of_place(place), "a": at_place(place)}
+    publisher = place if style == "epci" else "Ville " + words["de"]
     title = topic.title % words
     if style == "epci":
         title = "%s – %s" % (topic.title.split(" %(")[0], place)
     elif style == "publisher":
-        publisher = "Mairie " + of_place(place)
+        publisher = "Mairie " + words["de"]
         title = topic.title.split(" %(")[0]
     elif style == "title":
         publisher = "Services techniques"
