@@ -72,3 +72,29 @@ def test_sync_prints_changes(cli, lyon):
     assert result.exit_code == 0, result.output
     assert f"+ {dataset['name']} -> bron-69029" in result.stdout
     assert "memberships added: 1, removed: 0" in result.stdout
+
+
+def test_resolve_prints_only_json_on_stdout_in_a_process_of_its_own(ckan_config):
+    """`ckan territoires resolve X | jq .`: CKAN's log lines go to stderr in
+    the inis of the project (test.ini here, config/ckan.ini.template too)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    ckan = Path(sys.executable).with_name("ckan")
+    done = subprocess.run(
+        [str(ckan), "-c", ckan_config["__file__"], "territoires", "resolve", "Bron"],
+        capture_output=True,
+        text=True,
+        env=os.environ,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [
+        {"insee": "69029", "name": "Bron", "type": "commune", "matched_as": "name"}
+    ]
+    template = Path(__file__).resolve().parents[1] / "config" / "ckan.ini.template"
+    assert "args = (sys.stderr,)" in template.read_text()
+    assert "sys.stdout" not in template.read_text()
