@@ -64,6 +64,36 @@ def test_load_prints_counts_and_is_idempotent(cli):
     assert " s" in second.stdout.splitlines()[-1]
 
 
+def test_a_narrower_territory_archives_only_when_confirmed(cli, ckan_config, tmp_path):
+    assert run(cli, "load").exit_code == 0  # the Métropole de Lyon: 58 communes
+    ini = tmp_path / "lyon-only.ini"
+    ini.write_text(
+        f"[app:main]\nuse = config:{ckan_config['__file__']}\n"
+        "ckanext.territoires.scope = commune:69123\n"
+        "[loggers]\nkeys = root\n[handlers]\nkeys = console\n[formatters]\nkeys = generic\n"
+        "[logger_root]\nlevel = WARN\nhandlers = console\n"
+        "[handler_console]\nclass = StreamHandler\nargs = (sys.stderr,)\nlevel = NOTSET\n"
+        "formatter = generic\n[formatter_generic]\nformat = %%(message)s\n"
+    )
+    narrower = CKANCliRunner(mix_stderr=False, env={"CKAN_INI": str(ini)})
+
+    refused = run(narrower, "load")
+    assert refused.exit_code == 1
+    assert "57 communes leave the territory and will be archived:" in refused.stderr
+    assert "  - Bron (69029)" in refused.stderr and "… and 37 more" in refused.stderr
+    assert "--yes" in refused.stderr and "nothing was changed" in refused.stderr
+    bron = model.Session.query(model.Group).filter_by(name="bron-69029").one()
+    assert bron.extras.get("status") != "archived"
+
+    confirmed = run(narrower, "load", "--yes")
+    assert confirmed.exit_code == 0, confirmed.output
+    assert "archived: 57" in confirmed.stdout
+    model.Session.expire_all()
+    bron = model.Session.query(model.Group).filter_by(name="bron-69029").one()
+    assert bron.extras["status"] == "archived"
+    assert run(narrower, "load").exit_code == 0  # nothing leaves any more
+
+
 def test_sync_prints_changes(cli, lyon):
     dataset = factories.Dataset(territoires_coverage=["Bron"])
     model.Session.query(model.Member).filter_by(table_id=dataset["id"]).update({"state": "deleted"})
