@@ -106,8 +106,13 @@ def render_ini(output: str) -> None:
         "JWT_SECRET": secrets_["JWT_SECRET"],
         "SITE_ID": env("CKAN_SITE_ID", "territoires"),
         "SITE_URL": env("CKAN_SITE_URL", "http://%s:%s" % (host, port)),
-        # empty: the territory's title (ckanext-territoires, site.py)
-        "SITE_TITLE": env("CKAN_SITE_TITLE", ""),
+        # no option: the territory's title where it shows (ckanext-territoires,
+        # site.py) and CKAN's default for status_show
+        "SITE_TITLE_LINE": (
+            "ckan.site_title = %s" % os.environ["CKAN_SITE_TITLE"]
+            if os.environ.get("CKAN_SITE_TITLE")
+            else "# ckan.site_title ="
+        ),
         "SCOPE": checked_scope(env("TERRITOIRES_SCOPE", DEFAULT_SCOPE)),
         "DATABASE_URL": database_url(env("CKAN_DB_NAME", "ckan_territoires")),
         "REDIS_URL": redis_url,

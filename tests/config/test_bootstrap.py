@@ -59,3 +59,12 @@ def test_a_territory_that_is_not_one_is_refused_with_its_reason(
     assert bootstrap.main(["bootstrap.py", "set-scope", str(ini)]) == 1
     assert "TERRITOIRES_SCOPE" in capsys.readouterr().err
     assert ini.read_text() == before
+
+
+def test_the_title_is_written_only_when_given(bootstrap, monkeypatch, tmp_path):
+    ini = tmp_path / "ckan.ini"
+    bootstrap.render_ini(str(ini))
+    assert not [x for x in ini.read_text().splitlines() if x.startswith("ckan.site_title")]
+    monkeypatch.setenv("CKAN_SITE_TITLE", "Open data Pays Basque")
+    bootstrap.render_ini(str(ini))
+    assert "ckan.site_title = Open data Pays Basque" in ini.read_text().splitlines()
