@@ -25,6 +25,7 @@ DECLARATION = Path(config.__file__).with_name("config_declaration.yaml")
 READERS = {
     config.SCOPE: config.scope,
     config.PAGES_LATEST_COUNT: config.pages_latest_count,
+    config.PAGES_COMMUNES_PER_PAGE: config.pages_communes_per_page,
     config.HOME_COMMUNES_BLOCK: config.home_communes_block,
     config.HOME_POSITION: config.home_position,
     config.HOME_COMMUNES_COUNT: config.home_communes_count,
@@ -57,6 +58,7 @@ def test_readers_give_the_declared_defaults():
     expected = {
         config.SCOPE: "epci:200046977",
         config.PAGES_LATEST_COUNT: 5,
+        config.PAGES_COMMUNES_PER_PAGE: 100,
         config.HOME_COMMUNES_BLOCK: True,
         config.HOME_POSITION: "featured",
         config.HOME_COMMUNES_COUNT: 6,

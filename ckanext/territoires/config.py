@@ -27,6 +27,7 @@ import yaml
 DECLARATION = Path(__file__).with_name("config_declaration.yaml")
 
 SCOPE = "ckanext.territoires.scope"
+PAGES_COMMUNES_PER_PAGE = "ckanext.territoires.pages.communes_per_page"
 PAGES_LATEST_COUNT = "ckanext.territoires.pages.latest_count"
 HOME_COMMUNES_BLOCK = "ckanext.territoires.home.communes_block"
 HOME_POSITION = "ckanext.territoires.home.position"
@@ -53,6 +54,11 @@ def declare(declaration: Any, key: Any) -> None:
 def scope() -> str:
     """The territory of the portal, as written (parsed by :mod:`.territory`)."""
     return tk.config.get(SCOPE) or ""
+
+
+def pages_communes_per_page() -> int:
+    """Communes listed per page of ``/communes``."""
+    return tk.asint(tk.config.get(PAGES_COMMUNES_PER_PAGE))
 
 
 def pages_latest_count() -> int:

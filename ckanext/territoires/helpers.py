@@ -20,6 +20,7 @@ __all__ = [
     "render_datetime",
     "territoires_activity_type",
     "territoires_catalogue_url",
+    "territoires_commune_examples",
     "territoires_commune_name",
     "territoires_commune_status",
     "territoires_coverage_choices",
@@ -62,6 +63,12 @@ def territoires_coverage_choices(field=None) -> list[dict[str, str]]:
 def territoires_territory_label() -> str:
     """The name of the portal's territory ("Métropole de Lyon")."""
     return territory.configured_scope().label
+
+
+def territoires_commune_examples() -> dict[str, str]:
+    """Communes of the territory to show as examples in search boxes:
+    ``first``, ``second`` (names) and ``postal_code``."""
+    return territory.commune_examples()
 
 
 def territoires_commune_name(code: str) -> str:

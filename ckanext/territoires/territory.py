@@ -45,6 +45,25 @@ def communes_by_name() -> list[tuple[str, str]]:
     )
 
 
+def commune_examples() -> dict[str, str]:
+    """Two communes of the territory and a postal code of a third, to show
+    what a search box takes ("Villeurbanne, Vénissieux or 69500"): the most
+    populous after the first (whose name everybody knows)."""
+    ref = get_referential()
+    codes = sorted(
+        configured_scope().communes, key=lambda c: (-(ref.communes[c].population or 0), c)
+    )
+    named = (codes[1:3] if len(codes) > 2 else codes[:2]) or codes
+    names = [ref.communes[code].name for code in named]
+    others = [c for c in codes if c not in named and ref.communes[c].postal_codes] or codes
+    postal_codes = ref.communes[others[0]].postal_codes if others else ()
+    return {
+        "first": names[0] if names else "",
+        "second": names[-1] if names else "",
+        "postal_code": postal_codes[0] if postal_codes else "",
+    }
+
+
 def commune_name(code: str | None) -> str | None:
     """The name of the current commune of an INSEE code (current or former,
     arrondissement, commune déléguée), or None."""

@@ -24,7 +24,7 @@ from ckan.lib.pagination import Page
 from ckan.lib.search import SearchError
 from flask import Blueprint, redirect, request
 
-from ckanext.territoires import territory
+from ckanext.territoires import config, territory
 from ckanext.territoires.communes import groups
 from ckanext.territoires.views import officers as officers_views
 from ckanext.territoires.views import quality as quality_views
@@ -257,8 +257,24 @@ def communes_index():
     sort = request.args.get("sort", "name")
     sort = sort if sort in COMMUNE_SORTS else "name"
     communes = tk.get_action("territoires_commune_list")(_context(), {"q": q, "sort": sort})
+    params_nopage = [
+        (k, v) for k, v in request.args.items(multi=True) if k not in ("page", "partial")
+    ]
+
+    def pager_url(q: Any = None, page: int | None = None) -> str:
+        return (
+            tk.url_for("territoires.communes") + "?" + urlencode([*params_nopage, ("page", page)])
+        )
+
+    page = Page(
+        collection=communes,
+        page=tk.h.get_page_number(request.args),
+        url=pager_url,
+        items_per_page=config.pages_communes_per_page(),
+    )
     extra_vars = {
-        "communes": communes,
+        "communes": page.items,
+        "page": page,
         "q": q,
         "sort": sort,
         "sorts": [
