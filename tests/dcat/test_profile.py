@@ -186,3 +186,21 @@ def test_what_data_gouv_fr_dcat_harvester_reads(app):
         if isinstance(o, Literal) and str(o).startswith("POLYGON")
     ]
     assert geometries and str(geometries[0].datatype).endswith("wktLiteral")
+
+
+def test_the_catalogue_is_named_after_the_territory(app):
+    """CKAN's default title (test.ini: "CKAN") is not the catalogue's name:
+    the territory's is, in every language."""
+    graph = graph_of(app, "/catalog.ttl")
+    catalogue = next(graph.subjects(RDF.type, DCAT.Catalog))
+    assert set(graph.objects(catalogue, DCT.title)) == {
+        Literal("Données ouvertes de la Métropole de Lyon", lang="fr"),
+        Literal("Open data of the Métropole de Lyon", lang="en"),
+    }
+
+
+@pytest.mark.ckan_config("ckan.site_title", "Grand Lyon Data")
+def test_the_catalogue_keeps_the_configured_title(app):
+    graph = graph_of(app, "/catalog.ttl")
+    catalogue = next(graph.subjects(RDF.type, DCAT.Catalog))
+    assert [str(title) for title in graph.objects(catalogue, DCT.title)] == ["Grand Lyon Data"]

@@ -44,18 +44,15 @@ def territory_epcis(scope: Scope, ref: Referential) -> list[str]:
     return sorted({epci for c in scope.communes if (epci := ref.communes[c].epci)})
 
 
-def communes_to_archive(scope: Scope, ref: Referential) -> list[tuple[str, str]]:
-    """``(INSEE code, name)`` of the active commune groups a load of
-    ``scope`` would archive although their commune still exists: the scope
-    was narrowed (merged communes are archived without asking)."""
-    found = []
-    for insee, group in sorted(_existing_groups(groups.COMMUNE, "insee").items()):
-        if insee in scope.communes or group.extras.get("status") == groups.ARCHIVED:
-            continue
-        current = ref.current_commune(insee)
-        if current is not None and current.insee == insee:
-            found.append((insee, group.title or insee))
-    return found
+def communes_leaving(scope: Scope) -> list[tuple[str, str]]:
+    """``(INSEE code, name)`` of the commune groups that loading ``scope``
+    would archive (active, not archived, outside the scope), by name."""
+    leaving = [
+        (insee, group.title)
+        for insee, group in _existing_groups(groups.COMMUNE, "insee").items()
+        if insee not in scope.communes and group.extras.get("status") != groups.ARCHIVED
+    ]
+    return sorted(leaving, key=lambda item: (item[1], item[0]))
 
 
 def load_territory(
