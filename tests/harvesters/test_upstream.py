@@ -78,9 +78,27 @@ def test_harvest_actions_answer_403_to_anonymous(app, action):
     assert response.status_code == 403, response.body[:300]
 
 
-def test_every_harvest_action_answers_anonymous_without_a_500(app):
-    import ckan.plugins as p
+def _harvest_actions() -> list[str]:
+    """ckanext-harvest's actions, read from its action modules (its plugin's
+    get_actions shares a mutable default with get_auth_functions, so it may
+    also list auth functions: a known upstream quirk, see the report)."""
+    import importlib
+    import inspect
 
-    for name in sorted(n for n in p.get_plugin("harvest").get_actions() if n.startswith("harvest")):
+    names = set()
+    for part in ("get", "create", "update", "patch", "delete"):
+        module = importlib.import_module(f"ckanext.harvest.logic.action.{part}")
+        names.update(
+            name
+            for name, value in vars(module).items()
+            if name.startswith("harvest")
+            and inspect.isfunction(value)
+            and value.__module__ == module.__name__
+        )
+    return sorted(names)
+
+
+def test_every_harvest_action_answers_anonymous_without_a_500(app):
+    for name in _harvest_actions():
         response = app.post(f"/api/3/action/{name}", json={"id": "x"})
         assert response.status_code < 500, (name, response.body[:300])
