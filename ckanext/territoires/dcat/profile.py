@@ -139,6 +139,8 @@ class TerritoiresDCATAPProfile(RDFProfile):
         self._frequency(dataset_ref)
         self._languages(dataset_ref)
         self._distributions(dataset_dict, dataset_ref)
+        self._source_dates(dataset_dict, dataset_ref)
+        self._unlisted_licences(dataset_dict, dataset_ref)
         self._agents(dataset_dict, dataset_ref)
         self._geometries(dataset_ref)
         for identifier in list(self.g.objects(dataset_ref, DCT.identifier)):
@@ -275,6 +277,43 @@ class TerritoiresDCATAPProfile(RDFProfile):
                     else:
                         g.remove((distribution, predicate, concept))
             self._format(resource, distribution)
+
+    def _source_dates(self, dataset_dict, dataset_ref) -> None:
+        """A harvested dataset states the dates of its source: without
+        them, the portal's record dates (the harvest's) are not exported as
+        the dataset's; ``created`` becomes ``dct:created``."""
+        g = self.g
+        harvested = bool(self._get_dataset_value(dataset_dict, provenance.HARVESTED))
+        for key, predicate in (("issued", DCT.issued), ("modified", DCT.modified)):
+            if harvested and not self._get_dataset_value(dataset_dict, key):
+                g.remove((dataset_ref, predicate, None))
+        created = self._get_dataset_value(dataset_dict, "created")
+        if created:
+            self._add_date_triple(dataset_ref, DCT.created, created)
+
+    def _unlisted_licences(self, dataset_dict, dataset_ref) -> None:
+        """A licence the register does not list, kept as the source wrote
+        it, is a ``dct:LicenseDocument`` labelled with that text (an IRI when
+        it is one), on every distribution without a licence; a distribution
+        licence written as text is made one too (DCAT-AP wants a node)."""
+        g = self.g
+        licence_id = dataset_dict.get("license_id")
+        unlisted = (
+            licence_id
+            and licence_id != "notspecified"
+            and model.Package.get_license_register().get(licence_id) is None
+        )
+        for distribution in g.objects(dataset_ref, DCAT.distribution):
+            for value in list(g.objects(distribution, DCT.license)):
+                if isinstance(value, Literal):
+                    g.remove((distribution, DCT.license, value))
+                    g.add((distribution, DCT.license, _licence_document(g, str(value))))
+            if unlisted and not any(g.objects(distribution, DCT.license)):
+                g.add((distribution, DCT.license, _licence_document(g, str(licence_id))))
+        for subject in set(g.subjects(DCT.conformsTo, None)):
+            for standard in g.objects(subject, DCT.conformsTo):
+                if isinstance(standard, URIRef) and not any(g.objects(standard, RDF.type)):
+                    g.add((standard, RDF.type, DCT.Standard))
 
     def _format(self, resource, distribution) -> None:
         """``dct:format`` as an EU file type, ``dcat:mediaType`` as an IANA IRI."""
@@ -483,6 +522,18 @@ def _without_insee_places(parsed: str | list[dict] | None) -> list[dict]:
         if any(item.values()):
             kept.append(item)
     return kept
+
+
+def _licence_document(g, text: str):
+    """A ``dct:LicenseDocument`` node for a licence named by ``text``."""
+    node: URIRef | BNode
+    if re.match(r"^https?://\S+$", text.strip()):
+        node = URIRef(text.strip())
+    else:
+        node = BNode()
+        g.add((node, RDFS.label, Literal(text)))
+    g.add((node, RDF.type, DCT.LicenseDocument))
+    return node
 
 
 def _licence(license_id: str | None) -> tuple[str, str] | None:

@@ -225,7 +225,7 @@ class DcatHarvester(TerritoiresHarvester):
                     ),
                 )
                 continue
-            landing = dataset.get("url") or None
+            landing = landing_page(dataset.get("url"), uri)
             content = {
                 "uri": uri,
                 "dataset": dataset,
@@ -260,6 +260,7 @@ class DcatHarvester(TerritoiresHarvester):
                 dataset.get("frequency") or _extra(dataset, "frequency")
             ),
         }
+        package.update(_descriptions(dataset))
         themes = _themes(dataset)
         if themes:
             package["theme"] = themes
@@ -290,16 +291,77 @@ class DcatHarvester(TerritoiresHarvester):
             )
             or ""
         )
-        result = {
+        result: dict[str, Any] = {
             "url": url,
             "name": mapping.first_text(resource.get("name"), url.rsplit("/", 1)[-1]) or "",
             "description": mapping.text_from_html(resource.get("description") or ""),
             "format": mapping.resource_format(resource.get("format") or resource.get("mimetype")),
         }
-        for key in ("license", "availability"):
+        for key in ("license", "availability", "issued", "modified", "mimetype"):
             if isinstance(resource.get(key), str) and resource[key]:
                 result[key] = resource[key]
+        services = _json_list(resource.get("access_services"))
+        services = [_service(item) for item in services if isinstance(item, dict)]
+        services = [item for item in services if item.get("endpoint_url")]
+        if services:
+            result["access_services"] = services
         return result
+
+
+def landing_page(url: Any, uri: str | None) -> str | None:
+    """The dataset's page: its ``dcat:landingPage``, unless that is a
+    service endpoint (a WFS GetCapabilities seen as GeoNetwork's landing
+    page), then its URI when it is a web address."""
+    if isinstance(url, str) and url.strip() and mapping.service_of("", url) is None:
+        return url.strip()
+    if uri and uri.startswith(("http://", "https://")) and mapping.service_of("", uri) is None:
+        return uri
+    return None
+
+
+def _json_list(value: Any) -> list:
+    """A list, or the list a JSON text holds, or ``[value]``."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return [value] if value.strip() else []
+    return mapping.as_list(value)
+
+
+def _descriptions(dataset: dict[str, Any]) -> dict[str, Any]:
+    """Dates, languages, access rights, conformsTo and, in the profile's
+    extras layout, the temporal coverage, as the source gives them."""
+    fields: dict[str, Any] = {}
+    for key in ("issued", "modified", "access_rights"):
+        value = _extra(dataset, key)
+        if isinstance(value, str) and value.strip():
+            fields[key] = value.strip()
+    for key in ("language", "conforms_to"):
+        values = [str(item) for item in _json_list(_extra(dataset, key)) if item]
+        if values:
+            fields[key] = values
+    start, end = _extra(dataset, "temporal_start"), _extra(dataset, "temporal_end")
+    if (start or end) and not dataset.get("temporal_coverage"):
+        fields["temporal_coverage"] = [
+            {key: value for key, value in (("start", start), ("end", end)) if value}
+        ]
+    return fields
+
+
+def _service(item: dict[str, Any]) -> dict[str, Any]:
+    """An access service of a distribution, its text and list fields kept."""
+    service: dict[str, Any] = {}
+    for key in ("title", "endpoint_description"):
+        if isinstance(item.get(key), str) and item[key]:
+            service[key] = item[key]
+    for key in ("endpoint_url", "conforms_to"):
+        values = [str(value) for value in _json_list(item.get(key)) if value]
+        if values:
+            service[key] = values
+    if service.get("endpoint_url") and not service.get("title"):
+        service["title"] = service["endpoint_url"][0]
+    return service
 
 
 def _distribution_licences(dataset: dict[str, Any]) -> list[Any]:
