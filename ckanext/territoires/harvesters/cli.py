@@ -191,6 +191,8 @@ def run(source):
         click.echo(error.render(report_locale()), err=True)
         sys.exit(1)
     _print_job(job)
+    # warnings (coverage, mapping) are not errors: exit 0; 1 when a dataset
+    # could not be created or updated, or the source could not be read
     sys.exit(1 if job.get("gather_errors") or job["stats"].get("errored") else 0)
 
 
@@ -213,6 +215,16 @@ def _job_summary(job: dict) -> str:
 
 def _print_job(job: dict) -> None:
     click.echo(_job_summary(job))
+    if job["stats"].get("warnings"):
+        click.echo(
+            _t(
+                N_(
+                    "%(count)s datasets harvested with warnings (coverage or mapping "
+                    "problems): see the job's report."
+                ),
+                count=job["stats"]["warnings"],
+            )
+        )
     for error in job.get("gather_errors") or []:
         click.echo(f"! {error['message']}", err=True)
 

@@ -78,6 +78,11 @@ def territoires_harvest_job_counts(stats: dict[str, Any] | None) -> list[dict[st
             tk.ungettext("%(num)s error", "%(num)s errors", number("errored")),
         ),
         (
+            "warning",
+            number("warnings"),
+            tk.ungettext("%(num)s with warnings", "%(num)s with warnings", number("warnings")),
+        ),
+        (
             "added",
             number("added"),
             tk.ungettext("%(num)s added", "%(num)s added", number("added")),

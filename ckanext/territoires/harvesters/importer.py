@@ -23,7 +23,9 @@ from ckan import model
 from ckan.lib.munge import munge_title_to_name
 from ckanext.harvest.model import HarvestObject, HarvestObjectError
 
-from . import archive, identity, mapping, provenance
+from ckanext.territoires import licences
+
+from . import archive, identity, mapping, provenance, warnings
 from .messages import N_, HarvestProblem, Message
 from .source_config import SourceConfigError
 from .territorialise import territorialise
@@ -156,8 +158,7 @@ class Importer:
                 "Import",
             )
             return False
-        for coverage_problem in coverage.problems:
-            object_error(obj, coverage_problem, "Coverage")
+        warnings.record(obj, [*coverage.problems, *mapping_warnings(package)])
         return True
 
     def _complete(self, package: dict, coverage, obj: HarvestObject) -> dict:
@@ -230,6 +231,29 @@ class Importer:
         ideal = munge_title_to_name(wanted).strip("-")[:90] or "dataset"
         name = self.harvester._ensure_name_is_unique(ideal, append_type="number-sequence")
         return name or self.harvester._ensure_name_is_unique(ideal, append_type="random-hex")
+
+
+def mapping_warnings(package: dict[str, Any]) -> list[Message]:
+    """What the mapping kept with a doubt: a licence the portal's register
+    does not list (kept as the source writes it, exported labelled)."""
+    found = []
+    licence = package.get("license_id")
+    if (
+        isinstance(licence, str)
+        and licence
+        and licence not in licences.register_ids()
+        and not licences.recognise(licence)
+    ):
+        found.append(
+            Message(
+                N_(
+                    'The licence "%(licence)s" is not in the portal\'s register: kept as '
+                    "the source writes it."
+                ),
+                licence=licence,
+            )
+        )
+    return found
 
 
 def _summary(error: tk.ValidationError) -> str:

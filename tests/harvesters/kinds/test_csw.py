@@ -8,6 +8,7 @@ from tests.harvesters.helpers import (
     gather_errors,
     harvested,
     object_errors,
+    object_warnings,
     run,
     show,
 )
@@ -58,6 +59,14 @@ def test_three_pages_of_records_are_harvested(server):
 def test_records_outside_the_territory_are_reported_not_guessed(server):
     source = create_source(mount(server), "territoires_csw")
     job = run(source)
+    # coverage problems are warnings: every dataset was harvested, no error
+    assert job["stats"]["errored"] == 0
+    assert job["stats"]["added"] == job["stats"]["warnings"] == 6
+    # the next job imports nothing (unchanged) and still shows them
+    again = run(source)
+    assert again["stats"]["not modified"] == again["stats"]["warnings"] == 6
+    assert again["stats"]["errored"] == 0
+    assert set(object_warnings(again)) == set(object_warnings(job))
     errors = object_errors(job)
     datasets = harvested(source["id"])
     assert len(datasets) == 6
