@@ -229,8 +229,27 @@ class Importer:
     def _new_name(self, package: dict) -> str:
         wanted = package.get("name") or package["title"]
         ideal = munge_title_to_name(wanted).strip("-")[:90] or "dataset"
-        name = self.harvester._ensure_name_is_unique(ideal, append_type="number-sequence")
-        return name or self.harvester._ensure_name_is_unique(ideal, append_type="random-hex")
+        return unique_name(ideal)
+
+
+def unique_name(ideal: str) -> str:
+    """``ideal``, else ``ideal-2``, ``ideal-3``... (a separator, so that
+    "budget-2020" never becomes "budget-20201", a year-like number), else
+    a random suffix."""
+
+    def taken(name: str) -> bool:
+        return (
+            model.Session.query(model.Package.id).filter(model.Package.name == name).first()
+            is not None
+        )
+
+    if not taken(ideal):
+        return ideal
+    for number in range(2, 100):
+        candidate = f"{ideal[:86]}-{number}"
+        if not taken(candidate):
+            return candidate
+    return f"{ideal[:80]}-{uuid.uuid4().hex[:8]}"
 
 
 def mapping_warnings(package: dict[str, Any]) -> list[Message]:
