@@ -145,6 +145,13 @@ class Importer:
 
         package_id = obj.package_id or identity.current_package_id(self.source.id, obj.guid)
         existing = model.Package.get(package_id) if package_id else None
+        if existing is None:
+            elsewhere = identity.harvested_elsewhere(
+                self.source.id, obj.guid, self.extras.get(provenance.EXTRA_URI)
+            )
+            if elsewhere is not None:
+                warnings.record(obj, [_already_harvested(elsewhere)])
+                return "unchanged"
         try:
             if existing is not None:
                 self._update(existing, package)
@@ -230,6 +237,17 @@ class Importer:
         wanted = package.get("name") or package["title"]
         ideal = munge_title_to_name(wanted).strip("-")[:90] or "dataset"
         return unique_name(ideal)
+
+
+def _already_harvested(package: model.Package) -> Message:
+    return Message(
+        N_(
+            'This record was already harvested from the source "%(source)s" as the dataset '
+            "%(dataset)s: it is not duplicated (the first source keeps it)."
+        ),
+        source=package.extras.get(provenance.SOURCE_TITLE) or "?",
+        dataset=package.name,
+    )
 
 
 def unique_name(ideal: str) -> str:

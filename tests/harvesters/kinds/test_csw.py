@@ -224,3 +224,17 @@ def test_keywords_are_never_split_inside_a_keyword():
         {"name": "Culture Société Service"},
         {"name": "plu"},
     ]
+
+
+def test_a_record_already_harvested_by_another_source_is_reported_not_duplicated(server):
+    first = create_source(mount(server), "territoires_csw", {"pin": "*"})
+    run(first)
+    mirror = server.add("/mirror/csw", server.routes["/geonetwork/srv/fre/csw"])
+    second = create_source(mirror, "territoires_csw", {"pin": "*"})
+    job = run(second)
+    assert job["stats"]["added"] == 0 and job["stats"]["errored"] == 0
+    assert harvested(second["id"]) == {}
+    assert len(harvested(first["id"])) == 6
+    warned = object_warnings(job)
+    assert len(warned) == 6
+    assert all("already harvested" in messages[0] for messages in warned.values())
