@@ -86,3 +86,64 @@ def test_the_export_of_every_harvested_real_catalogue_is_valid(app, server, remo
     graph = Graph().parse(data=response.body, format="turtle")
     found = violations(graph, shapes)
     assert found == [], "\n\n".join(found[:10])
+
+
+def assert_every_carried_field_kept(result: dict) -> None:
+    for row in result["fields"]:
+        if row["field"] in ("lineage", "thumbnail"):  # not kept yet, said so
+            assert row["kept"] == 0 and (not row["carried"] or row["reason"]), row
+        else:
+            assert row["kept"] == row["carried"], row
+
+
+def test_fidelity_of_the_iso_records_every_carried_field_is_kept(server, harvest_cli):
+    from ckan.cli.cli import ckan as ckan_command
+
+    from ckanext.territoires.harvesters.fidelity import report
+
+    source = create_source(test_csw.mount(server), "territoires_csw", {"pin": "*"})
+    run(source)
+    result = report(source["id"])
+    assert result["records"] == 6
+    fields = {row["field"]: row for row in result["fields"]}
+    for field in (
+        "title",
+        "description",
+        "keywords",
+        "themes",
+        "licence",
+        "access_rights",
+        "publisher",
+        "contact",
+        "issued",
+        "modified",
+        "language",
+        "conforms_to",
+        "landing_page",
+        "distributions",
+        "distribution_formats",
+    ):
+        assert fields[field]["carried"] == 6, field
+    assert fields["created"]["carried"] == 5  # one record gives no creation date
+    # their boxes have west > east: reported as warnings, carried by none
+    assert fields["spatial_extent"]["carried"] == 0
+    assert fields["lineage"]["carried"] == 6 and fields["lineage"]["reason"]
+    assert_every_carried_field_kept(result)
+    printed = harvest_cli.invoke(
+        ckan_command, ["territoires", "harvest", "fidelity", source["name"]]
+    )
+    assert printed.exit_code == 0, printed.output
+    assert "licence: carried by 6, kept by 6" in printed.stdout
+
+
+@pytest.mark.parametrize("fixture", ["geonetwork.xml", "udata.xml", "catalog.xml"])
+def test_fidelity_of_dcat_catalogues_every_carried_field_is_kept(server, fixture):
+    from ckanext.territoires.harvesters.fidelity import report
+
+    body = local(server, fixture_bytes("dcat", fixture))
+    url = server.add("/catalog", Answer(200, body, {"Content-Type": TYPES[".xml"]}))
+    source = create_source(url, "territoires_dcat", {"pin": "*"})
+    run(source)
+    result = report(source["id"])
+    assert result["records"] >= 1
+    assert_every_carried_field_kept(result)

@@ -271,6 +271,40 @@ def scheduler(interval, once):
         time.sleep(interval)
 
 
+@harvest.command()
+@click.argument("source")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def fidelity(source, as_json):
+    """Per field, how many records of SOURCE carried it and how many of its
+    datasets kept it (from the last harvests)."""
+    _require_plugins()
+    from .fidelity import report
+
+    result = report(_source(source).id)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    _say(
+        N_(
+            "%(records)s records harvested: per field, the records that carry it and the datasets that kept it."
+        ),
+        records=result["records"],
+    )
+    for row in result["fields"]:
+        line = _t(
+            N_("%(field)s: carried by %(carried)s, kept by %(kept)s"),
+            field=row["field"],
+            carried=row["carried"],
+            kept=row["kept"],
+        )
+        lost = row["carried"] - row["kept"]
+        if lost:
+            line += " — " + _t(N_("%(count)s lost"), count=lost)
+            if row["reason"]:
+                line += f" ({_t(row['reason'])})"
+        click.echo(line)
+
+
 @harvest.command("close-stale")
 @click.option(
     "--minutes",

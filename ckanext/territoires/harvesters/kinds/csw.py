@@ -431,7 +431,7 @@ class CswHarvester(TerritoiresHarvester):
             **_descriptions(content),
         }
         bboxes = content.get("bboxes") or [content.get("bbox") or {}]
-        valid = [bbox for bbox in bboxes if _is_box(bbox)]
+        valid = [bbox for bbox in bboxes if is_box(bbox)]
         if valid:
             package["spatial_coverage"] = [{"bbox": _polygon(bbox)} for bbox in valid]
         hints = PlaceHints(
@@ -557,7 +557,7 @@ def _parties(content: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
     return fields
 
 
-def _is_box(bbox: dict[str, str]) -> bool:
+def is_box(bbox: dict[str, str]) -> bool:
     """Whether the four sides make a box (a swapped west/east is reported by
     the territorialisation, and not kept as the dataset's extent)."""
     if len(bbox) != 4:

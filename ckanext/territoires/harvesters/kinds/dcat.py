@@ -26,12 +26,14 @@ is wrong.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
 from ckanext.dcat.processors import RDFParser
 from ckanext.dcat.profiles.base import DCT, RDFS, SKOS
+from geomet import wkt
 from rdflib import BNode, Literal, Namespace, URIRef
 
 from .. import mapping, safexml
@@ -261,6 +263,9 @@ class DcatHarvester(TerritoiresHarvester):
             ),
         }
         package.update(_descriptions(dataset))
+        extents = _every_extent(content, package.get("spatial_coverage") or [])
+        if extents:
+            package["spatial_coverage"] = extents
         themes = _themes(dataset)
         if themes:
             package["theme"] = themes
@@ -420,6 +425,35 @@ def _extents(content: dict[str, Any]) -> list[Any]:
     profile's; repeats are dropped when they are read."""
     extents = list(content.get("extents") or [])
     return extents or mapping.spatial_coverage_extents(content["dataset"].get("spatial_coverage"))
+
+
+def _every_extent(content: dict[str, Any], items: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The profile's spatial coverage plus every dct:spatial geometry it
+    left out (it keeps one; GeoNetwork's ``ogc:asWKT`` none)."""
+    known = {" ".join(str(value).split()) for item in items for value in item.values()}
+    result = list(items)
+    for geometry in content.get("extents") or []:
+        text = " ".join(str(geometry).split())
+        if text and text not in known:
+            known.add(text)
+            geojson = _geojson(text)
+            if geojson and geojson not in known:
+                known.add(geojson)
+                result.append({"geom": geojson})
+    return result
+
+
+def _geojson(text: str) -> str | None:
+    """GeoJSON of a geometry literal (GeoJSON, or WKT with or without its
+    CRS IRI); None when it cannot be read."""
+    if text.startswith("{"):
+        return text
+    text = re.sub(r"^<[^>]*>\s*", "", text)
+    text = re.sub(r"^[A-Za-z]+", lambda kind: kind.group(0).upper(), text)  # "Polygon(("
+    try:
+        return json.dumps(wkt.loads(text))
+    except Exception:  # geomet raises several kinds on a malformed literal
+        return None
 
 
 def _publisher_names(dataset: dict[str, Any]) -> list[str]:
