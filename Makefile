@@ -16,14 +16,20 @@ CKAN_TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 ADMIN_USER ?= admin
 ADMIN_EMAIL ?= admin@example.org
 PYTEST_ARGS ?=
+# The portal's territory (README, "Your own territory"): empty keeps the one in
+# ckan.ini (the Métropole de Lyon when first rendered); changing it later
+# archives the communes that leave it and re-territorialises the datasets.
+TERRITOIRES_SCOPE ?=
+# 0: no demo content (organisations, agent, harvested catalogue).
+TERRITOIRES_DEMO ?= 1
 
-export HOST PORT CKAN_DB_HOST CKAN_DB_PORT CKAN_DB_USER CKAN_DB_PASSWORD CKAN_DB_NAME CKAN_REDIS_URL
+export HOST PORT CKAN_DB_HOST CKAN_DB_PORT CKAN_DB_USER CKAN_DB_PASSWORD CKAN_DB_NAME CKAN_REDIS_URL TERRITOIRES_SCOPE
 
 BIN := $(VENV)/bin
 CKAN := $(BIN)/ckan
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install config db-upgrade admin demo serve test-db clean-test-db bench-search bench-dcat bench-harvest help browser-deps bench-pages bench-geography i18n-extract i18n-update
+.PHONY: run test lint install config db-upgrade admin territory demo serve test-db clean-test-db bench-search bench-dcat bench-harvest help browser-deps bench-pages bench-geography i18n-extract i18n-update
 
 help:
 	@echo "make run   - install, set up the database, load the demo, serve http://$(HOST):$(PORT)"
@@ -59,13 +65,25 @@ admin: db-upgrade
 		|| { echo "Could not make $(ADMIN_USER) a sysadmin" >&2; exit 1; }; \
 	echo "Sysadmin login: $(ADMIN_USER) / $$password"
 
-# The demo's agent of Villeurbanne publishes for the commune (README,
-# "Commune officers"); their password is kept in .ckan-secrets like the admin's.
-demo: admin
-	$(CKAN) -c ckan.ini territoires load
-	@password=$$($(BIN)/python config/bootstrap.py agent-password); \
-	$(CKAN) -c ckan.ini territoires demo --agent-password "$$password" \
-		&& echo "Agent login (Villeurbanne): agent-villeurbanne / $$password"
+# The groups of the territory. A TERRITOIRES_SCOPE different from ckan.ini's
+# is written there; `load` then lists the communes it archives (confirmed by
+# that variable) and `sync` re-territorialises every dataset.
+territory: admin
+	@changed=$$($(BIN)/python config/bootstrap.py set-scope ckan.ini) || exit 1; \
+	if [ "$$changed" = changed ]; then \
+		$(CKAN) -c ckan.ini territoires load --yes && $(CKAN) -c ckan.ini territoires sync; \
+	else \
+		$(CKAN) -c ckan.ini territoires load; \
+	fi
+
+# The demo of the territory (TERRITOIRES_DEMO=0: none): its agent publishes for
+# their commune (README, "Commune officers"); their password is kept in
+# .ckan-secrets like the admin's.
+demo: territory
+	@if [ "$(TERRITOIRES_DEMO)" = 0 ]; then echo "No demo (TERRITOIRES_DEMO=0)"; else \
+		password=$$($(BIN)/python config/bootstrap.py agent-password); \
+		$(CKAN) -c ckan.ini territoires demo --agent-password "$$password"; \
+	fi
 
 # `ckan run` turns Werkzeug's interactive debugger on unless told not to
 # (config/serve.py passes --disable-debugger): it would show tracebacks to visitors.

@@ -2,6 +2,7 @@
 
 import glob
 import os
+import shutil
 from pathlib import Path
 
 from setuptools import find_packages, setup
@@ -10,12 +11,14 @@ from setuptools.command.build_py import build_py
 CKAN_VERSION = "2.11.6"
 HERE = os.path.dirname(os.path.abspath(__file__))
 I18N_DOMAIN = "ckanext-territoires"
-#: Catalogues (.po) live in i18n/; their compiled .mo ship in the package.
+#: Catalogues (.po) live in i18n/; they ship in the package with their
+#: compiled .mo, as ITranslation expects: CKAN reads the .mo for the pages and
+#: the .po for the strings of its JavaScript (``/api/i18n/<lang>``).
 I18N_TARGET = os.path.join("ckanext", "territoires", "i18n")
 
 
 def compile_catalogues(target_root):
-    """i18n/<locale>/LC_MESSAGES/*.po -> <target_root>/<locale>/LC_MESSAGES/*.mo"""
+    """i18n/<locale>/LC_MESSAGES/*.po -> <target_root>/<locale>/LC_MESSAGES/*.mo and .po"""
     from babel.messages import mofile, pofile
 
     written = []
@@ -29,7 +32,10 @@ def compile_catalogues(target_root):
         os.makedirs(os.path.dirname(mo_path), exist_ok=True)
         with open(mo_path, "wb") as mo_file:
             mofile.write_mo(mo_file, catalog, use_fuzzy=False)
-        written.append(mo_path)
+        # a new copy (not copy2): CKAN rebuilds its JavaScript strings when a
+        # catalogue is newer than them
+        shutil.copyfile(po_path, mo_path[:-3] + ".po")
+        written += [mo_path, mo_path[:-3] + ".po"]
     return written
 
 

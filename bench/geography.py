@@ -15,10 +15,23 @@ communes; a région: Auvergne-Rhône-Alpes, 4,025 communes) it measures:
    tenth of a commune to the whole territory and beyond) drawn around the
    territory, p50 / p95 / max per record; and the territory's own box.
 
-Then the memory of the outlines of the whole of France, for reference.
-The last thing printed is a Markdown table to paste into the README::
+Then the memory of the outlines of the whole of France, for reference,
+and 3. **the maps of the pages** (``geography/maps.py`` and the template
+snippet ``territoires/snippets/map.html``, rendered by Jinja as the page
+does; the outlines of the territory already loaded): in a portal of the
+région, the map of a commune page (the commune among the communes of its
+intercommunality) for ``--maps`` random communes, of each intercommunality
+page (its communes shaded by their counts), and of the home page (the
+territory: its communes in a portal of the Métropole de Lyon, its
+intercommunalities in a portal of the région); for each, the first map of
+a place in the process (projection and simplification of its outlines,
+then cached) and the next ones, p50 / p95 in ms of CPU time (the machine
+may be shared), and the size of the SVG.
+What the page adds around it (one SQL statement for the commune groups,
+``url_for`` per link, the counts from the page's search) is not in these
+figures. The last things printed are Markdown tables to paste into the README::
 
-    .venv/bin/python bench/geography.py [--n 500] [--seed 1]
+    .venv/bin/python bench/geography.py [--n 500] [--seed 1] [--maps 200]
 """
 
 from __future__ import annotations
@@ -125,6 +138,137 @@ def france_memory() -> tuple[float, float]:
     return rss_mb() - before, time.perf_counter() - started
 
 
+MAP_TEMPLATE = (
+    Path(__file__).resolve().parents[1]
+    / "ckanext/territoires/templates/territoires/snippets/map.html"
+)
+
+
+def map_template():
+    """The page's map snippet, in a Jinja environment with stand-ins for
+    CKAN's translation functions and number formatting."""
+    from types import SimpleNamespace
+
+    import jinja2
+
+    environment = jinja2.Environment(autoescape=True)
+    environment.globals.update(
+        _=lambda text: text,
+        ungettext=lambda one, many, number: one if number == 1 else many,
+        h=SimpleNamespace(localised_number=lambda number: f"{number:,}"),
+    )
+    return environment.from_string(MAP_TEMPLATE.read_text(encoding="utf-8"))
+
+
+def draw(template, outlines, kind: str, codes: tuple, counts=None, highlighted=frozenset()) -> str:
+    """One map as the action and the snippet make it: paths (cached per set
+    of places), shapes, legend, SVG text."""
+    from ckanext.territoires.geography import maps
+
+    base = maps.base_paths(outlines, kind, codes)
+    shapes, legend = maps.shapes(
+        base,
+        codes,
+        lambda code: code,
+        lambda code: f"/commune/{code}",
+        counts.get if counts is not None else None,
+        highlighted,
+    )
+    labels = [
+        {"x": base.points[code][0], "y": base.points[code][1], "text": code}
+        for code in highlighted
+        if code in base.points
+    ]
+    proj = base.projection
+    drawing = maps.Drawing(proj.width, proj.height, proj.view_box, shapes, labels=labels)
+    drawing.legend = legend
+    return template.render(
+        map={
+            **drawing.as_dict(),
+            "kind": kind,
+            "title": "t",
+            "description": "d",
+            "attribution": "a",
+        },
+        map_id="m",
+    )
+
+
+def timed(function, *args, **kwargs) -> tuple[float, str]:
+    """CPU time of the process (ms): the machine may be shared; a map is
+    computed without waiting on anything."""
+    started = time.process_time()
+    svg = function(*args, **kwargs)
+    return (time.process_time() - started) * 1000, svg
+
+
+def map_costs(count: int, seed: int) -> dict:
+    """Cost of the maps of the pages (see the module doc), in this process."""
+    import ckanext.territoires.geography.outlines as store
+    from ckanext.territoires.geography import maps
+
+    ref = get_referential()
+    outlines = store.get_outlines(SHIPPED_DIR)
+    region = parse_scope("region:84")
+    outlines.scope_index(region)  # the territory's outlines are loaded
+    template = map_template()
+    rng = random.Random(seed)
+    communes = [c for c in sorted(region.communes) if ref.communes[c].epci]
+    results: dict[str, dict] = {}
+
+    def record(name: str, first: list[float], next_: list[float], sizes: list[int]) -> None:
+        results[name] = {
+            "maps": len(sizes),
+            "first_p50": statistics.median(first),
+            "first_p95": percentile(first, 0.95),
+            "next_p50": statistics.median(next_),
+            "next_p95": percentile(next_, 0.95),
+            "kb": statistics.median(sizes) / 1000,
+        }
+
+    first, next_, sizes = [], [], []
+    seen: set[str] = set()
+    for insee in rng.sample(communes, min(count, len(communes))):
+        epci = ref.communes[insee].epci
+        codes = tuple(ref.members("epci", epci))
+        ms, svg = timed(draw, template, outlines, "commune", codes, None, frozenset({insee}))
+        (next_ if epci in seen else first).append(ms)
+        seen.add(epci)
+        ms, svg = timed(draw, template, outlines, "commune", codes, None, frozenset({insee}))
+        next_.append(ms)
+        sizes.append(len(svg.encode()))
+    record("commune page (région scope)", first, next_, sizes)
+
+    first, next_, sizes = [], [], []
+    for epci in sorted({ref.communes[c].epci for c in communes}):
+        codes = tuple(ref.members("epci", epci))
+        counts = {code: rng.randint(0, 40) for code in codes}
+        for bucket in (first, next_):
+            ms, svg = timed(draw, template, outlines, "commune", codes, counts)
+            bucket.append(ms)
+        sizes.append(len(svg.encode()))
+    record("intercommunality page (each of the région)", first, next_, sizes)
+
+    for name, kind, codes in (
+        (
+            "home page, Métropole de Lyon (58 communes)",
+            "commune",
+            tuple(sorted(parse_scope("epci:200046977").communes)),
+        ),
+        (
+            "home page, région (its intercommunalities)",
+            "epci",
+            tuple(sorted({ref.communes[c].epci for c in communes})),
+        ),
+    ):
+        counts = {code: rng.randint(0, 40) for code in codes} if kind == "commune" else None
+        maps.base_paths.cache_clear()  # as in a process that drew nothing yet
+        ms, svg = timed(draw, template, outlines, kind, codes, counts)
+        repeats = [timed(draw, template, outlines, kind, codes, counts)[0] for _ in range(20)]
+        record(name, [ms], repeats, [len(svg.encode())])
+    return results
+
+
 def in_own_process(*args: str) -> dict:
     """Run one measure in a fresh process (clean memory figures)."""
     output = subprocess.run(
@@ -137,6 +281,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=500, help="random boxes per territory")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--maps", type=int, default=200, help="commune pages drawn")
+    parser.add_argument("--map-costs", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--one", help=argparse.SUPPRESS)  # one territory, in this process
     parser.add_argument("--france", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -146,6 +292,9 @@ def main() -> int:
         return 0
     if args.france:
         print(json.dumps(france_memory()))
+        return 0
+    if args.map_costs:
+        print(json.dumps(map_costs(args.maps, args.seed)))
         return 0
     rows = []
     for label, value, name in SCOPES:
@@ -169,7 +318,21 @@ def main() -> int:
     print(
         f"| all of France (reference) | 34,868 | 101 | {france_s * 1000:.0f} ms | {france_mb:.0f} MB | | |"
     )
+    print_map_costs(
+        in_own_process("--map-costs", "--maps", str(args.maps), "--seed", str(args.seed))
+    )
     return 0
+
+
+def print_map_costs(costs: dict) -> None:
+    print()
+    print("| map | maps drawn | first of a place: p50 / p95 | next ones: p50 / p95 | SVG |")
+    print("| --- | ---: | --- | --- | ---: |")
+    for name, r in costs.items():
+        print(
+            f"| {name} | {r['maps']} | {r['first_p50']:.1f} / {r['first_p95']:.1f} ms "
+            f"| {r['next_p50']:.1f} / {r['next_p95']:.1f} ms | {r['kb']:.0f} kB |"
+        )
 
 
 if __name__ == "__main__":

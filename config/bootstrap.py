@@ -4,9 +4,11 @@
     python config/bootstrap.py render-ini OUTPUT  render config/ckan.ini.template
     python config/bootstrap.py admin-password     print (creating once) the demo admin password
     python config/bootstrap.py agent-password     print (creating once) the demo agent's password
+    python config/bootstrap.py set-scope INI      write TERRITOIRES_SCOPE into INI when it differs;
+                                                  prints "changed" or "unchanged"
 
 Everything is read from the environment with the defaults documented in the
-README (CKAN_DB_*, CKAN_REDIS_URL, CKAN_SITE_URL, HOST, PORT). Secrets are
+README (CKAN_DB_*, CKAN_REDIS_URL, CKAN_SITE_URL, HOST, PORT, TERRITOIRES_SCOPE). Secrets are
 generated once into .ckan-secrets, so re-running keeps the same ones.
 """
 
@@ -22,6 +24,9 @@ from urllib.parse import urlparse
 import psycopg2
 from psycopg2 import sql
 
+#: The territory of a portal rendered without TERRITOIRES_SCOPE: the Métropole de Lyon.
+DEFAULT_SCOPE = "epci:200046977"
+SCOPE_OPTION = "ckanext.territoires.scope"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SECRETS_FILE = os.path.join(ROOT, ".ckan-secrets")
 SECRET_NAMES = ("SECRET_KEY", "CSRF_SECRET", "JWT_SECRET", "ADMIN_PASSWORD", "AGENT_PASSWORD")
@@ -101,8 +106,14 @@ def render_ini(output: str) -> None:
         "JWT_SECRET": secrets_["JWT_SECRET"],
         "SITE_ID": env("CKAN_SITE_ID", "territoires"),
         "SITE_URL": env("CKAN_SITE_URL", "http://%s:%s" % (host, port)),
-        # empty: the territory's title (ckanext-territoires, site.py)
-        "SITE_TITLE": env("CKAN_SITE_TITLE", ""),
+        # no option: the territory's title where it shows (ckanext-territoires,
+        # site.py) and CKAN's default for status_show
+        "SITE_TITLE_LINE": (
+            "ckan.site_title = %s" % os.environ["CKAN_SITE_TITLE"]
+            if os.environ.get("CKAN_SITE_TITLE")
+            else "# ckan.site_title ="
+        ),
+        "SCOPE": checked_scope(env("TERRITOIRES_SCOPE", DEFAULT_SCOPE)),
         "DATABASE_URL": database_url(env("CKAN_DB_NAME", "ckan_territoires")),
         "REDIS_URL": redis_url,
         "REDIS_HOST": redis.hostname or "127.0.0.1",
@@ -121,8 +132,59 @@ def render_ini(output: str) -> None:
     print("Rendered %s (database %s)" % (output, values["DATABASE_URL"].rsplit("/", 1)[-1]))
 
 
+class ScopeRefused(ValueError):
+    pass
+
+
+def checked_scope(value: str) -> str:
+    """The canonical form of a territory (``epci:200067106 departement:64``);
+    :class:`ScopeRefused` with the referential's reason when it is not one."""
+    sys.path.insert(0, ROOT)
+    from ckanext.territoires.referential import ScopeError, parse_scope
+
+    try:
+        return " ".join(parse_scope(value.replace(",", " ").split()).values)
+    except ScopeError as error:
+        raise ScopeRefused("TERRITOIRES_SCOPE: %s" % error.message) from error
+
+
+def set_scope(ini: str) -> bool:
+    """Write TERRITOIRES_SCOPE into ``ini`` when set and different from the
+    territory there; True when the territory changed."""
+    wanted = os.environ.get("TERRITOIRES_SCOPE", "").strip()
+    if not wanted:
+        return False
+    wanted = checked_scope(wanted)
+    with open(ini, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    prefix = SCOPE_OPTION + " ="
+    current = [i for i, line in enumerate(lines) if line.startswith(prefix)]
+    before = lines[current[0]][len(prefix) :].strip() if current else ""
+    if before == wanted:
+        return False
+    if current:
+        lines[current[0]] = "%s %s" % (prefix, wanted)
+    else:
+        at = lines.index("[app:main]") + 1
+        lines.insert(at, "%s %s" % (prefix, wanted))
+    with open(ini, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines))
+    print(
+        "Territory of %s: %s -> %s" % (ini, before or "(none)", wanted),
+        file=sys.stderr,
+    )
+    return True
+
+
 def main(argv: list[str]) -> int:
-    commands = ("database", "render-ini", "database-url", "admin-password", "agent-password")
+    commands = (
+        "database",
+        "render-ini",
+        "database-url",
+        "admin-password",
+        "agent-password",
+        "set-scope",
+    )
     if len(argv) < 2 or argv[1] not in commands:
         print(__doc__, file=sys.stderr)
         return 2
@@ -138,7 +200,9 @@ def main(argv: list[str]) -> int:
             print(load_secrets()["ADMIN_PASSWORD"])
         elif command == "agent-password":
             print(load_secrets()["AGENT_PASSWORD"])
-    except (IndexError, psycopg2.Error) as error:
+        elif command == "set-scope":
+            print("changed" if set_scope(argv[2]) else "unchanged")
+    except (IndexError, psycopg2.Error, ScopeRefused, OSError) as error:
         print("bootstrap %s failed: %s" % (command, error), file=sys.stderr)
         return 1
     return 0

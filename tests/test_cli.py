@@ -64,6 +64,36 @@ def test_load_prints_counts_and_is_idempotent(cli):
     assert " s" in second.stdout.splitlines()[-1]
 
 
+def test_a_narrower_territory_archives_only_when_confirmed(cli, ckan_config, tmp_path):
+    assert run(cli, "load").exit_code == 0  # the Métropole de Lyon: 58 communes
+    ini = tmp_path / "lyon-only.ini"
+    ini.write_text(
+        f"[app:main]\nuse = config:{ckan_config['__file__']}\n"
+        "ckanext.territoires.scope = commune:69123\n"
+        "[loggers]\nkeys = root\n[handlers]\nkeys = console\n[formatters]\nkeys = generic\n"
+        "[logger_root]\nlevel = WARN\nhandlers = console\n"
+        "[handler_console]\nclass = StreamHandler\nargs = (sys.stderr,)\nlevel = NOTSET\n"
+        "formatter = generic\n[formatter_generic]\nformat = %%(message)s\n"
+    )
+    narrower = CKANCliRunner(mix_stderr=False, env={"CKAN_INI": str(ini)})
+
+    refused = run(narrower, "load")
+    assert refused.exit_code == 1
+    assert "57 communes leave the territory and will be archived:" in refused.stderr
+    assert "  - Bron (69029)" in refused.stderr and "… and 37 more" in refused.stderr
+    assert "--yes" in refused.stderr and "nothing was changed" in refused.stderr
+    bron = model.Session.query(model.Group).filter_by(name="bron-69029").one()
+    assert bron.extras.get("status") != "archived"
+
+    confirmed = run(narrower, "load", "--yes")
+    assert confirmed.exit_code == 0, confirmed.output
+    assert "archived: 57" in confirmed.stdout
+    model.Session.expire_all()
+    bron = model.Session.query(model.Group).filter_by(name="bron-69029").one()
+    assert bron.extras["status"] == "archived"
+    assert run(narrower, "load").exit_code == 0  # nothing leaves any more
+
+
 def test_sync_prints_changes(cli, lyon):
     dataset = factories.Dataset(territoires_coverage=["Bron"])
     model.Session.query(model.Member).filter_by(table_id=dataset["id"]).update({"state": "deleted"})
@@ -72,3 +102,29 @@ def test_sync_prints_changes(cli, lyon):
     assert result.exit_code == 0, result.output
     assert f"+ {dataset['name']} -> bron-69029" in result.stdout
     assert "memberships added: 1, removed: 0" in result.stdout
+
+
+def test_resolve_prints_only_json_on_stdout_in_a_process_of_its_own(ckan_config):
+    """`ckan territoires resolve X | jq .`: CKAN's log lines go to stderr in
+    the inis of the project (test.ini here, config/ckan.ini.template too)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    ckan = Path(sys.executable).with_name("ckan")
+    done = subprocess.run(
+        [str(ckan), "-c", ckan_config["__file__"], "territoires", "resolve", "Bron"],
+        capture_output=True,
+        text=True,
+        env=os.environ,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [
+        {"insee": "69029", "name": "Bron", "type": "commune", "matched_as": "name"}
+    ]
+    template = Path(__file__).resolve().parents[1] / "config" / "ckan.ini.template"
+    assert "args = (sys.stderr,)" in template.read_text()
+    assert "sys.stdout" not in template.read_text()

@@ -25,6 +25,7 @@ DECLARATION = Path(config.__file__).with_name("config_declaration.yaml")
 READERS = {
     config.SCOPE: config.scope,
     config.PAGES_LATEST_COUNT: config.pages_latest_count,
+    config.PAGES_COMMUNES_PER_PAGE: config.pages_communes_per_page,
     config.HOME_COMMUNES_BLOCK: config.home_communes_block,
     config.HOME_POSITION: config.home_position,
     config.HOME_COMMUNES_COUNT: config.home_communes_count,
@@ -34,6 +35,7 @@ READERS = {
     config.QUALITY_LINK_TIMEOUT: config.quality_link_timeout,
     config.QUALITY_ALLOWED_HOSTS: config.quality_allowed_hosts,
     config.GEOGRAPHY_DIRECTORY: config.geography_directory,
+    config.REFERENTIAL_DIRECTORY: config.referential_directory,
 }
 
 
@@ -56,6 +58,7 @@ def test_readers_give_the_declared_defaults():
     expected = {
         config.SCOPE: "epci:200046977",
         config.PAGES_LATEST_COUNT: 5,
+        config.PAGES_COMMUNES_PER_PAGE: 100,
         config.HOME_COMMUNES_BLOCK: True,
         config.HOME_POSITION: "featured",
         config.HOME_COMMUNES_COUNT: 6,
@@ -66,6 +69,7 @@ def test_readers_give_the_declared_defaults():
         config.QUALITY_ALLOWED_HOSTS: [],
         # no default: a folder under ckan.storage_path
         config.GEOGRAPHY_DIRECTORY: tk.config["ckan.storage_path"] + "/territoires/outlines",
+        config.REFERENTIAL_DIRECTORY: tk.config["ckan.storage_path"] + "/territoires/referential",
     }
     assert {key: reader() for key, reader in READERS.items()} == expected
     for key, option in declared().items():

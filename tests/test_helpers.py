@@ -85,3 +85,18 @@ def test_has_value():
     assert not helpers.territoires_has_value([{"uri": "", "name": None}])
     assert helpers.territoires_has_value([{"uri": "", "name": "Ville de Bron"}])
     assert helpers.territoires_has_value(0)
+
+
+def test_population_with_its_definition_year_and_source(app):
+    context = in_language(app, "fr")
+    try:
+        lyon = tk.h.territoires_population("commune", "69123")
+        assert lyon["value"] == 519127
+        assert lyon["label"] == "Population municipale 2023 (Insee)"
+        assert "1er janvier 2023" in lyon["definition"] or "1 janvier 2023" in lyon["definition"]
+        metropole = tk.h.territoires_population("intercommunalite", "200046977")
+        assert metropole["label"] == "Population municipale 2023 (Insee)"
+        assert metropole["value"] == 1436354  # the sum of its communes, not populationTotale
+        assert tk.h.territoires_population("commune", "99999") is None
+    finally:
+        context.pop()

@@ -32,13 +32,9 @@ def test_title_and_intro():
     )
 
 
-def test_apply_defaults_replaces_ckans_title_only():
+def test_the_default_title_is_the_territorys_where_it_shows():
     for title in (None, "", "CKAN"):
-        config = {"ckan.site_title": title, "ckan.locale_default": "fr"}
-        site.apply_defaults(config)
-        assert config["ckan.site_title"] == "Données ouvertes de la Métropole de Lyon"
-        assert site.is_default_title(config["ckan.site_title"])
-    config = {"ckan.site_title": "Grand Lyon Data"}
-    site.apply_defaults(config)
-    assert config["ckan.site_title"] == "Grand Lyon Data"
+        assert site.is_default_title(title)
+        assert site.title(title, same) == "Open data of the Métropole de Lyon"
     assert not site.is_default_title("Grand Lyon Data")
+    assert site.title("Grand Lyon Data", same) == "Grand Lyon Data"

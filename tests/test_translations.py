@@ -138,6 +138,8 @@ def test_wheel_ships_the_compiled_catalogues(tmp_path):
         names = set(archive.namelist())
         for locale in ("fr", "en"):
             assert f"ckanext/territoires/i18n/{locale}/LC_MESSAGES/{DOMAIN}.mo" in names
+            # CKAN builds its JavaScript strings (/api/i18n/<lang>) from the .po
+            assert f"ckanext/territoires/i18n/{locale}/LC_MESSAGES/{DOMAIN}.po" in names
         french = mofile.read_mo(
             io.BytesIO(archive.read(f"ckanext/territoires/i18n/fr/LC_MESSAGES/{DOMAIN}.mo"))
         )

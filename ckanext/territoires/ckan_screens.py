@@ -86,6 +86,8 @@ MSGIDS: dict[str, tuple[str, ...]] = {
     "ckan/public/base/javascript": (
         N_("Close"),
         N_("Please select the file to upload again"),
+        N_("Input is too short, must be at least one character"),
+        N_("Reorder resource view"),
     ),
     "ckan/templates/error_document_template.html": (
         N_("You might need to login to access this page."),
@@ -132,6 +134,9 @@ MSGIDS: dict[str, tuple[str, ...]] = {
     ),
     "ckan/templates/snippets/package_item.html": (N_("There is no description for this dataset"),),
     "ckan/templates/user": (
+        # a user's state, shown on their profile (user/snippets/info.html)
+        N_("active"),
+        N_("pending"),
         N_("API Tokens"),
         N_("Are you sure you want to delete user - {name}?"),
         N_("Profile picture"),

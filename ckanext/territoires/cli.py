@@ -12,7 +12,7 @@ import click
 from ckan import model
 
 from ckanext.territoires import territory
-from ckanext.territoires.communes import load, membership
+from ckanext.territoires.communes import load, membership, referential_cli
 from ckanext.territoires.geography import cli as geography_cli
 from ckanext.territoires.harvesters import cli as harvest_cli
 from ckanext.territoires.quality import cli as quality_cli
@@ -45,6 +45,9 @@ territoires.add_command(search_index)
 territoires.add_command(geography_cli.geometry)
 
 
+territoires.add_command(referential_cli.referential)
+
+
 @territoires.command()
 @click.option(
     "--scope",
@@ -54,7 +57,11 @@ territoires.add_command(geography_cli.geometry)
 )
 @click.argument("text")
 def resolve(text, scope):
-    """Print the current communes TEXT designates, as JSON."""
+    """Print the current communes TEXT designates, as JSON.
+
+    A bare 5-digit code that is the INSEE code of one commune and the postal
+    code of others is refused with both readings: write insee:CODE or cp:CODE.
+    """
     data_dict = {"q": text}
     if scope:
         data_dict["scope"] = scope
@@ -68,8 +75,18 @@ def resolve(text, scope):
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
 
 
+#: Communes named when a load would archive more (the rest are counted).
+LEAVING_SHOWN = 20
+
+
 @territoires.command("load")
-def load_command():
+@click.option(
+    "--yes",
+    is_flag=True,
+    help="Archive the groups of the communes outside the territory without asking "
+    "(their datasets are kept).",
+)
+def load_command(yes: bool):
     """Create or update the commune and intercommunality groups of the scope."""
     scope = territory.check_configured_scope()
     ref = get_referential()
@@ -77,6 +94,19 @@ def load_command():
         tk._("Territory: %(label)s (%(count)d communes)")
         % {"label": scope.label, "count": len(scope.communes)}
     )
+    leaving = load.communes_leaving(scope)
+    if leaving:
+        _show_leaving(leaving)
+        if not yes:
+            click.echo(
+                tk._(
+                    "They are not in ckanext.territoires.scope any more. Run the command "
+                    "again with --yes to archive them (their datasets are kept); nothing "
+                    "was changed."
+                ),
+                err=True,
+            )
+            sys.exit(1)
     bar: ProgressBar[int]
     with click.progressbar(length=len(scope.communes), label=tk._("Communes")) as bar:
 
@@ -104,6 +134,24 @@ def load_command():
             "seconds": report.seconds,
         }
     )
+
+
+def _show_leaving(leaving: list[tuple[str, str]]) -> None:
+    click.echo(
+        tk.ungettext(
+            "%(count)d commune leaves the territory and will be archived:",
+            "%(count)d communes leave the territory and will be archived:",
+            len(leaving),
+            count=len(leaving),  # flask-babel's ngettext formats the message itself
+        ),
+        err=True,
+    )
+    for insee, name in leaving[:LEAVING_SHOWN]:
+        click.echo(f"  - {name} ({insee})", err=True)
+    if len(leaving) > LEAVING_SHOWN:
+        click.echo(
+            tk._("  … and %(count)d more") % {"count": len(leaving) - LEAVING_SHOWN}, err=True
+        )
 
 
 @territoires.command()

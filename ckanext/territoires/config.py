@@ -27,6 +27,7 @@ import yaml
 DECLARATION = Path(__file__).with_name("config_declaration.yaml")
 
 SCOPE = "ckanext.territoires.scope"
+PAGES_COMMUNES_PER_PAGE = "ckanext.territoires.pages.communes_per_page"
 PAGES_LATEST_COUNT = "ckanext.territoires.pages.latest_count"
 HOME_COMMUNES_BLOCK = "ckanext.territoires.home.communes_block"
 HOME_POSITION = "ckanext.territoires.home.position"
@@ -37,6 +38,7 @@ QUALITY_DESCRIPTION_MIN_LENGTH = "ckanext.territoires.quality.description_min_le
 QUALITY_LINK_TIMEOUT = "ckanext.territoires.quality.link_timeout"
 QUALITY_ALLOWED_HOSTS = "ckanext.territoires.quality.allowed_hosts"
 GEOGRAPHY_DIRECTORY = "ckanext.territoires.geography.directory"
+REFERENTIAL_DIRECTORY = "ckanext.territoires.referential.directory"
 
 
 def declare(declaration: Any, key: Any) -> None:
@@ -52,6 +54,11 @@ def declare(declaration: Any, key: Any) -> None:
 def scope() -> str:
     """The territory of the portal, as written (parsed by :mod:`.territory`)."""
     return tk.config.get(SCOPE) or ""
+
+
+def pages_communes_per_page() -> int:
+    """Communes listed per page of ``/communes``."""
+    return tk.asint(tk.config.get(PAGES_COMMUNES_PER_PAGE))
 
 
 def pages_latest_count() -> int:
@@ -108,3 +115,15 @@ def geography_directory() -> str | None:
         return configured
     storage = tk.config.get("ckan.storage_path")
     return f"{storage.rstrip('/')}/territoires/outlines" if storage else None
+
+
+def referential_directory() -> str | None:
+    """Folder of the refreshed referential (``ckan territoires referential
+    update --apply``), which the portal reads instead of the shipped one when
+    it holds one; None: ``territoires/referential`` under CKAN's
+    ``ckan.storage_path`` (None too when that is not set either)."""
+    configured = tk.config.get(REFERENTIAL_DIRECTORY)
+    if configured:
+        return configured
+    storage = tk.config.get("ckan.storage_path")
+    return f"{storage.rstrip('/')}/territoires/referential" if storage else None

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
-from flask import current_app
+from flask import current_app, request
 from flask_babel import format_date, format_time, get_locale
 
 from ckanext.territoires import config, errors, licences, territory
+from ckanext.territoires.referential import get_referential, population
 from ckanext.territoires.translations import N_
 
 __all__ = [
@@ -18,11 +20,13 @@ __all__ = [
     "render_datetime",
     "territoires_activity_type",
     "territoires_catalogue_url",
+    "territoires_commune_examples",
     "territoires_commune_name",
     "territoires_commune_status",
     "territoires_coverage_choices",
     "territoires_dataset_form",
     "territoires_dataset_form_errors",
+    "territoires_dataset_map",
     "territoires_epci_type",
     "territoires_error_page",
     "territoires_frequency_choices",
@@ -32,8 +36,10 @@ __all__ = [
     "territoires_max_resource_size",
     "territoires_place",
     "territoires_place_catalogue_url",
+    "territoires_population",
     "territoires_publishing_defaults",
     "territoires_quality",
+    "territoires_search_map",
     "territoires_site",
     "territoires_territory_label",
     "territoires_theme_chart",
@@ -57,6 +63,12 @@ def territoires_coverage_choices(field=None) -> list[dict[str, str]]:
 def territoires_territory_label() -> str:
     """The name of the portal's territory ("Métropole de Lyon")."""
     return territory.configured_scope().label
+
+
+def territoires_commune_examples() -> dict[str, str]:
+    """Communes of the territory to show as examples in search boxes:
+    ``first``, ``second`` (names) and ``postal_code``."""
+    return territory.commune_examples()
 
 
 def territoires_commune_name(code: str) -> str:
@@ -133,7 +145,59 @@ def territoires_home() -> dict[str, Any]:
         "territory": tk.get_action("territoires_territory_show")(context, {}),
         "communes_block": config.home_communes_block(),
         "position": config.home_position(),
+        "map": _map({"kind": "territory"}),
     }
+
+
+def _map(data_dict: dict[str, Any]) -> dict[str, Any] | None:
+    try:
+        return tk.get_action("territoires_map_show")(_user_context(), data_dict)
+    except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
+        return None
+
+
+def territoires_dataset_map(dataset_id: str) -> dict[str, Any] | None:
+    """The map of a dataset's coverage (``territoires_map_show``), or None."""
+    return _map({"kind": "dataset", "id": dataset_id})
+
+
+#: Parameters of ``/dataset`` a map link replaces or drops.
+_SEARCH_MAP_DROPPED = ("ext_bbox", "page")
+
+
+def territoires_search_map() -> dict[str, Any] | None:
+    """The map of the territory on ``/dataset``: each place links to the
+    search restricted to its box (``ext_bbox``), the other parameters of
+    the current search kept; ``current``: the box searched now, ``clear``:
+    the same search without it."""
+    result = _map({"kind": "territory", "link": "search"})
+    if result is None:
+        return None
+    kept = [
+        (key, value)
+        for key, value in request.args.items(multi=True)
+        if key not in _SEARCH_MAP_DROPPED
+    ]
+    base_url = tk.url_for("dataset.search")
+
+    def search_url(box: str | None) -> str:
+        params = kept + ([("ext_bbox", box)] if box else [])
+        return base_url + ("?" + urlencode(params) if params else "")
+
+    for shape in result["shapes"]:
+        if shape["href"]:
+            shape["href"] = search_url(shape["bbox"])
+    for place in result["missing"]:
+        place["href"] = ""
+    current = request.args.get("ext_bbox", "").strip()
+    result["current"] = current
+    result["current_place"] = ""
+    for shape in result["shapes"]:
+        if current and shape["bbox"] == current:  # the place searched now, highlighted
+            shape["highlighted"] = True
+            result["current_place"] = shape["label"]
+    result["clear"] = search_url(None) if current else ""
+    return result
 
 
 def territoires_site() -> dict[str, Any]:
@@ -220,6 +284,36 @@ EPCI_TYPES = {
 def territoires_epci_type(code: str) -> str:
     """The translated legal form of an intercommunality, or its code."""
     return tk._(EPCI_TYPES[code]) if code in EPCI_TYPES else (code or "")
+
+
+def territoires_population(kind: str, code: str) -> dict[str, Any] | None:
+    """The population of a commune (``kind`` commune, INSEE code) or an
+    intercommunality (``intercommunalite``, SIREN), with what it is:
+    ``{"value", "label": "Population municipale 2023 (Insee)", "definition"}``;
+    None when unknown. The one place pages take a population from."""
+    ref = get_referential()
+    found = (
+        population.epci_population(ref, code)
+        if kind == "intercommunalite"
+        else population.commune_population(ref, code)
+    )
+    if found is None:
+        return None
+    if found.year:
+        label = tk._("Municipal population %(year)s (%(source)s)") % {
+            "year": found.year,
+            "source": found.source,
+        }
+    else:
+        label = tk._("Municipal population (%(source)s)") % {"source": found.source}
+    definition = tk._(
+        "INSEE's legal population: the people whose usual residence is in the commune"
+        "%(scope)s, counted by the census on 1 January %(year)s."
+    ) % {
+        "scope": tk._(", summed over the member communes") if kind == "intercommunalite" else "",
+        "year": found.year or "",
+    }
+    return {"value": found.value, "label": label, "definition": definition}
 
 
 @tk.chained_helper

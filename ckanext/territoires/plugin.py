@@ -7,12 +7,13 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 from ckanext.dcat.interfaces import IDCATURIGenerator
 
-from ckanext.territoires import config, errors, licences, site, territory, translations, views
+from ckanext.territoires import config, errors, licences, territory, translations, views
 from ckanext.territoires.communes import index, membership, organizations
 from ckanext.territoires.dcat import iris
 from ckanext.territoires.geography import index as geography_index
 from ckanext.territoires.logic import action
 from ckanext.territoires.quality import index as quality_index
+from ckanext.territoires.referential import store as referential_store
 
 
 @tk.blanket.config_declarations(config.declare)
@@ -39,10 +40,10 @@ class TerritoiresPlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config_, "templates")
         tk.add_public_directory(config_, "public")
         tk.add_resource("assets", "territoires")
-        site.apply_defaults(config_)  # the territory's title in place of CKAN's
         licences.configure(config_)  # the French licence register, by default
 
     def configure(self, config_):
+        referential_store.use_directory(config.referential_directory())  # a refreshed one
         territory.check_configured_scope()  # an invalid scope stops start-up
 
     # IPackageController: automatic memberships, committed with the dataset

@@ -8,21 +8,17 @@ Lyon", "The open data of the Métropole de Lyon and of its 58 communes",
 the plugin's logo and favicon (``public/territoires/``), never CKAN's
 placeholders.
 
-The title has a default in each language; :func:`apply_defaults` also
-writes it, in the portal's default language, into ``ckan.site_title`` at
-start-up, for what reads the option outside a page (e-mails, the DCAT
-catalogue's title).
+The title has a default in each language, computed where it shows
+(:func:`title`: the pages, the e-mails, the DCAT catalogues): the option
+itself keeps what the operator wrote, so that ``status_show`` reports it,
+CKAN's default included.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from ckan.common import CKANConfig
-
 from ckanext.territoires import territory
-from ckanext.territoires.referential import Scope, ScopeError
-from ckanext.territoires.translations import N_, translate
+from ckanext.territoires.referential import Scope
+from ckanext.territoires.translations import N_
 
 TITLE = "ckan.site_title"
 #: CKAN's own default title, and what test and demo configurations write.
@@ -83,25 +79,14 @@ def default_intro(gettext, number_format, scope: Scope | None = None) -> str:
     return f"{first} {gettext(INVITATION)}"
 
 
-#: The titles :func:`apply_defaults` wrote (CKAN's application globals may
-#: keep the first one seen, e.g. across the test apps of one process).
-_WRITTEN_TITLES: set[str] = set()
-
-
 def is_default_title(title: str | None) -> bool:
-    """Whether the configured title is a default: CKAN's, none, or the
-    territory's written by :func:`apply_defaults`."""
-    return not title or title == CKAN_TITLE or title in _WRITTEN_TITLES
+    """Whether the configured title is a default: none, or CKAN's."""
+    return not title or title == CKAN_TITLE
 
 
-def apply_defaults(config_: CKANConfig | dict[str, Any]) -> None:
-    """At start-up: the territory's title in the default language, in place
-    of CKAN's (an invalid scope is reported by the plugin's ``configure``)."""
-    if config_.get(TITLE) not in (None, "", CKAN_TITLE):
-        return
-    locale = config_.get("ckan.locale_default") or "en"
-    try:
-        config_[TITLE] = default_title(lambda msgid: translate(msgid, locale))
-    except ScopeError:
-        return
-    _WRITTEN_TITLES.add(config_[TITLE])
+def title(configured: str | None, gettext, scope: Scope | None = None) -> str:
+    """The portal's title: the configured one, or the territory's
+    (translated by ``gettext``) when it is left to a default."""
+    if configured and not is_default_title(configured):
+        return configured
+    return default_title(gettext, scope)

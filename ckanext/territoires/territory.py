@@ -23,6 +23,11 @@ def configured_scope() -> Scope:
     return _parse(configured_scope_value())
 
 
+def forget_scope() -> None:
+    """Parse the scope again on next use (the referential was refreshed)."""
+    _parse.cache_clear()
+
+
 def check_configured_scope() -> Scope:
     """Parse the option at start-up; a bad value stops CKAN with its message."""
     try:
@@ -38,6 +43,25 @@ def communes_by_name() -> list[tuple[str, str]]:
         ((code, ref.communes[code].name) for code in configured_scope().communes),
         key=lambda item: (item[1], item[0]),
     )
+
+
+def commune_examples() -> dict[str, str]:
+    """Two communes of the territory and a postal code of a third, to show
+    what a search box takes ("Villeurbanne, Vénissieux or 69500"): the most
+    populous after the first (whose name everybody knows)."""
+    ref = get_referential()
+    codes = sorted(
+        configured_scope().communes, key=lambda c: (-(ref.communes[c].population or 0), c)
+    )
+    named = (codes[1:3] if len(codes) > 2 else codes[:2]) or codes
+    names = [ref.communes[code].name for code in named]
+    others = [c for c in codes if c not in named and ref.communes[c].postal_codes] or codes
+    postal_codes = ref.communes[others[0]].postal_codes if others else ()
+    return {
+        "first": names[0] if names else "",
+        "second": names[-1] if names else "",
+        "postal_code": postal_codes[0] if postal_codes else "",
+    }
 
 
 def commune_name(code: str | None) -> str | None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import gettext
 import json
 import os
+import threading
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
@@ -81,6 +82,32 @@ def in_every_locale(message: str) -> dict[str, str]:
     return {SOURCE_LOCALE: message} | {
         locale: translate(message, locale) for locale in _compiled_locales()
     }
+
+
+#: Folders of CKAN's JavaScript strings built by this process.
+_BUILT_SCRIPT_STRINGS: set[str] = set()
+_BUILDING = threading.Lock()
+
+
+def build_script_strings() -> None:
+    """CKAN's JavaScript strings (``/api/i18n/<lang>``: upload and link
+    buttons, confirmations, autocomplete...), built once per process from
+    CKAN's catalogues and the plugins', ours included.
+
+    CKAN builds them only under ``ckan run`` or ``ckan translation js``: a
+    portal served otherwise (a WSGI server, the tests) would answer ``{}``
+    and its scripts would speak English. CKAN keeps the files newer than
+    every catalogue, so a later call rebuilds nothing.
+    """
+    from ckan.lib import i18n
+
+    folder = i18n.get_js_translations_dir()
+    if folder in _BUILT_SCRIPT_STRINGS:
+        return
+    with _BUILDING:
+        if folder not in _BUILT_SCRIPT_STRINGS:
+            i18n.build_js_translations()
+            _BUILT_SCRIPT_STRINGS.add(folder)
 
 
 def extract_schema(

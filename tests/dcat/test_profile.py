@@ -233,3 +233,21 @@ def test_an_unlisted_licence_and_the_source_dates_are_exported_valid(app, shapes
     rights = graph.value(ref, DCT.accessRights)
     assert (rights, RDF.type, DCT.RightsStatement) in graph
     assert violations(body, shapes) == []
+
+
+def test_the_catalogue_is_named_after_the_territory(app):
+    """CKAN's default title (test.ini: "CKAN") is not the catalogue's name:
+    the territory's is, in every language."""
+    graph = graph_of(app, "/catalog.ttl")
+    catalogue = next(graph.subjects(RDF.type, DCAT.Catalog))
+    assert set(graph.objects(catalogue, DCT.title)) == {
+        Literal("Données ouvertes de la Métropole de Lyon", lang="fr"),
+        Literal("Open data of the Métropole de Lyon", lang="en"),
+    }
+
+
+@pytest.mark.ckan_config("ckan.site_title", "Grand Lyon Data")
+def test_the_catalogue_keeps_the_configured_title(app):
+    graph = graph_of(app, "/catalog.ttl")
+    catalogue = next(graph.subjects(RDF.type, DCAT.Catalog))
+    assert [str(title) for title in graph.objects(catalogue, DCT.title)] == ["Grand Lyon Data"]

@@ -8,7 +8,7 @@ from ckan import model
 from ckan.cli.cli import ckan as ckan_command
 
 from ckanext.territoires.harvesters import demo
-from tests.harvesters.conftest import harvest_marks
+from tests.harvesters.conftest import cli_runner, harvest_marks
 from tests.harvesters.helpers import harvested, object_errors, show
 
 pytestmark = harvest_marks()
@@ -103,3 +103,52 @@ def test_an_earlier_demo_organisation_gets_its_code(harvest_cli, lyon):
     )
     demo.ensure_organizations()
     assert helpers.call_action("organization_show", id="metropole-de-lyon")["siren"] == "200046977"
+
+
+@pytest.fixture
+def pays_basque(clean_db, clean_index, with_plugins, ckan_config, monkeypatch, tmp_path):
+    """A portal of the Communauté d'agglomération du Pays Basque (158 communes)."""
+    from ckanext.territoires import territory
+    from ckanext.territoires.communes import load
+    from ckanext.territoires.referential import get_referential
+
+    monkeypatch.setitem(ckan_config, "ckanext.territoires.scope", "epci:200067106")
+    monkeypatch.setitem(ckan_config, "ckan.storage_path", str(tmp_path))
+    report = load.load_territory(territory.configured_scope(), get_referential())
+    assert not report.errors
+
+
+def test_the_demo_of_another_territory_is_its_own(pays_basque, ckan_config, tmp_path):
+    options = {key: ckan_config[key] for key in ("ckanext.territoires.scope", "ckan.storage_path")}
+    harvest_cli = cli_runner(ckan_config, tmp_path, **options)
+    command = ["territoires", "demo", "--agent-password", "Mot-de-passe-2026"]
+    result = harvest_cli.invoke(ckan_command, command)
+    assert result.exit_code == 0, result.output
+    assert "Agent login (Bayonne): agent-bayonne / Mot-de-passe-2026" in result.stdout
+    source = helpers.call_action("harvest_source_show", id=demo.SOURCE_NAME)
+    datasets = harvested(source["id"])
+    assert len(datasets) == 13
+    titles = " ".join(package.title for package in datasets.values())
+    assert "Lyon" not in titles and "Villeurbanne" not in titles
+    # every way of writing a coverage, in the territory's own communes
+    assert coverage(datasets, "bayonne-bureaux-de-vote") == ["64102"]  # INSEE URI
+    assert coverage(datasets, "bayonne-toilettes-publiques") == ["64102"]  # zone URL
+    assert coverage(datasets, "anglet-parcs-jardins") == ["64024"]  # label
+    assert coverage(datasets, "anglet-batiments-municipaux") == ["64024"]  # zone id
+    assert coverage(datasets, "biarritz-stationnement-pmr") == ["64122"]  # "Mairie de"
+    assert coverage(datasets, "biarritz-toilettes-publiques") == ["64122"]  # publisher
+    assert len(coverage(datasets, "ca-du-pays-basque-stationnement-pmr")) == 158  # EPCI
+    # a commune outside the territory: reported, not placed
+    assert coverage(datasets, "pau-parcs-jardins") == []
+    job = helpers.call_action("harvest_job_list", source_id=source["id"])[0]
+    assert object_errors(job)["pau-parcs-jardins"]
+    # organisations of the territory, linked to their place; the agent on Bayonne
+    bayonne = helpers.call_action("territoires_commune_show", id="64102")
+    assert bayonne["organization"]["name"] == "ville-de-bayonne"
+    assert bayonne["figures"]["published"] > 0
+    (agent,) = helpers.call_action("territoires_commune_agent_list", id="64102")
+    assert agent["user"]["name"] == "agent-bayonne"
+    assert model.Group.get("metropole-de-lyon") is None
+
+    again = harvest_cli.invoke(ckan_command, command)
+    assert again.exit_code == 0 and "not modified: 13" in again.stdout

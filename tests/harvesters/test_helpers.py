@@ -12,12 +12,13 @@ pytestmark = harvest_marks()
 
 @pytest.mark.usefixtures("with_request_context")
 def test_labels_in_english():
-    assert harvest_helpers.territoires_harvest_status_label("New") == "Waiting"
-    assert harvest_helpers.territoires_harvest_status_label("Weird") == "Weird"
-    assert harvest_helpers.territoires_harvest_frequency_label("BIWEEKLY") == "Biweekly"
+    assert harvest_helpers.territoires_harvest_label("status", "New") == "Waiting"
+    assert harvest_helpers.territoires_harvest_label("status", "Weird") == "Weird"
+    assert harvest_helpers.territoires_harvest_label("frequency", "BIWEEKLY") == "Biweekly"
+    assert harvest_helpers.territoires_harvest_label("frequency", None) == ""
     assert harvest_helpers.territoires_harvest_type_label("territoires_dcat") == "DCAT catalogue"
     assert harvest_helpers.territoires_harvest_type_label("nope") == "nope"
-    assert harvest_helpers.territoires_harvest_preview_label("unknown") == "to be read"
+    assert harvest_helpers.territoires_harvest_label("preview", "unknown") == "to be read"
     counts = harvest_helpers.territoires_harvest_job_counts(
         {"added": 1, "errored": 2, "warnings": 3}
     )
@@ -35,8 +36,8 @@ def test_labels_in_english():
 
 def test_labels_in_french(app):
     with app.flask_app.test_request_context("/harvest", environ_overrides={"CKAN_LANG": "fr"}):
-        assert harvest_helpers.territoires_harvest_status_label("Running") == "En cours"
-        assert harvest_helpers.territoires_harvest_frequency_label("MANUAL") == "Manuelle"
+        assert harvest_helpers.territoires_harvest_label("status", "Running") == "En cours"
+        assert harvest_helpers.territoires_harvest_label("frequency", "MANUAL") == "Manuelle"
         counts = harvest_helpers.territoires_harvest_job_counts({"added": 1, "not modified": 21})
         assert [count["label"] for count in counts][1:] == [
             "0 avec avertissements",

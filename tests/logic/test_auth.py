@@ -16,8 +16,10 @@ from tests.conftest import TERRITORY_PLUGINS
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", TERRITORY_PLUGINS),
-    # app: url_for needs the group-type routes of these plugins (commune_show)
-    pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "lyon", "app"),
+    # app, first: url_for (territoires_commune_show, and the fixtures' actions)
+    # needs the routes of an app made with these plugins, not those of the
+    # app another test module made last
+    pytest.mark.usefixtures("with_plugins", "app", "clean_db", "clean_index", "lyon"),
 ]
 
 

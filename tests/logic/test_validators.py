@@ -29,6 +29,10 @@ pytestmark = [
         (["fr:commune:69081"], ["69081"]),  # data.gouv.fr zone id
         (["Lyon 3e"], ["69123"]),  # arrondissement
         (["69383"], ["69123"]),
+        # The form's choices and the stored value are INSEE codes: 69003 is
+        # Albigny-sur-Saône here, though it is also Lyon 3e's postal code.
+        (["69003"], ["69003"]),
+        (["cp:69003"], ["69123"]),
         ("Bron; Écully", ["69029", "69081"]),  # a string with several values
         ('["Bron"]', ["69029"]),  # a JSON list
     ],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ckanext.territoires.referential import normalize
 from ckanext.territoires.referential.normalize import (
     accented_key,
     epci_key,
@@ -114,3 +115,19 @@ def test_not_arrondissements():
     assert parse_arrondissement(name_key("Lyon")) is None
     assert parse_arrondissement(name_key("3e")) is None
     assert parse_arrondissement(name_key("Saint-Genis-Laval")) is None
+
+
+@pytest.mark.parametrize(
+    "name, short",
+    [
+        ("CA du Pays Basque", "pays basque"),
+        ("Communauté d'agglomération du Pays Basque", "pays basque"),
+        ("CA Arlysère", "arlysere"),
+        ("Toulouse Métropole", "toulouse"),
+        ("Métropole de Lyon", "lyon"),
+        ("CC de la Vallée de l'Ouche", "vallee de l ouche"),
+        ("Pays Basque", None),
+    ],
+)
+def test_epci_short_key(name, short):
+    assert normalize.epci_short_key(normalize.epci_key(name)) == short

@@ -46,9 +46,12 @@ def test_current_insee_code():
     assert single(" 2a004 ").insee == "2A004"
 
 
-def test_every_current_code_resolves_to_itself(ref):
+def test_every_current_code_resolves_to_itself_or_is_refused_with_it(ref):
     for code in ref.communes:
-        assert resolve(code)[0].insee == code
+        try:
+            assert resolve(code)[0].insee == code
+        except AmbiguousPlace as error:  # also the postal code of other communes
+            assert code in {c.code for c in error.candidates if c.type == "commune"}
 
 
 def test_leading_zero_dropped_by_a_spreadsheet():
@@ -74,7 +77,7 @@ def test_former_code_without_deleguee(ref):
 
 def test_every_old_code_resolves_to_a_current_commune(ref):
     for old, current in ref.current_by_old_code.items():
-        assert codes(old) == [current]
+        assert codes(f"insee:{old}") == [current]
 
 
 @pytest.mark.parametrize("code", [f"6938{n}" for n in range(1, 10)])
@@ -105,9 +108,9 @@ def test_a_postal_code_designates_all_communes_using_it(ref, lyon):
     assert 0 < len(codes("cp:69290", lyon)) < len(shared)
 
 
-def test_insee_reading_wins_over_postal_reading(ref, lyon):
+def test_explicit_readings_of_a_code_both_insee_and_postal(ref, lyon):
     # 69003 is Albigny-sur-Saône's INSEE code and Lyon 3e's postal code.
-    assert single("69003").name == "Albigny-sur-Saône"
+    assert single("insee:69003").name == "Albigny-sur-Saône"
     assert single("cp:69003").insee == LYON
     assert single("69003 Lyon").insee == LYON
     # 69130 is Écully's postal code but the INSEE code of a commune outside.
@@ -500,3 +503,180 @@ def test_overseas_country_codes_are_their_departements(ref, lyon):
     assert "Guyane has no commune in the territory" in error.value.message
     assert all(ref.communes[code].departement < "97" for code in codes("FXX"))
     assert len(codes("FRA")) == len(ref.communes)
+
+
+# -- answers that never guess (issue #17) ----------------------------------------
+
+PAYS_BASQUE = "200067106"
+
+
+@pytest.fixture(scope="module")
+def pays_basque(ref):
+    return parse_scope(f"epci:{PAYS_BASQUE}", ref)
+
+
+@pytest.mark.parametrize(
+    "code, scope, insee_reading, postal_reading",
+    [
+        # Bassussarry's INSEE code, Bayonne's postal code.
+        ("64100", f"epci:{PAYS_BASQUE}", "64100", ["64102"]),
+        # Albigny-sur-Saône's INSEE code, Lyon 3e's postal code.
+        ("69003", "epci:200046977", "69003", [LYON]),
+        # Saint-Priest's INSEE code, postal code of Craponne and Saint-Genis-les-Ollières.
+        ("69290", "epci:200046977", "69290", ["69069", "69205"]),
+    ],
+)
+def test_a_code_both_insee_and_postal_of_different_communes_is_refused(
+    code, scope, insee_reading, postal_reading
+):
+    with pytest.raises(AmbiguousPlace) as raised:
+        resolve(code, scope)
+    error = raised.value
+    insee, postal = sorted(error.candidates, key=lambda c: c.type)
+    assert (insee.type, insee.code, insee.departement) == ("commune", insee_reading, code[:2])
+    assert (postal.type, postal.code, postal.departement) == ("postal_code", code, code[:2])
+    message = str(error)
+    assert f"INSEE {insee_reading}" in message
+    assert f"postal code {code}" in message
+    assert f'"insee:{code}"' in message and f'"cp:{code}"' in message
+    # Each reading remains available explicitly.
+    assert codes(f"insee:{code}", scope) == [insee_reading]
+    assert codes(f"cp:{code}", scope) == postal_reading
+
+
+def test_the_postal_reading_lists_the_communes_of_the_scope(lyon):
+    with pytest.raises(AmbiguousPlace) as raised:
+        resolve("69290", lyon)
+    postal = next(c for c in raised.value.candidates if c.type == "postal_code")
+    assert "Craponne" in postal.label and "Saint-Genis-les-Ollières" in postal.label
+    assert "Grézieu" not in postal.label  # outside the Métropole
+
+
+def test_without_scope_both_readings_in_france_are_refused():
+    with pytest.raises(AmbiguousPlace):
+        resolve("69003")
+
+
+def test_a_code_that_is_insee_and_postal_code_of_the_same_commune_is_fine(ref):
+    same = next(
+        code
+        for code, commune in ref.communes.items()
+        if ref.communes_by_postal_code.get(code) == (code,)
+    )
+    assert codes(same) == [same]
+
+
+def test_insee_reading_stands_when_the_postal_reading_is_outside_the_scope(ref, lyon):
+    # 69003's postal reading (Lyon) is outside a scope of the Ain's neighbours only.
+    assert codes("69003", parse_scope("commune:69003", ref)) == ["69003"]
+
+
+def test_machine_written_codes_are_insee_codes(ref, lyon):
+    # Stored values and the form's choices are INSEE codes: read as such.
+    assert [m.insee for m in resolve("69003", lyon, codes_as_insee=True)] == ["69003"]
+    found, errors = resolve_many(["69003", "64100"], "all", codes_as_insee=True)
+    assert (found, errors) == (["69003", "64100"], [])
+    # Codes that are no INSEE code are still postal codes.
+    assert [m.insee for m in resolve("69500", lyon, codes_as_insee=True)] == ["69029"]
+
+
+def test_every_current_code_resolves_to_itself_with_the_insee_prefix(ref):
+    for code in ref.communes:
+        assert codes(f"insee:{code}") == [code]
+
+
+def test_former_names_of_merged_communes(ref):
+    match = single("Courcouronnes")
+    assert (match.insee, match.name, match.matched_as, match.via) == (
+        "91228",
+        "Évry-Courcouronnes",
+        "former_name",
+        "91182",
+    )
+    # The chef-lieu's 2018 name: "Évry" alone is the current commune of the Yonne.
+    assert single("Évry (91)").insee == "91228"
+    assert single("Évry").insee == "89162"
+    assert single("Évry", parse_scope("departement:91")).insee == "91228"
+    assert single("Courcouronnes (91)").insee == "91228"
+
+
+def test_a_current_name_wins_over_a_former_name(ref):
+    # "Boisse" is a current commune of the Dordogne and a 2018 spelling of La Boisse (Ain).
+    assert ref.communes_by_name.get("boisse")
+    assert [m.matched_as for m in resolve("Boisse")] == ["name"]
+
+
+def test_former_names_table_is_shipped_with_the_package(ref):
+    from ckanext.territoires.referential import history
+
+    names = history.former_names()
+    assert names["91182"] == "Courcouronnes"
+    assert all(ref.current_commune(code) for code in names)
+
+
+def test_a_commune_here_and_a_commune_deleguee_there_is_ambiguous(ref):
+    with pytest.raises(AmbiguousPlace) as raised:
+        resolve("Béon")
+    candidates = raised.value.candidates
+    assert [(c.departement, c.type) for c in candidates] == [
+        ("01", "commune-deleguee"),
+        ("89", "commune"),
+    ]
+    assert "Béon (89 Yonne, INSEE 89037)" in str(raised.value)
+    assert single("Béon", parse_scope("departement:89", ref)).insee == "89037"
+    assert single("Béon (01)").matched_as == "commune_deleguee"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Pays Basque",
+        "pays basque",
+        "CA du Pays Basque",
+        "Communauté d'agglomération du Pays Basque",
+    ],
+)
+def test_epci_usual_names(value, ref, pays_basque):
+    matches = resolve(value, pays_basque)
+    assert [m.insee for m in matches] == sorted(pays_basque.communes)
+
+
+def test_epci_short_name_without_type(ref):
+    arlysere = ref.epcis["200068997"]
+    matches = resolve("Arlysère")
+    assert [m.insee for m in matches] == list(arlysere.members)
+    assert {m.matched_as for m in matches} == {"epci_name"}
+
+
+def test_a_commune_name_wins_over_an_epci_short_name(lyon):
+    # "Lyon" is the commune, not the Métropole de Lyon.
+    assert codes("Lyon", lyon) == [LYON]
+
+
+@pytest.mark.parametrize(
+    "value, departement",
+    [("Corse-du-Sud", "2A"), ("2A", "2A"), ("2a", "2A"), ("69", "69"), ("974", "974")],
+)
+def test_departement_names_and_codes(value, departement, ref):
+    assert codes(value) == list(ref.communes_by_departement[departement])
+
+
+def test_a_departement_code_outside_the_scope_is_refused(lyon):
+    with pytest.raises(OutsideScope, match="Corse-du-Sud"):
+        resolve("2A", lyon)
+
+
+def test_region_names(ref):
+    assert codes("Nouvelle-Aquitaine") == list(ref.communes_by_region["75"])
+    assert codes("Nouvelle Aquitaine", parse_scope(f"epci:{PAYS_BASQUE}", ref)) == list(
+        ref.epcis[PAYS_BASQUE].members
+    )
+
+
+def test_every_refusal_lists_candidates_with_departement_and_code(ref):
+    for value in ("Béon", "69003", "Sainte-Colombe"):
+        with pytest.raises(AmbiguousPlace) as raised:
+            resolve(value)
+        for candidate in raised.value.candidates:
+            assert candidate.departement and candidate.code
+            assert candidate.departement in candidate.label and candidate.code in candidate.label

@@ -34,19 +34,7 @@ EXCLUDED: dict[str, str] = {
 
 
 # node id suffix -> the CKAN default the portal changes, and why
-CHANGED_DEFAULTS: dict[str, str] = {
-    f"test_get.py::TestStatusShow::{name}": (
-        "asserts CKAN's default site title 'CKAN'; the territoires plugin gives "
-        "a portal left with that default the territory's name at start-up "
-        "(README, The portal's identity), and CKAN's test environment keeps the "
-        "started configuration when this test reloads only the stats plugin"
-    )
-    for name in (
-        "test_status_show",
-        "test_status_show_hiding_version",
-        "test_status_show_version_to_sysadmins",
-    )
-}
+CHANGED_DEFAULTS: dict[str, str] = {}
 
 
 def skip_excluded(items) -> None:

@@ -37,6 +37,16 @@ def figure(body: str, label: str) -> str:
     return re.sub(r"<[^>]+>", "", match.group(1)).strip()
 
 
+def test_population_with_its_definition_year_and_source(app, places):
+    body = app.get(ECULLY).body
+    assert re.search(
+        r'<dt><abbr title="INSEE&#39;s legal population: [^"]*1 January 2023.">'
+        r"Municipal population 2023 \(Insee\)</abbr></dt><dd>17,944</dd>",
+        body,
+    )
+    assert '<abbr title="Municipal population 2023 (Insee)">17,944 inhabitants</abbr>' in body
+
+
 def test_identity_block_and_breadcrumb(app, places):
     body = app.get(ECULLY).body
     assert '<h1 class="territoires-title">Écully</h1>' in body
@@ -138,7 +148,8 @@ def test_paging(app, places):
 
 def test_themes_chart_latest_updates_and_producers(app, places):
     body = app.get(ECULLY).body
-    chart = body[body.find('<svg class="territoires-chart"') : body.find("</svg>")]
+    start = body.find('<svg class="territoires-chart"')
+    chart = body[start : body.find("</svg>", start)]
     assert 'role="img"' in chart
     assert "Environment 2; Government and public sector 1; Transport 1" in chart
     assert chart.count("<rect") == 3

@@ -99,3 +99,31 @@ def test_plain_get_form_and_partial_results(app, lyon):
 def test_commune_type_index_redirects_here(app, lyon):
     response = app.get("/commune/", query_string={"q": "bron"}, follow_redirects=False)
     assert response.status_code == 302 and response.headers["Location"].endswith("/communes?q=bron")
+
+
+def test_the_examples_under_the_search_box_are_the_territory_s_own(app, lyon):
+    body = html.unescape(app.get("/communes").body)
+    assert "For example: Villeurbanne, Vénissieux or 69" in body
+
+
+@pytest.mark.ckan_config("ckanext.territoires.scope", "epci:200067106")
+def test_another_territory_shows_its_own_communes_as_examples(app):
+    body = html.unescape(app.get("/communes").body)
+    assert "For example: Anglet, Biarritz or 64" in body
+    assert "Écully" not in body
+
+
+@pytest.mark.ckan_config("ckanext.territoires.pages.communes_per_page", "25")
+def test_a_long_list_is_paged_and_the_filter_kept(app, lyon):
+    first = app.get("/communes").body
+    assert len(rows(first)) == 25
+    assert "58 communes" in first and "(communes 1 to 25)" in first
+    assert 'href="/communes?page=2"' in first
+    last = app.get("/communes", query_string={"page": 3}).body
+    assert len(rows(last)) == 8 and "(communes 51 to 58)" in last
+    seen = rows(first) + rows(app.get("/communes", query_string={"page": 2}).body) + rows(last)
+    assert len({name for name, _ in seen}) == 58  # every commune once
+    # the filter and the sort stay on the other pages
+    by_code = app.get("/communes", query_string={"q": "69", "sort": "population"}).body
+    assert "58 communes match" in by_code
+    assert 'href="/communes?q=69&amp;sort=population&amp;page=2"' in by_code

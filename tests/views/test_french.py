@@ -45,6 +45,10 @@ ENGLISH_GIVEAWAYS = (
     "Submit",
     "Toggle navigation",
     "Breadcrumb",
+    "Username",
+    "Email address",
+    "Choose File",
+    "No file chosen",
 )
 
 PAGES_OF_EVERYONE = (
@@ -70,8 +74,16 @@ PAGES_OF_OFFICERS = (
 PAGES_OF_THE_DATA_TEAM = (
     "/quality",
     "/dataset/edit/ecully-bancs",
+    "/dataset/ecully-bancs/resource/new",
     "/organization/new",
     "/commune/manage_members/ecully-69081",
+    "/commune/member_new/ecully-69081",
+    "/ckan-admin",
+    "/ckan-admin/config",
+    "/ckan-admin/trash",
+    "/group/",
+    "/user/{name}",
+    "/user/edit/{name}",
 )
 
 
@@ -158,7 +170,8 @@ def crawl_users(places):
 def test_no_english_on_french_pages(app, places, crawl_users):
     pages = [(path, None) for path in PAGES_OF_EVERYONE]
     pages += [(path, crawl_users["officer"]) for path in PAGES_OF_OFFICERS]
-    pages += [(path, crawl_users["data team"]) for path in PAGES_OF_THE_DATA_TEAM]
+    data_team = crawl_users["data team"]
+    pages += [(path.format(name=data_team["name"]), data_team) for path in PAGES_OF_THE_DATA_TEAM]
     resource = places.published["resources"][0]["id"]
     pages.append((f"/dataset/ecully-bancs/resource/{resource}", None))
     found = {}
@@ -169,6 +182,12 @@ def test_no_english_on_french_pages(app, places, crawl_users):
         if english:
             found[path] = english
     assert not found, found
+
+
+def test_a_users_state_is_a_word(app, crawl_users):
+    user = crawl_users["data team"]
+    body = app.get(f"/fr/user/{user['name']}", headers=auth(user)).body
+    assert "<dd>actif</dd>" in body and "<dd>active</dd>" not in body
 
 
 def test_the_untranslated_list_is_not_empty():
@@ -221,3 +240,7 @@ def test_members_heading_and_roles_in_french(app, places):
     body = app.get("/fr/commune/members/ecully-69081", headers=auth(places.officer)).body
     assert "1 membre" in body and "1 members" not in body
     assert "Éditeur" in body or "Editeur" in body
+    # the data team's page of the same members, with their buttons
+    team = factories.SysadminWithToken()
+    body = app.get("/fr/commune/manage_members/ecully-69081", headers=auth(team)).body
+    assert "1 membre" in body and "/member_delete/" in body and 'title="Supprimer"' in body

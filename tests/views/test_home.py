@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -176,3 +177,19 @@ def test_footer_names_no_ckan_placeholder(app, lyon):
     footer = body[body.find('<footer class="site-footer">') :]
     assert "Propulsé par" in footer and "ckanext-territoires" in footer
     assert "Association CKAN" not in footer and "API CKAN" not in footer
+
+
+def test_the_intercommunality_of_an_epci_portal_is_linked(app, lyon):
+    assert "The datasets of Métropole de Lyon" in html.unescape(app.get("/").body)
+
+
+@pytest.mark.ckan_config("ckanext.territoires.scope", "departement:64")
+def test_a_large_territory_summarises_its_intercommunalities(app):
+    from ckanext.territoires import territory
+    from ckanext.territoires.communes import load
+    from ckanext.territoires.referential import get_referential
+
+    assert not load.load_territory(territory.configured_scope(), get_referential()).errors
+    body = html.unescape(app.get("/").body)
+    assert "The datasets of" not in body
+    assert "The territory has 10 intercommunalities" in body

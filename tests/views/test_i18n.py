@@ -120,3 +120,27 @@ def test_validator_errors_in_french(app, lyon):
     message = error.value.error_dict["q"][0]
     assert "est ambigu" in message and "Pour choisir, ajoutez le département" in message
     assert "Sainte-Colombe (69 Rhône, INSEE 69189)" in message
+
+
+def test_javascript_strings_in_french(app, ckan_config, monkeypatch, tmp_path):
+    """CKAN's JavaScript modules (upload and link buttons, confirmations,
+    autocomplete, slug preview) read their strings from /api/i18n/<lang>,
+    built from CKAN's catalogue and ours, whatever server runs the portal
+    (``ckan run`` builds it at start, other servers do not)."""
+    monkeypatch.setitem(ckan_config, "ckan.storage_path", str(tmp_path))
+    french = app.get("/api/i18n/fr").json
+    assert french[""]["lang"] == "fr"
+    # CKAN's French
+    assert french["Upload"] == [None, "Envoi"] and french["Link"] == [None, "Lien"]
+    assert french["Cancel"] == [None, "Annuler"]
+    # ours, where CKAN's catalogue has none or a poorer one
+    assert french["Close"] == [None, "Fermer"]
+    assert french["Please select the file to upload again"] == [
+        None,
+        "Veuillez choisir à nouveau le fichier à envoyer",
+    ]
+    assert french["Edit"] == [None, "Modifier"] and french["Remove"] == [None, "Retirer"]
+    assert french["Input is too short, must be at least one character"] == [
+        None,
+        "Saisissez au moins un caractère",
+    ]

@@ -37,6 +37,13 @@ def test_members_figures_and_datasets(app, places):
     ]
 
 
+def test_population_is_the_municipal_population_of_its_communes(app, places):
+    body = app.get(METROPOLE).body
+    # The same figure as the commune pages: their populations municipales summed.
+    assert "Municipal population 2023 (Insee)</abbr></dt><dd>1,436,354</dd>" in body
+    assert "1,449,118" not in body  # upstream's populationTotale
+
+
 def test_own_datasets_that_cover_only_some_communes(app, places):
     import ckan.tests.factories as factories
 

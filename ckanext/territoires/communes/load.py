@@ -44,6 +44,17 @@ def territory_epcis(scope: Scope, ref: Referential) -> list[str]:
     return sorted({epci for c in scope.communes if (epci := ref.communes[c].epci)})
 
 
+def communes_leaving(scope: Scope) -> list[tuple[str, str]]:
+    """``(INSEE code, name)`` of the commune groups that loading ``scope``
+    would archive (active, not archived, outside the scope), by name."""
+    leaving = [
+        (insee, group.title)
+        for insee, group in _existing_groups(groups.COMMUNE, "insee").items()
+        if insee not in scope.communes and group.extras.get("status") != groups.ARCHIVED
+    ]
+    return sorted(leaving, key=lambda item: (item[1], item[0]))
+
+
 def load_territory(
     scope: Scope, ref: Referential, progress: Callable[[Iterable], Iterable] = iter
 ) -> LoadReport:

@@ -21,6 +21,7 @@ from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.utils import catalog_uri
 from rdflib import URIRef
 
+from ckanext.territoires import site
 from ckanext.territoires.communes import groups, index
 from ckanext.territoires.referential import get_referential
 
@@ -111,11 +112,11 @@ def serialize(catalogue: PlaceCatalogue, fmt: str, page: int, context: dict) -> 
             "include_drafts": False,
         },
     )
-    site_title = tk.config.get("ckan.site_title") or ""
+    site_title = site.title(tk.config.get(site.TITLE), tk._)
     catalog_dict: dict[str, Any] = {
-        "title": f"{site_title} — {catalogue.title}" if site_title else catalogue.title,
+        "title": f"{site_title} — {catalogue.title}",
         "description": tk._("Open data of {place}, published on {site}").format(
-            place=catalogue.title, site=site_title or catalog_uri()
+            place=catalogue.title, site=site_title
         ),
         "homepage": tk.url_for(
             f"{_group_type(catalogue)}.read", id=catalogue.group_name, qualified=True

@@ -29,6 +29,7 @@ import logging
 import re
 from urllib.parse import unquote
 
+import ckan.plugins.toolkit as tk
 from ckan import model
 from ckanext.dcat.profiles import (
     ADMS,
@@ -47,7 +48,7 @@ from geomet import wkt
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from ckanext.territoires import territory
+from ckanext.territoires import site, territory
 from ckanext.territoires import vocabularies as vocab
 from ckanext.territoires.communes import membership
 from ckanext.territoires.referential import get_referential
@@ -95,6 +96,14 @@ class TerritoiresDCATAPProfile(RDFProfile):
         ref = get_referential()
         scope = territory.configured_scope()
         catalog_dict = catalog_dict or {}
+
+        if not catalog_dict.get("title") and site.is_default_title(tk.config.get(site.TITLE)):
+            # the portal's catalogue, with CKAN's default title: the territory's
+            g.remove((catalog_ref, DCT.title, None))
+            for lang, text in in_every_locale(site.TITLES[site.phrasing(scope)]).items():
+                g.add(
+                    (catalog_ref, DCT.title, Literal(text.format(territory=scope.label), lang=lang))
+                )
 
         publisher = publishers.catalogue_publisher(scope)
         if not any(g.objects(catalog_ref, DCT.publisher)):

@@ -17,6 +17,8 @@ import ckan.plugins.toolkit as tk
 import click
 from ckan import model
 
+from ckanext.territoires.referential import get_referential
+
 from .messages import N_, HarvestProblem, Message, report_locale
 
 __all__ = ["demo", "harvest"]
@@ -326,10 +328,12 @@ def close_stale(minutes):
 @click.option(
     "--agent-password",
     default=None,
-    help="Also create the agent of Villeurbanne (user agent-villeurbanne) with this password.",
+    help="Also create the demo's agent of the territory's most populous commune (on the "
+    "Métropole de Lyon: agent-villeurbanne) with this password, and print their login.",
 )
 def demo(agent_password: str | None):
-    """Harvest the demo catalogue shipped with the package (Lyon communes)."""
+    """Harvest the demo catalogue of the portal's territory (the one shipped
+    for the Métropole de Lyon, or one generated for any other territory)."""
     _require_plugins()
     from . import demo as demo_module
     from .runner import JobUnderWay
@@ -350,6 +354,14 @@ def demo(agent_password: str | None):
         click.echo(error.render(report_locale()), err=True)
         sys.exit(1)
     _print_job(job)
+    if agent_password:
+        user, _fullname, insee = demo_module.demo_agent()
+        _say(
+            N_("Agent login (%(commune)s): %(user)s / %(password)s"),
+            commune=get_referential().communes[insee].name,
+            user=user,
+            password=agent_password,
+        )
     sys.exit(1 if job.get("gather_errors") else 0)
 
 

@@ -9,6 +9,7 @@ plugin loads; the casts keep the types right for values set later as text.
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass
 
 import ckan.plugins.toolkit as tk
@@ -31,9 +32,20 @@ def allowed_hosts() -> tuple[str, ...]:
     return _list("allowed_hosts")
 
 
+def generated_demo_dir() -> str:
+    """Where the demo catalogue of a territory other than Lyon is written:
+    ``territoires/demo`` under ``ckan.storage_path`` (CKAN's temporary
+    folder when no storage path is set)."""
+    root = tk.config.get("ckan.storage_path") or os.path.join(
+        tempfile.gettempdir(), "ckan-territoires"
+    )
+    return os.path.join(root, "territoires", "demo")
+
+
 def local_roots() -> tuple[str, ...]:
-    """Directories ``file://`` URLs may read: the demo's, then the configured ones."""
-    return (DEMO_DIR, *_list("local_roots"))
+    """Directories ``file://`` URLs may read: the demo's (shipped and
+    generated), then the configured ones."""
+    return (DEMO_DIR, generated_demo_dir(), *_list("local_roots"))
 
 
 def connect_timeout() -> float:

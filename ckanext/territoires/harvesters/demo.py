@@ -11,6 +11,9 @@ through the same stages as any source. Given a password, it also creates
 the agent of Villeurbanne, who publishes for the commune. Running it again
 changes nothing (the records are unchanged). Codes outside the portal's
 territory are left out (the demo is written for the Métropole de Lyon).
+
+On any other territory the demo is that territory's own, generated from the
+referential (:mod:`.demo_catalogue`): no Lyon data on another portal.
 """
 
 from __future__ import annotations
@@ -25,22 +28,35 @@ from ckan import model
 from ckanext.territoires import territory
 from ckanext.territoires.referential import get_referential
 
-from . import runner
-from .config import DEMO_DIR
+from . import demo_catalogue, runner
+from .config import DEMO_DIR, generated_demo_dir
 from .messages import N_, HarvestProblem
 
 CATALOGUE = os.path.join(DEMO_DIR, "catalogue.ttl")
 SOURCE_NAME = "demo-catalogue-communes"
 SOURCE_TITLE = "Catalogue de démonstration des communes"
-#: (name, title, (organisation extra linking it to its place, code))
+#: The territory the hand-written catalogue is written for.
+LYON_SCOPE = ("epci:200046977",)
+Organization = demo_catalogue.Organization
+#: The organisations of the Lyon demo, linked to their place.
 ORGANIZATIONS = (
-    ("metropole-de-lyon", "Métropole de Lyon", ("siren", "200046977")),
-    ("ville-de-villeurbanne", "Ville de Villeurbanne", ("insee", "69266")),
-    ("ville-de-bron", "Ville de Bron", ("insee", "69029")),
-    ("ville-de-venissieux", "Ville de Vénissieux", ("insee", "69259")),
+    Organization("metropole-de-lyon", "Métropole de Lyon", "siren", "200046977"),
+    Organization("ville-de-villeurbanne", "Ville de Villeurbanne", "insee", "69266"),
+    Organization("ville-de-bron", "Ville de Bron", "insee", "69029"),
+    Organization("ville-de-venissieux", "Ville de Vénissieux", "insee", "69259"),
 )
-#: The demo's agent: (user name, full name, INSEE code of their commune).
+#: The Lyon demo's agent: (user name, full name, INSEE code of their commune).
 AGENT = ("agent-villeurbanne", "Agent de Villeurbanne", "69266")
+
+
+def catalogue_and_plan() -> tuple[str, demo_catalogue.DemoPlan | None]:
+    """The demo catalogue's path for the portal's territory, and the plan it
+    was generated from (None: the shipped Lyon catalogue)."""
+    scope = territory.configured_scope()
+    if scope.values == LYON_SCOPE:
+        return CATALOGUE, None
+    plan = demo_catalogue.plan_demo(scope, get_referential())
+    return demo_catalogue.write_catalogue(plan, generated_demo_dir()), plan
 
 
 class DemoError(HarvestProblem):
@@ -60,11 +76,17 @@ def _in_territory(key: str, code: str) -> bool:
     return epci is not None and set(epci.members) <= communes
 
 
-def ensure_organizations() -> dict[str, str]:
+def ensure_organizations(organizations=ORGANIZATIONS) -> dict[str, str]:
     """The demo's organisations, linked to their place (an organisation of
     an earlier demo without its code gets it)."""
     ids = {}
-    for name, title, (key, code) in ORGANIZATIONS:
+    for organization in organizations:
+        name, title, key, code = (
+            organization.name,
+            organization.title,
+            organization.key,
+            organization.code,
+        )
         extras = [{"key": key, "value": code}] if _in_territory(key, code) else []
         existing = model.Group.get(name)
         if existing is not None and not existing.is_organization:
@@ -81,10 +103,10 @@ def ensure_organizations() -> dict[str, str]:
     return ids
 
 
-def ensure_agent(password: str) -> dict | None:
-    """The agent of Villeurbanne (created with this password, once), agent of
-    the commune; None when the commune is not in the territory."""
-    name, fullname, insee = AGENT
+def ensure_agent(password: str, agent: tuple[str, str, str] = AGENT) -> dict | None:
+    """The demo's agent (created with this password, once), agent of their
+    commune; None when the commune is not in the territory."""
+    name, fullname, insee = agent
     if insee not in territory.configured_scope().communes:
         return None
     if model.User.get(name) is None:
@@ -102,17 +124,26 @@ def ensure_agent(password: str) -> dict | None:
     )
 
 
-def ensure_source(owner_org: str) -> dict:
+def ensure_source(owner_org: str, catalogue: str = CATALOGUE) -> dict:
+    """The demo's harvest source, reading ``catalogue`` (an earlier demo's
+    source, of another territory, is pointed at it)."""
+    url = "file://" + catalogue
     try:
-        return tk.get_action("harvest_source_show")(_context(), {"id": SOURCE_NAME})
+        source = tk.get_action("harvest_source_show")(_context(), {"id": SOURCE_NAME})
     except tk.ObjectNotFound:
-        pass
+        source = None
+    if source is not None:
+        if source["url"] != url:
+            source = tk.get_action("harvest_source_patch")(
+                _context(), {"id": source["id"], "url": url}
+            )
+        return source
     return tk.get_action("harvest_source_create")(
         _context(),
         {
             "name": SOURCE_NAME,
             "title": SOURCE_TITLE,
-            "url": "file://" + CATALOGUE,
+            "url": url,
             "source_type": "territoires_dcat",
             "owner_org": owner_org,
             "frequency": "MANUAL",
@@ -122,21 +153,29 @@ def ensure_source(owner_org: str) -> dict:
     )
 
 
+def demo_agent() -> tuple[str, str, str]:
+    """(user name, full name, INSEE code) of the demo's agent here."""
+    _catalogue, plan = catalogue_and_plan()
+    return plan.agent if plan and plan.agent else AGENT
+
+
 def load_demo(
     progress: Callable[[Iterable[str]], Iterable[str]] | None = None,
     agent_password: str | None = None,
 ) -> dict:
     """Create what the demo needs and harvest its catalogue; the finished
     job. With ``agent_password``, the demo's agent too."""
-    if not os.path.exists(CATALOGUE):
-        raise DemoError(N_("The demo catalogue is missing: %(path)s"), path=CATALOGUE)
-    organizations = ensure_organizations()
+    catalogue, plan = catalogue_and_plan()
+    if not os.path.exists(catalogue):
+        raise DemoError(N_("The demo catalogue is missing: %(path)s"), path=catalogue)
+    organizations = ensure_organizations(plan.organizations if plan else ORGANIZATIONS)
     if agent_password:
         try:
-            ensure_agent(agent_password)
+            ensure_agent(agent_password, plan.agent if plan and plan.agent else AGENT)
         except tk.ValidationError as error:
             raise DemoError(
                 N_("The demo's agent cannot be created: %(errors)s"), errors=str(error.error_dict)
             ) from error
-    source = ensure_source(organizations["metropole-de-lyon"])
+    owner = plan.owner if plan else ORGANIZATIONS[0].name
+    source = ensure_source(organizations[owner], catalogue)
     return runner.run_source(source["id"], progress)

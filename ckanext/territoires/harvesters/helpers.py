@@ -13,11 +13,9 @@ from .messages import N_
 from .preview import LABELS as PREVIEW_ACTIONS
 
 __all__ = [
-    "territoires_harvest_frequency_label",
     "territoires_harvest_job_counts",
-    "territoires_harvest_preview_label",
+    "territoires_harvest_label",
     "territoires_harvest_source_types",
-    "territoires_harvest_status_label",
     "territoires_harvest_type_label",
 ]
 
@@ -28,14 +26,17 @@ STATUSES = {"New": N_("Waiting"), "Running": N_("Running"), "Finished": N_("Fini
 FREQUENCIES = {code: code.title() for code in UPDATE_FREQUENCIES}
 
 
-def territoires_harvest_status_label(status: str | None) -> str:
-    """A job status (New, Running, Finished) in the page's language."""
-    return tk._(STATUSES[status]) if status in STATUSES else (status or "")
+#: Codes shown as labels, by kind: job statuses (New, Running, Finished),
+#: update frequencies (MANUAL, DAILY...), what a dry run would do with a
+#: record (create, update...).
+LABELS = {"status": STATUSES, "frequency": FREQUENCIES, "preview": PREVIEW_ACTIONS}
 
 
-def territoires_harvest_frequency_label(code: str | None) -> str:
-    """An update frequency code (MANUAL, DAILY...) in the page's language."""
-    return tk._(FREQUENCIES[code]) if code in FREQUENCIES else (code or "")
+def territoires_harvest_label(kind: str, code: str | None) -> str:
+    """A code of ckanext-harvest (``kind``: status, frequency or preview) as
+    its label in the page's language; an unknown code as it is."""
+    labels = LABELS[kind]
+    return tk._(labels[code]) if code in labels else (code or "")
 
 
 def territoires_harvest_type_label(source_type: str | None) -> str:
@@ -55,11 +56,6 @@ def territoires_harvest_source_types() -> list[dict[str, Any]]:
         return 0 if name == "territoires_dcat" else 1 if name.startswith("territoires_") else 2
 
     return sorted(tk.get_action("harvesters_info_show")({}, {}), key=rank)
-
-
-def territoires_harvest_preview_label(action: str) -> str:
-    """What a dry run would do with a record (create, update...), as a label."""
-    return tk._(PREVIEW_ACTIONS[action]) if action in PREVIEW_ACTIONS else action
 
 
 def territoires_harvest_job_counts(stats: dict[str, Any] | None) -> list[dict[str, Any]]:

@@ -19,11 +19,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckanext.harvest.utils import DATASET_TYPE_NAME
 
-from .helpers import (
-    FREQUENCIES,
-    territoires_harvest_frequency_label,
-    territoires_harvest_type_label,
-)
+from .helpers import FREQUENCIES, territoires_harvest_label, territoires_harvest_type_label
 from .messages import N_
 
 TITLES = {"frequency": N_("Update frequency"), "source_type": N_("Source type")}
@@ -61,7 +57,7 @@ def facet_labels(search_results: dict[str, Any]) -> dict[str, Any]:
     facets = search_results.get("search_facets") or {}
     for item in (facets.get("frequency") or {}).get("items", []):
         if item.get("name") in FREQUENCIES:
-            item["display_name"] = territoires_harvest_frequency_label(item["name"])
+            item["display_name"] = territoires_harvest_label("frequency", item["name"])
     types = (facets.get("source_type") or {}).get("items", [])
     if types:
         for item in types:

@@ -31,6 +31,12 @@ def territoires_intercommunality_show(context, data_dict):
 
 
 @tk.auth_allow_anonymous_access
+def territoires_map_show(context, data_dict):
+    """Public: counts are the caller's; a dataset's map needs package_show."""
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
 def territoires_package_search(context, data_dict):
     """Public: results are package_search's, with the caller's permissions."""
     return {"success": True}

@@ -47,6 +47,19 @@ def territoires_intercommunality_show(not_empty, unicode_safe, ignore_missing, b
 
 
 @validator_args
+def territoires_map_show(not_empty, ignore_missing, unicode_safe, one_of):
+    return {
+        "kind": [
+            not_empty,
+            unicode_safe,
+            one_of(["commune", "intercommunality", "territory", "dataset"]),
+        ],
+        "id": [ignore_missing, unicode_safe],
+        "link": [ignore_missing, unicode_safe, one_of(["page", "search"])],
+    }
+
+
+@validator_args
 def territoires_package_search(
     not_empty,
     unicode_safe,

@@ -50,12 +50,15 @@ def territoires_coverage(value: Any, context: dict) -> Any:
     Accepts a list (or a JSON list, or values separated by ";" or new
     lines) of INSEE codes, former codes, postal codes, names, INSEE URIs,
     data.gouv.fr zone ids, EPCI SIRENs or names, arrondissements, "*" for
-    the whole territory. An ambiguous or unknown value is refused with the
+    the whole territory; a bare 5-character code is an INSEE code here
+    (write ``cp:69003`` for a postal code). An ambiguous or unknown value is refused with the
     referential's message (candidates listed), in the user's language.
     """
     if value is tk.missing or value is None:
         return value
-    codes, errors = resolve_many(_values(value), territory.configured_scope())
+    # The form's choices and the stored value are INSEE codes: a bare code
+    # is read as one even where it is also a postal code.
+    codes, errors = resolve_many(_values(value), territory.configured_scope(), codes_as_insee=True)
     if errors:
         raise tk.Invalid(" ".join(error.text.render(tk._) for error in errors))
     return json.dumps(sorted(codes))
@@ -229,6 +232,7 @@ _COMMUNE_MATCHES = frozenset(
         "postal_code",
         "siren",
         "name",
+        "former_name",
         "insee_uri",
         "zone_id",
     )
@@ -287,7 +291,8 @@ def territoires_organization_commune(key, data, errors, context):
     if value is None:
         return
     try:
-        matches = resolve(value, territory.configured_scope())
+        # The stored value is an INSEE code: a bare code is read as one.
+        matches = resolve(value, territory.configured_scope(), codes_as_insee=True)
     except PlaceError as error:
         errors[key].append(error.text.render(tk._))
         raise tk.StopOnError from error

@@ -8,7 +8,12 @@ loaded once per process on first use. Modules:
 - ``normalize``: name keys insensitive to case, accents, "St"/"Saint"...;
 - ``scope``: ``ckanext.territoires.scope`` parsing (:func:`parse_scope`);
 - ``resolver``: values -> current communes (:func:`resolve`, :func:`resolve_many`);
-- ``build``: regenerates ``data/`` from a newer upstream release.
+- ``build``: regenerates ``data/`` from a newer upstream release;
+- ``history``: former names of merged communes (``data/former-names.json.gz``,
+  built from the 2018 outlines);
+- ``refresh``: what a newer release changes (``ckan territoires referential
+  update``, whose database side is ``communes/referential_cli.py``);
+- ``population``: which population, of which year, from whom.
 """
 
 from .errors import (

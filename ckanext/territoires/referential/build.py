@@ -217,6 +217,12 @@ codes and the DGCL's EPCI list).
 
 Regenerate it with `python -m ckanext.territoires.referential.build --source
 <package>/data` (see that module's docstring).
+
+`former-names.json.gz` (names of former communes that the referential no
+longer gives, e.g. Courcouronnes) comes from the names of the INSEE COG 2018
+carried by IGN's ADMIN EXPRESS COG 2018 (Licence Ouverte / Open Licence,
+"IGN — ADMIN EXPRESS COG 2018"), as republished by france-geojson; rebuild it
+with `python -m ckanext.territoires.referential.history --source <folder>`.
 """
 
 

@@ -51,6 +51,7 @@ _KINDS = {
     "commune-deleguee": N_("commune déléguée"),
     "commune-associee": N_("commune associée"),
     "arrondissement-municipal": N_("arrondissement"),
+    "former-commune": N_("former name"),
 }
 
 
@@ -66,7 +67,8 @@ class Candidate:
     code: str
     name: str
     #: commune, commune-deleguee, commune-associee, arrondissement-municipal,
-    #: epci, departement, region, postal_code, country or territory.
+    #: former-commune (a former name), epci, departement, region,
+    #: postal_code (``name``: the communes using it), country or territory.
     type: str
     departement: str | None = None
     departement_name: str | None = None
@@ -105,6 +107,11 @@ class Candidate:
         if self.type == "region":
             return Text(N_("région %(name)s (%(code)s)"), {"name": self.name, "code": self.code})
         if self.type == "postal_code":
+            if where and self.name != self.code:
+                return Text(
+                    N_("postal code %(code)s of %(name)s (%(where)s)"),
+                    {"code": self.code, "name": self.name, "where": where},
+                )
             return Text(N_("postal code %(code)s"), {"code": self.code})
         if self.type in ("territory", "country"):
             return Text("%(name)s", {"name": self.name})
@@ -146,10 +153,17 @@ class UnknownPlace(PlaceError):
 class AmbiguousPlace(PlaceError):
     """The value matches several places; ``candidates`` lists them (sorted)."""
 
-    def __init__(self, value: str, candidates: list[Candidate] | tuple[Candidate, ...]):
+    def __init__(
+        self,
+        value: str,
+        candidates: list[Candidate] | tuple[Candidate, ...],
+        hint: Text | None = None,
+    ):
         self.candidates = tuple(candidates)
         listed = [candidate.text for candidate in self.candidates]
-        if (
+        if hint is not None:
+            pass
+        elif (
             self.candidates
             and self.candidates[0].departement
             and all(candidate.type != "epci" for candidate in self.candidates)
@@ -166,6 +180,8 @@ class AmbiguousPlace(PlaceError):
         noun = (
             Text(N_("EPCI"))
             if types == {"epci"}
+            else Text(N_("readings"))
+            if "postal_code" in types
             else Text(N_("places"))
             if "epci" in types
             else Text(N_("communes"))

@@ -191,3 +191,29 @@ def _ordinal(token: str) -> int | None:
     if not match or match.group("suffix") not in _ORDINAL_SUFFIXES:
         return None
     return int(match.group("number"))
+
+
+#: Words naming the kind of an EPCI at the start or the end of its name
+#: (after :func:`epci_key`): "CA du Pays Basque", "Toulouse Métropole".
+EPCI_TYPE_WORDS = frozenset(
+    {"cc", "ca", "cu", "metropole", "eurometropole", "agglomeration", "agglo", "communaute"}
+)
+_LINKING_WORDS = (("de", "la"), ("de", "l"), ("du",), ("des",), ("de",), ("d",))
+
+
+def epci_short_key(key: str) -> str | None:
+    """The usual name of an EPCI, without its kind: "ca du pays basque" ->
+    "pays basque", "ca arlysere" -> "arlysere", "toulouse metropole" ->
+    "toulouse". ``key`` is an :func:`epci_key`; None when nothing is left
+    or nothing was removed."""
+    tokens = key.split(" ")
+    if tokens and tokens[0] in EPCI_TYPE_WORDS:
+        tokens = tokens[1:]
+        for words in _LINKING_WORDS:
+            if tuple(tokens[: len(words)]) == words and len(tokens) > len(words):
+                tokens = tokens[len(words) :]
+                break
+    elif len(tokens) > 1 and tokens[-1] in EPCI_TYPE_WORDS:
+        tokens = tokens[:-1]
+    short = " ".join(tokens)
+    return short if short and short != key else None

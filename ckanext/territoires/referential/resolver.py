@@ -13,7 +13,8 @@
   (Rhône)``, ``Sainte-Colombe (69560)``, ``69560 Sainte-Colombe``,
   ``Sainte-Colombe 69``;
   arrondissements as ``Lyon 3e``, ``Lyon 3e arrondissement``, ``Lyon 03``;
-  names of communes déléguées/associées; names of EPCI (all members);
+  names of communes déléguées/associées; former names of merged
+  communes; names of EPCI, with or without their kind (all members);
 - INSEE URIs ``http(s)://id.insee.fr/geo/<level>/<code>`` with level
   commune, communeDeleguee, communeAssociee, arrondissementMunicipal,
   intercommunalite, departement, region;
@@ -31,27 +32,41 @@
   and the EU's country IRIs (``.../authority/country/FRA``);
 - ``*``, "tout le territoire", "whole territory": every commune of the scope.
 
-It returns CURRENT communes only. Rules, in order:
+It returns CURRENT communes only, and never guesses. Rules, in order:
 
-1. A 5-character code is an INSEE code before it is a postal code (a stored
-   INSEE code must resolve to itself; "69003" is Albigny-sur-Saône, not
-   Lyon 3e). Write ``cp:69003`` or ``69003 Lyon`` for the postal code. When
-   the INSEE reading falls outside the scope but the postal reading would
-   not, the error says so.
+1. A bare 5-character code is read both ways: INSEE code (current, former,
+   déléguée, arrondissement) and postal code. When both readings designate
+   communes of the scope and not the same ones, the value is refused as
+   ambiguous with both readings as candidates: ``64100`` in the Pays
+   Basque (Bassussarry's INSEE code, Bayonne's postal code), ``69003`` in
+   the Métropole de Lyon (Albigny-sur-Saône / Lyon 3e), ``69290`` (Saint-
+   Priest / Craponne and Saint-Genis-les-Ollières). Write ``insee:69003``
+   or ``cp:69003`` (or ``69003 Lyon``) to choose. A code that is the INSEE
+   code and the postal code of the same commune is fine, and so is a code
+   whose other reading falls outside the scope. When only the postal
+   reading is in the scope, the error says how to write it. Values written
+   by machines that write INSEE codes (the coverage's stored value and
+   form choices) pass ``codes_as_insee=True``.
 2. Some values designate a SET of communes and return all of them: an EPCI,
-   a département, a région, the whole territory, and a postal code (a postal
-   code is shared by the communes it serves, e.g. 69290 -> Craponne,
+   a département (by name, code "2A" or "69", "département du Rhône"), a
+   région, the whole territory, and a postal code (a postal code is shared
+   by the communes it serves, e.g. cp:69290 -> Craponne,
    Grézieu-la-Varenne, Saint-Genis-les-Ollières; refusing it as ambiguous
    would make postal codes useless). With a scope they are intersected with
    it and refused only if nothing remains.
 3. Other values designate ONE place. Names are looked up in tiers: current
-   communes, then communes déléguées/associées, then EPCI, then
-   départements and régions ("Vienne" is the commune where it is in the
-   scope, the département elsewhere), then lenient keys
-   (no separators, no leading article, no INSEE parenthesis). The first tier
-   with a match (with a scope: with a match inside the scope) wins; several
-   matches in it raise :class:`AmbiguousPlace` with the candidates, unless
-   accents typed by the user single one out.
+   communes and communes déléguées/associées together ("Béon" is a commune
+   of the Yonne and a commune déléguée of the Ain: ambiguous where the
+   scope holds both), then EPCI, then départements and régions ("Vienne"
+   is the commune where it is in the scope, the département elsewhere),
+   then former names of communes that the referential no longer gives
+   ("Courcouronnes" -> Évry-Courcouronnes, see :mod:`.history`), then
+   usual names of EPCI without their kind ("Pays Basque", "Arlysère"),
+   then lenient keys (no separators, no leading article, no INSEE
+   parenthesis). The first tier with a match (with a scope: with a match
+   inside the scope) wins; several matches in it raise
+   :class:`AmbiguousPlace` with the candidates (each with its département
+   and code), unless accents typed by the user single one out.
 4. With a scope, a place outside it raises :class:`OutsideScope`.
 
 Scope: ``None`` or ``"all"`` means the whole of France; otherwise a
@@ -94,6 +109,7 @@ class Match:
 
     ``matched_as`` says how: insee, old_insee, commune_deleguee (déléguée or
     associée, by code or name), arrondissement, postal_code, siren, name,
+    former_name,
     epci_siren, epci_name, departement, region, departement_name,
     region_name, country, insee_uri, zone_id, whole_territory. ``via`` is the code that was matched when it is not
     ``insee`` itself (old code, postal code, EPCI SIREN, déléguée code...).
@@ -206,8 +222,13 @@ def resolve(
     scope: Scope | str | list[str] | None = None,
     *,
     referential: Referential | None = None,
+    codes_as_insee: bool = False,
 ) -> list[Match]:
     """The current communes designated by ``text`` (see the module doc).
+
+    ``codes_as_insee``: the value was written by a machine that writes
+    INSEE codes (a stored coverage, the form's choices): a bare 5-character
+    code is read as an INSEE code even when it is also a postal code.
 
     Raises :class:`UnknownPlace`, :class:`AmbiguousPlace` or
     :class:`OutsideScope` (all :class:`PlaceError`, a ValueError), and
@@ -220,7 +241,7 @@ def resolve(
     compact = " ".join(value.split())
     if not compact:
         raise UnknownPlace(value, Text(N_("Empty place value.")))
-    tiers, postal_hint = _targets(compact, ref, territory)
+    tiers, postal_hint = _targets(compact, ref, territory, codes_as_insee)
     return _choose(value, tiers, territory, ref, postal_hint)
 
 
@@ -229,6 +250,7 @@ def resolve_many(
     scope: Scope | str | list[str] | None = None,
     *,
     referential: Referential | None = None,
+    codes_as_insee: bool = False,
 ) -> tuple[list[str], list[PlaceError]]:
     """Resolve several values, for validators.
 
@@ -244,7 +266,9 @@ def resolve_many(
         if value is None or not str(value).strip():
             continue
         try:
-            for match in resolve(value, territory or ALL, referential=ref):
+            for match in resolve(
+                value, territory or ALL, referential=ref, codes_as_insee=codes_as_insee
+            ):
                 codes.setdefault(match.insee, None)
         except PlaceError as error:
             errors.append(error)
@@ -262,6 +286,11 @@ def _as_scope(scope, ref: Referential, cacheable: bool) -> Scope | None:
     if isinstance(scope, str) and cacheable:  # parsed against the shipped referential
         return _parsed_default_scope(scope)
     return parse_scope(scope, ref)
+
+
+def forget_parsed_scopes() -> None:
+    """Forget the scopes parsed so far (the referential was refreshed)."""
+    _parsed_default_scope.cache_clear()
 
 
 @lru_cache(maxsize=32)
@@ -288,7 +317,7 @@ def _choose(
         else:
             raise OutsideScope(value, [t.candidate for t in tiers[0]], territory, postal_hint)
     if len(chosen) > 1:
-        raise AmbiguousPlace(value, _sorted_candidates(chosen))
+        raise AmbiguousPlace(value, _sorted_candidates(chosen), _code_hint(chosen))
     target = chosen[0]
     codes = (
         target.communes
@@ -301,6 +330,17 @@ def _choose(
     ]
 
 
+def _code_hint(targets: list[_Target]) -> Text | None:
+    """How to write each reading of a code both INSEE and postal."""
+    if not any(t.matched_as == "postal_code" for t in targets):
+        return None
+    code = next(t.via for t in targets if t.matched_as == "postal_code")
+    return Text(
+        N_('write "insee:%(code)s" for the INSEE code or "cp:%(code)s" for the postal code'),
+        {"code": code},
+    )
+
+
 def _sorted_candidates(targets: list[_Target]) -> list[Candidate]:
     return sorted(
         (t.candidate for t in targets), key=lambda c: (c.departement or "", c.code, c.name)
@@ -311,7 +351,7 @@ def _sorted_candidates(targets: list[_Target]) -> list[Candidate]:
 
 
 def _targets(
-    text: str, ref: Referential, territory: Scope | None
+    text: str, ref: Referential, territory: Scope | None, codes_as_insee: bool = False
 ) -> tuple[list[list[_Target]], Text | None]:
     """Tiers of targets for ``text``, best first, and an optional hint."""
     if text == "*" or normalize.name_key(text) in WHOLE_TERRITORY_PHRASES:
@@ -368,13 +408,22 @@ def _targets(
             "zone_id" if country else None,
         )
 
+    kind, code = _bare_code(text, ref)
+    if kind:
+        return _by_code(text, kind, code, ref, territory, None, codes_as_insee)
+    return _by_name(text, ref), None
+
+
+def _bare_code(text: str, ref: Referential) -> tuple[str | None, str]:
+    """The kind of a bare code (SIREN, INSEE or postal, département), if it is one."""
     digits = text.replace(" ", "")
     if _SIREN.match(digits):  # SIRENs are often written "200 046 977"
-        return _by_code(text, "siren", digits, ref, territory, None)
+        return "siren", digits
     if _INSEE_LIKE.match(text) or _FOUR_DIGITS.match(text):
-        return _by_code(text, "code_or_postal", text, ref, territory, None)
-
-    return _by_name(text, ref), None
+        return "code_or_postal", text
+    if _DEPARTEMENT.match(text) and _normalised_code("departement", text) in ref.departements:
+        return "departement", text  # "2A", "69", "974"
+    return None, text
 
 
 def _country_target(text: str, ref: Referential) -> _Target | None:
@@ -404,14 +453,18 @@ def _by_code(
     ref: Referential,
     territory: Scope | None,
     matched_as: str | None,
+    codes_as_insee: bool = False,
 ) -> tuple[list[list[_Target]], Text | None]:
-    """Targets of a code of a known kind; ``matched_as`` overrides the default."""
+    """Targets of a code of a known kind; ``matched_as`` overrides the default.
+
+    ``codes_as_insee``: an INSEE code is not also read as a postal code."""
     code = _normalised_code(kind, code)
     targets: list[list[_Target]] = []
     hint = None
     if kind in ("commune", "code_or_postal"):
         targets = _commune_code_tiers(code, ref)
-        if targets and kind == "code_or_postal":
+        if targets and kind == "code_or_postal" and not codes_as_insee:
+            targets = _both_readings(code, targets, ref, territory)
             hint = _postal_code_hint(code, ref, territory)
     if kind in ("postal", "code_or_postal") and not targets:
         targets = _postal_code_tiers(code, ref)
@@ -441,6 +494,28 @@ def _normalised_code(kind: str, code: str) -> str:
 def _commune_code_tiers(code: str, ref: Referential) -> list[list[_Target]]:
     target = _commune_code_target(code, ref)
     return [[target]] if target else []
+
+
+def _both_readings(
+    code: str, insee_tiers: list[list[_Target]], ref: Referential, territory: Scope | None
+) -> list[list[_Target]]:
+    """The INSEE reading of a bare code, and its postal reading beside it
+    when that designates other communes of the territory: never guess."""
+    insee_target = insee_tiers[0][0]
+    postal = ref.communes_by_postal_code.get(code, ())
+    insee_in = {c for c in insee_target.communes if territory is None or c in territory.communes}
+    postal_in = [c for c in postal if territory is None or c in territory.communes]
+    if not insee_in or not postal_in or set(postal_in) == insee_in:
+        return insee_tiers
+    main = ref.main_departement(postal_in)
+    candidate = Candidate(
+        code,
+        ", ".join(ref.communes[c].name for c in postal_in),
+        "postal_code",
+        main,
+        ref.departements[main].name if main else None,
+    )
+    return [[insee_target, _Target(candidate, postal, "postal_code", code)]]
 
 
 def _postal_code_hint(code: str, ref: Referential, territory: Scope | None) -> Text | None:
@@ -639,16 +714,39 @@ def _name_tiers(
 
     Also tells whether anything had that name before the qualifier applied.
     """
+    tiers = [_distinct(tier) for tier in _raw_name_tiers(name, ref)]
+    found_anywhere = any(tiers)
+    if qualifier:
+        tiers = [[t for t in tier if _qualifies(t, qualifier, ref)] for tier in tiers]
+    if normalize.has_accents(name):
+        tiers = [_prefer_exact_spelling(tier, name) for tier in tiers]
+    return tiers, found_anywhere
+
+
+def _raw_name_tiers(name: str, ref: Referential) -> list[list[_Target]]:
     key = normalize.name_key(name)
-    loose_keys = _loose_input_keys(name)
-    tiers = [
-        [_commune_target(c, ref, "name") for c in ref.communes_by_name.get(key, ())],
-        [_deleguee_target(c, ref) for c in ref.deleguees_by_name.get(key, ())],
+    epci_key = normalize.epci_key(name)
+    short_keys = {key, epci_key} | {k for k in (normalize.epci_short_key(epci_key),) if k}
+    return [
+        # Communes and communes déléguées alike: "Béon" is a commune of the
+        # Yonne and a commune déléguée of the Ain.
+        [_commune_target(c, ref, "name") for c in ref.communes_by_name.get(key, ())]
+        + [_deleguee_target(c, ref) for c in ref.deleguees_by_name.get(key, ())],
+        [_epci_target(s, ref, "epci_name") for s in ref.epcis_by_name.get(epci_key, ())],
+        _area_name_targets(name, ref),
+        [_former_name_target(c, ref) for c in ref.former_codes_by_name.get(key, ())],
         [
             _epci_target(s, ref, "epci_name")
-            for s in ref.epcis_by_name.get(normalize.epci_key(name), ())
+            for k in sorted(short_keys)
+            for s in ref.epcis_by_short_name.get(k, ())
         ],
-        _area_name_targets(name, ref),
+        _loose_name_targets(name, ref),
+    ]
+
+
+def _loose_name_targets(name: str, ref: Referential) -> list[_Target]:
+    loose_keys = _loose_input_keys(name)
+    return (
         [
             _commune_target(c, ref, "name")
             for k in loose_keys
@@ -663,15 +761,25 @@ def _name_tiers(
             _epci_target(s, ref, "epci_name")
             for k in loose_keys
             for s in ref.epcis_by_loose_name.get(k, ())
-        ],
-    ]
-    tiers = [_distinct(tier) for tier in tiers]
-    found_anywhere = any(tiers)
-    if qualifier:
-        tiers = [[t for t in tier if _qualifies(t, qualifier, ref)] for tier in tiers]
-    if normalize.has_accents(name):
-        tiers = [_prefer_exact_spelling(tier, name) for tier in tiers]
-    return tiers, found_anywhere
+        ]
+    )
+
+
+def _former_name_target(code: str, ref: Referential) -> _Target:
+    """A commune by a name its code had (:mod:`.history`): "Courcouronnes"."""
+    commune = ref.current_commune(code)
+    assert commune is not None  # the store keeps only codes it knows
+    target = _commune_target(commune.insee, ref, "former_name", via=code)
+    candidate = Candidate(
+        commune.insee,
+        ref.former_names[code],
+        "former-commune",
+        target.candidate.departement,
+        target.candidate.departement_name,
+        commune_name=commune.name,
+        via=code,
+    )
+    return _Target(candidate, target.communes, "former_name", code, ref.former_names[code])
 
 
 def _area_name_targets(name: str, ref: Referential) -> list[_Target]:

@@ -22,7 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import normalize
+from . import history, normalize
 from .fileformat import DATA_FILENAME, FORMAT_VERSION
 
 COMMUNE_DELEGUEE = "commune-deleguee"
@@ -102,7 +102,7 @@ class Referential:
     as read-only: the instance is shared by the whole process.
     """
 
-    def __init__(self, payload: dict[str, Any]):
+    def __init__(self, payload: dict[str, Any], former_names: dict[str, str] | None = None):
         if payload.get("format") != FORMAT_VERSION:
             raise ReferentialError(
                 f"referential data format {payload.get('format')!r} is not {FORMAT_VERSION}: "
@@ -177,6 +177,7 @@ class Referential:
             )
         }
         self._build_indexes()
+        self._index_former_names(former_names or {})
 
     # -- indexes -----------------------------------------------------------
 
@@ -192,6 +193,19 @@ class Referential:
         self._index_loose_names(commune_keys, deleguee_keys, epci_keys)
         self._index_arrondissements()
         self._index_departements_and_regions()
+
+    def _index_former_names(self, former_names: dict[str, str]) -> None:
+        #: INSEE code -> a name the code had that the tables no longer give
+        #: (see :mod:`.history`); codes unknown to this build are dropped.
+        self.former_names: dict[str, str] = {
+            code: name
+            for code, name in former_names.items()
+            if self.current_commune(code) is not None
+        }
+        #: former name key -> INSEE codes that had it ("courcouronnes" -> 91182).
+        self.former_codes_by_name = _group(
+            (normalize.name_key(name), code) for code, name in self.former_names.items()
+        )
 
     def _index_codes(self) -> None:
         communes = self.communes.values()
@@ -237,6 +251,12 @@ class Referential:
         self.deleguees_by_name = _group((key, code) for code, key in deleguee_keys.items())
         #: EPCI name key -> SIRENs.
         self.epcis_by_name = _group((key, siren) for siren, key in epci_keys.items())
+        #: EPCI usual name key, without its type -> SIRENs ("pays basque").
+        self.epcis_by_short_name = _group(
+            (short, siren)
+            for siren, key in epci_keys.items()
+            if (short := normalize.epci_short_key(key))
+        )
 
     def _index_loose_names(
         self,
@@ -400,7 +420,11 @@ def shipped_data_path() -> Path:
 
 
 def load_referential(path: str | Path | None = None) -> Referential:
-    """Read a compact referential file (default: the shipped one). Not cached."""
+    """Read a compact referential file (default: the shipped one). Not cached.
+
+    The former names (:mod:`.history`) are read from the same folder, else
+    the shipped ones.
+    """
     path = Path(path) if path else shipped_data_path()
     try:
         with gzip.open(path, "rb") as stream:
@@ -410,15 +434,36 @@ def load_referential(path: str | Path | None = None) -> Referential:
             f"referential data file {path} is missing: reinstall ckanext-territoires "
             "or run python -m ckanext.territoires.referential.build"
         ) from error
-    return Referential(payload)
+    beside = path.parent / history.FORMER_NAMES_FILENAME
+    former = history.former_names(path.parent if beside.is_file() else None)
+    return Referential(payload, former)
 
 
 _shared: Referential | None = None
+_directory: Path | None = None
 _loading = threading.Lock()
 
 
+def data_path() -> Path:
+    """The referential file the process reads: the configured folder's
+    (``ckanext.territoires.referential.directory``, after ``ckan territoires
+    referential update --apply``) when it holds one, else the shipped one."""
+    if _directory is not None and (_directory / DATA_FILENAME).is_file():
+        return _directory / DATA_FILENAME
+    return shipped_data_path()
+
+
+def use_directory(directory: str | Path | None) -> None:
+    """Read the referential from ``directory`` (None: the shipped one) from
+    now on; the next :func:`get_referential` reloads it."""
+    global _shared, _directory
+    with _loading:
+        _directory = Path(directory) if directory else None
+        _shared = None
+
+
 def get_referential() -> Referential:
-    """The shipped referential, loaded on first use and shared by the process.
+    """The referential, loaded on first use and shared by the process.
 
     Thread-safe: concurrent first calls (threaded web workers) load it once.
     """
@@ -426,5 +471,5 @@ def get_referential() -> Referential:
     if _shared is None:
         with _loading:
             if _shared is None:
-                _shared = load_referential()
+                _shared = load_referential(data_path())
     return _shared

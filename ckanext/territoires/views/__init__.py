@@ -8,6 +8,8 @@ explicitly (:func:`blueprints`, wired by the plugin):
 - :mod:`.catalogue`: ``/catalog/<place>.<format>``, DCAT catalogues of places;
 - :mod:`.quality`: ``/quality`` and ``/quality/<commune>``;
 - :mod:`.site`: the portal's title on every page.
+- :mod:`.script_strings`: CKAN's JavaScript strings (``/api/i18n/<lang>``),
+  built on the first request for them.
 - :mod:`.officers`: the commune's organisation and agents (forms of the
   commune page), the landing page after login;
 - :mod:`.publish`: ``/dataset/publish``, the dataset form's first step with
@@ -18,7 +20,15 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from ckanext.territoires.views import catalogue, officers, places, publish, quality, site
+from ckanext.territoires.views import (
+    catalogue,
+    officers,
+    places,
+    publish,
+    quality,
+    script_strings,
+    site,
+)
 
 
 def blueprints() -> list[Blueprint]:
@@ -28,6 +38,7 @@ def blueprints() -> list[Blueprint]:
     catalogue.register(blueprint)
     quality.register(blueprint)
     site.register(blueprint)
+    script_strings.register(blueprint)
     officers.register(blueprint)
     publish.register(blueprint)
     return [blueprint]

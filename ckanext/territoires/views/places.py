@@ -24,7 +24,7 @@ from ckan.lib.pagination import Page
 from ckan.lib.search import SearchError
 from flask import Blueprint, redirect, request
 
-from ckanext.territoires import territory
+from ckanext.territoires import config, territory
 from ckanext.territoires.communes import groups
 from ckanext.territoires.views import officers as officers_views
 from ckanext.territoires.views import quality as quality_views
@@ -206,6 +206,7 @@ def commune_read(group_type: str, is_organization: bool, id: str):
         more_vars=lambda commune: {
             "quality": quality_views.commune_summary(commune),
             "officers": officers_views.commune_officers(commune),
+            "place_map": place_map("commune", commune["name"]),
         },
     )
 
@@ -219,7 +220,17 @@ def intercommunality_read(group_type: str, is_organization: bool, id: str):
         "territoires/intercommunality/read.html",
         "epci",
         tk._("Intercommunality not found"),
+        more_vars=lambda epci: {"place_map": place_map("intercommunality", epci["name"])},
     )
+
+
+def place_map(kind: str, id: str | None = None, link: str = "page") -> dict[str, Any] | None:
+    """``territoires_map_show`` for the visitor (None: no map to show)."""
+    data_dict = {"kind": kind, "link": link, **({"id": id} if id else {})}
+    try:
+        return tk.get_action("territoires_map_show")(_context(), data_dict)
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return None
 
 
 def _with_query(url: str) -> str:
@@ -246,8 +257,24 @@ def communes_index():
     sort = request.args.get("sort", "name")
     sort = sort if sort in COMMUNE_SORTS else "name"
     communes = tk.get_action("territoires_commune_list")(_context(), {"q": q, "sort": sort})
+    params_nopage = [
+        (k, v) for k, v in request.args.items(multi=True) if k not in ("page", "partial")
+    ]
+
+    def pager_url(q: Any = None, page: int | None = None) -> str:
+        return (
+            tk.url_for("territoires.communes") + "?" + urlencode([*params_nopage, ("page", page)])
+        )
+
+    page = Page(
+        collection=communes,
+        page=tk.h.get_page_number(request.args),
+        url=pager_url,
+        items_per_page=config.pages_communes_per_page(),
+    )
     extra_vars = {
-        "communes": communes,
+        "communes": page.items,
+        "page": page,
         "q": q,
         "sort": sort,
         "sorts": [
@@ -259,6 +286,7 @@ def communes_index():
     if request.args.get("partial") == "results":
         # filter-as-you-type asks for the results only
         return base.render("territoires/communes/results.html", extra_vars)
+    extra_vars["territory_map"] = place_map("territory")
     return base.render("territoires/communes/index.html", extra_vars)
 
 

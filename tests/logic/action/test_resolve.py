@@ -50,6 +50,24 @@ class TestResolve:
         message = error.value.error_dict["q"][0]
         assert "ambiguous" in message and "69 Rhône" in message and "05 Hautes-Alpes" in message
 
+    def test_a_code_both_insee_and_postal_is_refused_with_both_readings(self):
+        with pytest.raises(tk.ValidationError) as error:
+            helpers.call_action("territoires_resolve", q="69003")
+        message = error.value.error_dict["q"][0]
+        assert "Albigny-sur-Saône (69 Rhône, INSEE 69003)" in message
+        assert "postal code 69003 of Lyon (69 Rhône)" in message
+        assert helpers.call_action("territoires_resolve", q="insee:69003")[0]["insee"] == "69003"
+        assert helpers.call_action("territoires_resolve", q="cp:69003")[0]["insee"] == "69123"
+
+    @pytest.mark.ckan_config("ckan.locale_default", "fr")
+    def test_the_refusal_in_french(self, app):
+        response = app.get(
+            "/api/3/action/territoires_resolve", query_string={"q": "69003"}, status=409
+        )
+        message = response.json["error"]["q"][0]
+        assert "code postal 69003 de Lyon (69 Rhône)" in message
+        assert "« insee:69003 »" in message
+
     def test_outside_the_scope_unknown_and_empty_are_refused(self):
         for q, expected in (("Paris", "outside"), ("Zzyzx", "no commune"), ("", "Missing value")):
             with pytest.raises(tk.ValidationError) as error:

@@ -60,3 +60,26 @@ def test_a_departement_is_named_as_a_territory(app):
     assert shown["intro"].startswith(
         "The open data of the territory: département Rhône (69), 266 communes."
     )
+
+
+def test_ckans_option_is_left_as_configured(app):
+    """status_show keeps CKAN's default title (test.ini: "CKAN"); the pages
+    show the territory's."""
+    assert helpers.call_action("status_show")["site_title"] == "CKAN"
+    body = app.get("/fr/").body
+    assert "<title>Bienvenue - Données ouvertes de la Métropole de Lyon</title>" in body
+
+
+def test_emails_name_the_portal_as_its_pages_do(app):
+    """CKAN's e-mails take ``ckan.site_title`` (here CKAN's default): they
+    name the territory's portal instead, in the page's language."""
+    import ckan.plugins.toolkit as tk
+
+    extra = {"site_title": "CKAN", "user_name": "camille", "reset_link": "http://x/reset"}
+    with app.flask_app.test_request_context("/fr/", environ_overrides={"CKAN_LANG": "fr"}):
+        app.flask_app.preprocess_request()
+        subject = tk.render("emails/reset_password_subject.txt", extra)
+        body = tk.render("emails/reset_password.txt", extra)
+    assert subject.strip().endswith("Données ouvertes de la Métropole de Lyon")
+    assert "CKAN" not in subject + body
+    assert body.count("Données ouvertes de la Métropole de Lyon") == 2

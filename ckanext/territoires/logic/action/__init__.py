@@ -13,6 +13,7 @@
 - :mod:`.package`: ``territoires_package_search`` (the datasets of a place),
   ``territoires_package_publish`` (a dataset and its file, from the web form);
 - :mod:`.territory`: ``territoires_territory_show`` (the home page's territory);
+- :mod:`.map`: ``territoires_map_show`` (the SVG map of a place or a dataset);
 - :mod:`.site`: ``territoires_site_show`` (the portal's title, introduction, logo);
 - :mod:`.catalog`: ``territoires_catalog_show`` (a place's DCAT catalogue);
 - :mod:`.quality`: ``territoires_quality_show``,
@@ -37,6 +38,7 @@ from .commune_agent import (
 )
 from .commune_organization import territoires_commune_organization_create
 from .intercommunality import territoires_intercommunality_show
+from .map import territoires_map_show
 from .organization import organization_create, organization_update
 from .package import (
     package_create,
@@ -64,6 +66,7 @@ __all__ = [
     "territoires_commune_organization_create",
     "territoires_commune_show",
     "territoires_intercommunality_show",
+    "territoires_map_show",
     "territoires_package_publish",
     "territoires_package_search",
     "territoires_quality_commune_list",

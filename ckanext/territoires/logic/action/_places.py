@@ -49,15 +49,29 @@ def presentation(group: model.Group | groups.CommuneGroup) -> dict[str, str]:
     }
 
 
+#: Stands for a group's name in a URL built once for thousands of groups.
+_NAME_SLOT = "territoires-group-name-slot"
+
+
+def commune_url_builder():
+    """A function from a commune group's name to its page's URL: the route
+    is built once (building it per commune was half the time of a région's
+    list); group names are URL-safe slugs."""
+    template = tk.url_for("commune.read", id=_NAME_SLOT)
+    return lambda name: template.replace(_NAME_SLOT, name)
+
+
 def commune_dict(
-    group: model.Group | groups.CommuneGroup, counts: dict[str, int]
+    group: model.Group | groups.CommuneGroup,
+    counts: dict[str, int],
+    url_of=None,
 ) -> dict[str, Any]:
     """A commune as ``territoires_commune_list`` lists it."""
     return {
         "id": group.id,
         "name": group.name,
         "title": group.title,
-        "url": tk.url_for("commune.read", id=group.name),
+        "url": url_of(group.name) if url_of else tk.url_for("commune.read", id=group.name),
         "package_count": counts.get(group.name, 0),
         **groups.identity_as_dict(dict(group.extras)),
         "presentation": presentation(group),

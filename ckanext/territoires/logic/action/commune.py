@@ -57,6 +57,7 @@ def territoires_commune_list(context, data_dict) -> list[dict[str, Any]]:
     wanted = normalize.name_key(text) if text and not digits else None
     epci = data_dict.get("epci")
     result = []
+    url_of = _places.commune_url_builder()
     for group in groups.commune_groups_by_insee().values():
         extras = group.extras
         if not data_dict.get("include_archived") and extras.get("status") == groups.ARCHIVED:
@@ -65,7 +66,7 @@ def territoires_commune_list(context, data_dict) -> list[dict[str, Any]]:
             continue
         if not _matches(group, wanted, digits.upper() if digits else None):
             continue
-        result.append(_places.commune_dict(group, counts))
+        result.append(_places.commune_dict(group, counts, url_of))
     result = _sorted_communes(result, data_dict.get("sort") or "name")
     limit = data_dict.get("limit")
     return result[:limit] if limit is not None else result

@@ -18,8 +18,12 @@ def territoires_resolve(context, data_dict) -> list[dict[str, str]]:
     """The current communes a place value designates.
 
     :param q: the value: INSEE code (current or former), postal code, name
-        (insensitive to case, accents, hyphens, "St"/"Saint"), INSEE URI,
-        data.gouv.fr zone id, EPCI SIREN or name, arrondissement, ``*``
+        (insensitive to case, accents, hyphens, "St"/"Saint"; former names
+        of merged communes too), INSEE URI, data.gouv.fr zone id, EPCI SIREN
+        or name (its usual name too: "Pays Basque"), département or région
+        name or code ("2A"), arrondissement, ``*``; a bare 5-digit code that
+        is the INSEE code of one commune and the postal code of others is
+        refused with both readings: write ``insee:<code>`` or ``cp:<code>``
     :type q: string
     :param scope: the territory to resolve within: ``all`` for the whole of
         France, or entries like ``epci:200046977 departement:01``

@@ -30,11 +30,8 @@ def territoires_site_show(context, data_dict) -> dict[str, Any]:
     :rtype: dictionary
     """
     tk.check_access("territoires_site_show", context, data_dict)
-    title = tk.config.get(site.TITLE)
-    if site.is_default_title(title):
-        title = site.default_title(tk._)
     return {
-        "title": title,
+        "title": site.title(tk.config.get(site.TITLE), tk._),
         "intro": tk.config.get("ckan.site_intro_text")
         or site.default_intro(tk._, localised_number),
         "about": tk.config.get("ckan.site_about") or "",
