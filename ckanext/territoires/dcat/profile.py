@@ -319,10 +319,8 @@ class TerritoiresDCATAPProfile(RDFProfile):
                     g.add((distribution, DCT.license, _licence_document(g, str(value))))
             if unlisted and not any(g.objects(distribution, DCT.license)):
                 g.add((distribution, DCT.license, _licence_document(g, str(licence_id))))
-        for subject in set(g.subjects(DCT.conformsTo, None)):
-            for standard in g.objects(subject, DCT.conformsTo):
-                if isinstance(standard, URIRef) and not any(g.objects(standard, RDF.type)):
-                    g.add((standard, RDF.type, DCT.Standard))
+        _as_nodes(g, DCT.conformsTo, DCT.Standard)
+        _as_nodes(g, DCAT.endpointDescription, RDFS.Resource)
 
     def _format(self, resource, distribution) -> None:
         """``dct:format`` as an EU file type, ``dcat:mediaType`` as an IANA IRI."""
@@ -531,6 +529,19 @@ def _without_insee_places(parsed: str | list[dict] | None) -> list[dict]:
         if any(item.values()):
             kept.append(item)
     return kept
+
+
+def _as_nodes(g, predicate, rdf_class) -> None:
+    """Every object of ``predicate`` typed ``rdf_class`` (DCAT-AP's range); a
+    text becomes a node of that class labelled with it."""
+    for subject, value in list(g.subject_objects(predicate)):
+        if isinstance(value, Literal):
+            g.remove((subject, predicate, value))
+            node = BNode()
+            g.add((node, RDFS.label, Literal(str(value))))
+            g.add((subject, predicate, node))
+            value = node
+        g.add((value, RDF.type, rdf_class))
 
 
 def _licence_document(g, text: str):
