@@ -251,3 +251,11 @@ def test_the_catalogue_keeps_the_configured_title(app):
     graph = graph_of(app, "/catalog.ttl")
     catalogue = next(graph.subjects(RDF.type, DCAT.Catalog))
     assert [str(title) for title in graph.objects(catalogue, DCT.title)] == ["Grand Lyon Data"]
+
+
+def test_a_publisher_name_is_never_invented_from_its_iri(app):
+    iri = "https://sig.oreme.org/geonetwork/srv/resources/organizations/UMR%20HSM"
+    dataset = factories.Dataset(publisher=[{"uri": iri}])
+    graph = graph_of(app, f"/dataset/{dataset['id']}.ttl")
+    names = {str(name) for name in graph.objects(URIRef(iri), FOAF.name)}
+    assert "UMR HSM" not in names

@@ -369,8 +369,9 @@ class TerritoiresDCATAPProfile(RDFProfile):
             for agent in g.objects(dataset_ref, predicate):
                 g.add((agent, RDF.type, FOAF.Agent))
                 if not any(g.objects(agent, FOAF.name)):
-                    # the source named it not: its IRI says who it is
-                    g.add((agent, FOAF.name, Literal(_name_from_iri(agent) or str(agent))))
+                    # the source named it not: DCAT-AP wants a name, none is
+                    # invented from the IRI's path; the IRI itself stands for it
+                    g.add((agent, FOAF.name, Literal(str(agent))))
                 for agent_type in list(g.objects(agent, DCT.type)):
                     if isinstance(agent_type, URIRef):
                         self._concept(agent_type, {"en": _iri_tail(agent_type)})
@@ -571,17 +572,6 @@ def _iri_tail(iri) -> str:
     text = str(iri).rstrip("/#")
     tail = text.rsplit("#", 1)[-1] if "#" in text else text.rsplit("/", 1)[-1]
     return unquote(tail) or text
-
-
-def _name_from_iri(iri) -> str | None:
-    """A name read from an agent's IRI (``.../organizations/UMR%20HSM``), unless
-    the IRI ends with an opaque identifier."""
-    if not isinstance(iri, URIRef):
-        return None
-    tail = _iri_tail(iri)
-    if re.fullmatch(r"[0-9a-fA-F-]{8,}|\d+", tail) or not re.search(r"[A-Za-z]{3}", tail):
-        return None
-    return tail
 
 
 def _is_rectangle(value: Literal) -> bool:
