@@ -337,6 +337,11 @@ def _from_words(words: str) -> str | None:
     return found if found not in ("lov2", "fr-lo") else None
 
 
+def register_ids() -> set[str]:
+    """Ids of the configured register (CKAN's)."""
+    return {licence_id for licence_id, _licence in model.Package.get_license_register().items()}
+
+
 def _register_id(value: str) -> str | None:
     return value if value in _shipped() else None
 

@@ -188,6 +188,53 @@ def test_what_data_gouv_fr_dcat_harvester_reads(app):
     assert geometries and str(geometries[0].datatype).endswith("wktLiteral")
 
 
+def test_an_unlisted_licence_and_the_source_dates_are_exported_valid(app, shapes):
+    """A harvested dataset whose licence the register does not list, with
+    its access rights, its source's dates and a service endpoint."""
+    from rdflib import BNode
+    from rdflib.namespace import RDFS
+
+    from tests.dcat.conftest import provenance_fields, violations
+
+    dataset = factories.Dataset(
+        license_id="Licence de la DDTM 80",
+        access_rights="Pas de restriction d'accès public selon INSPIRE",
+        issued="2017-10-07",
+        created="2003-06-02",
+        conforms_to=["http://www.opengis.net/def/crs/EPSG/0/2154"],
+        resources=[
+            {"url": "https://example.org/plu.zip", "format": "ZIP"},
+            {
+                "url": "https://example.org/wxs?SERVICE=WMS&REQUEST=GetCapabilities",
+                "format": "WMS",
+                "access_services": [
+                    {
+                        "title": "Service WMS",
+                        "endpoint_url": ["https://example.org/wxs?SERVICE=WMS"],
+                        "conforms_to": ["http://www.opengeospatial.org/standards/wms"],
+                    }
+                ],
+            },
+        ],
+        **provenance_fields(territoires_harvested="2026-11-20T08:00:00Z"),
+    )
+    body = app.get(f"/dataset/{dataset['id']}.ttl").body
+    graph = graph_of(app, f"/dataset/{dataset['id']}.ttl")
+    ref = dataset_ref(graph, dataset)
+    assert str(graph.value(ref, DCT.issued)).startswith("2017-10-07")
+    assert str(graph.value(ref, DCT.created)).startswith("2003-06-02")
+    # the source gave no modification date: the harvest's is not stated as one
+    assert graph.value(ref, DCT.modified) is None
+    for distribution in graph.objects(ref, DCAT.distribution):
+        licence = graph.value(distribution, DCT.license)
+        assert isinstance(licence, BNode)
+        assert (licence, RDF.type, DCT.LicenseDocument) in graph
+        assert graph.value(licence, RDFS.label) == Literal("Licence de la DDTM 80")
+    rights = graph.value(ref, DCT.accessRights)
+    assert (rights, RDF.type, DCT.RightsStatement) in graph
+    assert violations(body, shapes) == []
+
+
 def test_the_catalogue_is_named_after_the_territory(app):
     """CKAN's default title (test.ini: "CKAN") is not the catalogue's name:
     the territory's is, in every language."""
@@ -204,3 +251,11 @@ def test_the_catalogue_keeps_the_configured_title(app):
     graph = graph_of(app, "/catalog.ttl")
     catalogue = next(graph.subjects(RDF.type, DCAT.Catalog))
     assert [str(title) for title in graph.objects(catalogue, DCT.title)] == ["Grand Lyon Data"]
+
+
+def test_a_publisher_name_is_never_invented_from_its_iri(app):
+    iri = "https://sig.oreme.org/geonetwork/srv/resources/organizations/UMR%20HSM"
+    dataset = factories.Dataset(publisher=[{"uri": iri}])
+    graph = graph_of(app, f"/dataset/{dataset['id']}.ttl")
+    names = {str(name) for name in graph.objects(URIRef(iri), FOAF.name)}
+    assert "UMR HSM" not in names

@@ -84,7 +84,20 @@ def object_errors(job: dict) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for guid, message in rows:
         errors.setdefault(guid, []).append(message)
+    for guid, messages in object_warnings(job).items():
+        errors.setdefault(guid, []).extend(messages)
     return errors
+
+
+def object_warnings(job: dict) -> dict[str, list[str]]:
+    """Warnings of a job's report by record (coverage and mapping problems:
+    the datasets were harvested), those that last from an earlier job included."""
+    from ckanext.territoires.harvesters import warnings
+
+    found: dict[str, list[str]] = {}
+    for item in warnings.of_job(job["id"]).values():
+        found.setdefault(item["guid"], []).extend(item["warnings"])
+    return found
 
 
 def run_queued_jobs() -> int:

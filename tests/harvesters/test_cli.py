@@ -49,3 +49,14 @@ def test_english_stays_the_default_of_an_english_portal(remote, harvest_cli):
     helpers.call_action("harvest_job_create", source_id=source["id"], run=False)
     result = harvest_cli.invoke(ckan_command, ["territoires", "harvest", "run", source["name"]])
     assert "already has a harvest waiting or running" in result.stderr
+
+
+def test_coverage_warnings_are_not_errors_run_exits_0(remote, french_cli):
+    """Without a pin, the DKAN and ckanext-dcat records name no commune of
+    the territory: warnings, the datasets are harvested, exit code 0."""
+    source = create_source(remote[1], "territoires_ckan")
+    result = french_cli.invoke(ckan_command, ["territoires", "harvest", "run", source["name"]])
+    assert result.exit_code == 0, result.output
+    assert "ajoutés : 5" in result.stdout
+    assert "en erreur : 0" in result.stdout, result.stdout
+    assert "avec des avertissements" in result.stdout

@@ -19,9 +19,12 @@ def test_labels_in_english():
     assert harvest_helpers.territoires_harvest_type_label("territoires_dcat") == "DCAT catalogue"
     assert harvest_helpers.territoires_harvest_type_label("nope") == "nope"
     assert harvest_helpers.territoires_harvest_label("preview", "unknown") == "to be read"
-    counts = harvest_helpers.territoires_harvest_job_counts({"added": 1, "errored": 2})
+    counts = harvest_helpers.territoires_harvest_job_counts(
+        {"added": 1, "errored": 2, "warnings": 3}
+    )
     assert [count["label"] for count in counts] == [
         "2 errors",
+        "3 with warnings",
         "1 added",
         "0 updated",
         "0 archived",
@@ -37,6 +40,7 @@ def test_labels_in_french(app):
         assert harvest_helpers.territoires_harvest_label("frequency", "MANUAL") == "Manuelle"
         counts = harvest_helpers.territoires_harvest_job_counts({"added": 1, "not modified": 21})
         assert [count["label"] for count in counts][1:] == [
+            "0 avec avertissements",
             "1 ajouté",
             "0 mis à jour",
             "0 archivé",

@@ -237,3 +237,52 @@ def test_harvested_datasets_join_their_commune_groups(remote, lyon):
     run(source)
     package = show(next(iter(harvested(source["id"]).values())).id)
     assert [group["name"] for group in package["groups"]] == ["ecully-69081"]
+
+
+@pytest.mark.parametrize("status", [404, 500])
+def test_a_source_answering_404_or_5xx_changes_nothing_and_is_an_error(remote, server, status):
+    _fake, url = remote
+    source = create_source(
+        url,
+        "territoires_ckan",
+        {"pin": "*", "grace_days": 0},
+        owner_org=factories.Organization()["id"],
+    )
+    run(source)
+    kept = public_ids(source)
+    server.add("/ckan/api/3/action/package_search", Answer(status, b"no"))
+    job = run(source)
+    assert any(f"HTTP {status}" in message for message in gather_errors(job))
+    assert job["stats"]["errored"] >= 1
+    assert public_ids(source) == kept
+
+
+def test_a_source_answering_410_gone_withdraws_its_datasets(remote, server):
+    """HTTP 410: the source says its datasets are gone for good: they are
+    withdrawn, then archived after the grace period (here 0 days)."""
+    fake, url = remote
+    source = create_source(
+        url,
+        "territoires_ckan",
+        {"pin": "*", "grace_days": 0},
+        owner_org=factories.Organization()["id"],
+    )
+    run(source)
+    count = len(fake.datasets)
+    server.add("/ckan/api/3/action/package_search", Answer(410, b"gone"))
+    job = run(source)
+    assert job["stats"]["deleted"] == count
+    assert job["stats"]["errored"] == 0
+    assert public_ids(source) == set()
+
+
+def test_a_new_name_never_ends_in_a_year_like_number(remote):
+    """Two datasets titled "Budget 2020": the second is budget-2020-2, not
+    budget-20201."""
+    fake, url = remote
+    for dataset in fake.datasets[:2]:
+        dataset["title"] = dataset["name"] = "budget-2020"
+    source = create_source(url, "territoires_ckan", {"pin": "*"})
+    run(source)
+    names = sorted(package.name for package in harvested(source["id"]).values())
+    assert "budget-2020" in names and "budget-2020-2" in names, names

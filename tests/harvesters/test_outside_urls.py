@@ -8,7 +8,7 @@ import ckan.tests.factories as factories
 import pytest
 
 from tests.harvesters.conftest import harvest_marks
-from tests.harvesters.helpers import create_source, harvested, object_errors, run, show
+from tests.harvesters.helpers import create_source, harvested, object_warnings, run, show
 from tests.harvesters.server import Answer
 
 pytestmark = harvest_marks()
@@ -52,14 +52,14 @@ def test_hostile_landing_page_is_left_out(app, server, landing):
     )
     job = run(source)
     datasets = harvested(source["id"])
-    assert list(datasets) == ["hostile"], object_errors(job)
+    assert list(datasets) == ["hostile"], object_warnings(job)
     dataset = show(datasets["hostile"].id)
     assert not dataset.get("territoires_source_url", "").lower().startswith("javascript")
     assert all(
         not (item.get("url") or "").lower().startswith("javascript")
         for item in dataset.get("publisher") or []
     )
-    messages = " ".join(message for found in object_errors(job).values() for message in found)
+    messages = " ".join(message for found in object_warnings(job).values() for message in found)
     assert "not links" in messages
     body = app.get(f"/dataset/{dataset['name']}").body
     assert 'href="javascript' not in body.lower()

@@ -12,7 +12,7 @@ import ckan.tests.helpers as helpers
 import pytest
 
 from tests.harvesters.conftest import harvest_marks
-from tests.harvesters.helpers import create_source, harvested, object_errors, run, show
+from tests.harvesters.helpers import create_source, harvested, object_warnings, run, show
 from tests.harvesters.server import Answer
 
 pytestmark = harvest_marks()
@@ -70,7 +70,7 @@ def test_an_editor_cannot_publish_into_another_organisation(setting):
     dataset = show(harvested(source["id"])["bancs"].id)
     assert dataset["owner_org"] == own["id"]
     assert dataset["publisher"][0]["name"] == "Ville de Villeurbanne"
-    messages = " ".join(m for found in object_errors(job).values() for m in found)
+    messages = " ".join(m for found in object_warnings(job).values() for m in found)
     assert "kept in the source's organisation" in messages
 
 

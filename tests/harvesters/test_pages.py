@@ -103,9 +103,9 @@ def test_job_reports_are_written_in_the_portal_language(server):
     source = create_source(url, "territoires_dcat")
     job = run(source)
     report = helpers.call_action("harvest_job_report", id=job["id"])
-    texts = [
-        error["message"] for item in report["object_errors"].values() for error in item["errors"]
-    ]
+    # coverage problems are warnings, not errors: the datasets were harvested
+    assert report["object_errors"] == {}
+    texts = [text for item in report["warnings"].values() for text in item["warnings"]]
     assert any("n'est pas un lieu français connu" in text for text in texts)
     assert any("Aucune couverture trouvée" in text for text in texts)
 
@@ -148,3 +148,22 @@ def test_harvest_messages_render_in_french_from_the_one_catalogue():
     assert str(problem) == "http://example.org did not answer in time."
     assert messages.translate("not modified", "fr") == "inchangés"  # ckanext-harvest's
     assert not p.ITranslation.implemented_by(TerritoiresHarvestPlugin)
+
+
+def test_the_source_dashboard_counts_the_warnings_of_its_last_job(app, server):
+    """The dashboard shows the last job from harvest_source_show (not
+    harvest_job_show): its warnings are counted there too."""
+    url = server.add(
+        "/catalog",
+        Answer(200, fixture_bytes("dcat", "catalog.xml"), {"Content-Type": "application/rdf+xml"}),
+    )
+    source = create_source(url, "territoires_dcat", name="catalogue-avec-avertissements")
+    job = run(source)
+    warned = helpers.call_action("harvest_job_show", id=job["id"])["stats"]["warnings"]
+    assert warned > 0
+    sysadmin = factories.Sysadmin()
+    token = helpers.call_action(
+        "api_token_create", context={"user": sysadmin["name"]}, user=sysadmin["name"], name="t"
+    )["token"]
+    dashboard = app.get(f"/harvest/admin/{source['name']}", headers={"Authorization": token}).body
+    assert f"{warned} with warnings" in dashboard

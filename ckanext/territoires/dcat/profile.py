@@ -148,6 +148,8 @@ class TerritoiresDCATAPProfile(RDFProfile):
         self._frequency(dataset_ref)
         self._languages(dataset_ref)
         self._distributions(dataset_dict, dataset_ref)
+        self._source_dates(dataset_dict, dataset_ref)
+        self._unlisted_licences(dataset_dict, dataset_ref)
         self._agents(dataset_dict, dataset_ref)
         self._geometries(dataset_ref)
         for identifier in list(self.g.objects(dataset_ref, DCT.identifier)):
@@ -285,6 +287,41 @@ class TerritoiresDCATAPProfile(RDFProfile):
                         g.remove((distribution, predicate, concept))
             self._format(resource, distribution)
 
+    def _source_dates(self, dataset_dict, dataset_ref) -> None:
+        """A harvested dataset states the dates of its source: without
+        them, the portal's record dates (the harvest's) are not exported as
+        the dataset's; ``created`` becomes ``dct:created``."""
+        g = self.g
+        harvested = bool(self._get_dataset_value(dataset_dict, provenance.HARVESTED))
+        for key, predicate in (("issued", DCT.issued), ("modified", DCT.modified)):
+            if harvested and not self._get_dataset_value(dataset_dict, key):
+                g.remove((dataset_ref, predicate, None))
+        created = self._get_dataset_value(dataset_dict, "created")
+        if created:
+            self._add_date_triple(dataset_ref, DCT.created, created)
+
+    def _unlisted_licences(self, dataset_dict, dataset_ref) -> None:
+        """A licence the register does not list, kept as the source wrote
+        it, is a ``dct:LicenseDocument`` labelled with that text (an IRI when
+        it is one), on every distribution without a licence; a distribution
+        licence written as text is made one too (DCAT-AP wants a node)."""
+        g = self.g
+        licence_id = dataset_dict.get("license_id")
+        unlisted = (
+            licence_id
+            and licence_id != "notspecified"
+            and model.Package.get_license_register().get(licence_id) is None
+        )
+        for distribution in g.objects(dataset_ref, DCAT.distribution):
+            for value in list(g.objects(distribution, DCT.license)):
+                if isinstance(value, Literal):
+                    g.remove((distribution, DCT.license, value))
+                    g.add((distribution, DCT.license, _licence_document(g, str(value))))
+            if unlisted and not any(g.objects(distribution, DCT.license)):
+                g.add((distribution, DCT.license, _licence_document(g, str(licence_id))))
+        _as_nodes(g, DCT.conformsTo, DCT.Standard)
+        _as_nodes(g, DCAT.endpointDescription, RDFS.Resource)
+
     def _format(self, resource, distribution) -> None:
         """``dct:format`` as an EU file type, ``dcat:mediaType`` as an IANA IRI."""
         g = self.g
@@ -332,8 +369,9 @@ class TerritoiresDCATAPProfile(RDFProfile):
             for agent in g.objects(dataset_ref, predicate):
                 g.add((agent, RDF.type, FOAF.Agent))
                 if not any(g.objects(agent, FOAF.name)):
-                    # the source named it not: its IRI says who it is
-                    g.add((agent, FOAF.name, Literal(_name_from_iri(agent) or str(agent))))
+                    # the source named it not: DCAT-AP wants a name, none is
+                    # invented from the IRI's path; the IRI itself stands for it
+                    g.add((agent, FOAF.name, Literal(str(agent))))
                 for agent_type in list(g.objects(agent, DCT.type)):
                     if isinstance(agent_type, URIRef):
                         self._concept(agent_type, {"en": _iri_tail(agent_type)})
@@ -494,6 +532,31 @@ def _without_insee_places(parsed: str | list[dict] | None) -> list[dict]:
     return kept
 
 
+def _as_nodes(g, predicate, rdf_class) -> None:
+    """Every object of ``predicate`` typed ``rdf_class`` (DCAT-AP's range); a
+    text becomes a node of that class labelled with it."""
+    for subject, value in list(g.subject_objects(predicate)):
+        if isinstance(value, Literal):
+            g.remove((subject, predicate, value))
+            node = BNode()
+            g.add((node, RDFS.label, Literal(str(value))))
+            g.add((subject, predicate, node))
+            value = node
+        g.add((value, RDF.type, rdf_class))
+
+
+def _licence_document(g, text: str):
+    """A ``dct:LicenseDocument`` node for a licence named by ``text``."""
+    node: URIRef | BNode
+    if re.match(r"^https?://\S+$", text.strip()):
+        node = URIRef(text.strip())
+    else:
+        node = BNode()
+        g.add((node, RDFS.label, Literal(text)))
+    g.add((node, RDF.type, DCT.LicenseDocument))
+    return node
+
+
 def _licence(license_id: str | None) -> tuple[str, str] | None:
     """``(IRI, title)`` of a CKAN licence, when it has a URL."""
     if not license_id or license_id == "notspecified":
@@ -509,17 +572,6 @@ def _iri_tail(iri) -> str:
     text = str(iri).rstrip("/#")
     tail = text.rsplit("#", 1)[-1] if "#" in text else text.rsplit("/", 1)[-1]
     return unquote(tail) or text
-
-
-def _name_from_iri(iri) -> str | None:
-    """A name read from an agent's IRI (``.../organizations/UMR%20HSM``), unless
-    the IRI ends with an opaque identifier."""
-    if not isinstance(iri, URIRef):
-        return None
-    tail = _iri_tail(iri)
-    if re.fullmatch(r"[0-9a-fA-F-]{8,}|\d+", tail) or not re.search(r"[A-Za-z]{3}", tail):
-        return None
-    return tail
 
 
 def _is_rectangle(value: Literal) -> bool:

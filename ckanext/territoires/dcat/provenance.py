@@ -39,6 +39,8 @@ from rdflib.namespace import RDF, RDFS, SKOS
 
 from ckanext.territoires.translations import N_, in_every_locale
 
+from .iris import valid_iri
+
 SOURCE_URL = "territoires_source_url"
 SOURCE_URI = "territoires_source_uri"
 SOURCE_IDENTIFIER = "territoires_source_identifier"
@@ -95,8 +97,9 @@ def add_to_graph(profile, dataset_dict, dataset_ref) -> None:
 def _add_origin(profile, record, dataset_dict, dataset_ref, harvested: str) -> None:
     """The record at the origin, ``dct:source`` of ``record``."""
     g = profile.g
-    url = _value(profile, dataset_dict, SOURCE_URL)
-    uri = _value(profile, dataset_dict, SOURCE_URI)
+    # a harvested IRI holding spaces must not break the whole export
+    url = valid_iri(_value(profile, dataset_dict, SOURCE_URL)) or ""
+    uri = valid_iri(_value(profile, dataset_dict, SOURCE_URI)) or ""
     identifier = _value(profile, dataset_dict, SOURCE_IDENTIFIER)
     origin = BNode()
     g.add((record, DCT.source, origin))

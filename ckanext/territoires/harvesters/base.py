@@ -53,7 +53,7 @@ class TerritoiresHarvester(HarvesterBase):
     title = ""
     description = ""
     #: Bump when ``to_package`` changes, so that the next run re-imports all.
-    mapping_version = "1"
+    mapping_version = "2"
     kind_options: ClassVar[dict[str, Validator]] = {}
     #: The source may be a local file (``file://``, inside the local roots).
     reads_files = False

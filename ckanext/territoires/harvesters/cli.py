@@ -193,6 +193,8 @@ def run(source):
         click.echo(error.render(report_locale()), err=True)
         sys.exit(1)
     _print_job(job)
+    # warnings (coverage, mapping) are not errors: exit 0; 1 when a dataset
+    # could not be created or updated, or the source could not be read
     sys.exit(1 if job.get("gather_errors") or job["stats"].get("errored") else 0)
 
 
@@ -215,6 +217,16 @@ def _job_summary(job: dict) -> str:
 
 def _print_job(job: dict) -> None:
     click.echo(_job_summary(job))
+    if job["stats"].get("warnings"):
+        click.echo(
+            _t(
+                N_(
+                    "%(count)s datasets harvested with warnings (coverage or mapping "
+                    "problems): see the job's report."
+                ),
+                count=job["stats"]["warnings"],
+            )
+        )
     for error in job.get("gather_errors") or []:
         click.echo(f"! {error['message']}", err=True)
 
@@ -259,6 +271,40 @@ def scheduler(interval, once):
         if once:
             return
         time.sleep(interval)
+
+
+@harvest.command()
+@click.argument("source")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def fidelity(source, as_json):
+    """Per field, how many records of SOURCE carried it and how many of its
+    datasets kept it (from the last harvests)."""
+    _require_plugins()
+    from .fidelity import report
+
+    result = report(_source(source).id)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    _say(
+        N_(
+            "%(records)s records harvested: per field, the records that carry it and the datasets that kept it."
+        ),
+        records=result["records"],
+    )
+    for row in result["fields"]:
+        line = _t(
+            N_("%(field)s: carried by %(carried)s, kept by %(kept)s"),
+            field=row["field"],
+            carried=row["carried"],
+            kept=row["kept"],
+        )
+        lost = row["carried"] - row["kept"]
+        if lost:
+            line += " — " + _t(N_("%(count)s lost"), count=lost)
+            if row["reason"]:
+                line += f" ({_t(row['reason'])})"
+        click.echo(line)
 
 
 @harvest.command("close-stale")

@@ -225,7 +225,7 @@ class Gatherer:
         self.known = identity.known_records(self.source.id)
         stop = stale.StopCheck(self.job.id)
         client = self.client or HarvestClient(stop=stop)
-        complete = False
+        complete = gone = False
         try:
             for item in self.harvester.records(self.source, config, client):
                 if stop():
@@ -240,6 +240,9 @@ class Gatherer:
             complete = True
         except HarvestProblem as problem:
             failure = problem.message
+            # HTTP 410 before any record: the source's datasets are gone for
+            # good (404 and 5xx may be passing: they change nothing)
+            complete = gone = problem.message.params.get("status") == 410 and not self.seen
         except Exception as error:  # a bug or an unforeseen document: report, change nothing
             log.exception("Harvest source %s: listing failed", self.source.id)
             failure = Message(
@@ -257,7 +260,11 @@ class Gatherer:
             )
             return []
         self._flush()
-        if not self.seen:
+        if gone:
+            log.info(
+                "Harvest source %s answers HTTP 410: its datasets are withdrawn", self.source.id
+            )
+        elif not self.seen:
             model.Session.commit()
             self.gather_error(
                 Message(

@@ -14,6 +14,7 @@ from .preview import LABELS as PREVIEW_ACTIONS
 
 __all__ = [
     "territoires_harvest_job_counts",
+    "territoires_harvest_job_stats",
     "territoires_harvest_label",
     "territoires_harvest_source_types",
     "territoires_harvest_type_label",
@@ -58,6 +59,18 @@ def territoires_harvest_source_types() -> list[dict[str, Any]]:
     return sorted(tk.get_action("harvesters_info_show")({}, {}), key=rank)
 
 
+def territoires_harvest_job_stats(job: dict[str, Any]) -> dict[str, Any]:
+    """A job's stats with its ``warnings``: the source's last job as
+    ``harvest_source_show`` gives it lacks them, ``harvest_job_show`` adds them."""
+    stats = job.get("stats") or {}
+    if "warnings" in stats or not job.get("id"):
+        return stats
+    try:
+        return tk.get_action("harvest_job_show")({}, {"id": job["id"]}).get("stats") or stats
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return stats
+
+
 def territoires_harvest_job_counts(stats: dict[str, Any] | None) -> list[dict[str, Any]]:
     """A finished job's counts, each with its label in the page's language:
     ``kind`` (ckanext-harvest's ``data-diff`` names), ``count``, ``label``
@@ -72,6 +85,11 @@ def territoires_harvest_job_counts(stats: dict[str, Any] | None) -> list[dict[st
             "error",
             number("errored"),
             tk.ungettext("%(num)s error", "%(num)s errors", number("errored")),
+        ),
+        (
+            "warning",
+            number("warnings"),
+            tk.ungettext("%(num)s with warnings", "%(num)s with warnings", number("warnings")),
         ),
         (
             "added",

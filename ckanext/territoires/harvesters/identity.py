@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from ckan import model
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 
@@ -206,3 +207,44 @@ def remember_modified(known: Known, modified: str | None) -> None:
                 harvest_object_id=known.object_id, key=provenance.EXTRA_MODIFIED, value=modified
             )
         )
+
+
+def harvested_elsewhere(source_id: str, identifier: str, uri: str | None) -> model.Package | None:
+    """The active dataset another harvest source already wrote for the same
+    record: the same identifier at the source (one long enough to name one
+    record: a UUID, a URI, GeoNetwork's fileIdentifier, not "3") or the same
+    URI at the source. The first source keeps it."""
+    conditions = []
+    if identifier and (len(identifier) >= 16 or identifier.startswith(("http://", "https://"))):
+        conditions.append(
+            sa.and_(
+                model.PackageExtra.key == provenance.SOURCE_IDENTIFIER,
+                model.PackageExtra.value == identifier,
+            )
+        )
+    if uri and uri.startswith(("http://", "https://")):
+        conditions.append(
+            sa.and_(
+                model.PackageExtra.key == provenance.SOURCE_URI, model.PackageExtra.value == uri
+            )
+        )
+    if not conditions:
+        return None
+    same_source = (
+        model.Session.query(model.PackageExtra.package_id)
+        .filter(
+            model.PackageExtra.key == provenance.SOURCE_ID, model.PackageExtra.value == source_id
+        )
+        .scalar_subquery()
+    )
+    return (
+        model.Session.query(model.Package)
+        .join(model.PackageExtra, model.PackageExtra.package_id == model.Package.id)
+        .filter(
+            model.Package.state == "active",
+            sa.or_(*conditions),
+            model.Package.id.notin_(same_source),
+        )
+        .order_by(model.Package.metadata_created)
+        .first()
+    )

@@ -23,8 +23,9 @@ from ckan import authz, model
 from ckan.lib.munge import munge_title_to_name
 from ckanext.harvest.model import HarvestObject, HarvestObjectError
 
-from .. import urls
-from . import archive, identity, mapping, provenance
+from ckanext.territoires import licences, urls
+
+from . import archive, identity, mapping, provenance, warnings
 from .messages import N_, HarvestProblem, Message
 from .source_config import PUBLISH_FOR_COMMUNES, SourceConfigError
 from .territorialise import territorialise
@@ -184,6 +185,13 @@ class Importer:
 
         package_id = obj.package_id or identity.current_package_id(self.source.id, obj.guid)
         existing = model.Package.get(package_id) if package_id else None
+        if existing is None:
+            elsewhere = identity.harvested_elsewhere(
+                self.source.id, obj.guid, self.extras.get(provenance.EXTRA_URI)
+            )
+            if elsewhere is not None:
+                warnings.record(obj, [_already_harvested(elsewhere)])
+                return "unchanged"
         try:
             if existing is not None:
                 self._update(existing, package)
@@ -197,10 +205,7 @@ class Importer:
                 "Import",
             )
             return False
-        for coverage_problem in coverage.problems:
-            object_error(obj, coverage_problem, "Coverage")
-        for note in self.notes:
-            object_error(obj, note, "Import")
+        warnings.record(obj, [*coverage.problems, *mapping_warnings(package), *self.notes])
         return True
 
     def _complete(self, package: dict, coverage, obj: HarvestObject, config) -> dict:
@@ -282,8 +287,61 @@ class Importer:
     def _new_name(self, package: dict) -> str:
         wanted = package.get("name") or package["title"]
         ideal = munge_title_to_name(wanted).strip("-")[:90] or "dataset"
-        name = self.harvester._ensure_name_is_unique(ideal, append_type="number-sequence")
-        return name or self.harvester._ensure_name_is_unique(ideal, append_type="random-hex")
+        return unique_name(ideal)
+
+
+def _already_harvested(package: model.Package) -> Message:
+    return Message(
+        N_(
+            'This record was already harvested from the source "%(source)s" as the dataset '
+            "%(dataset)s: it is not duplicated (the first source keeps it)."
+        ),
+        source=package.extras.get(provenance.SOURCE_TITLE) or "?",
+        dataset=package.name,
+    )
+
+
+def unique_name(ideal: str) -> str:
+    """``ideal``, else ``ideal-2``, ``ideal-3``... (a separator, so that
+    "budget-2020" never becomes "budget-20201", a year-like number), else
+    a random suffix."""
+
+    def taken(name: str) -> bool:
+        return (
+            model.Session.query(model.Package.id).filter(model.Package.name == name).first()
+            is not None
+        )
+
+    if not taken(ideal):
+        return ideal
+    for number in range(2, 100):
+        candidate = f"{ideal[:86]}-{number}"
+        if not taken(candidate):
+            return candidate
+    return f"{ideal[:80]}-{uuid.uuid4().hex[:8]}"
+
+
+def mapping_warnings(package: dict[str, Any]) -> list[Message]:
+    """What the mapping kept with a doubt: a licence the portal's register
+    does not list (kept as the source writes it, exported labelled)."""
+    found = []
+    licence = package.get("license_id")
+    if (
+        isinstance(licence, str)
+        and licence
+        and licence not in licences.register_ids()
+        and not licences.recognise(licence)
+    ):
+        found.append(
+            Message(
+                N_(
+                    'The licence "%(licence)s" is not in the portal\'s register: kept as '
+                    "the source writes it."
+                ),
+                licence=licence,
+            )
+        )
+    return found
 
 
 def _summary(error: tk.ValidationError) -> str:

@@ -51,13 +51,13 @@ def clean_tag(text: Any) -> str | None:
 
 
 def tags(values: Iterable[Any]) -> list[dict[str, str]]:
-    """Distinct valid tags, in order."""
+    """Distinct valid tags, in order; a keyword is one tag (never split at
+    its commas: "Culture, Société, Service" is one keyword)."""
     seen: dict[str, None] = {}
     for value in values or ():
-        for part in value.split(",") if isinstance(value, str) and "," in value else [value]:
-            tag = clean_tag(part)
-            if tag and tag.lower() not in {existing.lower() for existing in seen}:
-                seen[tag] = None
+        tag = clean_tag(value)
+        if tag and tag.lower() not in {existing.lower() for existing in seen}:
+            seen[tag] = None
     return [{"name": tag} for tag in seen]
 
 
@@ -177,3 +177,124 @@ def frequency(value: Any) -> str | None:
     from ckanext.territoires import vocabularies
 
     return vocabularies.frequency_uri(value) if isinstance(value, str) else None
+
+
+# --- GeoNetwork protocols and service endpoints ------------------------------
+
+#: Services: a marker of the protocol (or of the URL's SERVICE= parameter)
+#: -> (format, standard the endpoint conforms to).
+SERVICES = (
+    ("WMTS", "WMTS", "http://www.opengeospatial.org/standards/wmts"),
+    ("WMS", "WMS", "http://www.opengeospatial.org/standards/wms"),
+    ("WFS", "WFS", "http://www.opengeospatial.org/standards/wfs"),
+    ("WCS", "WCS", "http://www.opengeospatial.org/standards/wcs"),
+    ("SOS", "SOS", "http://www.opengeospatial.org/standards/sos"),
+    ("CSW", "CSW", "http://www.opengeospatial.org/standards/cat"),
+    ("OGC-API-FEATURES", "OGC API Features", "http://www.opengis.net/doc/IS/ogcapi-features-1/1.0"),
+    ("OGCAPI", "OGC API Features", "http://www.opengis.net/doc/IS/ogcapi-features-1/1.0"),
+    ("ESRI:", "ESRI REST", ""),
+    ("ARCGIS", "ESRI REST", ""),
+    ("ATOM", "ATOM", "https://www.ietf.org/rfc/rfc4287.txt"),
+)
+_EXTENSIONS = (
+    ".zip",
+    ".csv",
+    ".geojson",
+    ".json",
+    ".pdf",
+    ".xlsx",
+    ".xls",
+    ".ods",
+    ".shp",
+    ".kml",
+    ".kmz",
+    ".gpkg",
+    ".gml",
+    ".xml",
+    ".html",
+    ".htm",
+    ".tif",
+    ".png",
+    ".jpg",
+)
+_SERVICE_PARAMETER = re.compile(r"[?&]service=([a-z]+)", re.I)
+
+
+def service_of(protocol: str, url: str) -> tuple[str, str] | None:
+    """``(format, standard)`` when a protocol string (GeoNetwork's
+    ``OGC:WMS``, ``OGC:WFS-1.0.0-http-get-capabilities``, ``ESRI:REST``,
+    ``ATOM``...) or, without protocol, the URL's ``SERVICE=`` parameter names
+    a service endpoint; None for a file or a page."""
+    marker = (protocol or "").upper()
+    if not marker or marker.startswith(("WWW:", "FILE", "DOWNLOAD", "LINK", "HTTP")):
+        found = _SERVICE_PARAMETER.search(url or "")
+        if not found or marker.startswith("WWW:DOWNLOAD"):
+            return None
+        marker = found.group(1).upper()
+    for key, fmt, standard in SERVICES:
+        if key in marker:
+            return fmt, standard
+    return None
+
+
+def protocol_resource(
+    url: str, name: str, protocol: str, formats: Iterable[str] = ()
+) -> dict[str, Any]:
+    """Format, media type and service description of an online resource
+    described by a protocol string: a service endpoint is typed as such
+    (``access_services``), a download gets the format of its file name
+    else of the record's distribution formats, a link a web page's."""
+    service = service_of(protocol, url)
+    fields: dict[str, Any] = {}
+    if service is not None:
+        fmt, standard = service
+        fields["format"] = fmt
+        endpoint: dict[str, Any] = {"title": name or fmt, "endpoint_url": [url]}
+        if standard:
+            endpoint["conforms_to"] = [standard]
+        fields["access_services"] = [endpoint]
+        return fields
+    lowered = (url or "").lower()
+    if "request=getrecordbyid" in lowered:
+        return {"format": "XML", "mimetype": "application/xml"}  # the record's XML
+    if is_catalogue_page(url):
+        return {"format": "HTML", "mimetype": "text/html"}
+    fmt = file_format(url, protocol, formats)
+    fields["format"] = "HTML" if fmt == "HTM" else fmt
+    media_type = _media_type(fields["format"])
+    if media_type:
+        fields["mimetype"] = media_type
+    return fields
+
+
+def file_format(url: str, protocol: str, formats: Iterable[str] = ()) -> str:
+    """The format of a file or page: its name's extension; else, for a
+    download, the record's first distribution format; for a link or a
+    page's anchor, HTML; else what the protocol names."""
+    path = (url or "").lower().split("?")[0].split("#")[0]
+    fmt = next((ext[1:].upper() for ext in _EXTENSIONS if path.endswith(ext)), "")
+    marker = (protocol or "").upper()
+    if not fmt and marker.startswith("WWW:DOWNLOAD"):
+        fmt = next((value for value in formats if value), "")
+    if not fmt and (marker.startswith("WWW:LINK") or "#" in (url or "")):
+        fmt = "HTML"
+    if not fmt and protocol and not marker.startswith("WWW:"):
+        fmt = protocol
+    return resource_format(fmt) if fmt else ""
+
+
+def _media_type(fmt: str) -> str | None:
+    from ckanext.territoires import vocabularies
+
+    found = vocabularies.file_type(fmt) if fmt else None
+    return found.media_type if found is not None else None
+
+
+_CATALOGUE_PAGE = re.compile(r"catalog\.search|#/metadata/|/api/records/[^/?]+/?$|/dataset/", re.I)
+
+
+def is_catalogue_page(url: str | None) -> bool:
+    """Whether a URL is a catalogue's page of a record (GeoNetwork's
+    ``catalog.search#/metadata/<id>``, ``/api/records/<id>``, a portal's
+    ``/dataset/<name>``), not a file nor a service."""
+    return bool(url) and bool(_CATALOGUE_PAGE.search(url or "")) and not service_of("", url or "")

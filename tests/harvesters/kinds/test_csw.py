@@ -8,6 +8,7 @@ from tests.harvesters.helpers import (
     gather_errors,
     harvested,
     object_errors,
+    object_warnings,
     run,
     show,
 )
@@ -15,6 +16,7 @@ from tests.harvesters.server import Answer, Request, fixture_bytes
 
 pytestmark = harvest_marks()
 
+IDENTIFIER = "fr-120066022-ldd-56fce164-04b2-41ae-be87-9f256f39dd44"
 PAGES = {
     "1": "geonetwork-iso19139-page-1.xml",
     "3": "geonetwork-iso19139-page-3.xml",
@@ -47,13 +49,24 @@ def test_three_pages_of_records_are_harvested(server):
     assert record["title"] and record["notes"] and record["resources"]
     assert record["publisher"][0]["name"].startswith("DDTM 80")
     assert record["territoires_coverage"] == ["69266"]
-    assert "request=GetRecordById" in record["territoires_source_url"]
+    # the catalogue's page of the record, not the CSW request nor a service
+    assert record["territoires_source_url"].endswith("catalog.search#/metadata/" + IDENTIFIER)
+    assert record["url"] == record["territoires_source_url"]
+    assert "request=GetRecordById" in record["territoires_source_uri"]
     assert run(source)["stats"]["not modified"] == 6
 
 
 def test_records_outside_the_territory_are_reported_not_guessed(server):
     source = create_source(mount(server), "territoires_csw")
     job = run(source)
+    # coverage problems are warnings: every dataset was harvested, no error
+    assert job["stats"]["errored"] == 0
+    assert job["stats"]["added"] == job["stats"]["warnings"] == 6
+    # the next job imports nothing (unchanged) and still shows them
+    again = run(source)
+    assert again["stats"]["not modified"] == again["stats"]["warnings"] == 6
+    assert again["stats"]["errored"] == 0
+    assert set(object_warnings(again)) == set(object_warnings(job))
     errors = object_errors(job)
     datasets = harvested(source["id"])
     assert len(datasets) == 6
@@ -93,3 +106,135 @@ def test_next_record_loop_is_stopped(server):
     job = run(source)
     assert any("loops" in message for message in gather_errors(job))
     assert harvested(source["id"]) == {}
+
+
+# --- fidelity: every field the ISO record carries -----------------------------
+
+GEOIDE = "geoide-iso19139-single-dataset.xml"
+
+
+def iso_records(name: str, replace: tuple[tuple[bytes, bytes], ...] = ()) -> list:
+    from lxml import etree
+
+    body = fixture_bytes("csw", name)
+    for old, new in replace:
+        assert old in body, old
+        body = body.replace(old, new)
+    root = etree.fromstring(body)
+    return root.findall(".//{http://www.isotc211.org/2005/gmd}MD_Metadata")
+
+
+def iso_package(name: str = GEOIDE, replace=(), position: int = 0) -> dict:
+    from ckanext.territoires.harvesters.kinds.csw import CswHarvester, parse_record
+
+    content = parse_record(iso_records(name, replace)[position])
+    package, _hints = CswHarvester().to_package(content, None, None)
+    return package
+
+
+def test_use_constraints_give_the_licence_access_constraints_the_access_rights():
+    package = iso_package()
+    # useLimitation "Licence Ouverte 1.0 http://www.data.gouv.fr/Licence-Ouverte-Open-Licence."
+    assert package["license_id"] == "fr-lo"
+    # the INSPIRE access constraint is the access rights, not the licence
+    assert package["access_rights"] == "Pas de restriction d'accès public selon INSPIRE"
+
+
+def test_an_unknown_licence_is_kept_as_text_never_the_access_constraint():
+    """The record's use constraints name a licence the register does not
+    know: that text is the licence; the access constraint stays the access
+    rights."""
+    replace = (
+        (
+            b"Licence Ouverte 1.0 http://www.data.gouv.fr/Licence-Ouverte-Open-Licence.",
+            b"Conditions de la DDTM 80",
+        ),
+        (
+            b"<gmd:otherConstraints>",
+            b"<gmd:otherConstraints><gco:CharacterString>Licence de la DDTM 80"
+            b"</gco:CharacterString></gmd:otherConstraints><gmd:otherConstraints>",
+        ),
+    )
+    package = iso_package(replace=replace)
+    assert package["license_id"] == "Licence de la DDTM 80"
+    assert package["access_rights"] == "Pas de restriction d'accès public selon INSPIRE"
+
+
+def test_an_anchor_names_the_licence_by_its_uri():
+    replace = (
+        (
+            b"<gco:CharacterString>Licence Ouverte 1.0 http://www.data.gouv.fr/Licence-Ouverte-"
+            b"Open-Licence.</gco:CharacterString>",
+            b'<gmx:Anchor xlink:href="https://spdx.org/licenses/etalab-2.0.html">Licence '
+            b"applicable</gmx:Anchor>",
+        ),
+    )
+    assert iso_package(replace=replace)["license_id"] == "lov2"
+
+
+def test_dates_of_the_record_are_its_own_not_the_harvest_time():
+    package = iso_package()
+    assert package["issued"] == "2017-10-07"  # publication
+    assert package["created"] == "2003-06-02"  # creation
+    assert package["modified"] == "2017-10-07"  # no revision: the publication
+    revised = iso_package("geonetwork-iso19139-page-3.xml")
+    assert (revised["issued"], revised["modified"]) == ("2021-06-18", "2021-11-19")
+
+
+TEMPORAL_AND_FREQUENCY = (
+    (
+        b"<gmd:resourceConstraints>",
+        b"<gmd:resourceMaintenance><gmd:MD_MaintenanceInformation>"
+        b"<gmd:maintenanceAndUpdateFrequency><gmd:MD_MaintenanceFrequencyCode "
+        b'codeList="http://standards.iso.org/iso/19139/resources/gmxCodelists.xml'
+        b'#MD_MaintenanceFrequencyCode" codeListValue="annually"/>'
+        b"</gmd:maintenanceAndUpdateFrequency></gmd:MD_MaintenanceInformation>"
+        b"</gmd:resourceMaintenance><gmd:resourceConstraints>",
+    ),
+    (
+        b"</gmd:EX_Extent>",
+        b'<gmd:temporalElement xmlns:gml="http://www.opengis.net/gml/3.2"><gmd:EX_TemporalExtent>'
+        b'<gmd:extent><gml:TimePeriod gml:id="t1"><gml:beginPosition>2007-01-01'
+        b"</gml:beginPosition><gml:endPosition>2025-12-31</gml:endPosition></gml:TimePeriod>"
+        b"</gmd:extent></gmd:EX_TemporalExtent></gmd:temporalElement></gmd:EX_Extent>",
+    ),
+)
+
+
+def test_temporal_coverage_and_update_frequency():
+    package = iso_package(replace=TEMPORAL_AND_FREQUENCY)
+    assert package["temporal_coverage"] == [{"start": "2007-01-01", "end": "2025-12-31"}]
+    assert package["frequency"] == (
+        "http://publications.europa.eu/resource/authority/frequency/ANNUAL"
+    )
+
+
+def test_language_reference_system_and_themes():
+    package = iso_package()
+    assert package["language"] == ["fr"]
+    assert package["conforms_to"] == ["http://www.opengis.net/def/crs/EPSG/0/2154"]
+    # INSPIRE theme "Usage des sols" (land use) and topic category planningCadastre
+    assert package["theme"] == ["http://inspire.ec.europa.eu/theme/lu", "ENVI", "REGI"]
+
+
+def test_keywords_are_never_split_inside_a_keyword():
+    from ckanext.territoires.harvesters import mapping
+
+    assert mapping.tags(["Culture, Société, Service", "plu"]) == [
+        {"name": "Culture Société Service"},
+        {"name": "plu"},
+    ]
+
+
+def test_a_record_already_harvested_by_another_source_is_reported_not_duplicated(server):
+    first = create_source(mount(server), "territoires_csw", {"pin": "*"})
+    run(first)
+    mirror = server.add("/mirror/csw", server.routes["/geonetwork/srv/fre/csw"])
+    second = create_source(mirror, "territoires_csw", {"pin": "*"})
+    job = run(second)
+    assert job["stats"]["added"] == 0 and job["stats"]["errored"] == 0
+    assert harvested(second["id"]) == {}
+    assert len(harvested(first["id"])) == 6
+    warned = object_warnings(job)
+    assert len(warned) == 6
+    assert all("already harvested" in messages[0] for messages in warned.values())

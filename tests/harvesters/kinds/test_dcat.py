@@ -196,3 +196,29 @@ def test_a_record_over_another_region_is_outside_the_territory(server):
     for identifier, package in harvested(source["id"]).items():
         assert show(package.id)["territoires_coverage"] == []
         assert any("outside the territory" in message for message in errors[identifier])
+
+
+def test_geodcat_records_keep_their_dates_language_and_catalogue_page(server):
+    """Géo2France's GeoDCAT-AP records: the source's dates (not the
+    harvest's), the language, the page of the record (not a service)."""
+    url = server.add(
+        "/catalog", Answer(200, geo2france_catalogue(GEO2FRANCE[1]), {"Content-Type": TURTLE})
+    )
+    source = create_source(url, "territoires_dcat", {"pin": "*"})
+    run(source)
+    datasets = {
+        show(package.id)["title"]: show(package.id) for package in harvested(source["id"]).values()
+    }
+    insee = datasets[
+        "INSEE - Part des ménages présents depuis 5 ans ou plus dans leur logement actuel (2010)"
+    ]
+    assert insee["issued"].startswith("2020-09-22")
+    assert insee["language"]
+    bud = next(value for title, value in datasets.items() if title.startswith("Zonage du bassin"))
+    assert bud["issued"].startswith("2020-05-28")
+    for dataset in datasets.values():
+        page = dataset["territoires_source_url"]
+        assert "SERVICE=" not in page.upper() and "GetCapabilities" not in page, page
+        services = [r for r in dataset["resources"] if r.get("format") in ("WMS", "WFS")]
+        for resource in services:
+            assert resource.get("access_services") or resource["url"], resource

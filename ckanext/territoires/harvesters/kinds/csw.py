@@ -17,6 +17,7 @@ CQL_TEXT constraint), plus the common ones.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any, ClassVar, cast
 from urllib.parse import urlencode
@@ -25,7 +26,7 @@ from lxml import etree
 
 from ckanext.territoires.geography.extents import ExtentError, read_extent
 
-from .. import mapping, safexml
+from .. import mapping, safexml, themes
 from ..base import TerritoiresHarvester, page_limit_problem, page_loop_problem
 from ..http import HarvestClient, InvalidDocument
 from ..messages import N_, HarvestProblem, Message
@@ -41,6 +42,8 @@ NS = {
     "srv": "http://www.isotc211.org/2005/srv",
     "ows": "http://www.opengis.net/ows",
     "xlink": "http://www.w3.org/1999/xlink",
+    "gml": "http://www.opengis.net/gml",
+    "gml32": "http://www.opengis.net/gml/3.2",
 }
 GMD = "http://www.isotc211.org/2005/gmd"
 DEFAULT_PAGE_SIZE = 50
@@ -115,12 +118,163 @@ def parse_record(record) -> dict[str, Any]:
         "organisations": list(dict.fromkeys(organisations)),
         "emails": list(dict.fromkeys(emails)),
         "date_stamp": _first(record, "gmd:dateStamp"),
-        "constraints": _texts(identification, "gmd:resourceConstraints/*/gmd:otherConstraints")
-        + _texts(identification, "gmd:resourceConstraints/*/gmd:useLimitation"),
+        **constraints(identification),
+        **details(record, identification),
         "resources": resources,
         "bbox": bboxes[0] if bboxes else {},
         "bboxes": bboxes,
     }
+
+
+#: ISO 19115 MD_MaintenanceFrequencyCode -> EU frequency code.
+MAINTENANCE_FREQUENCIES = {
+    "continual": "UPDATE_CONT",
+    "daily": "DAILY",
+    "weekly": "WEEKLY",
+    "fortnightly": "BIWEEKLY",
+    "monthly": "MONTHLY",
+    "quarterly": "QUARTERLY",
+    "biannually": "ANNUAL_2",
+    "annually": "ANNUAL",
+    "asNeeded": "IRREG",
+    "irregular": "IRREG",
+    "notPlanned": "NEVER",
+    "unknown": "UNKNOWN",
+}
+#: ISO 639-2/B codes (ISO 19139 records) -> the EU's (ISO 639-2/T).
+LANGUAGES_639_2B = {"fre": "FRA", "ger": "DEU", "dut": "NLD", "cze": "CES", "gre": "ELL"}
+EPSG = "http://www.opengis.net/def/crs/EPSG/0/"
+
+
+def _codes(node, path: str) -> list[str]:
+    """``codeListValue`` (else the text) of the code elements at ``path``."""
+    values = []
+    for element in node.xpath(path, namespaces=NS):
+        value = (element.get("codeListValue") or element.text or "").strip()
+        if value:
+            values.append(value)
+    return values
+
+
+def details(record, identification) -> dict[str, Any]:
+    """Dates, update frequency, temporal extents, languages, reference
+    systems, topic categories, INSPIRE themes, lineage, thumbnails and
+    distribution formats of a record."""
+    dates: dict[str, str] = {}
+    for date in identification.xpath("gmd:citation/*/gmd:date/gmd:CI_Date", namespaces=NS):
+        kinds = _codes(date, "gmd:dateType/gmd:CI_DateTypeCode")
+        value = _first(date, "gmd:date")
+        if kinds and value:
+            dates.setdefault(kinds[0], value)
+    inspire = []
+    for group in identification.xpath("gmd:descriptiveKeywords/gmd:MD_Keywords", namespaces=NS):
+        thesaurus = " ".join(_texts(group, "gmd:thesaurusName/*/gmd:title"))
+        if "inspire" in thesaurus.lower():
+            inspire += _texts(group, "gmd:keyword") + _anchors(group, "gmd:keyword")
+    return {
+        "dates": dates,
+        "frequencies": _codes(
+            identification,
+            "gmd:resourceMaintenance/*/gmd:maintenanceAndUpdateFrequency/"
+            "gmd:MD_MaintenanceFrequencyCode",
+        ),
+        "temporal": _temporal(identification),
+        "languages": _codes(identification, "gmd:language/gmd:LanguageCode")
+        or _texts(identification, "gmd:language"),
+        "reference_systems": _anchors(
+            record, "gmd:referenceSystemInfo/*/gmd:referenceSystemIdentifier/*/gmd:code"
+        )
+        + _texts(record, "gmd:referenceSystemInfo/*/gmd:referenceSystemIdentifier/*/gmd:code"),
+        "topics": [
+            value.strip()
+            for value in identification.xpath(
+                "gmd:topicCategory/gmd:MD_TopicCategoryCode/text()", namespaces=NS
+            )
+            if str(value).strip()
+        ],
+        "inspire_themes": list(dict.fromkeys(inspire)),
+        "lineage": _first(record, "gmd:dataQualityInfo/*/gmd:lineage/*/gmd:statement") or "",
+        "thumbnails": _texts(identification, "gmd:graphicOverview/*/gmd:fileName"),
+        "formats": list(
+            dict.fromkeys(_texts(record, "gmd:distributionInfo//gmd:distributionFormat/*/gmd:name"))
+        ),
+    }
+
+
+def _temporal(identification) -> list[dict[str, str]]:
+    """``{"start", "end"}`` of each gml:TimePeriod (or TimeInstant) of the extents."""
+    periods = []
+    for extent in identification.xpath(".//gmd:temporalElement/*/gmd:extent/*", namespaces=NS):
+        start = extent.xpath(
+            "string(gml:beginPosition|gml32:beginPosition|gml:begin//gml:timePosition|"
+            "gml32:begin//gml32:timePosition|gml:timePosition|gml32:timePosition)",
+            namespaces=NS,
+        ).strip()
+        end = extent.xpath(
+            "string(gml:endPosition|gml32:endPosition|gml:end//gml:timePosition|"
+            "gml32:end//gml32:timePosition)",
+            namespaces=NS,
+        ).strip()
+        if start or end:
+            periods.append({"start": start, "end": end})
+    return periods
+
+
+#: An ISO otherConstraints text about access, not use (INSPIRE's "no
+#: limitations on public access", the articles of the law restricting it).
+_ACCESS_TEXT = re.compile(
+    r"acc[eè]s|access|L\.?\s?124|article\s+13|restriction|nolimitations|"
+    r"limitationsonpublicaccess|INSPIRE",
+    re.I,
+)
+
+
+def _anchors(node, path: str) -> list[str]:
+    """``xlink:href`` of the gmx:Anchor children found at ``path``."""
+    return [
+        str(href).strip()
+        for href in node.xpath(f"{path}/gmx:Anchor/@xlink:href", namespaces=NS)
+        if str(href).strip()
+    ]
+
+
+def constraints(identification) -> dict[str, list[str]]:
+    """The resource constraints told apart: ``access`` (access constraints:
+    the access rights) and, for the licence, ``licence_texts`` (other
+    constraints of use) then ``licence_candidates`` (anchors' URIs, those
+    texts, the use limitations), in the record's order."""
+    access: list[str] = []
+    use_texts: list[str] = []
+    anchors: list[str] = []
+    limitations: list[str] = []
+    for block in identification.xpath("gmd:resourceConstraints/*", namespaces=NS):
+        access_codes = block.xpath("gmd:accessConstraints", namespaces=NS)
+        use_codes = block.xpath("gmd:useConstraints", namespaces=NS)
+        access_only = bool(access_codes) and not use_codes
+        for text_value, href in _other_constraints(block):
+            if access_only or _ACCESS_TEXT.search(f"{text_value} {href}"):
+                access.append(text_value)
+            else:
+                use_texts.append(text_value)
+                anchors += [href] if href else []
+        limitations += _texts(block, "gmd:useLimitation")
+        anchors += _anchors(block, "gmd:useLimitation")
+    return {
+        "access": list(dict.fromkeys(access)),
+        "licence_texts": list(dict.fromkeys(use_texts)),
+        "licence_candidates": list(dict.fromkeys(anchors + use_texts + limitations)),
+    }
+
+
+def _other_constraints(block) -> list[tuple[str, str]]:
+    """``(text, anchor URI)`` of each gmd:otherConstraints of a block."""
+    found = []
+    for element in block.xpath("gmd:otherConstraints/*", namespaces=NS):
+        value = " ".join((element.text or "").split())
+        href = str(element.get("{http://www.w3.org/1999/xlink}href") or "").strip()
+        if value or href:
+            found.append((value or href, href))
+    return found
 
 
 BBOX_SIDES = (
@@ -249,13 +403,14 @@ class CswHarvester(TerritoiresHarvester):
                 ),
             )
         url = self.record_url(endpoint, content["identifier"])
+        landing = catalogue_page(content)
         return RemoteRecord(
             identifier=content["identifier"],
             content=content,
             uri=url,
-            landing_page=None,
+            landing_page=landing,
             modified=content["date_stamp"],
-            source_url=url,
+            source_url=landing or url,
         )
 
     def to_package(
@@ -265,12 +420,18 @@ class CswHarvester(TerritoiresHarvester):
             "title": content.get("title"),
             "notes": content.get("abstract") or "",
             "tags": content.get("keywords") or [],
-            "license_id": mapping.license_id(*(content.get("constraints") or [])),
-            "resources": [_resource(resource) for resource in content.get("resources") or []],
+            **_licence_and_access(content),
+            "resources": [
+                _resource(resource, content.get("formats") or [])
+                for resource in content.get("resources") or []
+            ],
             **_parties(content),
+            "url": catalogue_page(content),
+            **_dates(content),
+            **_descriptions(content),
         }
         bboxes = content.get("bboxes") or [content.get("bbox") or {}]
-        valid = [bbox for bbox in bboxes if _is_box(bbox)]
+        valid = [bbox for bbox in bboxes if is_box(bbox)]
         if valid:
             package["spatial_coverage"] = [{"bbox": _polygon(bbox)} for bbox in valid]
         hints = PlaceHints(
@@ -283,13 +444,103 @@ class CswHarvester(TerritoiresHarvester):
         return package, hints
 
 
-def _resource(resource: dict[str, Any]) -> dict[str, Any]:
+def _resource(resource: dict[str, Any], formats: list[str]) -> dict[str, Any]:
+    name = resource.get("name") or resource["url"].rsplit("/", 1)[-1]
     return {
         "url": resource["url"],
-        "name": resource.get("name") or resource["url"].rsplit("/", 1)[-1],
+        "name": name,
         "description": resource.get("description") or "",
-        "format": _format(resource),
+        **mapping.protocol_resource(resource["url"], name, resource.get("protocol") or "", formats),
     }
+
+
+def catalogue_page(content: dict[str, Any]) -> str | None:
+    """The record's page in its catalogue, among its online resources (it
+    names the record's identifier): the dataset's landing page, rather than
+    a service or a file."""
+    identifier = content.get("identifier") or ""
+    for resource in content.get("resources") or []:
+        url = resource.get("url") or ""
+        if identifier and identifier in url and mapping.is_catalogue_page(url):
+            return url
+    return None
+
+
+def _dates(content: dict[str, Any]) -> dict[str, Any]:
+    """issued: the publication (else creation) date; modified: the revision
+    (else issued); created: the creation date; the temporal extents."""
+    dates = content.get("dates") or {}
+    issued = dates.get("publication") or dates.get("creation")
+    fields: dict[str, Any] = {
+        "issued": issued,
+        "modified": dates.get("revision") or issued,
+        "created": dates.get("creation"),
+    }
+    temporal = [
+        {key: value for key, value in period.items() if value}
+        for period in content.get("temporal") or []
+    ]
+    if temporal:
+        fields["temporal_coverage"] = temporal
+    return {key: value for key, value in fields.items() if value}
+
+
+def _descriptions(content: dict[str, Any]) -> dict[str, Any]:
+    """Update frequency, languages, reference systems, themes."""
+    fields: dict[str, Any] = {}
+    for code in content.get("frequencies") or []:
+        found = mapping.frequency(MAINTENANCE_FREQUENCIES.get(code, code))
+        if found:
+            fields["frequency"] = found
+            break
+    languages = [_language(code) for code in content.get("languages") or []]
+    if any(languages):
+        fields["language"] = list(dict.fromkeys(code for code in languages if code))
+    systems = [_reference_system(code) for code in content.get("reference_systems") or []]
+    if any(systems):
+        fields["conforms_to"] = list(dict.fromkeys(iri for iri in systems if iri))
+    found_themes = themes.themes_of(
+        content.get("inspire_themes") or [], content.get("topics") or []
+    )
+    if found_themes:
+        fields["theme"] = found_themes
+    return fields
+
+
+def _language(code: str) -> str | None:
+    """A record's language code as the portal writes it (``fre`` -> ``fr``)."""
+    from ckanext.territoires import vocabularies
+
+    text = code.strip()
+    iri = vocabularies.language_uri(LANGUAGES_639_2B.get(text.lower(), text))
+    if not iri:
+        return None
+    short = {"FRA": "fr", "ENG": "en", "DEU": "de", "SPA": "es", "ITA": "it", "NLD": "nl"}
+    return short.get(iri.rsplit("/", 1)[-1], iri)
+
+
+def _reference_system(code: str) -> str | None:
+    """The IRI of a reference system (EPSG codes written as numbers,
+    ``EPSG:2154`` or IRIs); None for a code that names no IRI."""
+    text = code.strip()
+    if text.startswith(("http://", "https://")):
+        return text
+    match = re.fullmatch(r"(?:urn:ogc:def:crs:)?(?:EPSG:+)?(?:[\d.]*:)?(\d{4,6})", text, re.I)
+    return EPSG + match.group(1) if match else None
+
+
+def _licence_and_access(content: dict[str, Any]) -> dict[str, str]:
+    """The licence from the use constraints (recognised in the register, else
+    the first text of use kept as the source writes it), the access
+    constraints as the access rights."""
+    fields = {}
+    licence = mapping.recognised_license_id(*content.get("licence_candidates") or ())
+    licence = licence or mapping.first_text(*content.get("licence_texts") or ())
+    if licence:
+        fields["license_id"] = licence
+    if content.get("access"):
+        fields["access_rights"] = "; ".join(content["access"])
+    return fields
 
 
 def _parties(content: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
@@ -306,7 +557,7 @@ def _parties(content: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
     return fields
 
 
-def _is_box(bbox: dict[str, str]) -> bool:
+def is_box(bbox: dict[str, str]) -> bool:
     """Whether the four sides make a box (a swapped west/east is reported by
     the territorialisation, and not kept as the dataset's extent)."""
     if len(bbox) != 4:
@@ -337,27 +588,3 @@ def _int(value: str | None) -> int | None:
         return int(value) if value is not None else None
     except ValueError:
         return None
-
-
-def _format(resource: dict[str, Any]) -> str:
-    protocol = (resource.get("protocol") or "").upper()
-    for marker, fmt in (("WMS", "WMS"), ("WFS", "WFS"), ("WMTS", "WMTS"), ("ATOM", "ATOM")):
-        if marker in protocol:
-            return fmt
-    url = resource["url"].lower().split("?")[0]
-    for extension in (
-        ".zip",
-        ".csv",
-        ".json",
-        ".geojson",
-        ".pdf",
-        ".xlsx",
-        ".xls",
-        ".shp",
-        ".kml",
-        ".xml",
-        ".html",
-    ):
-        if url.endswith(extension):
-            return extension[1:].upper()
-    return mapping.resource_format(resource.get("protocol") or "")

@@ -26,12 +26,14 @@ is wrong.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
 from ckanext.dcat.processors import RDFParser
 from ckanext.dcat.profiles.base import DCT, RDFS, SKOS
+from geomet import wkt
 from rdflib import BNode, Literal, Namespace, URIRef
 
 from .. import mapping, safexml
@@ -225,7 +227,7 @@ class DcatHarvester(TerritoiresHarvester):
                     ),
                 )
                 continue
-            landing = dataset.get("url") or None
+            landing = landing_page(dataset.get("url"), uri)
             content = {
                 "uri": uri,
                 "dataset": dataset,
@@ -260,6 +262,10 @@ class DcatHarvester(TerritoiresHarvester):
                 dataset.get("frequency") or _extra(dataset, "frequency")
             ),
         }
+        package.update(_descriptions(dataset))
+        extents = _every_extent(content, package.get("spatial_coverage") or [])
+        if extents:
+            package["spatial_coverage"] = extents
         themes = _themes(dataset)
         if themes:
             package["theme"] = themes
@@ -290,16 +296,77 @@ class DcatHarvester(TerritoiresHarvester):
             )
             or ""
         )
-        result = {
+        result: dict[str, Any] = {
             "url": url,
             "name": mapping.first_text(resource.get("name"), url.rsplit("/", 1)[-1]) or "",
             "description": mapping.text_from_html(resource.get("description") or ""),
             "format": mapping.resource_format(resource.get("format") or resource.get("mimetype")),
         }
-        for key in ("license", "availability"):
+        for key in ("license", "availability", "issued", "modified", "mimetype"):
             if isinstance(resource.get(key), str) and resource[key]:
                 result[key] = resource[key]
+        services = _json_list(resource.get("access_services"))
+        services = [_service(item) for item in services if isinstance(item, dict)]
+        services = [item for item in services if item.get("endpoint_url")]
+        if services:
+            result["access_services"] = services
         return result
+
+
+def landing_page(url: Any, uri: str | None) -> str | None:
+    """The dataset's page: its ``dcat:landingPage``, unless that is a
+    service endpoint (a WFS GetCapabilities seen as GeoNetwork's landing
+    page), then its URI when it is a web address."""
+    if isinstance(url, str) and url.strip() and mapping.service_of("", url) is None:
+        return url.strip()
+    if uri and uri.startswith(("http://", "https://")) and mapping.service_of("", uri) is None:
+        return uri
+    return None
+
+
+def _json_list(value: Any) -> list:
+    """A list, or the list a JSON text holds, or ``[value]``."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return [value] if value.strip() else []
+    return mapping.as_list(value)
+
+
+def _descriptions(dataset: dict[str, Any]) -> dict[str, Any]:
+    """Dates, languages, access rights, conformsTo and, in the profile's
+    extras layout, the temporal coverage, as the source gives them."""
+    fields: dict[str, Any] = {}
+    for key in ("issued", "modified", "access_rights"):
+        value = _extra(dataset, key)
+        if isinstance(value, str) and value.strip():
+            fields[key] = value.strip()
+    for key in ("language", "conforms_to"):
+        values = [str(item) for item in _json_list(_extra(dataset, key)) if item]
+        if values:
+            fields[key] = values
+    start, end = _extra(dataset, "temporal_start"), _extra(dataset, "temporal_end")
+    if (start or end) and not dataset.get("temporal_coverage"):
+        fields["temporal_coverage"] = [
+            {key: value for key, value in (("start", start), ("end", end)) if value}
+        ]
+    return fields
+
+
+def _service(item: dict[str, Any]) -> dict[str, Any]:
+    """An access service of a distribution, its text and list fields kept."""
+    service: dict[str, Any] = {}
+    for key in ("title", "endpoint_description"):
+        if isinstance(item.get(key), str) and item[key]:
+            service[key] = item[key]
+    for key in ("endpoint_url", "conforms_to"):
+        values = [str(value) for value in _json_list(item.get(key)) if value]
+        if values:
+            service[key] = values
+    if service.get("endpoint_url") and not service.get("title"):
+        service["title"] = service["endpoint_url"][0]
+    return service
 
 
 def _distribution_licences(dataset: dict[str, Any]) -> list[Any]:
@@ -358,6 +425,35 @@ def _extents(content: dict[str, Any]) -> list[Any]:
     profile's; repeats are dropped when they are read."""
     extents = list(content.get("extents") or [])
     return extents or mapping.spatial_coverage_extents(content["dataset"].get("spatial_coverage"))
+
+
+def _every_extent(content: dict[str, Any], items: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The profile's spatial coverage plus every dct:spatial geometry it
+    left out (it keeps one; GeoNetwork's ``ogc:asWKT`` none)."""
+    known = {" ".join(str(value).split()) for item in items for value in item.values()}
+    result = list(items)
+    for geometry in content.get("extents") or []:
+        text = " ".join(str(geometry).split())
+        if text and text not in known:
+            known.add(text)
+            geojson = _geojson(text)
+            if geojson and geojson not in known:
+                known.add(geojson)
+                result.append({"geom": geojson})
+    return result
+
+
+def _geojson(text: str) -> str | None:
+    """GeoJSON of a geometry literal (GeoJSON, or WKT with or without its
+    CRS IRI); None when it cannot be read."""
+    if text.startswith("{"):
+        return text
+    text = re.sub(r"^<[^>]*>\s*", "", text)
+    text = re.sub(r"^[A-Za-z]+", lambda kind: kind.group(0).upper(), text)  # "Polygon(("
+    try:
+        return json.dumps(wkt.loads(text))
+    except Exception:  # geomet raises several kinds on a malformed literal
+        return None
 
 
 def _publisher_names(dataset: dict[str, Any]) -> list[str]:

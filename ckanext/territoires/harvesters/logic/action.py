@@ -11,12 +11,14 @@ from ckan.logic import validate
 from ckanext.harvest.model import HarvestSource
 from ckanext.harvest.utils import DATASET_TYPE_NAME
 
-from ckanext.territoires.harvesters import preview, source_config, source_form, stale
+from ckanext.territoires.harvesters import preview, source_config, source_form, stale, warnings
 from ckanext.territoires.harvesters.logic import schema
 from ckanext.territoires.harvesters.messages import request_locale
 
 __all__ = [
     "harvest_abort_failed_jobs",
+    "harvest_job_report",
+    "harvest_job_show",
     "harvest_jobs_run",
     "package_create",
     "package_update",
@@ -85,6 +87,39 @@ def harvest_jobs_run(up_func, context, data_dict):
     tk.check_access("harvest_jobs_run", context, data_dict)
     stale.close_stale_jobs()
     return up_func(context, data_dict)
+
+
+@tk.side_effect_free
+@tk.chained_action
+def harvest_job_show(up_func, context, data_dict):
+    """ckanext-harvest's ``harvest_job_show``; ``stats`` also counts the
+    records harvested with warnings (``warnings``: coverage or mapping
+    problems, which are not errors).
+
+    :param id: the job's id
+    :type id: string
+    """
+    tk.check_access("harvest_job_show", context, data_dict)
+    job = up_func(context, data_dict)
+    if isinstance(job, dict) and isinstance(job.get("stats"), dict):
+        job["stats"]["warnings"] = len(warnings.of_job(job["id"]))
+    return job
+
+
+@tk.side_effect_free
+@tk.chained_action
+def harvest_job_report(up_func, context, data_dict):
+    """ckanext-harvest's ``harvest_job_report``, with ``warnings``: by
+    harvest object id, its ``guid``, its ``warnings`` and whether they were
+    written by an earlier job and last (``carried``).
+
+    :param id: the job's id
+    :type id: string
+    """
+    tk.check_access("harvest_job_report", context, data_dict)
+    report = up_func(context, data_dict)
+    report["warnings"] = warnings.of_job(data_dict.get("id") or "")
+    return report
 
 
 #: Stands for a refused URL while the other fields are validated (ckanext-
