@@ -27,7 +27,11 @@ def declared_defaults() -> dict[str, str]:
 def test_readers_return_the_declared_defaults():
     defaults = declared_defaults()
     assert config.allowed_hosts() == tuple(defaults["allowed_hosts"].split())
-    assert config.local_roots() == (config.DEMO_DIR, *defaults["local_roots"].split())
+    assert config.local_roots() == (
+        config.DEMO_DIR,
+        config.generated_demo_dir(),
+        *defaults["local_roots"].split(),
+    )
     assert config.backoff() == int(defaults["backoff_ms"]) / 1000
     for name in ("connect_timeout", "read_timeout", "total_timeout", "max_retry_after"):
         assert getattr(config, name)() == float(defaults[name])
@@ -46,7 +50,7 @@ def test_readers_return_the_declared_defaults():
 def test_configured_values_are_typed(ckan_config, monkeypatch):
     options = config.client_options()
     assert options.allowed_hosts == ("10.0.0.0/8", "intranet.test")
-    assert options.local_roots == (config.DEMO_DIR, "/srv/catalogues")
+    assert options.local_roots == (config.DEMO_DIR, config.generated_demo_dir(), "/srv/catalogues")
     assert options.backoff == 0.25
     monkeypatch.setitem(ckan_config, "ckanext.territoires.harvest.grace_days", "3")
     assert config.grace_days() == 3  # set as text after the plugins loaded

@@ -240,7 +240,10 @@ def _explicit_places(values: list[str], scope: Scope, problems: list[Message]) -
             continue
         seen.add(value)
         try:
-            matches = resolve(value, scope)
+            # spatial metadata is written by catalogues, which write INSEE
+            # codes (a remote portal's territoires_coverage, ISO geographic
+            # identifiers): a bare code there is not a postal code
+            matches = resolve(value, scope, codes_as_insee=True)
         except OutsideScope as error:
             if _is_code(value):
                 found.outside_codes += 1
