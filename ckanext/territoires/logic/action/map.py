@@ -9,6 +9,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan.logic import validate
+from werkzeug.routing import BuildError
 
 from ckanext.territoires import territory
 from ckanext.territoires.communes import groups
@@ -97,7 +98,10 @@ class _Places:
         self.link = link
         self.outlines = get_outlines()
         # one url_for, then the names: 58 calls of url_for cost more than the map
-        self._page = tk.url_for("commune.read", id=_SLOT)
+        try:
+            self._page = tk.url_for("commune.read", id=_SLOT)
+        except BuildError:  # no commune pages (scheming's group types not loaded)
+            self._page = ""
 
     def label(self, code: str) -> str:
         group = self.groups.get(code)
@@ -111,7 +115,7 @@ class _Places:
             box = self.outlines.bbox("commune", code)
             return _search_url(box) if box else ""
         group = self.groups.get(code)
-        return self._page.replace(_SLOT, group.name) if group is not None else ""
+        return self._page.replace(_SLOT, group.name) if group is not None and self._page else ""
 
     def count(self, code: str, counts: dict[str, int] | None) -> int | None:
         if counts is None:
