@@ -20,7 +20,7 @@ from ckanext.territoires.referential import get_referential
 from ckanext.territoires.search.cli import search_index
 
 if TYPE_CHECKING:  # click exports the type of its progress bars from here only
-    from click._termui_impl import ProgressBar
+    pass
 
 __all__ = ["territoires"]
 
@@ -107,15 +107,7 @@ def load_command(yes: bool):
                 err=True,
             )
             sys.exit(1)
-    bar: ProgressBar[int]
-    with click.progressbar(length=len(scope.communes), label=tk._("Communes")) as bar:
-
-        def progress(items):
-            for item in items:
-                yield item
-                bar.update(1)
-
-        report = load.load_territory(scope, ref, progress)
+    report = referential_cli.load_with_bar(scope, ref)
     for error in report.errors:
         click.echo(error, err=True)
     if report.errors:

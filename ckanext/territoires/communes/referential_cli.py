@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import ckan.plugins.toolkit as tk
 import click
@@ -257,14 +257,7 @@ def _apply(
             model.Package.get(package_id).extras[membership.COVERAGE_FIELD] = current
     model.repo.commit()
     scope = territory.check_configured_scope()
-    with click.progressbar(length=len(scope.communes), label=tk._("Communes")) as bar:
-
-        def progress(items):
-            for item in items:
-                yield item
-                bar.update(1)
-
-        report = load.load_territory(scope, new, progress)
+    report = load_with_bar(scope, new)
     for error in report.errors:
         click.echo(error, err=True)
     if report.errors:
@@ -289,3 +282,17 @@ def _apply(
             "removed": len(synced.removed),
         }
     )
+
+
+def load_with_bar(scope: Scope, ref) -> load.LoadReport:
+    """``load.load_territory`` with a progress bar over the communes (the
+    commands ``territoires load`` and ``referential update --apply``)."""
+    bar: Any
+    with click.progressbar(length=len(scope.communes), label=tk._("Communes")) as bar:
+
+        def progress(items):
+            for item in items:
+                yield item
+                bar.update(1)
+
+        return load.load_territory(scope, ref, progress)
