@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from ckan import model
+from sqlalchemy import orm
 
 from ckanext.territoires.referential import Referential, normalize
 
@@ -141,8 +142,9 @@ def identity_as_dict(extras: dict[str, str]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class CommuneGroup:
-    """A commune group as pages and lists read it (not an ORM object: the
-    index of 158 communes built 2,500 of those per request)."""
+    """A commune (or intercommunality) group as pages and lists read it (not
+    an ORM object: the index of 158 communes built 2,500 of those per
+    request)."""
 
     id: str
     name: str
@@ -239,5 +241,6 @@ def intercommunality_groups() -> list[model.Group]:
         model.Session.query(model.Group)
         .filter(model.Group.type == INTERCOMMUNALITE, model.Group.state == "active")
         .order_by(model.Group.title)
+        .options(orm.selectinload(model.Group._extras))
     )
     return [group for group in rows if group.extras.get("status") != ARCHIVED]

@@ -10,6 +10,7 @@ import ckan.plugins.toolkit as tk
 from ckan.logic import validate
 
 from ckanext.territoires.communes import groups, organizations
+from ckanext.territoires.communes.snapshot import commune_snapshot
 from ckanext.territoires.logic import schema
 from ckanext.territoires.referential import normalize
 
@@ -56,41 +57,45 @@ def territoires_commune_list(context, data_dict) -> list[dict[str, Any]]:
     digits = compact if compact.isdigit() or _CODE_PREFIX.match(compact) else None
     wanted = normalize.name_key(text) if text and not digits else None
     epci = data_dict.get("epci")
-    result = []
     url_of = _places.commune_url_builder()
-    for group in groups.commune_groups_by_insee().values():
+    snapshot = commune_snapshot()
+    kept = []
+    for insee, group in snapshot.groups.items():
         extras = group.extras
         if not data_dict.get("include_archived") and extras.get("status") == groups.ARCHIVED:
             continue
         if epci and extras.get("epci") != epci:
             continue
-        if not _matches(group, wanted, digits.upper() if digits else None):
+        name_key = snapshot.name_keys[insee]
+        if not _matches(extras, name_key, wanted, digits.upper() if digits else None):
             continue
-        result.append(_places.commune_dict(group, counts, url_of))
+        kept.append((name_key, insee, group))
+    kept.sort(key=lambda item: (item[0], item[1]))
+    result = [
+        _places.commune_dict(group, counts, url_of, snapshot.identities[insee])
+        for _, insee, group in kept
+    ]
     result = _sorted_communes(result, data_dict.get("sort") or "name")
     limit = data_dict.get("limit")
     return result[:limit] if limit is not None else result
 
 
-def _matches(group: groups.CommuneGroup, wanted: str | None, digits: str | None) -> bool:
+def _matches(extras: dict, name_key: str, wanted: str | None, digits: str | None) -> bool:
     if digits:
-        extras = group.extras
         return any(
             code.startswith(digits)
             for code in [extras.get("insee") or "", *(extras.get("postal_codes") or "").split()]
         )
-    return not wanted or wanted in normalize.name_key(group.title or "")
+    return not wanted or wanted in name_key
 
 
 def _sorted_communes(communes: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:
-    def by_name(commune):
-        return (normalize.name_key(commune["title"] or ""), commune["insee"] or "")
-
-    communes = sorted(communes, key=by_name)
+    """Communes listed by name, in the order of ``sort`` (stable: by name
+    within equal populations or counts)."""
     if sort == "population":
-        communes.sort(key=lambda commune: -(commune["population"] or -1))
+        communes = sorted(communes, key=lambda commune: -(commune["population"] or -1))
     elif sort == "datasets":
-        communes.sort(key=lambda commune: -commune["package_count"])
+        communes = sorted(communes, key=lambda commune: -commune["package_count"])
     return communes
 
 

@@ -13,6 +13,7 @@ from werkzeug.routing import BuildError
 
 from ckanext.territoires import territory
 from ckanext.territoires.communes import groups
+from ckanext.territoires.communes.snapshot import commune_snapshot
 from ckanext.territoires.geography import get_outlines, maps
 from ckanext.territoires.geography.extents import read_extents
 from ckanext.territoires.geography.index import _geometries as spatial_geometries
@@ -282,7 +283,7 @@ def _territory_epci_map(scope: Any, codes: Sequence[str], link: str) -> dict[str
     sirens = tuple(sorted({siren for c in codes if (siren := ref.communes[c].epci)}))
     outlines = get_outlines()
     base = maps.base_paths(outlines, "epci", sirens, outlines.bounds(codes))
-    pages = {group.extras.get("siren"): group for group in groups.intercommunality_groups()}
+    pages = {group.extras.get("siren"): group for group in commune_snapshot().intercommunalities}
     shapes = []
     for siren in sirens:
         if not base.paths.get(siren):

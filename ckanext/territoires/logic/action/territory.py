@@ -10,8 +10,8 @@ from ckan.logic import validate
 
 from ckanext.territoires import config, territory
 from ckanext.territoires.communes import figures, groups, index
+from ckanext.territoires.communes.snapshot import commune_snapshot
 from ckanext.territoires.logic import schema
-from ckanext.territoires.referential import normalize
 
 from . import _places
 
@@ -55,23 +55,34 @@ def territoires_territory_show(context, data_dict) -> dict[str, Any]:
     limit = data_dict.get("limit") or config.home_communes_count()
     overview = figures.overview(context, data_dict.get("latest") or config.pages_latest_count())
     counts = overview["groups"]
-    communes = [
-        _places.commune_dict(group, counts)
-        for group in groups.commune_groups_by_insee().values()
+    snapshot = commune_snapshot()
+    current = [
+        insee
+        for insee, group in snapshot.groups.items()
         if group.extras.get("status") != groups.ARCHIVED
     ]
+    url_of = _places.commune_url_builder()
+
+    def commune(insee: str) -> dict[str, Any]:
+        return _places.commune_dict(
+            snapshot.groups[insee], counts, url_of, snapshot.identities[insee]
+        )
+
     # most datasets first; among equals (an empty portal too), the most populous
-    most_active = sorted(
-        communes,
-        key=lambda c: (
-            -c["package_count"],
-            -(c["population"] or 0),
-            normalize.name_key(c["title"] or ""),
-        ),
-    )[:limit]
+    most_active = [
+        commune(insee)
+        for insee in sorted(
+            current,
+            key=lambda insee: (
+                -counts.get(snapshot.groups[insee].name, 0),
+                -(snapshot.identities[insee]["population"] or 0),
+                snapshot.name_keys[insee],
+            ),
+        )[:limit]
+    ]
     return {
         "label": territory.configured_scope().label,
-        "communes": len(communes),
+        "communes": len(current),
         "datasets": overview["datasets"],
         "producers": overview["producers"],
         "resources": overview["resources"],
@@ -82,20 +93,20 @@ def territoires_territory_show(context, data_dict) -> dict[str, Any]:
                 **_places.group_link(group, groups.INTERCOMMUNALITE),
                 "siren": group.extras.get("siren"),
             }
-            for group in groups.intercommunality_groups()
+            for group in snapshot.intercommunalities
         ],
         "most_active": most_active,
-        "recently_updated": _recently_updated(context, communes, limit),
+        "recently_updated": _recently_updated(context, set(current), commune, limit),
     }
 
 
 def _recently_updated(
-    context: dict, communes: list[dict[str, Any]], limit: int
+    context: dict, current: set[str], commune, limit: int
 ) -> list[dict[str, Any]]:
     """The communes whose datasets were updated last, from one search of
     the latest :data:`RECENT_WINDOW` datasets naming communes (datasets
-    covering a whole intercommunality aside)."""
-    by_code = {commune["insee"]: commune for commune in communes}
+    covering a whole intercommunality aside); ``commune`` gives the dict of
+    a current commune (``current``: their INSEE codes)."""
     latest = tk.get_action("package_search")(
         figures.search_context(context),
         {
@@ -110,12 +121,12 @@ def _recently_updated(
     seen: set[str] = set()
     for dataset in latest.get("results") or []:
         for code in dataset.get(index.COMMUNES_FIELD) or []:
-            if code in seen or code not in by_code:
+            if code in seen or code not in current:
                 continue
             seen.add(code)
             recently_updated.append(
                 {
-                    "commune": by_code[code],
+                    "commune": commune(code),
                     "dataset": {
                         "id": dataset["id"],
                         "name": dataset["name"],
