@@ -40,6 +40,7 @@ __all__ = [
     "territoires_place",
     "territoires_place_catalogue_url",
     "territoires_population",
+    "territoires_population_heading",
     "territoires_publishing_defaults",
     "territoires_quality",
     "territoires_safe_url",
@@ -324,21 +325,33 @@ def territoires_population(kind: str, code: str) -> dict[str, Any] | None:
     )
     if found is None:
         return None
-    if found.year:
+    return {"value": found.value, **_population_wording(kind, found.year, found.source)}
+
+
+def territoires_population_heading() -> dict[str, str]:
+    """The heading of a column of commune populations, with what they are:
+    ``{"label": "Population municipale 2023 (Insee)", "definition"}``."""
+    return _population_wording(
+        "commune", population.population_year(get_referential()), population.SOURCE
+    )
+
+
+def _population_wording(kind: str, year: int | None, source: str) -> dict[str, str]:
+    if year:
         label = tk._("Municipal population %(year)s (%(source)s)") % {
-            "year": found.year,
-            "source": found.source,
+            "year": year,
+            "source": source,
         }
     else:
-        label = tk._("Municipal population (%(source)s)") % {"source": found.source}
+        label = tk._("Municipal population (%(source)s)") % {"source": source}
     definition = tk._(
         "INSEE's legal population: the people whose usual residence is in the commune"
         "%(scope)s, counted by the census on 1 January %(year)s."
     ) % {
         "scope": tk._(", summed over the member communes") if kind == "intercommunalite" else "",
-        "year": found.year or "",
+        "year": year or "",
     }
-    return {"value": found.value, "label": label, "definition": definition}
+    return {"label": label, "definition": definition}
 
 
 @tk.chained_helper

@@ -127,3 +127,11 @@ def test_a_long_list_is_paged_and_the_filter_kept(app, lyon):
     by_code = app.get("/communes", query_string={"q": "69", "sort": "population"}).body
     assert "58 communes match" in by_code
     assert 'href="/communes?q=69&amp;sort=population&amp;page=2"' in by_code
+
+
+def test_the_population_column_says_which_population(app, places):
+    body = app.get("/fr/communes").body
+    heading = re.search(r'<abbr title="([^"]+)">([^<]+)</abbr></th>', body)
+    assert heading is not None
+    assert html.unescape(heading.group(2)) == "Population municipale 2023 (Insee)"
+    assert "recensées au 1er janvier 2023" in html.unescape(heading.group(1))
