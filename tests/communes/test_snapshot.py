@@ -83,3 +83,34 @@ def test_the_token_changes_once_per_transaction_whatever_its_size():
     model.Session.remove()
     assert versions == 1
     assert snapshot.places_token() != before
+
+
+def test_the_migration_goes_down_and_up_again():
+    import importlib.util
+    import os
+
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    import ckanext.territoires as package
+
+    path = os.path.join(
+        os.path.dirname(package.__file__),
+        "migration/territoires/versions/4b7e2f9c1a03_places_version.py",
+    )
+    spec = importlib.util.spec_from_file_location("places_version", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    model.Session.remove()
+    with model.meta.engine.connect() as connection:
+        transaction = connection.begin()
+        try:
+            with Operations.context(MigrationContext.configure(connection)):
+                module.downgrade()
+                assert snapshot.places_token(connection) is None
+                module.upgrade()
+            token = snapshot.places_token(connection)
+            connection.execute(sa.text('UPDATE "group" SET title = title'))
+            assert snapshot.places_token(connection) not in (None, token)
+        finally:
+            transaction.rollback()

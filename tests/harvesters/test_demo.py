@@ -152,3 +152,51 @@ def test_the_demo_of_another_territory_is_its_own(pays_basque, ckan_config, tmp_
 
     again = harvest_cli.invoke(ckan_command, command)
     assert again.exit_code == 0 and "not modified: 13" in again.stdout
+
+
+def test_a_new_territory_retires_the_earlier_demo(
+    harvest_cli, lyon, ckan_config, monkeypatch, tmp_path
+):
+    """`TERRITOIRES_SCOPE=epci:200067106 make run` on a Lyon portal: the Lyon
+    demo's datasets and organisations go, what a person published stays."""
+    from ckanext.territoires import territory
+    from ckanext.territoires.communes import load
+    from ckanext.territoires.referential import get_referential
+
+    assert harvest_cli.invoke(ckan_command, ["territoires", "demo"]).exit_code == 0
+    site_user = helpers.call_action("get_site_user")["name"]
+    kept = helpers.call_action(
+        "package_create",
+        context={"user": site_user},
+        name="registre-publie-a-la-main",
+        title="Registre publié à la main",
+        notes="Publié par un agent de Bron.",
+        owner_org=model.Group.get("ville-de-bron").id,
+    )
+    (tmp_path / "basque").mkdir()
+    monkeypatch.setitem(ckan_config, "ckanext.territoires.scope", "epci:200067106")
+    monkeypatch.setitem(ckan_config, "ckan.storage_path", str(tmp_path / "basque"))
+    assert not load.load_territory(territory.configured_scope(), get_referential()).errors
+    options = {key: ckan_config[key] for key in ("ckanext.territoires.scope", "ckan.storage_path")}
+    basque_cli = cli_runner(ckan_config, tmp_path / "basque", **options)
+    result = basque_cli.invoke(ckan_command, ["territoires", "demo"])
+    assert result.exit_code == 0, result.output
+    assert "added: 13" in result.stdout
+
+    source = helpers.call_action("harvest_source_show", id=demo.SOURCE_NAME)
+    datasets = harvested(source["id"])
+    assert len(datasets) == 13
+    titles = [
+        dataset["title"]
+        for dataset in helpers.call_action("package_search", include_private=True, rows=100)[
+            "results"
+        ]
+    ]
+    assert not any("Villeurbanne" in title or "Lyon" in title for title in titles)
+    organizations = helpers.call_action("organization_list", all_fields=True)
+    names = {organization["name"] for organization in organizations}
+    assert "metropole-de-lyon" not in names and "ville-de-villeurbanne" not in names
+    # the organisation holding a dataset published by hand is kept, with it
+    assert "ville-de-bron" in names
+    assert helpers.call_action("package_show", id=kept["id"])["state"] == "active"
+    assert "ville-de-bayonne" in names

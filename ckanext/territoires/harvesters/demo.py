@@ -18,6 +18,7 @@ referential (:mod:`.demo_catalogue`): no Lyon data on another portal.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -45,6 +46,8 @@ ORGANIZATIONS = (
     Organization("ville-de-bron", "Ville de Bron", "insee", "69029"),
     Organization("ville-de-venissieux", "Ville de Vénissieux", "insee", "69259"),
 )
+#: ``system_info`` key: the names of the demo's organisations (JSON list).
+DEMO_ORGANIZATIONS_KEY = "territoires.demo.organizations"
 #: The Lyon demo's agent: (user name, full name, INSEE code of their commune).
 AGENT = ("agent-villeurbanne", "Agent de Villeurbanne", "69266")
 
@@ -134,8 +137,10 @@ def ensure_source(owner_org: str, catalogue: str = CATALOGUE) -> dict:
         source = None
     if source is not None:
         if source["url"] != url:
+            # another territory's demo: its fictitious datasets go first
+            tk.get_action("harvest_source_clear")(_context(), {"id": source["id"]})
             source = tk.get_action("harvest_source_patch")(
-                _context(), {"id": source["id"], "url": url}
+                _context(), {"id": source["id"], "url": url, "owner_org": owner_org}
             )
         return source
     return tk.get_action("harvest_source_create")(
@@ -178,4 +183,36 @@ def load_demo(
             ) from error
     owner = plan.owner if plan else ORGANIZATIONS[0].name
     source = ensure_source(organizations[owner], catalogue)
-    return runner.run_source(source["id"], progress)
+    job = runner.run_source(source["id"], progress)
+    retire_earlier_organizations(organizations)
+    return job
+
+
+def retire_earlier_organizations(current: Iterable[str]) -> list[str]:
+    """Delete the organisations of an earlier demo (another territory's)
+    that hold no dataset any more; an organisation where someone published
+    is kept. The demo's organisations are remembered in ``system_info``
+    (before that, an earlier demo could only be Lyon's). Their names."""
+    current = set(current)
+    remembered = model.get_system_info(DEMO_ORGANIZATIONS_KEY)
+    earlier = json.loads(remembered) if remembered else [org.name for org in ORGANIZATIONS]
+    retired = []
+    for name in sorted(set(earlier) - current):
+        organization = model.Group.get(name)
+        if organization is None or not organization.is_organization:
+            continue
+        if organization.state != "active" or _holds_datasets(organization.id):
+            continue
+        tk.get_action("organization_delete")(_context(), {"id": organization.id})
+        retired.append(name)
+    model.set_system_info(DEMO_ORGANIZATIONS_KEY, json.dumps(sorted(current)))
+    return retired
+
+
+def _holds_datasets(organization_id: str) -> bool:
+    return (
+        model.Session.query(model.Package.id)
+        .filter(model.Package.owner_org == organization_id, model.Package.state != "deleted")
+        .first()
+        is not None
+    )
