@@ -172,6 +172,11 @@ bench-pages: $(STAMP)
 	CKAN_SQLALCHEMY_URL=$(BENCH_DB_URL) CKAN_REDIS_URL=$(CKAN_TEST_REDIS_URL) \
 		$(BIN)/python bench/pages.py --ini test.ini
 
+# 20 visitors for 60 s against a running `make run-prod` (another terminal):
+# p50/p95 per page, errors, throughput, load of the machine
+bench-load: $(STAMP)
+	$(BIN)/python bench/load.py --base http://$(HOST):$(PORT)
+
 # coverage from geometry: time to territorialise a bounding box per scope,
 # memory of the loaded outlines (no database)
 bench-geography: $(STAMP)

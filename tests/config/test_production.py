@@ -57,6 +57,7 @@ def test_the_ini_reads_its_secrets_from_the_environment_file(bootstrap, tmp_path
     assert config["debug"] == "false"
     assert config["SESSION_TYPE"] == "redis"
     assert config["SESSION_COOKIE_SECURE"] == "true"  # an https site
+    assert config["PERMANENT_SESSION_LIFETIME"] == "604800"  # not a year per crawler
     assert config["ckan.storage_path"] == "/tmp/territoires-storage-test"
     assert "ckan.harvest.mq.hostname" not in config  # the queues follow ckan.redis.url
     parser = configparser.RawConfigParser()
