@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/load.py --base http://127.0.0.1:5000 [--users 20] [--duration 60]
 
-Each of ``--users`` threads visits, for ``--duration`` seconds, pages drawn
+Each of ``--users`` threads visits, for ``--duration`` seconds (pausing
+``--think`` seconds on average between pages, none by default), pages drawn
 with these weights: the home page (2), the communes index (1), a commune
 page (3), the search API (3: ``package_search`` with a word, a commune
 filter or a facet) and a dataset page (3). Commune and dataset addresses are
@@ -90,7 +91,7 @@ def address(kind: str, rng: random.Random, communes: list[str], datasets: list[s
     return '/api/3/action/package_search?facet.field=["territoires_communes"]&rows=5'
 
 
-def visitor(base, deadline, samples, communes, datasets, seed) -> None:
+def visitor(base, deadline, samples, communes, datasets, seed, think=0.0) -> None:
     rng = random.Random(seed)
     kinds = [kind for kind, weight in WEIGHTS.items() for _ in range(weight)]
     session = requests.Session()
@@ -106,6 +107,8 @@ def visitor(base, deadline, samples, communes, datasets, seed) -> None:
         except requests.RequestException as exc:
             error = f"{type(exc).__name__} {path}"
         samples.add(kind, time.monotonic() - started, error)
+        if think:  # a reader's pause, 0 to twice --think seconds
+            time.sleep(min(rng.uniform(0, 2 * think), max(0.0, deadline - time.monotonic())))
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -148,6 +151,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds (at most 600)")
     parser.add_argument("--seed", type=int, default=19)
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="mean pause of a user between pages (s; 0: none)"
+    )
     args = parser.parse_args(argv)
     base = args.base.rstrip("/")
     loopback_only(base)
@@ -160,7 +166,7 @@ def main(argv: list[str]) -> int:
     threads = [
         threading.Thread(
             target=visitor,
-            args=(base, deadline, samples, communes, datasets, args.seed + number),
+            args=(base, deadline, samples, communes, datasets, args.seed + number, args.think),
             daemon=True,
         )
         for number in range(args.users)
