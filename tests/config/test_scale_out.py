@@ -17,7 +17,6 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -30,7 +29,7 @@ from ckanext.harvest.model import HarvestObject
 
 from ckanext.territoires.harvesters import demo
 from tests.config.test_run_prod import prepare, production_environment, web_up
-from tests.config.test_serve import ROOT, harvest_test
+from tests.config.test_serve import ROOT, Served, harvest_test
 from tests.harvesters.conftest import harvest_ini
 
 #: The two web servers of the session test.
@@ -38,36 +37,18 @@ PORTS = (5095, 5096)
 CKAN = str(Path(sys.executable).with_name("ckan"))
 
 
-class Process:
-    """A command, its output collected line by line."""
+def process(argv: list[str], env: dict[str, str] | None = None) -> Served:
+    """A command, its output collected line by line (test_serve's helper)."""
+    return Served(Path(), 0, argv=argv, env=env)
 
-    def __init__(self, argv: list[str], env: dict[str, str] | None = None):
-        self.lines: list[str] = []
-        self.process = subprocess.Popen(
-            argv,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            env={**(env or os.environ), "PYTHONUNBUFFERED": "1"},
-        )
-        threading.Thread(target=self._read, daemon=True).start()
 
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for raw in iter(self.process.stdout.readline, b""):
-            self.lines.append(raw.decode("utf-8", errors="replace").rstrip("\n"))
-
-    def output(self) -> str:
-        return "\n".join(self.lines)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+def stop(served: Served) -> None:
+    if served.process.poll() is None:
+        os.killpg(served.process.pid, signal.SIGTERM)
+        try:
+            served.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            served.kill_everything()
 
 
 def wait_for(predicate, timeout: float, what: str, processes=()):
@@ -106,7 +87,7 @@ def test_two_harvest_workers_share_the_queues_without_duplicates_or_losses(
     queue.purge_queues()
     redis = queue.get_connection()
     workers = [
-        Process([CKAN, "-c", str(ini), "harvester", kind])
+        process([CKAN, "-c", str(ini), "harvester", kind])
         for kind in ("gather-consumer", "gather-consumer", "fetch-consumer", "fetch-consumer")
     ]
     try:
@@ -127,7 +108,7 @@ def test_two_harvest_workers_share_the_queues_without_duplicates_or_losses(
         time.sleep(2)  # a duplicate still in a queue would arrive now
     finally:
         for worker in workers:
-            worker.stop()
+            stop(worker)
         queue.purge_queues()
     logs = ROOT / "test-artifacts" / "scale-out-consumers.log"
     logs.parent.mkdir(parents=True, exist_ok=True)
@@ -170,7 +151,7 @@ def test_a_user_logged_in_on_one_web_server_acts_on_the_other(clean_db, tmp_path
     password = "Mot-de-passe-2026"
     user = factories.User(password=password)
     servers = [
-        Process(
+        process(
             [
                 str(Path(sys.executable).with_name("gunicorn")),
                 "--config",
@@ -216,4 +197,4 @@ def test_a_user_logged_in_on_one_web_server_acts_on_the_other(clean_db, tmp_path
         assert again.status_code == 403 or "/user/login" in again.url, again.status_code
     finally:
         for server in servers:
-            server.stop()
+            stop(server)

@@ -23,7 +23,7 @@ import pytest
 from ckan import model
 
 from ckanext.territoires.harvesters import demo, runner
-from tests.harvesters.conftest import harvest_marks
+from tests.config.test_serve import harvest_test
 from tests.quality.conftest import complete_dataset
 from tests.support import solr
 
@@ -100,12 +100,6 @@ def documents(lyon, monkeypatch):
 @pytest.fixture
 def schema():
     return solr.Schema.from_files(CKAN_SCHEMA, ADDITIONS)
-
-
-def harvest_test(function):
-    for mark in harvest_marks():
-        function = mark(function)
-    return function
 
 
 @harvest_test
