@@ -29,11 +29,12 @@ BIN := $(VENV)/bin
 CKAN := $(BIN)/ckan
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install config db-upgrade admin territory demo serve test-db clean-test-db bench-search bench-dcat bench-harvest help browser-deps bench-pages bench-geography i18n-extract i18n-update
+.PHONY: run test lint install config db-upgrade admin territory demo serve test-db clean-test-db bench-search bench-dcat bench-harvest help browser-deps bench-pages bench-geography i18n-extract i18n-update run-prod serve-prod bench-load
 
 help:
 	@echo "make run   - install, set up the database, load the demo, serve http://$(HOST):$(PORT)"
 	@echo "make test  - install and run the whole test suite"
+	@echo "make run-prod - the same, served by the production configuration (gunicorn, nginx when installed)"
 
 $(STAMP): setup.py pyproject.toml $(wildcard i18n/*/LC_MESSAGES/*.po)
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -95,6 +96,17 @@ serve: ckan.ini
 	$(BIN)/python config/serve.py --ini ckan.ini --host $(HOST) --port $(PORT)
 
 run: install db-upgrade admin demo serve
+
+# The production configuration (config/production/, README "Production") run
+# here: rendered into var/production/, gunicorn with PROD_WORKERS workers,
+# the harvest consumers, the job worker, the scheduler, and nginx in front
+# when it is installed (skipped otherwise), at http://$(HOST):$(PORT).
+PROD_WORKERS ?= 4
+serve-prod: ckan.ini
+	@echo "Serving the production configuration at http://$(HOST):$(PORT) (Ctrl-C stops it)"
+	$(BIN)/python config/run_prod.py --host $(HOST) --port $(PORT) --workers $(PROD_WORKERS)
+
+run-prod: install db-upgrade admin demo serve-prod
 
 # --- tests -----------------------------------------------------------------
 TEST_DB_URL = $(shell $(BIN)/python config/bootstrap.py database-url $(CKAN_TEST_DB_NAME))
@@ -159,6 +171,11 @@ bench-pages: $(STAMP)
 		$(CKAN) -c test.ini db upgrade
 	CKAN_SQLALCHEMY_URL=$(BENCH_DB_URL) CKAN_REDIS_URL=$(CKAN_TEST_REDIS_URL) \
 		$(BIN)/python bench/pages.py --ini test.ini
+
+# 20 visitors for 60 s against a running `make run-prod` (another terminal):
+# p50/p95 per page, errors, throughput, load of the machine
+bench-load: $(STAMP)
+	$(BIN)/python bench/load.py --base http://$(HOST):$(PORT)
 
 # coverage from geometry: time to territorialise a bounding box per scope,
 # memory of the loaded outlines (no database)

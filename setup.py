@@ -86,7 +86,11 @@ setup(
         "shapely>=2.0",
     ],
     extras_require={
+        # the WSGI server of config/production/ (README, "Production")
+        "production": ["gunicorn>=23"],
         "test": [
+            # `make run-prod` and its test (tests/config/test_run_prod.py)
+            "gunicorn>=23",
             "pytest",
             "pytest-ckan",
             "pytest-factoryboy",

@@ -4,6 +4,8 @@
     python config/bootstrap.py render-ini OUTPUT  render config/ckan.ini.template
     python config/bootstrap.py admin-password     print (creating once) the demo admin password
     python config/bootstrap.py agent-password     print (creating once) the demo agent's password
+    python config/bootstrap.py render-production DIR
+                                                  render config/production/ into DIR (README, "Production")
     python config/bootstrap.py set-scope INI      write TERRITOIRES_SCOPE into INI when it differs;
                                                   prints "changed" or "unchanged"
 
@@ -94,16 +96,14 @@ def ensure_database(name: str) -> None:
     conn.close()
 
 
-def render_ini(output: str) -> None:
-    secrets_ = load_secrets()
+def common_values() -> dict[str, str]:
+    """Values of every rendered file that are not secrets: the portal's
+    identity, territory, Redis and storage (read from the environment)."""
     redis_url = env("CKAN_REDIS_URL", "redis://127.0.0.1:6379/0")
     redis = urlparse(redis_url)
     host = env("HOST", "127.0.0.1")
     port = env("PORT", "5000")
-    values = {
-        "SECRET_KEY": secrets_["SECRET_KEY"],
-        "CSRF_SECRET": secrets_["CSRF_SECRET"],
-        "JWT_SECRET": secrets_["JWT_SECRET"],
+    return {
         "SITE_ID": env("CKAN_SITE_ID", "territoires"),
         "SITE_URL": env("CKAN_SITE_URL", "http://%s:%s" % (host, port)),
         # no option: the territory's title where it shows (ckanext-territoires,
@@ -114,22 +114,189 @@ def render_ini(output: str) -> None:
             else "# ckan.site_title ="
         ),
         "SCOPE": checked_scope(env("TERRITOIRES_SCOPE", DEFAULT_SCOPE)),
-        "DATABASE_URL": database_url(env("CKAN_DB_NAME", "ckan_territoires")),
         "REDIS_URL": redis_url,
         "REDIS_HOST": redis.hostname or "127.0.0.1",
         "REDIS_PORT": str(redis.port or 6379),
         "REDIS_DB": (redis.path or "/0").strip("/") or "0",
         "STORAGE_PATH": env("CKAN_STORAGE_PATH", os.path.join(ROOT, "var", "storage")),
+        "MAX_UPLOAD_MB": env("CKAN_MAX_UPLOAD_SIZE_MB", "10"),
         "HOST": host,
         "PORT": port,
     }
-    with open(os.path.join(ROOT, "config", "ckan.ini.template"), encoding="utf-8") as f:
-        template = string.Template(f.read())
-    os.makedirs(values["STORAGE_PATH"], exist_ok=True)
+
+
+def render(template: str, values: dict[str, str], output: str, mode: int = 0o644) -> None:
+    """``template`` (a path) with ``${NAME}`` replaced by ``values``, written to ``output``."""
+    with open(template, encoding="utf-8") as f:
+        text = string.Template(f.read()).substitute(values)
     with open(output, "w", encoding="utf-8") as f:
-        f.write(template.substitute(values))
-    os.chmod(output, 0o600)
+        f.write(text)
+    os.chmod(output, mode)
+
+
+def render_ini(output: str) -> None:
+    secrets_ = load_secrets()
+    values = {
+        **common_values(),
+        "SECRET_KEY": secrets_["SECRET_KEY"],
+        "CSRF_SECRET": secrets_["CSRF_SECRET"],
+        "JWT_SECRET": secrets_["JWT_SECRET"],
+        "DATABASE_URL": database_url(env("CKAN_DB_NAME", "ckan_territoires")),
+    }
+    os.makedirs(values["STORAGE_PATH"], exist_ok=True)
+    render(os.path.join(ROOT, "config", "ckan.ini.template"), values, output, 0o600)
     print("Rendered %s (database %s)" % (output, values["DATABASE_URL"].rsplit("/", 1)[-1]))
+
+
+PRODUCTION = os.path.join(ROOT, "config", "production")
+#: The processes of the portal: (name, description, several instances?).
+PROCESSES = (
+    ("web", "web server (gunicorn, config/production/gunicorn.conf.py)", False),
+    ("gather", "harvest gather consumer (ckan harvester gather-consumer)", True),
+    ("fetch", "harvest fetch consumer (ckan harvester fetch-consumer)", True),
+    ("jobs", "CKAN's background job worker (ckan jobs worker)", False),
+    ("scheduler", "harvest scheduler (ckan territoires harvest scheduler)", False),
+)
+
+
+def production_commands(ini: str, bin_dir: str | None = None) -> dict[str, list[str]]:
+    """The command of each process of :data:`PROCESSES`."""
+    bin_dir = bin_dir or os.path.dirname(sys.executable)
+    ckan = [os.path.join(bin_dir, "ckan"), "-c", ini]
+    return {
+        "web": [
+            os.path.join(bin_dir, "gunicorn"),
+            "--config",
+            os.path.join(PRODUCTION, "gunicorn.conf.py"),
+            "--chdir",
+            PRODUCTION,
+            "wsgi:application",
+        ],
+        "gather": [*ckan, "harvester", "gather-consumer"],
+        "fetch": [*ckan, "harvester", "fetch-consumer"],
+        "jobs": [*ckan, "jobs", "worker"],
+        "scheduler": [*ckan, "territoires", "harvest", "scheduler"],
+    }
+
+
+def read_env_file(path: str) -> dict[str, str]:
+    values: dict[str, str] = {}
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                if "=" in line and not line.lstrip().startswith("#"):
+                    key, value = line.rstrip("\n").split("=", 1)
+                    values[key.strip()] = value
+    return values
+
+
+def production_values(directory: str) -> dict[str, str]:
+    """Values of the production templates rendered into ``directory``."""
+    import getpass
+    import grp
+
+    import ckan
+
+    directory = os.path.abspath(directory)
+    env_file = os.path.join(directory, "territoires.env")
+    kept = read_env_file(env_file)  # secrets of an earlier rendering
+    values = common_values()
+
+    def setting(name: str, default: str) -> str:
+        """The environment first, then an earlier rendering, then ``default``."""
+        return os.environ.get(name) or kept.get(name) or default
+
+    site = urlparse(setting("CKAN_SITE_URL", values["SITE_URL"]))
+    user = env("CKAN_SYSTEM_USER", getpass.getuser())
+    try:
+        group = grp.getgrgid(os.getgid()).gr_name if user == getpass.getuser() else user
+    except KeyError:
+        group = user
+    return {
+        **values,
+        "INI": os.path.join(directory, "ckan.ini"),
+        "ENV_FILE": env_file,
+        "SITE_URL": setting("CKAN_SITE_URL", values["SITE_URL"]),
+        "SQLALCHEMY_URL": setting(
+            "CKAN_SQLALCHEMY_URL", database_url(env("CKAN_DB_NAME", "ckan_territoires"))
+        ),
+        "REDIS_URL": setting("CKAN_REDIS_URL", values["REDIS_URL"]),
+        "SECRET_KEY": setting("CKAN_SECRET_KEY", secrets.token_urlsafe(32)),
+        "JWT_SECRET": setting("CKAN_JWT_SECRET", secrets.token_urlsafe(32)),
+        "BIND": setting("CKAN_BIND", "127.0.0.1:8080"),
+        "SESSION_SECURE": "true" if site.scheme == "https" else "false",
+        "NGINX_LISTEN": env("NGINX_LISTEN", "80"),
+        "SERVER_NAME": site.hostname or "localhost",
+        "CLIENT_MAX_BODY": "%dm" % (int(values["MAX_UPLOAD_MB"]) + 2),
+        "CKAN_PUBLIC": os.path.join(os.path.dirname(ckan.__file__), "public"),
+        "PLUGIN_PUBLIC": os.path.join(ROOT, "ckanext", "territoires", "public"),
+        "USER": user,
+        "GROUP": group,
+        "DIRECTORY": directory,
+    }
+
+
+def render_production(directory: str) -> dict[str, str]:
+    """Render config/production/ into ``directory``: ckan.ini, territoires.env
+    (secrets kept when rendered again), nginx-site.conf, supervisor.conf and
+    systemd/ units. The values used."""
+    os.makedirs(os.path.join(directory, "systemd"), exist_ok=True)
+    values = production_values(directory)
+    os.makedirs(values["STORAGE_PATH"], exist_ok=True)
+    out = os.path.join
+
+    def template(name: str) -> str:
+        return out(PRODUCTION, name)
+
+    render(template("ckan.ini.template"), values, values["INI"], 0o640)
+    render(template("territoires.env.template"), values, values["ENV_FILE"], 0o600)
+    render(template("nginx-site.conf.template"), values, out(directory, "nginx-site.conf"))
+    commands = production_commands(values["INI"])
+    units, sections = [], []
+    for name, description, several in PROCESSES:
+        command = " ".join(commands[name])
+        unit = "ckan-territoires-%s%s.service" % (name, "@" if several else "")
+        units.append(unit.replace("@", "@1"))
+        render(
+            template("systemd/unit.service.template"),
+            {
+                **values,
+                "NAME": name + ("-%i" if several else ""),
+                "UNIT": unit,
+                "DESCRIPTION": description + (" (instance %i)" if several else ""),
+                "COMMAND": command,
+                "EXTRA": "ExecReload=/bin/kill -HUP $MAINPID\n" if name == "web" else "",
+            },
+            out(directory, "systemd", unit),
+        )
+        with open(template("supervisor-program.template"), encoding="utf-8") as f:
+            sections.append(
+                string.Template(f.read()).substitute(
+                    {
+                        **values,
+                        "NAME": name,
+                        "DESCRIPTION": description,
+                        "COMMAND": command,
+                        "NUMPROCS": "2" if name == "fetch" else "1",
+                    }
+                )
+            )
+    render(
+        template("systemd/ckan-territoires.target.template"),
+        {**values, "WANTS": " ".join(units)},
+        out(directory, "systemd", "ckan-territoires.target"),
+    )
+    render(
+        template("supervisor.conf.template"),
+        {
+            **values,
+            "PROGRAMS": ",".join("ckan-territoires-%s" % name for name, _d, _s in PROCESSES),
+            "SECTIONS": "".join(sections),
+        },
+        out(directory, "supervisor.conf"),
+    )
+    print("Rendered the production configuration into %s" % directory)
+    return values
 
 
 class ScopeRefused(ValueError):
@@ -184,6 +351,7 @@ def main(argv: list[str]) -> int:
         "admin-password",
         "agent-password",
         "set-scope",
+        "render-production",
     )
     if len(argv) < 2 or argv[1] not in commands:
         print(__doc__, file=sys.stderr)
@@ -200,6 +368,8 @@ def main(argv: list[str]) -> int:
             print(load_secrets()["ADMIN_PASSWORD"])
         elif command == "agent-password":
             print(load_secrets()["AGENT_PASSWORD"])
+        elif command == "render-production":
+            render_production(argv[2])
         elif command == "set-scope":
             print("changed" if set_scope(argv[2]) else "unchanged")
     except (IndexError, psycopg2.Error, ScopeRefused, OSError) as error:

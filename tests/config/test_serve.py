@@ -38,10 +38,11 @@ def free_port() -> int:
 class Served:
     """The supervisor, its output collected line by line."""
 
-    def __init__(self, ini: Path, port: int):
+    def __init__(self, ini: Path, port: int, argv: list[str] | None = None, env=None):
         self.lines: list[str] = []
         self.process = subprocess.Popen(
-            [
+            argv
+            or [
                 sys.executable,
                 str(ROOT / "config" / "serve.py"),
                 "--ini",
@@ -57,7 +58,7 @@ class Served:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**(env or os.environ), "PYTHONUNBUFFERED": "1"},
         )
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()

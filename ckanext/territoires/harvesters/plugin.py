@@ -21,7 +21,7 @@ from __future__ import annotations
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from ckanext.territoires.harvesters import screens, views
+from ckanext.territoires.harvesters import queues, screens, views
 
 
 @tk.blanket.config_declarations
@@ -43,6 +43,7 @@ class TerritoiresHarvestPlugin(p.SingletonPlugin):
 
     def configure(self, config_):
         screens.templates_first(config_)  # before ckanext-harvest's, which they extend
+        queues.install()  # records queued again only when lost (no duplicates)
 
     # IMiddleware (after every blueprint): ckanext-harvest's delete and clear
     # routes, POST with the CSRF token only
