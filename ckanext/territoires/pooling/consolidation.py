@@ -134,6 +134,11 @@ def _site_context() -> dict[str, Any]:
     return {"user": user["name"], "ignore_auth": True}
 
 
+def _dataset_url(name: str) -> str:
+    # no request in a job: the site URL, not url_for
+    return "{}/dataset/{}".format((tk.config.get("ckan.site_url") or "").rstrip("/"), name)
+
+
 def _rows_of(contribution: Contribution, columns: list[str]) -> list[list[str]]:
     resource = tk.get_action("resource_show")(
         {"ignore_auth": True}, {"id": contribution.resource_id}
@@ -141,7 +146,7 @@ def _rows_of(contribution: Contribution, columns: list[str]) -> list[list[str]]:
     extra = [
         contribution.commune_insee or "",
         contribution.commune_name or "",
-        tk.url_for("dataset.read", id=contribution.package_name, qualified=True),
+        _dataset_url(contribution.package_name),
     ]
     with source.local_copy(resource) as path:
         return [
