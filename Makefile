@@ -82,7 +82,8 @@ territory: admin
 demo: territory
 	@if [ "$(TERRITOIRES_DEMO)" = 0 ]; then echo "No demo (TERRITOIRES_DEMO=0)"; else \
 		password=$$($(BIN)/python config/bootstrap.py agent-password); \
-		$(CKAN) -c ckan.ini territoires demo --agent-password "$$password"; \
+		$(CKAN) -c ckan.ini territoires demo --agent-password "$$password"; rc=$$?; \
+		$(CKAN) -c ckan.ini territoires pooling demo || rc=1; exit $$rc; \
 	fi
 
 # `ckan run` turns Werkzeug's interactive debugger on unless told not to
