@@ -28,7 +28,7 @@ from ckanext.territoires.harvesters.messages import HarvestProblem, translate
 from ckanext.territoires.referential import get_referential
 from ckanext.territoires.translations import N_
 
-from . import registry, source, store, validation
+from . import datastore, registry, source, store, validation
 
 log = logging.getLogger(__name__)
 
@@ -237,8 +237,13 @@ def consolidate(schema_id: str) -> Consolidated:
     }
     if dataset.get("resources"):
         resource["id"] = dataset["resources"][0]["id"]
-        tk.get_action("resource_patch")(dict(context), resource)
+        pooled = tk.get_action("resource_patch")(dict(context), resource)
     else:
-        tk.get_action("resource_create")(dict(context), {"package_id": dataset["id"], **resource})
+        pooled = tk.get_action("resource_create")(
+            dict(context), {"package_id": dataset["id"], **resource}
+        )
+    columns = schema.field_names + list(COMMUNE_COLUMNS)
+    rows = csv.DictReader(io.StringIO(data.decode("utf-8")))
+    datastore.load(pooled["id"], columns, rows)
     result.dataset = tk.get_action("package_show")(dict(context), {"id": dataset["id"]})
     return result

@@ -15,7 +15,7 @@ from ckan import model
 from ckanext.territoires.harvesters.messages import HarvestProblem, translate
 from ckanext.territoires.translations import N_
 
-from . import config, consolidation, registry, source, store, validation
+from . import config, consolidation, datastore, registry, source, store, validation
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +86,7 @@ def _validate(resource: dict[str, Any], schema_id: str) -> None:
     try:
         with source.local_copy(resource) as path:
             outcome = validation.validate_file(path, schema.descriptor, config.max_errors())
+            table_problem = _load_table(resource["id"], path)
     except HarvestProblem as problem:
         store.save(*keys, store.ERROR, message=problem.render())
         return
@@ -102,7 +103,29 @@ def _validate(resource: dict[str, Any], schema_id: str) -> None:
         row_count=outcome.row_count,
         errors=outcome.errors,
         error_count=outcome.error_count,
+        message=table_problem,
     )
+
+
+def _load_table(resource_id: str, path: str) -> str | None:
+    """Load the file's rows into the DataStore; a message when it fails."""
+    try:
+        records = validation.read_records(path)
+        first = next(records, None)
+        if first is None:
+            return None
+        datastore.load(resource_id, list(first), _chained(first, records))
+    except Exception as error:  # the validation stands: the table preview is a bonus
+        log.warning("DataStore load of %s failed: %s", resource_id, error)
+        return translate(N_("The table could not be loaded for preview: %(error)s")) % {
+            "error": str(error)[:300]
+        }
+    return None
+
+
+def _chained(first: dict[str, str], rest):
+    yield first
+    yield from rest
 
 
 def consolidate_schema(schema_id: str) -> None:

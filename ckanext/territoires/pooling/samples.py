@@ -36,10 +36,18 @@ def siret(insee: str) -> str:
     return f"21{insee}0000012".replace("A", "0").replace("B", "0")[:14]
 
 
+def _park_id(insee: str, number: int) -> str:
+    """Unique identifiers: the schema allows 1,000 per code (``69266-P-123``);
+    past that, other codes of the same département."""
+    if number < 1000:
+        return f"{insee}-P-{number:03d}"
+    return f"{insee[:2]}{number // 1000 % 1000:03d}-P-{number % 1000:03d}"
+
+
 def car_park_rows(insee: str, count: int, lon: float = 4.85, lat: float = 45.75):
     for number in range(count):
         yield {
-            "id": f"{insee}-P-{number % 1000:03d}",
+            "id": _park_id(insee, number),
             "nom": f"Parking {PARK_NAMES[number % len(PARK_NAMES)]} {number + 1}",
             "insee": insee,
             "adresse": f"{number + 1} place de la {PARK_NAMES[number % len(PARK_NAMES)]}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -47,8 +48,24 @@ def validate_file(path: str, descriptor: dict[str, Any], max_errors: int = 200) 
     return Outcome(valid=report.valid, row_count=rows, errors=errors, error_count=len(errors))
 
 
+def _csv_records(path: str) -> Iterator[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as file:
+        sample = file.read(64 * 1024)
+        file.seek(0)
+        try:
+            dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+        except csv.Error:
+            dialect = csv.excel
+        for record in csv.DictReader(file, dialect=dialect):
+            yield {name: value or "" for name, value in record.items() if name is not None}
+
+
 def read_records(path: str) -> Iterator[dict[str, str]]:
-    """The rows of the table at ``path``, as text by header name."""
+    """The rows of the table at ``path``, as text by header name (the
+    standard csv module for CSV, much faster than frictionless's rows)."""
+    if path.endswith(".csv"):
+        yield from _csv_records(path)
+        return
     resource = _resource(path, detector=Detector(field_type="string"))
     with resource:
         for row in resource.row_stream:
