@@ -64,6 +64,17 @@ def upload(dataset_id: str, data: bytes, filename: str, user=None, **fields):
     )
 
 
+def publish_car_parks(dataset_id: str, example: str = "parkings-valide.csv", user=None):
+    """An uploaded car-park file declaring the schema "Lieux de stationnement"."""
+    return upload(
+        dataset_id,
+        car_parks(example),
+        "parkings.csv",
+        user=user,
+        territoires_schema="stationnement",
+    )
+
+
 @pytest.fixture
 def server():
     local = LocalServer().start()

@@ -10,7 +10,7 @@ from ckan.lib import uploader
 from ckan.tests import factories, helpers
 from werkzeug.datastructures import FileStorage
 
-from tests.pooling.conftest import car_parks, pooling_marks, upload
+from tests.pooling.conftest import car_parks, pooling_marks, publish_car_parks, upload
 
 pytestmark = [*pooling_marks(), pytest.mark.usefixtures("lyon", "storage")]
 
@@ -20,9 +20,7 @@ DATASET = "donnees-mutualisees-stationnement"
 def publish(insee: str, filename: str) -> dict:
     organisation = factories.Organization(insee=insee)
     dataset = factories.Dataset(owner_org=organisation["id"])
-    return upload(
-        dataset["id"], car_parks(filename), "parkings.csv", territoires_schema="stationnement"
-    )
+    return publish_car_parks(dataset["id"], filename)
 
 
 def pooled_rows() -> list[dict[str, str]]:

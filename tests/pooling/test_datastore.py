@@ -11,7 +11,7 @@ import pytest
 from ckan import model
 from ckan.tests import factories, helpers
 
-from tests.pooling.conftest import OPTIONS, car_parks, upload
+from tests.pooling.conftest import OPTIONS, publish_car_parks
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,12 +67,7 @@ pytestmark = [
 
 def test_a_validated_file_is_searchable_with_a_table_preview():
     dataset = factories.Dataset()
-    resource = upload(
-        dataset["id"],
-        car_parks("parkings-valide.csv"),
-        "parkings.csv",
-        territoires_schema="stationnement",
-    )
+    resource = publish_car_parks(dataset["id"])
     assert helpers.call_action("resource_show", id=resource["id"])["datastore_active"] is True
     found = helpers.call_action("datastore_search", resource_id=resource["id"])
     assert found["total"] == 2
@@ -85,12 +80,7 @@ def test_the_pooled_csv_is_in_the_datastore():
     territory = factories.Organization(siren="200046977")
     commune = factories.Organization(insee="69081")
     dataset = factories.Dataset(owner_org=commune["id"])
-    upload(
-        dataset["id"],
-        car_parks("parkings-valide.csv"),
-        "parkings.csv",
-        territoires_schema="stationnement",
-    )
+    publish_car_parks(dataset["id"])
     pooled = helpers.call_action("package_show", id="donnees-mutualisees-stationnement")
     assert pooled["owner_org"] == territory["id"]
     found = helpers.call_action(

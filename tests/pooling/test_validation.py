@@ -8,7 +8,7 @@ import pytest
 from ckan.tests import factories, helpers
 
 from tests.harvesters.server import Answer
-from tests.pooling.conftest import car_parks, pooling_marks, upload
+from tests.pooling.conftest import car_parks, pooling_marks, publish_car_parks, upload
 
 pytestmark = pooling_marks()
 
@@ -38,12 +38,7 @@ def test_a_schema_added_by_file_is_offered(ckan_config, tmp_path, monkeypatch):
 
 def test_a_conforming_upload_is_valid(storage):
     dataset = factories.Dataset()
-    resource = upload(
-        dataset["id"],
-        car_parks("parkings-valide.csv"),
-        "parkings.csv",
-        territoires_schema="stationnement",
-    )
+    resource = publish_car_parks(dataset["id"])
     result = show(resource["id"])
     assert result["status"] == "valid"
     assert result["conforming"] is True
@@ -54,12 +49,7 @@ def test_a_conforming_upload_is_valid(storage):
 
 def test_a_non_conforming_upload_is_published_with_its_report(storage):
     dataset = factories.Dataset()
-    resource = upload(
-        dataset["id"],
-        car_parks("parkings-invalide.csv"),
-        "parkings.csv",
-        territoires_schema="stationnement",
-    )
+    resource = publish_car_parks(dataset["id"], "parkings-invalide.csv")
     result = show(resource["id"])
     assert result["status"] == "invalid"
     assert result["conforming"] is False
@@ -75,12 +65,7 @@ def test_a_non_conforming_upload_is_published_with_its_report(storage):
 
 def test_the_report_is_in_french_on_the_resource_page(storage, app):
     dataset = factories.Dataset()
-    resource = upload(
-        dataset["id"],
-        car_parks("parkings-invalide.csv"),
-        "parkings.csv",
-        territoires_schema="stationnement",
-    )
+    resource = publish_car_parks(dataset["id"], "parkings-invalide.csv")
     page = app.get(f"/fr/dataset/{dataset['name']}/resource/{resource['id']}").body
     assert "Non conforme au schéma" in page
     assert "Comment corriger" in page
@@ -142,25 +127,14 @@ def test_a_resource_without_schema_has_no_validation():
 
 def test_removing_the_schema_forgets_the_result(storage):
     dataset = factories.Dataset()
-    resource = upload(
-        dataset["id"],
-        car_parks("parkings-valide.csv"),
-        "parkings.csv",
-        territoires_schema="stationnement",
-    )
+    resource = publish_car_parks(dataset["id"])
     helpers.call_action("resource_patch", id=resource["id"], territoires_schema="")
     assert show(resource["id"])["status"] == "none"
 
 
 def test_only_editors_run_a_validation_again(storage, editor_dataset):
     user, dataset = editor_dataset
-    resource = upload(
-        dataset["id"],
-        car_parks("parkings-valide.csv"),
-        "parkings.csv",
-        user=user,
-        territoires_schema="stationnement",
-    )
+    resource = publish_car_parks(dataset["id"], user=user)
     result = helpers.call_action(
         "territoires_resource_validation_run", context={"user": user["name"]}, id=resource["id"]
     )
