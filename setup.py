@@ -121,6 +121,7 @@ setup(
         territoires_ods_harvester=ckanext.territoires.harvesters.kinds.ods:OdsHarvester
         territoires_udata_harvester=ckanext.territoires.harvesters.kinds.udata:UdataHarvester
         territoires_csw_harvester=ckanext.territoires.harvesters.kinds.csw:CswHarvester
+        territoires_catalogue_csv_harvester=ckanext.territoires.harvesters.kinds.catalogue_csv:CatalogueCsvHarvester
         territoires_pooling=ckanext.territoires.pooling.plugin:TerritoiresPoolingPlugin
 
         [ckan.rdf.profiles]

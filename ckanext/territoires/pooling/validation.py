@@ -50,13 +50,10 @@ def validate_file(path: str, descriptor: dict[str, Any], max_errors: int = 200) 
 
 def _csv_records(path: str) -> Iterator[dict[str, str]]:
     with open(path, encoding="utf-8-sig", newline="") as file:
-        sample = file.read(64 * 1024)
+        header = file.readline()
         file.seek(0)
-        try:
-            dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-        except csv.Error:
-            dialect = csv.excel
-        for record in csv.DictReader(file, dialect=dialect):
+        delimiter = max(",;\t|", key=header.count)  # the header's separator
+        for record in csv.DictReader(file, delimiter=delimiter):
             yield {name: value or "" for name, value in record.items() if name is not None}
 
 
