@@ -30,7 +30,10 @@ def _type_label(name: str) -> str:
     return labels.get(name, name)
 
 
-def _constraint_fix(name: str, value: str) -> str:
+def _constraint_fix(name: str, value: str, column: dict[str, Any] | None = None) -> str:
+    if name == "pattern" and column and column.get("example") not in (None, ""):
+        # an example says more to a publisher than a regular expression
+        return tk._("Write the value in the format of the column's example.")
     fixes = {
         "required": tk._("Fill in this cell: the column is required."),
         "unique": tk._("Each value of this column must appear once only."),
@@ -83,7 +86,7 @@ def _words(kind: str, note: str, column: dict[str, Any] | None) -> tuple[str, st
         name, value = (match.group("name"), match.group("value")) if match else ("", note)
         return (
             tk._("The value does not respect the column's rules."),
-            _constraint_fix(name, value) + _example(column),
+            _constraint_fix(name, value, column) + _example(column),
         )
     return _structure_words(kind, note)
 
