@@ -111,3 +111,14 @@ def test_only_sysadmins_consolidate_and_schemas_are_checked(territory_org):
         )
     with pytest.raises(helpers.logic.ValidationError):
         helpers.call_action("territoires_pooled_dataset_consolidate", schema="nope")
+
+
+def test_a_deleted_file_or_dataset_leaves_the_pooled_dataset(territory_org):
+    kept = publish("69081", "parkings-valide.csv")
+    removed = publish("69029", "parkings-valide.csv")
+    assert len(pooled_rows()) == 4
+    helpers.call_action("resource_delete", id=removed["id"])
+    assert {row["commune_insee"] for row in pooled_rows()} == {"69081"}
+    helpers.call_action("package_delete", id=kept["package_id"])
+    assert pooled_rows() == []
+    assert helpers.call_action("territoires_pooled_dataset_list")[0]["contributions"] == []

@@ -168,3 +168,15 @@ def test_the_resource_form_offers_the_schemas(app):
     assert 'name="territoires_schema"' in page
     assert "Lieux de stationnement" in page
     assert "Schéma partagé du fichier" in page
+
+
+def test_a_dataset_created_with_its_resources_is_validated(server):
+    """As harvesters and API clients create them: package_create with resources."""
+    server.add(
+        "/parkings.csv",
+        Answer(200, car_parks("parkings-invalide.csv"), {"Content-Type": "text/csv"}),
+    )
+    dataset = factories.Dataset(
+        resources=[{"url": server.url("/parkings.csv"), "territoires_schema": "stationnement"}]
+    )
+    assert show(dataset["resources"][0]["id"])["status"] == "invalid"

@@ -50,6 +50,34 @@ def resource_changed(resource: dict[str, Any]) -> None:
         request_consolidation(previous["schema_id"])
 
 
+def resources_removed(resource_ids: list[str]) -> None:
+    """After resources or their dataset are deleted: forget their results
+    and pool their schemas again without them."""
+    schemas = set()
+    for resource_id in resource_ids:
+        previous = store.get(resource_id)
+        if previous is not None:
+            store.delete(resource_id)
+            schemas.add(previous["schema_id"])
+    if schemas:
+        model.Session.commit()
+    for schema_id in sorted(schemas):
+        request_consolidation(schema_id)
+
+
+def resource_ids_of(package_id: str | None) -> list[str]:
+    """Ids of the resources of a dataset (deleted with it or not)."""
+    package = model.Package.get(package_id) if package_id else None
+    if package is None:
+        return []
+    return [
+        resource_id
+        for (resource_id,) in model.Session.query(model.Resource.id).filter(
+            model.Resource.package_id == package.id
+        )
+    ]
+
+
 def request_consolidation(schema_id: str) -> None:
     _run(consolidate_schema, schema_id, title=f"territoires: consolidate {schema_id}")
 

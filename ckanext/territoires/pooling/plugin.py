@@ -35,9 +35,18 @@ class TerritoiresPoolingPlugin(p.SingletonPlugin):
     def after_resource_update(self, context, resource):
         jobs.resource_changed(resource)
 
+    def before_resource_delete(self, context, resource, resources):
+        context["territoires_pooling_deleted"] = [resource.get("id")]
+
+    def after_resource_delete(self, context, resources):
+        jobs.resources_removed(context.pop("territoires_pooling_deleted", []))
+
     # IPackageController: a dataset created with its resources (harvests, API)
 
     def after_dataset_create(self, context, pkg_dict):
         for resource in pkg_dict.get("resources") or []:
             if resource.get(jobs.SCHEMA_FIELD):
                 jobs.resource_changed({"package_id": pkg_dict.get("id"), **resource})
+
+    def after_dataset_delete(self, context, pkg_dict):
+        jobs.resources_removed(jobs.resource_ids_of(pkg_dict.get("id")))
