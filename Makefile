@@ -29,7 +29,7 @@ BIN := $(VENV)/bin
 CKAN := $(BIN)/ckan
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install config db-upgrade admin territory demo serve test-db clean-test-db bench-search bench-dcat bench-harvest help browser-deps bench-pages bench-geography i18n-extract i18n-update run-prod serve-prod bench-load
+.PHONY: run test lint install config db-upgrade admin territory demo serve test-db clean-test-db bench-search bench-dcat bench-harvest help browser-deps bench-pages bench-geography bench-pooling i18n-extract i18n-update run-prod serve-prod bench-load
 
 help:
 	@echo "make run   - install, set up the database, load the demo, serve http://$(HOST):$(PORT)"
@@ -53,6 +53,7 @@ config: $(STAMP)
 
 db-upgrade: ckan.ini
 	$(BIN)/python config/bootstrap.py database $(CKAN_DB_NAME)
+	$(BIN)/python config/bootstrap.py datastore $(CKAN_DB_NAME)
 	$(CKAN) -c ckan.ini db upgrade
 	$(CKAN) -c ckan.ini search-index rebuild -o -q
 
@@ -83,7 +84,8 @@ territory: admin
 demo: territory
 	@if [ "$(TERRITOIRES_DEMO)" = 0 ]; then echo "No demo (TERRITOIRES_DEMO=0)"; else \
 		password=$$($(BIN)/python config/bootstrap.py agent-password); \
-		$(CKAN) -c ckan.ini territoires demo --agent-password "$$password"; \
+		$(CKAN) -c ckan.ini territoires demo --agent-password "$$password"; rc=$$?; \
+		$(CKAN) -c ckan.ini territoires pooling demo || rc=1; exit $$rc; \
 	fi
 
 # `ckan run` turns Werkzeug's interactive debugger on unless told not to
@@ -115,6 +117,7 @@ CKAN_CONFORMANCE_FILES = $(shell $(BIN)/python -c 'import importlib, os; from te
 
 test-db: $(STAMP)
 	$(BIN)/python config/bootstrap.py database $(CKAN_TEST_DB_NAME)
+	$(BIN)/python config/bootstrap.py datastore $(CKAN_TEST_DB_NAME)
 	CKAN_SQLALCHEMY_URL=$(TEST_DB_URL) CKAN_REDIS_URL=$(CKAN_TEST_REDIS_URL) \
 		$(CKAN) -c test.ini db upgrade
 
@@ -176,6 +179,15 @@ bench-pages: $(STAMP)
 # p50/p95 per page, errors, throughput, load of the machine
 bench-load: $(STAMP)
 	$(BIN)/python bench/load.py --base http://$(HOST):$(PORT)
+
+# pooled data: validate and read a 100,000-row CSV, pool 58 communes' files
+# (wipes its database, like bench-pages: a database of its own)
+bench-pooling: $(STAMP)
+	$(BIN)/python config/bootstrap.py database $(BENCH_DB_NAME)
+	CKAN_SQLALCHEMY_URL=$(BENCH_DB_URL) CKAN_REDIS_URL=$(CKAN_TEST_REDIS_URL) \
+		$(CKAN) -c test.ini db upgrade
+	CKAN_SQLALCHEMY_URL=$(BENCH_DB_URL) CKAN_REDIS_URL=$(CKAN_TEST_REDIS_URL) \
+		$(BIN)/python bench/pooling.py --ini test.ini
 
 # coverage from geometry: time to territorialise a bounding box per scope,
 # memory of the loaded outlines (no database)

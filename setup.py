@@ -84,6 +84,8 @@ setup(
         "requests",
         # commune outlines: unions, intersections, spatial index (geography/)
         "shapely>=2.0",
+        # validation of resources against Table Schemas (pooling/)
+        "frictionless>=5.18,<6",
     ],
     extras_require={
         # the WSGI server of config/production/ (README, "Production")
@@ -123,6 +125,8 @@ setup(
         territoires_ods_harvester=ckanext.territoires.harvesters.kinds.ods:OdsHarvester
         territoires_udata_harvester=ckanext.territoires.harvesters.kinds.udata:UdataHarvester
         territoires_csw_harvester=ckanext.territoires.harvesters.kinds.csw:CswHarvester
+        territoires_catalogue_csv_harvester=ckanext.territoires.harvesters.kinds.catalogue_csv:CatalogueCsvHarvester
+        territoires_pooling=ckanext.territoires.pooling.plugin:TerritoiresPoolingPlugin
 
         [ckan.rdf.profiles]
         territoires_dcat_ap=ckanext.territoires.dcat.profile:TerritoiresDCATAPProfile

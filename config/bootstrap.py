@@ -1,6 +1,8 @@
 """Set-up steps of `make run` / `make test` that need a little logic.
 
     python config/bootstrap.py database NAME      create role and database if missing
+    python config/bootstrap.py datastore NAME     create NAME_datastore, its read-only role and
+                                                  CKAN's DataStore permissions, if missing
     python config/bootstrap.py render-ini OUTPUT  render config/ckan.ini.template
     python config/bootstrap.py admin-password     print (creating once) the demo admin password
     python config/bootstrap.py agent-password     print (creating once) the demo agent's password
@@ -31,7 +33,14 @@ DEFAULT_SCOPE = "epci:200046977"
 SCOPE_OPTION = "ckanext.territoires.scope"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SECRETS_FILE = os.path.join(ROOT, ".ckan-secrets")
-SECRET_NAMES = ("SECRET_KEY", "CSRF_SECRET", "JWT_SECRET", "ADMIN_PASSWORD", "AGENT_PASSWORD")
+SECRET_NAMES = (
+    "SECRET_KEY",
+    "CSRF_SECRET",
+    "JWT_SECRET",
+    "ADMIN_PASSWORD",
+    "AGENT_PASSWORD",
+    "DATASTORE_RO_PASSWORD",
+)
 
 
 def env(name: str, default: str) -> str:
@@ -96,6 +105,62 @@ def ensure_database(name: str) -> None:
     conn.close()
 
 
+def datastore_names(name: str) -> tuple[str, str]:
+    """(database, read-only role) of the DataStore of the database ``name``."""
+    return name + "_datastore", env("CKAN_DB_USER", "ckan_territoires") + "_datastore_ro"
+
+
+def datastore_url(name: str, read_only: bool = False) -> str:
+    """The DataStore's write URL (the portal's role) or read URL (its read-only role)."""
+    database, reader = datastore_names(name)
+    if not read_only:
+        return database_url(database)
+    s = db_settings()
+    password = load_secrets()["DATASTORE_RO_PASSWORD"]
+    return f"postgresql://{reader}:{password}@{s['host']}:{s['port']}/{database}"
+
+
+def _permissions_sql() -> str:
+    """CKAN's own DataStore permissions script (``ckan datastore set-permissions``)."""
+    import ckanext.datastore
+
+    path = os.path.join(os.path.dirname(ckanext.datastore.__file__), "set_permissions.sql")
+    with open(path, encoding="utf-8") as f:
+        return "\n".join(line for line in f.read().splitlines() if not line.startswith("\\connect"))
+
+
+def ensure_datastore(name: str) -> None:
+    """The DataStore database of ``name``, its read-only role and permissions
+    (idempotent: the permissions script is run every time)."""
+    database, reader = datastore_names(name)
+    ensure_database(database)
+    s = db_settings()
+    password = load_secrets()["DATASTORE_RO_PASSWORD"]
+    conn = psycopg2.connect(host=s["host"], port=s["port"], user=s["admin_user"], dbname=database)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [reader])
+        if not cur.fetchone():
+            cur.execute(
+                sql.SQL("CREATE ROLE {} LOGIN PASSWORD %s").format(sql.Identifier(reader)),
+                [password],
+            )
+            print("Created PostgreSQL role %s" % reader)
+        else:
+            cur.execute(
+                sql.SQL("ALTER ROLE {} PASSWORD %s").format(sql.Identifier(reader)), [password]
+            )
+        script = _permissions_sql().format(
+            maindb=sql.Identifier(name).as_string(conn),
+            datastoredb=sql.Identifier(database).as_string(conn),
+            mainuser=sql.Identifier(s["user"]).as_string(conn),
+            writeuser=sql.Identifier(s["user"]).as_string(conn),
+            readuser=sql.Identifier(reader).as_string(conn),
+        )
+        cur.execute(script)
+    conn.close()
+
+
 def common_values() -> dict[str, str]:
     """Values of every rendered file that are not secrets: the portal's
     identity, territory, Redis and storage (read from the environment)."""
@@ -142,6 +207,8 @@ def render_ini(output: str) -> None:
         "CSRF_SECRET": secrets_["CSRF_SECRET"],
         "JWT_SECRET": secrets_["JWT_SECRET"],
         "DATABASE_URL": database_url(env("CKAN_DB_NAME", "ckan_territoires")),
+        "DATASTORE_WRITE_URL": datastore_url(env("CKAN_DB_NAME", "ckan_territoires")),
+        "DATASTORE_READ_URL": datastore_url(env("CKAN_DB_NAME", "ckan_territoires"), True),
     }
     os.makedirs(values["STORAGE_PATH"], exist_ok=True)
     render(os.path.join(ROOT, "config", "ckan.ini.template"), values, output, 0o600)
@@ -346,6 +413,7 @@ def set_scope(ini: str) -> bool:
 def main(argv: list[str]) -> int:
     commands = (
         "database",
+        "datastore",
         "render-ini",
         "database-url",
         "admin-password",
@@ -360,6 +428,8 @@ def main(argv: list[str]) -> int:
     try:
         if command == "database":
             ensure_database(argv[2])
+        elif command == "datastore":
+            ensure_datastore(argv[2])
         elif command == "database-url":
             print(database_url(argv[2]))
         elif command == "render-ini":

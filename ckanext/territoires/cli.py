@@ -15,6 +15,7 @@ from ckanext.territoires import territory
 from ckanext.territoires.communes import load, membership, referential_cli
 from ckanext.territoires.geography import cli as geography_cli
 from ckanext.territoires.harvesters import cli as harvest_cli
+from ckanext.territoires.pooling import cli as pooling_cli
 from ckanext.territoires.quality import cli as quality_cli
 from ckanext.territoires.referential import get_referential
 from ckanext.territoires.search.cli import search_index
@@ -182,3 +183,6 @@ def sync():
 # and ``ckan territoires demo``.
 territoires.add_command(harvest_cli.harvest)
 territoires.add_command(harvest_cli.demo)
+
+# Pooled data (plugin territoires_pooling): ``ckan territoires pooling ...``.
+territoires.add_command(pooling_cli.pooling)

@@ -1,0 +1,208 @@
+#!/usr/bin/env python
+"""Benchmark of the pooled data of ckanext-territoires.
+
+WARNING: part 2 WIPES the database named in the ini (every table's rows,
+migrations kept). It refuses unless that database's name ends in ``_test`` or
+``_bench``, or contains ``_test_`` or ``_bench_`` (``--force`` overrides).
+
+1. **one big file** (no database): a car-park CSV of N rows (default
+   100,000) following the shipped schema "Lieux de stationnement", validated
+   with frictionless as the validation job does, then read again row by row
+   as the consolidation does: seconds, rows/s, and the process's peak RSS after
+   each step;
+2. **consolidation of the territory** (CKAN, the ini's database): the
+   territory loaded, one organisation per commune (58 for the Métropole de
+   Lyon), each publishing a car-park file of R rows (default 200) declaring
+   the schema, validated at once; then the pooled dataset rebuilt
+   (``consolidation.consolidate``): seconds, rows pooled.
+
+The last thing printed is a Markdown table for the README.
+
+    make bench-pooling
+    .venv/bin/python bench/pooling.py --ini test.ini --rows 100000 --per-commune 200
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import platform
+import resource
+import sys
+import tempfile
+import time
+
+import click
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+from bench.harvest import load_ckan, wipe
+
+PLUGINS = (
+    "territoires_search territoires scheming_datasets scheming_groups scheming_organizations "
+    "dcat harvest territoires_harvest territoires_pooling"
+)
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def measured(function, *args):
+    """The result, seconds, and the process's peak RSS after the call (MB;
+    tracemalloc would slow frictionless down several times)."""
+    started = time.perf_counter()
+    result = function(*args)
+    return result, time.perf_counter() - started, rss_mb()
+
+
+def big_file(rows: int) -> list[tuple[str, str, str, str]]:
+    from ckanext.territoires.pooling import registry, samples, validation
+
+    schema = registry.get("stationnement")
+    assert schema is not None
+    directory = tempfile.mkdtemp(prefix="bench-pooling-")
+    path = os.path.join(directory, "parkings.csv")
+    with open(path, "wb") as file:
+        file.write(samples.car_parks("69123", rows))
+    size = os.path.getsize(path) / 1024 / 1024
+    outcome, validate_s, validate_mb = measured(validation.validate_file, path, schema.descriptor)
+    count, read_s, read_mb = measured(lambda: sum(1 for _ in validation.read_records(path)))
+    click.echo(
+        f"validated {outcome.row_count} rows ({size:.1f} MB, valid={outcome.valid}, "
+        f"{outcome.error_count} errors) in {validate_s:.1f} s; read again in {read_s:.1f} s"
+    )
+    return [
+        (
+            "validate",
+            f"{rows:,} rows, {size:.1f} MB",
+            f"{validate_s:.1f} s ({rows / validate_s:,.0f} rows/s)",
+            f"{validate_mb:.0f} MB",
+        ),
+        (
+            "read for pooling",
+            f"{count:,} rows",
+            f"{read_s:.1f} s ({count / read_s:,.0f} rows/s)",
+            f"{read_mb:.0f} MB",
+        ),
+    ]
+
+
+def bench_ini(ini: str) -> str:
+    handle, path = tempfile.mkstemp(suffix=".ini", prefix="bench-pooling-")
+    storage = tempfile.mkdtemp(prefix="bench-pooling-storage-")
+    with os.fdopen(handle, "w") as stream:
+        stream.write(
+            f"[app:main]\nuse = config:{os.path.abspath(ini)}\n"
+            f"ckan.plugins = {PLUGINS}\n"
+            f"ckan.storage_path = {storage}\n"
+            "ckan.max_resource_size = 100\n"
+            "ckanext.territoires.pooling.synchronous = true\n"
+            "[loggers]\nkeys = root\n[handlers]\nkeys = console\n"
+            "[formatters]\nkeys = generic\n[logger_root]\nlevel = ERROR\n"
+            "handlers = console\n[handler_console]\nclass = StreamHandler\n"
+            "args = (sys.stderr,)\nlevel = NOTSET\nformatter = generic\n"
+            "[formatter_generic]\nformat = %%(levelname)s %%(message)s\n"
+        )
+    return path
+
+
+def territory_consolidation(
+    ini: str, per_commune: int, force: bool
+) -> list[tuple[str, str, str, str]]:
+    flask_app = load_ckan(bench_ini(ini))
+    with flask_app.test_request_context():
+        import ckan.plugins.toolkit as tk
+        from ckan import model
+        from werkzeug.datastructures import FileStorage
+
+        from ckanext.territoires import territory
+        from ckanext.territoires.communes import load
+        from ckanext.territoires.pooling import consolidation, samples, store
+        from ckanext.territoires.referential import get_referential
+
+        wipe(force)
+        model.Session.execute(store.validation_table.delete())
+        model.Session.commit()
+        load.load_territory(territory.configured_scope(), get_referential())
+        context = {"user": tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]}
+        codes = sorted(territory.configured_scope().communes)
+        tk.get_action("organization_create")(
+            dict(context), {"name": "epci", "extras": [{"key": "siren", "value": "200046977"}]}
+        )
+        started = time.perf_counter()
+        for code in codes:
+            org = tk.get_action("organization_create")(
+                dict(context),
+                {"name": f"commune-{code.lower()}", "extras": [{"key": "insee", "value": code}]},
+            )
+            dataset = tk.get_action("package_create")(
+                dict(context),
+                {
+                    "name": f"parkings-{code.lower()}",
+                    "title": f"Parkings {code}",
+                    "notes": "x",
+                    "owner_org": org["id"],
+                },
+            )
+            data = samples.car_parks(code, per_commune)
+            tk.get_action("resource_create")(
+                dict(context),
+                {
+                    "package_id": dataset["id"],
+                    "url": "parkings.csv",
+                    "format": "CSV",
+                    "upload": FileStorage(io.BytesIO(data), filename="parkings.csv"),
+                    # published without schema first: the pooling is timed below
+                },
+            )
+        published = time.perf_counter() - started
+        started = time.perf_counter()
+        for resource_dict in model.Session.query(model.Resource).filter(
+            model.Resource.state == "active"
+        ):
+            package = model.Package.get(resource_dict.package_id)
+            if package is None or not package.name.startswith("parkings-"):
+                continue
+            store.save(
+                resource_dict.id, package.id, "stationnement", store.VALID, row_count=per_commune
+            )
+            resource_dict.extras = {**resource_dict.extras, "territoires_schema": "stationnement"}
+        model.Session.commit()
+        result, seconds, peak = measured(consolidation.consolidate, "stationnement")
+        model.Session.commit()
+        click.echo(
+            f"{len(codes)} communes published in {published:.1f} s; pooled {result.rows} rows "
+            f"in {seconds:.1f} s ({result.problem or 'ok'})"
+        )
+        return [
+            (
+                "pool the territory",
+                f"{len(codes)} communes x {per_commune} rows = {result.rows:,} rows",
+                f"{seconds:.1f} s",
+                f"{peak:.0f} MB",
+            )
+        ]
+
+
+@click.command()
+@click.option("--ini", default="test.ini", show_default=True)
+@click.option("--rows", default=100_000, show_default=True, help="Rows of the big file.")
+@click.option("--per-commune", default=200, show_default=True, help="Rows of each commune's file.")
+@click.option("--skip-ckan", is_flag=True, help="Only the big file (no database).")
+@click.option("--force", is_flag=True, help="Wipe a database whose name is not *_test/*_bench.")
+def main(ini: str, rows: int, per_commune: int, skip_ckan: bool, force: bool) -> None:
+    figures = big_file(rows)
+    if not skip_ckan:
+        figures += territory_consolidation(ini, per_commune, force)
+    click.echo(
+        f"\nMachine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; peak RSS {rss_mb():.0f} MB\n"
+    )
+    click.echo("| step | size | time | peak RSS after it |")
+    click.echo("| --- | --- | --- | --- |")
+    for step, size, seconds, memory in figures:
+        click.echo(f"| {step} | {size} | {seconds} | {memory} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""The pooled data of the demo: car parks and council deliberations.
+
+Three communes of the territory that have an organisation (those of the
+demo) each publish a car-park file (schema "Lieux de stationnement"; the
+third one's file does not conform) and their council deliberations (SCDL
+"Délibérations"). They are validated and pooled at once, so that the
+pooled "Lieux de stationnement" dataset holds the two valid communes' rows
+when the portal starts. Running it again changes nothing.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from werkzeug.datastructures import FileStorage
+
+from ckanext.territoires import territory
+from ckanext.territoires.communes import organizations
+
+from . import consolidation, jobs, samples
+
+SCHEMAS = ("stationnement", "scdl-deliberations")
+
+
+@dataclass
+class DemoReport:
+    datasets: list[str] = field(default_factory=list)
+    pooled: dict[str, int] = field(default_factory=dict)  # schema -> rows
+    problem: str | None = None
+
+
+def _context() -> dict[str, Any]:
+    user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    return {"user": user["name"], "ignore_auth": True}
+
+
+def _communes(limit: int = 3) -> list[tuple[model.Group, str, str]]:
+    """(organisation, INSEE code, name) of the first communes of the
+    territory with an organisation, most populous first."""
+    scope = territory.configured_scope().communes
+    found = []
+    for organization, code in organizations._linked(organizations.COMMUNE_KEY):
+        if code in scope:
+            found.append((organization, code, territory.commune_name(code) or code))
+    return found[:limit]
+
+
+def _publish(
+    organization: model.Group, name: str, title: str, filename: str, data: bytes, schema: str
+) -> str:
+    if model.Package.get(name) is not None:
+        return name
+    context = _context()
+    dataset = tk.get_action("package_create")(
+        dict(context),
+        {
+            "name": name,
+            "title": title,
+            "notes": title,
+            "owner_org": organization.id,
+            "license_id": "lov2",
+        },
+    )
+    tk.get_action("resource_create")(
+        dict(context),
+        {
+            "package_id": dataset["id"],
+            "name": filename,
+            "url": filename,
+            "format": "CSV",
+            "territoires_schema": schema,
+            "upload": FileStorage(io.BytesIO(data), filename=filename, content_type="text/csv"),
+        },
+    )
+    return name
+
+
+def load_pooling_demo() -> DemoReport:
+    """Publish the demo's files, validate them and pool them, now."""
+    report = DemoReport()
+    communes = _communes()
+    if len(communes) < 3:
+        report.problem = "fewer than three communes with an organisation"
+        return report
+    synchronous = jobs.config.PREFIX + "synchronous"
+    previous = tk.config.get(synchronous)
+    tk.config[synchronous] = True  # validate and pool inside this command
+    try:
+        for index, (organization, insee, name) in enumerate(communes):
+            slug = organization.name
+            report.datasets.append(
+                _publish(
+                    organization,
+                    f"stationnement-{slug}"[:100],
+                    f"Lieux de stationnement — {name}",
+                    f"stationnement-{insee}.csv",
+                    samples.car_parks(insee, invalid=index == 2),
+                    "stationnement",
+                )
+            )
+            report.datasets.append(
+                _publish(
+                    organization,
+                    f"deliberations-{slug}"[:100],
+                    f"Délibérations du conseil municipal — {name}",
+                    f"deliberations-{insee}.csv",
+                    samples.deliberations(organization.title or name, insee),
+                    "scdl-deliberations",
+                )
+            )
+        for schema in SCHEMAS:
+            result = consolidation.consolidate(schema)
+            model.Session.commit()
+            report.pooled[schema] = result.rows
+            report.problem = report.problem or result.problem
+    finally:
+        tk.config[synchronous] = previous
+    return report

@@ -1,0 +1,37 @@
+"""Template helpers of the pooled data (they call the actions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+__all__ = [
+    "territoires_pooled_datasets",
+    "territoires_pooling_schema_choices",
+    "territoires_resource_validation",
+]
+
+
+def territoires_pooling_schema_choices() -> list[dict[str, str]]:
+    """The offered schemas as choices of a select (value, label)."""
+    schemas = tk.get_action("territoires_pooling_schema_list")({}, {})
+    return [
+        {"value": item["id"], "label": f"{item['title']} ({item['version']})".replace(" ()", "")}
+        for item in sorted(schemas, key=lambda item: item["title"])
+    ]
+
+
+def territoires_resource_validation(resource_id: str) -> dict[str, Any] | None:
+    """The validation of a resource, or None when it may not be seen."""
+    try:
+        return tk.get_action("territoires_resource_validation_show")({}, {"id": resource_id})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return None
+
+
+def territoires_pooled_datasets(commune: str | None = None) -> list[dict[str, Any]]:
+    """The pooled datasets of the territory (only a commune's contributions
+    when ``commune`` is an INSEE code)."""
+    data = {"commune": commune} if commune else {}
+    return tk.get_action("territoires_pooled_dataset_list")({}, data)

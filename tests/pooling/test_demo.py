@@ -1,0 +1,31 @@
+"""The pooled data of the demo: three communes, one file not conforming."""
+
+from __future__ import annotations
+
+import pytest
+from ckan.tests import helpers
+
+from ckanext.territoires.harvesters import demo as harvest_demo
+from ckanext.territoires.pooling import demo
+from tests.pooling.conftest import pooling_marks
+
+pytestmark = [*pooling_marks(), pytest.mark.usefixtures("lyon", "storage")]
+
+
+def test_the_demo_pools_the_valid_communes_car_parks():
+    harvest_demo.ensure_organizations()
+    report = demo.load_pooling_demo()
+    assert report.problem is None
+    assert report.pooled == {"stationnement": 10, "scdl-deliberations": 9}
+    pooled = {
+        item["schema"]["id"]: item
+        for item in helpers.call_action("territoires_pooled_dataset_list")
+    }
+    parks = pooled["stationnement"]
+    assert parks["dataset"]["title"] == "Lieux de stationnement"
+    assert sorted(c["status"] for c in parks["contributions"]) == ["invalid", "valid", "valid"]
+    (invalid,) = [c for c in parks["contributions"] if c["status"] == "invalid"]
+    report_ = helpers.call_action("territoires_resource_validation_show", id=invalid["resource_id"])
+    assert {item["column"] for item in report_["report"]} >= {"id", "tarif_pmr", "nb_places"}
+    # again: nothing new
+    assert demo.load_pooling_demo().pooled == report.pooled
