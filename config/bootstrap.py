@@ -288,6 +288,13 @@ def production_values(directory: str) -> dict[str, str]:
             "CKAN_SQLALCHEMY_URL", database_url(env("CKAN_DB_NAME", "ckan_territoires"))
         ),
         "REDIS_URL": setting("CKAN_REDIS_URL", values["REDIS_URL"]),
+        "DATASTORE_WRITE_URL": setting(
+            "CKAN_DATASTORE_WRITE_URL", datastore_url(env("CKAN_DB_NAME", "ckan_territoires"))
+        ),
+        "DATASTORE_READ_URL": setting(
+            "CKAN_DATASTORE_READ_URL",
+            datastore_url(env("CKAN_DB_NAME", "ckan_territoires"), True),
+        ),
         "SECRET_KEY": setting("CKAN_SECRET_KEY", secrets.token_urlsafe(32)),
         "JWT_SECRET": setting("CKAN_JWT_SECRET", secrets.token_urlsafe(32)),
         "BIND": setting("CKAN_BIND", "127.0.0.1:8080"),
