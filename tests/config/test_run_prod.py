@@ -18,6 +18,7 @@ from pathlib import Path
 import ckan.tests.factories as factories
 import pytest
 import requests
+import sqlalchemy as sa
 from ckan.plugins import toolkit as tk
 from ckanext.harvest import queue
 
@@ -32,9 +33,11 @@ NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin
 def production_environment(directory: Path, port: int) -> dict[str, str]:
     """The environment of the test's production processes: the test
     database and Redis, the test's secret (its API tokens are valid there)
-    and site id (its index rows are found there)."""
+    and site id (its index rows are found there), the test database's
+    DataStore (``CKAN_DB_NAME``: ``<name>_datastore``)."""
     return {
         **os.environ,
+        "CKAN_DB_NAME": sa.engine.make_url(tk.config["sqlalchemy.url"]).database,
         "CKAN_SITE_URL": f"http://127.0.0.1:{port}",
         "CKAN_SITE_ID": tk.config["ckan.site_id"],
         "CKAN_JWT_SECRET": tk.config["api_token.jwt.encode.secret"].split(":", 1)[1],
@@ -46,6 +49,8 @@ def prepare(directory: Path, environment: dict[str, str]) -> None:
     """Render the production configuration and apply its plugins' migrations
     (the activity plugin's tables), as `make run-prod` does."""
     bootstrap = [sys.executable, str(ROOT / "config" / "bootstrap.py")]
+    datastore = [*bootstrap, "datastore", environment["CKAN_DB_NAME"]]
+    subprocess.run(datastore, env=environment, check=True, capture_output=True)
     subprocess.run([*bootstrap, "render-production", str(directory)], env=environment, check=True)
     rendered = dict(
         line.split("=", 1)
