@@ -39,7 +39,12 @@ ADMIN_URL = os.environ.get(
 DB_NAME = "territoires_sqltest_%d" % os.getpid()
 MIGRATIONS = [
     Path(ckanext.territoires.__file__).parent / "migration/territoires_search/versions" / name
-    for name in ("9a1f0c2d7e31_create_search_index.py", "c41f7d2be8a6_add_filters_columns.py")
+    for name in (
+        "9a1f0c2d7e31_create_search_index.py",
+        "c41f7d2be8a6_add_filters_columns.py",
+        "5d2b8e61f0a4_add_extent_column.py",
+        "e7a3c9f15b20_add_facet_table.py",
+    )
 ]
 SITE = "default"
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
@@ -1344,3 +1349,94 @@ class TestConstantTsquery:
 
     def test_prefixes_through_unaccent_are_computed_once(self, engine):
         assert "InitPlan" in self.plan(engine, "riv*")
+
+
+FACET_MIGRATION = MIGRATIONS[3]
+
+
+def _facet_rows(connection) -> set[tuple[str, str, str]]:
+    return set(
+        connection.execute(
+            sa.text(
+                "SELECT d.name, f.field, f.value FROM territoires_search_facet f"
+                " JOIN territoires_search_index d ON d.doc_key = f.doc_key"
+            )
+        ).fetchall()
+    )
+
+
+class TestFacetTable:
+    def test_filter_fields_are_counted_from_the_facet_table(self):
+        compiled = compile_search("*:*", ckan_fq(), text_config=TEXT_CONFIG)
+        sql, _params = compile_facets(compiled, ["tags", "organization"], mincount=1)
+        assert "territoires_search_facet" in sql
+        assert "jsonb_array_elements" not in sql
+        # Solr's mincount 0 lists values of documents outside the matches,
+        # and text fields are not in the table: the general statement
+        for fields, mincount in ((["tags"], 0), (["tags", "title"], 1)):
+            sql, _params = compile_facets(compiled, fields, mincount=mincount)
+            assert "territoires_search_facet" not in sql
+
+    def test_rows_follow_inserts_updates_and_deletes(self, engine):
+        doc = make_doc("facet-rows", "Lignes de facettes", tags=["a", "b", LONG], groups=["g"])
+        with engine.connect() as connection:
+            transaction = connection.begin()
+            try:
+                insert_docs(connection, [doc])
+                rows = {r[1:] for r in _facet_rows(connection) if r[0] == "facet-rows"}
+                # every value of every filter field, the long one included
+                assert {("tags", "a"), ("tags", "b"), ("tags", LONG), ("groups", "g")} <= rows
+                assert ("private", "false") in rows and ("num_tags", "3") in rows
+                assert not {r for r in rows if r[0] in ("title", "notes", "name")}
+                connection.execute(
+                    sa.text(
+                        "UPDATE territoires_search_index SET"
+                        """ filters = filters || '{"tags": ["c"]}', filters_partial = '{}'"""
+                        " WHERE name = 'facet-rows'"
+                    )
+                )
+                rows = {r[1:] for r in _facet_rows(connection) if r[0] == "facet-rows"}
+                assert {r for r in rows if r[0] == "tags"} == {("tags", "c")}
+                connection.execute(
+                    sa.text("DELETE FROM territoires_search_index WHERE name = 'facet-rows'")
+                )
+                left = connection.execute(
+                    sa.text(
+                        "SELECT count(*) FROM territoires_search_facet f WHERE NOT EXISTS"
+                        " (SELECT 1 FROM territoires_search_index d WHERE d.doc_key = f.doc_key)"
+                    )
+                ).scalar()
+                assert left == 0
+            finally:
+                transaction.rollback()
+
+    def test_migration_fills_the_table_and_downgrades(self, engine):
+        from alembic.migration import MigrationContext
+        from alembic.operations import Operations
+
+        module = _load_module(FACET_MIGRATION)
+        with engine.connect() as connection:
+            transaction = connection.begin()
+            try:
+                insert_docs(connection, EXTRA_DOCS)
+                written = _facet_rows(connection)
+                with Operations.context(MigrationContext.configure(connection)):
+                    module.downgrade()
+                    assert (
+                        connection.execute(
+                            sa.text("SELECT to_regclass('territoires_search_facet')")
+                        ).scalar()
+                        is None
+                    )
+                    assert not connection.execute(
+                        sa.text(
+                            "SELECT count(*) FROM information_schema.columns WHERE"
+                            " table_name = 'territoires_search_index' AND column_name = 'doc_key'"
+                        )
+                    ).scalar()
+                    module.upgrade()
+                # the backfill gives what the triggers gave
+                assert _facet_rows(connection) == written
+                assert ("long-values", "organization", "o" * 120) in written
+            finally:
+                transaction.rollback()
