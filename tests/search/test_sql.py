@@ -1397,6 +1397,18 @@ class TestFacetTable:
                 )
                 rows = {r[1:] for r in _facet_rows(connection) if r[0] == "facet-rows"}
                 assert {r for r in rows if r[0] == "tags"} == {("tags", "c")}
+                # a rewrite leaving the values as they were leaves the rows
+                versions = (
+                    "SELECT array_agg(ctid::text ORDER BY ctid) FROM territoires_search_facet"
+                )
+                before = connection.execute(sa.text(versions)).scalar()
+                connection.execute(
+                    sa.text(
+                        "UPDATE territoires_search_index SET title_string = 'Autre titre'"
+                        " WHERE name = 'facet-rows'"
+                    )
+                )
+                assert connection.execute(sa.text(versions)).scalar() == before
                 connection.execute(
                     sa.text("DELETE FROM territoires_search_index WHERE name = 'facet-rows'")
                 )

@@ -18,7 +18,8 @@ index alone.
 The table is kept by triggers on ``territoires_search_index``, whatever
 writes it (CKAN's indexing, a rebuild, a bulk load in SQL): after an INSERT
 the new documents' rows are added, after an UPDATE those of the updated
-documents are replaced, after a DELETE (by id, by query, ``search-index
+documents whose ``filters`` changed (or that have partial fields) are
+replaced, after a DELETE (by id, by query, ``search-index
 clear``) they are removed; the triggers are per statement, reading the
 transition tables, and compute the values from the ``filters``/``fields``
 just stored, so they are exactly those the per-row expansion gave.
@@ -54,11 +55,19 @@ FORGET_FACETS = (
     "DELETE FROM territoires_search_facet f USING {rows} o WHERE f.doc_key = o.doc_key"
 )
 
+# An update rewrites the facet rows only of the documents whose values may
+# have changed: a rebuild rewriting unchanged documents leaves them alone.
+CHANGED = (
+    "(SELECT {side}.* FROM old_documents o JOIN new_documents n ON n.doc_key = o.doc_key"
+    " WHERE o.filters IS DISTINCT FROM n.filters"
+    " OR o.filters_partial <> '{{}}' OR n.filters_partial <> '{{}}')"
+)
+
 FUNCTIONS = {
     "territoires_search_facet_added": [INSERT_FACETS.format(rows="new_documents")],
     "territoires_search_facet_changed": [
-        FORGET_FACETS.format(rows="old_documents"),
-        INSERT_FACETS.format(rows="new_documents"),
+        FORGET_FACETS.format(rows=CHANGED.format(side="o")),
+        INSERT_FACETS.format(rows=CHANGED.format(side="n")),
     ],
     "territoires_search_facet_removed": [FORGET_FACETS.format(rows="old_documents")],
 }
@@ -93,9 +102,11 @@ def upgrade():
         "CREATE INDEX territoires_search_facet_doc_key_idx"
         " ON territoires_search_facet (doc_key)"
     )
+    # OR REPLACE: CKAN's test set-up drops every table (triggers go with
+    # them) but not functions, then runs the migrations again.
     for function, statements in FUNCTIONS.items():
         op.execute(
-            "CREATE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql AS $$"
+            "CREATE OR REPLACE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql AS $$"
             " BEGIN %s; RETURN NULL; END $$" % (function, "; ".join(statements))
         )
     for function, event, transition in TRIGGERS:
