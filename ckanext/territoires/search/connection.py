@@ -246,7 +246,7 @@ def _page_columns(fl: list[str]) -> list[str]:
     other = [f for f in fl if f not in COLUMN_FIELDS and f not in ("*", "score")]
     if wanted_all or other:
         columns.append("d.fields")
-    columns += ["page.score AS score"]
+    columns += ["page.score AS score", "page.hits"]
     return columns
 
 
@@ -275,9 +275,10 @@ def count_sql(compiled: sql.CompiledQuery) -> str:
     return "SELECT count(*) FROM territoires_search_index d WHERE " + compiled.where
 
 
-def page_sql(compiled: sql.CompiledQuery, order_by: str, fl: list[str], hits: int) -> str:
+def page_sql(compiled: sql.CompiledQuery, order_by: str, fl: list[str], hits: int | None) -> str:
     """The statement of one page (binds ``page_rows``, ``page_start``)
-    among ``hits`` matches, known exactly beforehand.
+    among ``hits`` matches, known exactly beforehand, or counting them
+    (column ``hits``) when ``hits`` is None.
 
     The inner query ranks the matches carrying only keys; the stored
     columns of the page's rows are read after the LIMIT. Few matches (at
@@ -289,7 +290,7 @@ def page_sql(compiled: sql.CompiledQuery, order_by: str, fl: list[str], hits: in
     read in the sort's order where an index gives it, stopping at the
     page's last row.
     """
-    if hits <= FEW_HITS:
+    if hits is not None and hits <= FEW_HITS:
         source = (
             "(SELECT * FROM territoires_search_index d WHERE %s OFFSET 0) AS d" % compiled.where
         )
@@ -298,7 +299,7 @@ def page_sql(compiled: sql.CompiledQuery, order_by: str, fl: list[str], hits: in
         source, where = "territoires_search_index d", compiled.where
     return (
         "SELECT %(columns)s FROM ("
-        " SELECT d.index_id, %(rank)s AS score"
+        " SELECT d.index_id, %(rank)s AS score, %(hits)s AS hits"
         " FROM %(source)s WHERE %(where)s"
         " ORDER BY %(order_by)s LIMIT :page_rows OFFSET :page_start"
         ") AS page JOIN territoires_search_index d"
@@ -306,6 +307,7 @@ def page_sql(compiled: sql.CompiledQuery, order_by: str, fl: list[str], hits: in
         % {
             "columns": ", ".join(_page_columns(fl)),
             "rank": compiled.rank or "1.0",
+            "hits": "count(*) OVER ()" if hits is None else "0",
             "source": source,
             "where": where,
             "order_by": order_by,
@@ -402,44 +404,51 @@ class PostgresSearchConnection:
     ) -> tuple[list[dict[str, Any]], int, dict[str, list[Any]]]:
         """Documents, hits and facets, in as few statements as possible.
 
-        The number of hits comes first, exact, from the facet statement or
-        from a count of its own (no ``count(*) OVER ()``, which makes the
-        page read and rank every hit even when an index gives the page's
-        rows in order); the page is then read only when it has rows, in
-        the shape that number calls for (``_page``).
+        With facets, the facet statement counts the hits. Without, a query
+        with free text ranks every hit for its page anyway, so the page
+        counts them in the same pass (``count(*) OVER ()``); a query of
+        filters alone is counted first, exactly, by a statement of its own,
+        so that its page can stop at its last row (``page_sql``). A page is
+        read only when it has rows.
         """
+        compiled = request.compiled
         facets: dict[str, list[Any]] = {}
+        hits: int | None = None
         if request.facet_fields:
             hits, facets = self._facets(
-                request.compiled,
-                request.facet_fields,
-                request.facet_limit,
-                request.facet_mincount,
+                compiled, request.facet_fields, request.facet_limit, request.facet_mincount
             )
-        else:
-            hits = self._count(request.compiled)
+        elif compiled.rank is None:
+            hits = self._count(compiled)
         docs: list[dict[str, Any]] = []
-        if request.rows and request.start < hits:
-            docs = self._page(request, hits)
+        if request.rows and (hits is None or request.start < hits):
+            docs, page_hits = self._page(request, hits)
+            if hits is None and (docs or not request.start):
+                hits = page_hits
+        if hits is None:  # a page past the last hit
+            hits = self._count(compiled)
         return docs, hits, facets
 
     def _count(self, compiled: sql.CompiledQuery) -> int:
         return model.Session.execute(sa.text(count_sql(compiled)), compiled.params).scalar() or 0
 
-    def _page(self, request: _SearchRequest, hits: int) -> list[dict[str, Any]]:
-        """One page of documents among ``hits`` matches (``page_sql``)."""
+    def _page(self, request: _SearchRequest, hits: int | None) -> tuple[list[dict[str, Any]], int]:
+        """One page of documents (``page_sql``), and the number of hits
+        when ``hits`` was not known (else ``hits``; 0 for no row)."""
         compiled = request.compiled
         statement = sa.text(page_sql(compiled, request.order_by, request.fl, hits))
         result = model.Session.execute(
             statement, dict(compiled.params, page_rows=request.rows, page_start=request.start)
         )
         docs = []
+        counted = 0
         for record in result.mappings():
+            counted = int(record["hits"])
             doc = _returned_document(record, request.fl)
             if self.decode_dates:
                 _decode_dates(doc)
             docs.append(doc)
-        return docs
+        return docs, counted if hits is None else hits
 
     def _facets(
         self, compiled: sql.CompiledQuery, facet_fields: list[str], limit: int, mincount: int
