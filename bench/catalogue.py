@@ -20,8 +20,7 @@ machine's load (``uptime``):
    organisation and the groups, ``package_tag``, ``package_extra``,
    ``resource``): real datasets that ``package_show`` reads as any other;
 3. **the project's rebuild**, ``ckan -c <ini> territoires search-index
-   rebuild`` (worker processes, then VACUUM ANALYZE of the index and facet
-   tables), which indexes them through CKAN's own ``index_package``.
+   rebuild`` (worker processes, then VACUUM ANALYZE of the index table), which indexes them through CKAN's own ``index_package``.
 
 Run it on a database of its own, e.g.::
 
@@ -32,8 +31,8 @@ Run it on a database of its own, e.g.::
     .venv/bin/python bench/catalogue.py --ini test.ini --n 100000
     .venv/bin/python bench/search.py --ini test.ini --n 100000 --queries-only
 
-The catalogue takes about 1.5 GB of disk at 100,000 datasets (CKAN's tables,
-the search index and the facet table): drop the database afterwards.
+The catalogue takes about 1.5 GB of disk at 100,000 datasets (CKAN's tables
+and the search index): drop the database afterwards.
 """
 
 from __future__ import annotations

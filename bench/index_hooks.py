@@ -15,14 +15,11 @@ the database is left as it was. It times, per dataset (mean, in ms):
   ``territoires`` hook is ``communes/index.py``'s ``add_index_fields``,
   the quality scores and the territories' fields);
 - the index write: ``documents.index_row`` (Python) and the upsert
-  statement, the facet table's triggers included; a second pass with the
-  triggers disabled (``ALTER TABLE ... DISABLE TRIGGER``, rolled back)
-  gives the triggers' share;
+  statement;
 - the rest of ``index_package`` (CKAN flattening the document, JSON dumps).
 
-The index rows are rewritten (UPDATE: the facet rows of unchanged documents
-are left alone); ``--fresh`` removes them first, in the same transaction,
-so that they are inserted as in a first rebuild, facet rows included.
+The index rows are rewritten (UPDATE); ``--fresh`` removes them first, in
+the same transaction, so that they are inserted as in a first rebuild.
 
 The last lines print the rate one process can reach, 1000 / total ms, and
 the machine's load (``uptime``): the machine is shared, read each figure
@@ -67,7 +64,7 @@ def uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
 
-def one_pass(ids: list[str], triggers: bool, fresh: bool) -> tuple[dict[str, float], float]:
+def one_pass(ids: list[str], fresh: bool) -> tuple[dict[str, float], float]:
     """Index ``ids`` in a rolled-back transaction; per-label seconds, total."""
     import sqlalchemy as sa
     from ckan import logic, model, plugins
@@ -97,8 +94,6 @@ def one_pass(ids: list[str], triggers: bool, fresh: bool) -> tuple[dict[str, flo
     package_show = logic.get_action("package_show")
     context = {"ignore_auth": True, "validate": False, "use_cache": False}
     session = model.Session
-    if not triggers:
-        session.execute(sa.text("ALTER TABLE territoires_search_index DISABLE TRIGGER USER"))
     if fresh:  # index rows written anew (INSERT), as in a first rebuild
         session.execute(
             sa.text("DELETE FROM territoires_search_index WHERE id = ANY(:ids)"), {"ids": ids}
@@ -127,8 +122,7 @@ def one_pass(ids: list[str], triggers: bool, fresh: bool) -> tuple[dict[str, flo
     "--fresh",
     is_flag=True,
     help="Remove the datasets' index rows first (in the same rolled-back"
-    " transaction): the writes are inserts, as in a first rebuild, and the"
-    " facet triggers add every facet row.",
+    " transaction): the writes are inserts, as in a first rebuild.",
 )
 def main(ini: str, n: int, fresh: bool) -> None:
     import sqlalchemy as sa
@@ -146,10 +140,9 @@ def main(ini: str, n: int, fresh: bool) -> None:
         model.Session.remove()
         if not ids:
             raise click.ClickException("No dataset in %s" % bench.database_name())
-        one_pass(ids[: min(20, len(ids))], triggers=True, fresh=fresh)  # warm-up
+        one_pass(ids[: min(20, len(ids))], fresh=fresh)  # warm-up
         load_before = uptime()
-        totals, seconds = one_pass(ids, triggers=True, fresh=fresh)
-        untriggered, _seconds = one_pass(ids, triggers=False, fresh=fresh)
+        totals, seconds = one_pass(ids, fresh=fresh)
         load_after = uptime()
 
     count = len(ids)
@@ -165,9 +158,6 @@ def main(ini: str, n: int, fresh: bool) -> None:
         click.echo("| %s | %s |" % (label, ms(totals[label])))
         if label.startswith(("index_package: ", "before_dataset_index: ", "index write: whole")):
             rest -= totals[label]
-    write = totals["index write: whole add()"]
-    triggers = write - untriggered.get("index write: whole add()", write)
-    click.echo("| index write: facet triggers (add() with minus without) | %s |" % ms(triggers))
     click.echo("| index_package: the rest (CKAN's flattening, JSON) | %s |" % ms(rest))
     click.echo("| total | %s |" % ms(seconds))
     click.echo("")

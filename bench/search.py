@@ -1052,7 +1052,6 @@ def rebuild_index(analyze: bool) -> dict[str, Any]:
         # VACUUM cannot run in a transaction block.
         with model.meta.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(sa.text("VACUUM (ANALYZE) territoires_search_index"))
-            conn.execute(sa.text("VACUUM (ANALYZE) territoires_search_facet"))
             conn.execute(sa.text("ANALYZE"))
         click.echo("  VACUUM ANALYZE done (as autovacuum would after a bulk load)")
     return {

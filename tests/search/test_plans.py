@@ -1,16 +1,16 @@
 """The plans PostgreSQL chooses for the benchmark's searches.
 
 A scratch database of its own (``territoires_plantest_<pid>``, on the same
-server as ``test_sql.py``'s), migrated like the real index, gets
+server as ``test_sql.py``'s), migrated as ``test_sql.py`` migrates it, gets
 ``N_DOCUMENTS`` index rows generated in SQL (60 commune groups, 20
 organisations, 200 tags, 10% private, one in 500 about "vélo"),
 then ANALYZE, as after a rebuild. Each benchmark search is compiled as the
 connection compiles it (``sql.compile_search``/``compile_facets``,
 ``connection.count_sql``/``page_sql``) and its plan read with ``EXPLAIN
 (FORMAT JSON)``: selective filters and text go through their GIN indexes,
-never a sequential scan of the index table; facets read the facet table's
-primary key, never the JSON of each row; a page of many hits in date order
-reads the ``metadata_modified`` index and stops at the page's last row.
+never a sequential scan of the index table; a page of many hits in date
+order reads the ``metadata_modified`` index and stops at the page's last
+row.
 """
 
 from __future__ import annotations
@@ -77,7 +77,6 @@ def engine() -> Iterator[sa.engine.Engine]:
             connection.execute(sa.text(GENERATE), {"n": N_DOCUMENTS})
         with scratch.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(sa.text("VACUUM ANALYZE territoires_search_index"))
-            connection.execute(sa.text("VACUUM ANALYZE territoires_search_facet"))
         yield scratch
     finally:
         scratch.dispose()
@@ -148,25 +147,15 @@ class TestSelectiveFilters:
             assert "territoires_search_index_tsv_idx" in indexes_used(nodes)
             assert "territoires_search_index" not in seq_scanned(nodes)
 
-    def test_a_group_with_facets_counts_through_both_indexes(self, engine):
+    def test_a_group_with_facets_goes_through_the_filters_index(self, engine):
         # a commune page: the group's datasets and their facets
         compiled = compile_search("*:*", ckan_fq("groups:commune-7"), text_config=TEXT_CONFIG)
         nodes = facet_plan(engine, compiled)
         assert "territoires_search_index_filters_idx" in indexes_used(nodes)
         assert "territoires_search_index" not in seq_scanned(nodes)
-        assert "territoires_search_facet" not in seq_scanned(nodes)
 
 
 class TestBroadSearches:
-    @pytest.mark.parametrize(
-        "labels", [("public",), ("public", "member-org-3")], ids=["anonymous", "member"]
-    )
-    def test_facets_read_the_facet_table_index(self, engine, labels):
-        compiled = compile_search("*:*", ckan_fq(labels=labels), text_config=TEXT_CONFIG)
-        nodes = facet_plan(engine, compiled)
-        assert "territoires_search_facet_pkey" in indexes_used(nodes)
-        assert not [n for n in nodes if n.get("Function Name", "").startswith("jsonb_")]
-
     def test_a_page_of_many_hits_in_date_order_reads_the_date_index(self, engine):
         compiled = compile_search("*:*", ckan_fq(), text_config=TEXT_CONFIG)
         assert hits(engine, compiled) > search_connection.FEW_HITS

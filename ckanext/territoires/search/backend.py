@@ -67,13 +67,12 @@ def check_index_table(schema_file: Any = None) -> bool:
 
 
 def vacuum_index() -> None:
-    """VACUUM and ANALYZE the index and facet tables, after a bulk rebuild.
+    """VACUUM and ANALYZE the index table, after a bulk rebuild.
 
-    A rebuild rewrites every row (and the facet rows with it): VACUUM makes the old versions' space
+    A rebuild rewrites every row: VACUUM makes the old versions' space
     reusable (the next rebuild fills it instead of growing the table) and
     ANALYZE refreshes the statistics the planner's row estimates for text
-    queries come from; the facet table's visibility map lets facets read
-    its primary key alone (index-only scans). Autovacuum would do both, later, where it is on.
+    queries come from. Autovacuum would do both, later, where it is on.
     VACUUM cannot run in a transaction: a connection of its own, in
     autocommit.
     """
@@ -81,7 +80,6 @@ def vacuum_index() -> None:
 
     with model.meta.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(sa.text("VACUUM (ANALYZE) territoires_search_index"))
-        connection.execute(sa.text("VACUUM (ANALYZE) territoires_search_facet"))
 
 
 def is_installed() -> bool:

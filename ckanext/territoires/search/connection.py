@@ -96,7 +96,7 @@ SEARCH_SETTINGS = (
 )
 #: Up to this many hits, a page gathers its matches through the filters'
 #: indexes before sorting them (``PostgresSearchConnection._page``).
-FEW_HITS = 5000
+FEW_HITS = 1000
 #: PostgreSQL's SQLSTATE of a statement stopped by ``statement_timeout``.
 QUERY_CANCELED = "57014"
 

@@ -1170,12 +1170,6 @@ def compile_facets(
     which spares the caller a count of its own.
     Field names must be plain names (SearchQueryError otherwise); duplicates
     are counted once. Raises ValueError when ``fields`` is empty.
-
-    Filter fields with ``mincount`` >= 1 (what CKAN sends) are counted from
-    the facet table (``territoires_search_facet``, one row per field, value
-    and document, kept by triggers); other fields, and ``mincount`` 0 (which
-    lists values of documents outside the matches), expand the values of
-    each row.
     """
     names: list[str] = []
     for name in fields:
@@ -1188,10 +1182,6 @@ def compile_facets(
     if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", table):
         raise ValueError("Invalid table name %r" % table)
 
-    if table == TABLE and int(mincount) >= 1 and all(map(documents.is_filter_field, names)):
-        return _facets_from_table(
-            query, names, limit=limit, mincount=mincount, with_total=with_total
-        )
     params = dict(query.params)
     # The values of each field as a JSON array, read from d.filters, which
     # lists each value once, or from d.fields (the row has a value too long
@@ -1272,78 +1262,6 @@ def compile_facets(
         "table": table,
         "where": where,
         "branches": " UNION ALL ".join(branches),
-        "limit_clause": limit_clause,
-    }
-    return sql, params
-
-
-#: The narrow table of (field, value, document) rows that filter fields'
-#: facets are counted from (migration ``e7a3c9f15b20_add_facet_table``).
-FACET_TABLE = "territoires_search_facet"
-
-
-def _facets_from_table(
-    query: CompiledQuery,
-    names: list[str],
-    *,
-    limit: int | None,
-    mincount: int,
-    with_total: bool,
-) -> tuple[str, dict[str, Any]]:
-    """``compile_facets`` for filter fields and ``mincount`` >= 1.
-
-    The matching documents' keys are read once (``matches``); the facet rows
-    of the requested fields are read in (field, value) order from the facet
-    table's primary key and kept when their document matches, so each value
-    is counted as its group is read: no per-row expansion of JSON, no sort
-    of the expanded values. Same rows, order and ties as the general path.
-    """
-    params = dict(query.params)
-    params["facet_fields"] = names
-    params["facet_mincount"] = int(mincount)
-    labels = " ".join(
-        "WHEN %d THEN CAST(:facet_field_%d AS text)" % (i, i) for i in range(len(names))
-    )
-    for i, name in enumerate(names):
-        params["facet_field_%d" % i] = name
-    limit_clause = ""
-    if limit is not None and int(limit) >= 0:
-        params["facet_limit"] = int(limit)
-        limit_clause = " WHERE ranked.position <= :facet_limit OR ranked.ordinal < 0"
-    total = ""
-    if with_total:
-        total = (
-            " UNION ALL SELECT -1, NULL, total.count FROM"
-            " (SELECT count(*) AS count FROM matches) AS total WHERE total.count > 0"
-        )
-    sql = (
-        "WITH matches AS MATERIALIZED ("
-        " SELECT d.doc_key FROM %(table)s d WHERE %(where)s)"
-        " SELECT CASE ranked.ordinal %(labels)s END AS field, ranked.value, ranked.count"
-        " FROM ("
-        " SELECT counted.ordinal, counted.value, counted.count, row_number() OVER ("
-        "PARTITION BY counted.ordinal"
-        ' ORDER BY counted.count DESC, counted.value COLLATE "C") AS position'
-        " FROM ("
-        " SELECT array_position(CAST(:facet_fields AS text[]), f.field) - 1 AS ordinal,"
-        " f.value, count(*) AS count"
-        " FROM %(facets)s f JOIN matches ON matches.doc_key = f.doc_key%(no_index)s"
-        " WHERE f.field = ANY(CAST(:facet_fields AS text[]))"
-        " GROUP BY f.field, f.value HAVING count(*) >= :facet_mincount%(total)s"
-        ") AS counted"
-        ") AS ranked%(limit_clause)s"
-        " ORDER BY ranked.ordinal, ranked.position"
-    ) % {
-        "table": TABLE,
-        "where": query.where,
-        "labels": labels,
-        "facets": FACET_TABLE,
-        # Without text, the matches are chosen by filters, whose number
-        # PostgreSQL cannot estimate (it guesses a few hundred, even for
-        # every document): "+ 0" keeps it from looking the matches up one
-        # by one in the doc_key index, and it joins them in a hash.
-        "no_index": " + 0" if query.rank is None else "",
-        "total": total,
         "limit_clause": limit_clause,
     }
     return sql, params
