@@ -41,6 +41,9 @@ with accents (about 10% private datasets, 0.5% drafts, 1-3 resources each):
    - ``member``: ``*:*`` with the 3 facets as a non-sysadmin member of one
      organisation, with private datasets of every organisation around;
 
+   the index statements of each kind (as the backend sent them) are then
+   timed again on a raw psycopg2 connection, printed beside: raw SQL
+   p50/p95 and backend ÷ raw SQL, what CKAN and the backend add;
    each p95 is compared with the target for this N (N <= 10,000: 150 ms for
    every kind; larger N: the 100,000 targets, 300 ms for selective kinds,
    600 ms for broad ones). Also checked: anonymous users see no private
@@ -1074,6 +1077,8 @@ class QueryKind:
     variants: list[dict[str, Any]]
     timings: list[float] = field(default_factory=list)
     hits: list[int] = field(default_factory=list)
+    # the same index statements run as raw SQL (psycopg2, no CKAN): ms
+    raw_timings: list[float] = field(default_factory=list)
 
     def target_ms(self, n: int) -> int:
         if n <= 10_000:
@@ -1145,6 +1150,32 @@ def run_queries(kinds: list[QueryKind], fixtures: Fixtures, repeats: int) -> Non
             kind.hits.append(result["count"])
             done += 1
             progress("package_search", done, total, started)
+
+
+def time_raw_sql(kinds: list[QueryKind], fixtures: Fixtures, repeats: int) -> None:
+    """The index statements of each kind's first variant, as the backend sent
+    them (its SET LOCALs included), timed on a raw psycopg2 connection:
+    what the backend costs over PostgreSQL itself (backend / raw SQL)."""
+    from ckan import model
+
+    for kind in kinds:
+        with StatementCounter(record_index_sql=True) as counter:
+            search_once(kind, kind.variants[0], fixtures)
+        raw = model.meta.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            for run in range(WARMUP_RUNS + repeats):
+                t0 = time.perf_counter()
+                for statement, parameters in counter.recorded:
+                    cursor.execute(statement, parameters)
+                    if cursor.description:
+                        cursor.fetchall()
+                elapsed = (time.perf_counter() - t0) * 1000
+                raw.rollback()
+                if run >= WARMUP_RUNS:
+                    kind.raw_timings.append(elapsed)
+        finally:
+            raw.close()
 
 
 class StatementCounter:
@@ -1301,7 +1332,10 @@ def summarize(kind: QueryKind, n: int) -> dict[str, Any]:
     values = sorted(kind.timings)
     target = kind.target_ms(n)
     p95 = percentile(values, 95)
+    raw = sorted(kind.raw_timings) or [float("nan")]
     return {
+        "raw_p50": percentile(raw, 50),
+        "raw_p95": percentile(raw, 95),
         "p50": percentile(values, 50),
         "p95": p95,
         "max": values[-1],
@@ -1322,14 +1356,14 @@ def print_details(
         % (PAGE_ROWS, len(kinds[0].timings))
     )
     click.echo(
-        "%-10s %-9s %8s %8s %8s %10s %7s %s"
-        % ("kind", "as", "p50", "p95", "max", "hits", "target", "")
+        "%-10s %-9s %8s %8s %8s %10s %7s %-6s %8s %8s %6s"
+        % ("kind", "as", "p50", "p95", "max", "hits", "target", "", "raw p50", "raw p95", "ratio")
     )
     slow = []
     for kind in kinds:
         s = summarize(kind, n)
         click.echo(
-            "%-10s %-9s %8.1f %8.1f %8.1f %10s %7d %s"
+            "%-10s %-9s %8.1f %8.1f %8.1f %10s %7d %-6s %8.1f %8.1f %6.2f"
             % (
                 kind.key,
                 kind.as_user,
@@ -1339,6 +1373,9 @@ def print_details(
                 s["hits"],
                 s["target"],
                 "OK" if s["ok"] else "MISSED",
+                s["raw_p50"],
+                s["raw_p95"],
+                s["p50"] / s["raw_p50"],
             )
         )
         if not s["ok"]:
@@ -1432,7 +1469,8 @@ def print_markdown(
         s = summarize(kind, n)
         click.echo(
             "| package_search %s (%s, %s): p50 / p95 / max | "
-            "%.0f / %.0f / %.0f ms, %s hits | p95 ≤ %d ms %s |"
+            "%.0f / %.0f / %.0f ms, %s hits; raw SQL p50 / p95 %.0f / %.0f ms"
+            " (backend ÷ raw SQL %.2f) | p95 ≤ %d ms %s |"
             % (
                 kind.key,
                 kind.label,
@@ -1441,6 +1479,9 @@ def print_markdown(
                 s["p95"],
                 s["max"],
                 s["hits"],
+                s["raw_p50"],
+                s["raw_p95"],
+                s["p50"] / s["raw_p50"],
                 s["target"],
                 "✅" if s["ok"] else "❌",
             )
@@ -1612,6 +1653,7 @@ def main(
         host = machine()
         kinds = query_kinds(fixtures)
         run_queries(kinds, fixtures, queries)
+        time_raw_sql(kinds, fixtures, queries)
         host["load_after"] = load_average()
         statements = count_statements(kinds, fixtures)
         checks = check_visibility(fixtures)

@@ -9,8 +9,8 @@ Writes go through CKAN's own SQLAlchemy session: CKAN indexes a dataset from
 its ``before_commit`` hook, so the index row is written in the same
 transaction as the dataset change and both commit (or roll back) together.
 Every search costs a constant number of SQL statements (a savepoint, the
-settings, one statement for all facets with the number of hits, one page of
-rows, counting the hits too when there are no facets), whatever ``rows`` is.
+settings, one statement for all facets with the number of hits or, without
+facets, a count of the hits, then one page of rows), whatever ``rows`` is.
 """
 
 from __future__ import annotations
@@ -94,6 +94,9 @@ COLUMN_FIELDS = ("data_dict", "validated_data_dict")
 SEARCH_SETTINGS = (
     "SET LOCAL jit = off; SET LOCAL work_mem = '32MB'; SET LOCAL statement_timeout = %d"
 )
+#: Up to this many hits, a page gathers its matches through the filters'
+#: indexes before sorting them (``PostgresSearchConnection._page``).
+FEW_HITS = 1000
 #: PostgreSQL's SQLSTATE of a statement stopped by ``statement_timeout``.
 QUERY_CANCELED = "57014"
 
@@ -267,6 +270,51 @@ def _returned_document(record: Any, fl: list[str]) -> dict[str, Any]:
     return doc
 
 
+def count_sql(compiled: sql.CompiledQuery) -> str:
+    """The statement counting the hits of ``compiled`` (no facets asked)."""
+    return "SELECT count(*) FROM territoires_search_index d WHERE " + compiled.where
+
+
+def page_sql(compiled: sql.CompiledQuery, order_by: str, fl: list[str], hits: int | None) -> str:
+    """The statement of one page (binds ``page_rows``, ``page_start``)
+    among ``hits`` matches, known exactly beforehand, or counting them
+    (column ``hits``) when ``hits`` is None.
+
+    The inner query ranks the matches carrying only keys; the stored
+    columns of the page's rows are read after the LIMIT. Few matches (at
+    most ``FEW_HITS``) are first gathered through the indexes of the
+    filters (a sub-query that ``OFFSET 0`` keeps apart), then sorted:
+    PostgreSQL cannot estimate how many rows a ``filters @>`` term keeps,
+    and would otherwise read the ``metadata_modified`` index backwards
+    through every row to find the page of a rare group. Many matches are
+    read in the sort's order where an index gives it, stopping at the
+    page's last row.
+    """
+    if hits is not None and hits <= FEW_HITS:
+        source = (
+            "(SELECT * FROM territoires_search_index d WHERE %s OFFSET 0) AS d" % compiled.where
+        )
+        where = "TRUE"
+    else:
+        source, where = "territoires_search_index d", compiled.where
+    return (
+        "SELECT %(columns)s FROM ("
+        " SELECT d.index_id, %(rank)s AS score, %(hits)s AS hits"
+        " FROM %(source)s WHERE %(where)s"
+        " ORDER BY %(order_by)s LIMIT :page_rows OFFSET :page_start"
+        ") AS page JOIN territoires_search_index d"
+        " ON d.index_id = page.index_id ORDER BY %(order_by)s"
+        % {
+            "columns": ", ".join(_page_columns(fl)),
+            "rank": compiled.rank or "1.0",
+            "hits": "count(*) OVER ()" if hits is None else "0",
+            "source": source,
+            "where": where,
+            "order_by": order_by,
+        }
+    )
+
+
 class PostgresSearchConnection:
     """Stand-in for ``pysolr.Solr`` backed by ``territoires_search_index``.
 
@@ -356,68 +404,51 @@ class PostgresSearchConnection:
     ) -> tuple[list[dict[str, Any]], int, dict[str, list[Any]]]:
         """Documents, hits and facets, in as few statements as possible.
 
-        The facet statement and the page both count the hits: a separate
-        count runs only when neither did (no facets, and no row to count on).
+        With facets, the facet statement counts the hits. Without, a query
+        with free text ranks every hit for its page anyway, so the page
+        counts them in the same pass (``count(*) OVER ()``); a query of
+        filters alone is counted first, exactly, by a statement of its own,
+        so that its page can stop at its last row (``page_sql``). A page is
+        read only when it has rows.
         """
-        hits: int | None = None
+        compiled = request.compiled
         facets: dict[str, list[Any]] = {}
+        hits: int | None = None
         if request.facet_fields:
             hits, facets = self._facets(
-                request.compiled,
-                request.facet_fields,
-                request.facet_limit,
-                request.facet_mincount,
+                compiled, request.facet_fields, request.facet_limit, request.facet_mincount
             )
+        elif compiled.rank is None:
+            hits = self._count(compiled)
         docs: list[dict[str, Any]] = []
         if request.rows and (hits is None or request.start < hits):
-            docs, page_hits = self._page(request, count=hits is None)
+            docs, page_hits = self._page(request, hits)
             if hits is None and (docs or not request.start):
                 hits = page_hits
-        if hits is None:
-            hits = self._count(request.compiled)
+        if hits is None:  # a page past the last hit
+            hits = self._count(compiled)
         return docs, hits, facets
 
     def _count(self, compiled: sql.CompiledQuery) -> int:
-        statement = sa.text(
-            "SELECT count(*) FROM territoires_search_index d WHERE " + compiled.where
-        )
-        return model.Session.execute(statement, compiled.params).scalar() or 0
+        return model.Session.execute(sa.text(count_sql(compiled)), compiled.params).scalar() or 0
 
-    def _page(self, request: _SearchRequest, count: bool) -> tuple[list[dict[str, Any]], int]:
-        """One page of documents, and the number of hits if ``count`` (0 if
-        none). Without ``count`` the page can stop early (e.g. read the
-        metadata_modified index backwards for ``*:*``)."""
+    def _page(self, request: _SearchRequest, hits: int | None) -> tuple[list[dict[str, Any]], int]:
+        """One page of documents (``page_sql``), and the number of hits
+        when ``hits`` was not known (else ``hits``; 0 for no row)."""
         compiled = request.compiled
-        # The inner query ranks every match and counts them in the same
-        # pass, carrying only keys; the stored columns of the page's rows
-        # are read after the LIMIT.
-        statement = sa.text(
-            "SELECT %(columns)s FROM ("
-            " SELECT d.index_id, %(rank)s AS score, %(hits)s AS hits"
-            " FROM territoires_search_index d WHERE %(where)s"
-            " ORDER BY %(order_by)s LIMIT :page_rows OFFSET :page_start"
-            ") AS page JOIN territoires_search_index d"
-            " ON d.index_id = page.index_id ORDER BY %(order_by)s"
-            % {
-                "columns": ", ".join(_page_columns(request.fl)),
-                "rank": compiled.rank or "1.0",
-                "hits": "count(*) OVER ()" if count else "0",
-                "where": compiled.where,
-                "order_by": request.order_by,
-            }
-        )
+        statement = sa.text(page_sql(compiled, request.order_by, request.fl, hits))
         result = model.Session.execute(
             statement, dict(compiled.params, page_rows=request.rows, page_start=request.start)
         )
         docs = []
-        hits = 0
+        counted = 0
         for record in result.mappings():
-            hits = int(record["hits"])
+            counted = int(record["hits"])
             doc = _returned_document(record, request.fl)
             if self.decode_dates:
                 _decode_dates(doc)
             docs.append(doc)
-        return docs, hits
+        return docs, counted if hits is None else hits
 
     def _facets(
         self, compiled: sql.CompiledQuery, facet_fields: list[str], limit: int, mincount: int

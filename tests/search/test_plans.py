@@ -1,0 +1,165 @@
+"""The plans PostgreSQL chooses for the benchmark's searches.
+
+A scratch database of its own (``territoires_plantest_<pid>``, on the same
+server as ``test_sql.py``'s), migrated as ``test_sql.py`` migrates it, gets
+``N_DOCUMENTS`` index rows generated in SQL (60 commune groups, 20
+organisations, 200 tags, 10% private, one in 500 about "vélo"),
+then ANALYZE, as after a rebuild. Each benchmark search is compiled as the
+connection compiles it (``sql.compile_search``/``compile_facets``,
+``connection.count_sql``/``page_sql``) and its plan read with ``EXPLAIN
+(FORMAT JSON)``: selective filters and text go through their GIN indexes,
+never a sequential scan of the index table; a page of many hits in date
+order reads the ``metadata_modified`` index and stops at the page's last
+row.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from ckanext.territoires.search import connection as search_connection
+from ckanext.territoires.search.sql import compile_facets, compile_search, compile_sort
+
+from .test_sql import ADMIN_URL, TEXT_CONFIG, apply_migration, ckan_fq
+
+DB_NAME = "territoires_plantest_%d" % os.getpid()
+N_DOCUMENTS = 20_000
+
+GENERATE = """
+INSERT INTO territoires_search_index (
+    index_id, id, site_id, name, state, capacity, permission_labels,
+    metadata_created, metadata_modified, title_string, fields, filters, tsv, ngram_text)
+SELECT md5(i::text), 'id-' || i, 'default', 'ds-' || i, 'active',
+       CASE WHEN i % 10 = 0 THEN 'private' ELSE 'public' END,
+       CASE WHEN i % 10 = 0 THEN ARRAY['member-org-' || i % 20] ELSE ARRAY['public'] END,
+       now() - (i % 1000) * interval '1 day',
+       now() - ((i * 7919) % 200000) * interval '1 minute',
+       'Jeu ' || i, doc.value, doc.value,
+       setweight(to_tsvector('territoires_fr', 'Jeu ' || i || ' '
+           || CASE WHEN i % 500 = 1 THEN 'vélo ' ELSE '' END
+           || (ARRAY['voirie', 'budget', 'territoire', 'eau'])[i % 4 + 1]), 'A'),
+       'ds-' || i
+FROM generate_series(1, :n) AS i
+CROSS JOIN LATERAL (SELECT jsonb_build_object(
+    'dataset_type', 'dataset', 'type', 'dataset', 'entity_type', 'package',
+    'organization', 'org-' || i % 20, 'owner_org', 'org-' || i % 20,
+    'groups', jsonb_build_array('commune-' || i % 60),
+    'tags', jsonb_build_array('t' || i % 200, 'theme-' || i % 7),
+    'res_format', jsonb_build_array((ARRAY['CSV', 'JSON', 'PDF'])[i % 3 + 1]),
+    'license_id', 'lov2', 'private', i % 10 = 0, 'num_resources', 1 + i % 3
+) AS value) AS doc
+"""
+
+FACETS = ["organization", "groups", "tags"]
+BY_DATE = compile_sort("metadata_modified desc")
+BY_SCORE = compile_sort("score desc, metadata_modified desc")
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[sa.engine.Engine]:
+    try:
+        admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(sa.text('DROP DATABASE IF EXISTS "%s"' % DB_NAME))
+            connection.execute(sa.text('CREATE DATABASE "%s"' % DB_NAME))
+    except sa.exc.OperationalError as error:
+        pytest.skip("PostgreSQL is unreachable at %s: %s" % (ADMIN_URL, error))
+    scratch = sa.create_engine(make_url(ADMIN_URL).set(database=DB_NAME))
+    try:
+        with scratch.begin() as connection:
+            apply_migration(connection)
+            connection.execute(sa.text(GENERATE), {"n": N_DOCUMENTS})
+        with scratch.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(sa.text("VACUUM ANALYZE territoires_search_index"))
+        yield scratch
+    finally:
+        scratch.dispose()
+        with admin.connect() as connection:
+            connection.execute(sa.text('DROP DATABASE IF EXISTS "%s"' % DB_NAME))
+        admin.dispose()
+
+
+def plan_nodes(engine: sa.engine.Engine, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every node of the plan of ``sql``, as a flat list."""
+    with engine.connect() as connection:
+        # what connection.SEARCH_SETTINGS sets for every search
+        connection.execute(sa.text("SET jit = off; SET work_mem = '32MB'"))
+        plan = connection.execute(sa.text("EXPLAIN (FORMAT JSON) " + sql), params).scalar()
+    nodes, todo = [], [plan[0]["Plan"]]
+    while todo:
+        node = todo.pop()
+        nodes.append(node)
+        todo.extend(node.get("Plans", []))
+    return nodes
+
+
+def indexes_used(nodes: list[dict[str, Any]]) -> set[str]:
+    return {node["Index Name"] for node in nodes if "Index Name" in node}
+
+
+def seq_scanned(nodes: list[dict[str, Any]]) -> set[str]:
+    return {node["Relation Name"] for node in nodes if node["Node Type"] == "Seq Scan"}
+
+
+def hits(engine: sa.engine.Engine, compiled) -> int:
+    with engine.connect() as connection:
+        return connection.execute(
+            sa.text(search_connection.count_sql(compiled)), compiled.params
+        ).scalar()
+
+
+def page_plan(engine, compiled, order_by: str) -> list[dict[str, Any]]:
+    sql = search_connection.page_sql(compiled, order_by, ["id", "score"], hits(engine, compiled))
+    return plan_nodes(engine, sql, dict(compiled.params, page_rows=20, page_start=0))
+
+
+def count_plan(engine, compiled) -> list[dict[str, Any]]:
+    return plan_nodes(engine, search_connection.count_sql(compiled), compiled.params)
+
+
+def facet_plan(engine, compiled) -> list[dict[str, Any]]:
+    sql, params = compile_facets(compiled, FACETS, limit=50, mincount=1, with_total=True)
+    return plan_nodes(engine, sql, params)
+
+
+class TestSelectiveFilters:
+    def test_a_group_sorted_by_date_goes_through_the_filters_index(self, engine):
+        # the benchmark's "group" kind: a sysadmin (no labels), one commune
+        compiled = compile_search(
+            "*:*", ckan_fq("groups:commune-7", labels=None), text_config=TEXT_CONFIG
+        )
+        assert 0 < hits(engine, compiled) <= search_connection.FEW_HITS
+        for nodes in (page_plan(engine, compiled, BY_DATE), count_plan(engine, compiled)):
+            assert "territoires_search_index_filters_idx" in indexes_used(nodes)
+            assert "territoires_search_index_modified_idx" not in indexes_used(nodes)
+            assert "territoires_search_index" not in seq_scanned(nodes)
+
+    def test_selective_text_goes_through_the_text_index(self, engine):
+        compiled = compile_search("vélo", ckan_fq(), text_config=TEXT_CONFIG)
+        assert 0 < hits(engine, compiled) < 100
+        for nodes in (page_plan(engine, compiled, BY_SCORE), count_plan(engine, compiled)):
+            assert "territoires_search_index_tsv_idx" in indexes_used(nodes)
+            assert "territoires_search_index" not in seq_scanned(nodes)
+
+    def test_a_group_with_facets_goes_through_the_filters_index(self, engine):
+        # a commune page: the group's datasets and their facets
+        compiled = compile_search("*:*", ckan_fq("groups:commune-7"), text_config=TEXT_CONFIG)
+        nodes = facet_plan(engine, compiled)
+        assert "territoires_search_index_filters_idx" in indexes_used(nodes)
+        assert "territoires_search_index" not in seq_scanned(nodes)
+
+
+class TestBroadSearches:
+    def test_a_page_of_many_hits_in_date_order_reads_the_date_index(self, engine):
+        compiled = compile_search("*:*", ckan_fq(), text_config=TEXT_CONFIG)
+        assert hits(engine, compiled) > search_connection.FEW_HITS
+        nodes = page_plan(engine, compiled, BY_DATE)
+        assert "territoires_search_index_modified_idx" in indexes_used(nodes)
+        # only the page's own rows are sorted (after the join), not the hits
+        assert not [n for n in nodes if n["Node Type"] == "Sort" and n["Plan Rows"] > 20]
