@@ -46,6 +46,7 @@ __all__ = [
     "territoires_safe_url",
     "territoires_search_map",
     "territoires_site",
+    "territoires_standard",
     "territoires_territory_label",
     "territoires_theme_chart",
     "territoires_theme_choices",
@@ -256,6 +257,13 @@ def territoires_markdown(text: Any, top: int = 2):
         return "<%sh%d" % (match.group(1), min(int(match.group(2)) + shift, 6))
 
     return Markup(_HEADING_TAG.sub(shifted, html))
+
+
+def territoires_standard(value: str) -> dict[str, str]:
+    """A ``conforms_to`` value as pages show it: ``{"label", "url"}``."""
+    from ckanext.territoires import vocabularies
+
+    return vocabularies.standard_reference(value)
 
 
 def territoires_safe_url(value: Any) -> str:

@@ -122,3 +122,27 @@ def test_a_deleted_file_or_dataset_leaves_the_pooled_dataset(territory_org):
     helpers.call_action("package_delete", id=kept["package_id"])
     assert pooled_rows() == []
     assert helpers.call_action("territoires_pooled_dataset_list")[0]["contributions"] == []
+
+
+def test_the_pooled_dataset_says_what_it_is(territory_org, app):
+    """Its licence is its files' when they share one, its coverage the
+    communes that contributed, its schema named by its address and shown
+    by its title (no bare address on the page)."""
+    organisation = factories.Organization(insee="69081")
+    dataset = factories.Dataset(owner_org=organisation["id"], license_id="lov2")
+    publish_car_parks(dataset["id"], "parkings-valide.csv")
+    pooled = helpers.call_action("package_show", id=DATASET)
+    assert pooled["license_id"] == "lov2"
+    assert pooled["territoires_coverage"] == ["69081"]
+    assert pooled["frequency"].endswith("/UPDATE_CONT")
+    (schema_url,) = pooled["conforms_to"]
+    assert schema_url.startswith("https://") and "schema-stationnement" in schema_url
+    body = app.get(f"/fr/dataset/{DATASET}").body
+    assert "Schéma partagé « Lieux de stationnement »" in body
+    assert f">{schema_url}<" not in body
+    # files under different licences: the pooled dataset claims none
+    other = factories.Dataset(
+        owner_org=factories.Organization(insee="69029")["id"], license_id="odc-odbl"
+    )
+    publish_car_parks(other["id"], "parkings-valide.csv")
+    assert helpers.call_action("package_show", id=DATASET)["license_id"] in ("", "notspecified")

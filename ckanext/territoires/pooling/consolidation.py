@@ -21,7 +21,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from werkzeug.datastructures import FileStorage
 
-from ckanext.territoires import territory
+from ckanext.territoires import territory, vocabularies
 from ckanext.territoires.communes import groups, organizations
 from ckanext.territoires.communes.load import territory_epcis
 from ckanext.territoires.harvesters.messages import HarvestProblem, translate
@@ -176,6 +176,17 @@ def build_csv(schema: registry.OfferedSchema, found: list[Contribution]) -> tupl
     return buffer.getvalue().encode("utf-8"), total
 
 
+def _common_licence(found: list[Contribution]) -> str:
+    """The licence of the merged files when they all share one (the pooled
+    rows keep it); none otherwise: mixing licences is the team's decision."""
+    licences = {
+        package.license_id
+        for c in found
+        if c.merged and (package := model.Package.get(c.package_name)) is not None
+    }
+    return licences.pop() if len(licences) == 1 and None not in licences else ""
+
+
 def _notes(schema: registry.OfferedSchema, found: list[Contribution]) -> str:
     lines = [
         translate(
@@ -191,6 +202,7 @@ def _notes(schema: registry.OfferedSchema, found: list[Contribution]) -> str:
     if rejected:
         lines.append("")
         lines.append(translate(N_("Files not merged because they do not conform to the schema:")))
+        lines.append("")
         lines += [
             f"- {c.package_title} ({c.commune_name or '?'}) : {c.resource_name}" for c in rejected
         ]
@@ -214,7 +226,12 @@ def consolidate(schema_id: str) -> Consolidated:
         "title": schema.title,
         "notes": _notes(schema, result.contributions),
         "owner_org": organization.id,
-        "conforms_to": [schema.source if schema.source != "shipped" else schema.id],
+        "conforms_to": [schema.url],
+        "license_id": _common_licence(result.contributions),
+        "frequency": vocabularies.FREQUENCY_BASE + "UPDATE_CONT",
+        "territoires_coverage": sorted(
+            {c.commune_insee for c in result.contributions if c.merged and c.commune_insee}
+        ),
     }
     existing = model.Package.get(name)
     if existing is None or existing.state != "active":

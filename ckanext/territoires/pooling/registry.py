@@ -35,6 +35,12 @@ class OfferedSchema:
     descriptor: dict[str, Any] = field(repr=False, compare=False)
 
     @property
+    def url(self) -> str:
+        """The schema's address (its descriptor's ``path``, else its home
+        page), what ``dct:conformsTo`` names; its id when it has neither."""
+        return self.descriptor.get("path") or self.descriptor.get("homepage") or self.id
+
+    @property
     def field_names(self) -> list[str]:
         return [column["name"] for column in self.descriptor.get("fields", [])]
 
@@ -115,5 +121,17 @@ def get(schema_id: str | None) -> OfferedSchema | None:
     """The offered schema of this id, or None."""
     for schema in offered():
         if schema.id == schema_id:
+            return schema
+    return None
+
+
+def by_reference(value: str | None) -> OfferedSchema | None:
+    """The offered schema a ``conforms_to`` value names: its id, its address
+    or its home page."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    for schema in offered():
+        if value in (schema.id, schema.url, schema.descriptor.get("homepage")):
             return schema
     return None
