@@ -19,8 +19,8 @@ from ckan import model
 from ckanext.harvest.model import HarvestObject
 
 from . import mapping
+from .kinds import csw
 from .kinds.csw import is_box
-from .messages import N_
 
 #: Fields, in the order of the report, and how a dataset keeps each.
 DATASET_FIELDS: dict[str, Callable[[dict[str, Any]], bool]] = {
@@ -28,9 +28,12 @@ DATASET_FIELDS: dict[str, Callable[[dict[str, Any]], bool]] = {
     "description": lambda d: bool(d.get("notes")),
     "keywords": lambda d: bool(d.get("tags")),
     "themes": lambda d: bool(d.get("theme")),
+    "hvd_category": lambda d: bool(d.get("hvd_category")),
     "licence": lambda d: bool(d.get("license_id")),
     "access_rights": lambda d: bool(d.get("access_rights")),
     "publisher": lambda d: bool(d.get("publisher")),
+    "creator": lambda d: bool(d.get("creator")),
+    "rights_holder": lambda d: bool(d.get("rights_holder")),
     "contact": lambda d: bool(d.get("contact")),
     "issued": lambda d: bool(d.get("issued")),
     "modified": lambda d: bool(d.get("modified")),
@@ -44,14 +47,11 @@ DATASET_FIELDS: dict[str, Callable[[dict[str, Any]], bool]] = {
     "distributions": lambda d: bool(d.get("resources")),
     "distribution_formats": lambda d: any(r.get("format") for r in d.get("resources") or []),
     "service_endpoints": lambda d: any(r.get("access_services") for r in d.get("resources") or []),
-    "lineage": lambda d: False,
-    "thumbnail": lambda d: False,
+    "lineage": lambda d: bool(d.get("provenance")),
+    "thumbnail": lambda d: bool(d.get("thumbnail")),
 }
-#: Fields the portal does not keep yet, and why.
-NOT_KEPT = {
-    "lineage": N_("not kept yet: the dataset schema has no lineage field"),
-    "thumbnail": N_("not kept yet: the dataset schema has no thumbnail field"),
-}
+#: Fields the portal does not keep, and why.
+NOT_KEPT: dict[str, str] = {}
 
 
 def _csw(record: dict[str, Any]) -> set[str]:
@@ -66,6 +66,8 @@ def _csw(record: dict[str, Any]) -> set[str]:
         or any("licen" in text.lower() for text in record.get("licence_candidates") or []),
         "access_rights": record.get("access"),
         "publisher": record.get("organisations"),
+        "creator": csw.parties_in(record, csw.CREATOR_ROLES),
+        "rights_holder": csw.parties_in(record, csw.RIGHTS_HOLDER_ROLES),
         "contact": record.get("emails"),
         "issued": dates.get("publication") or dates.get("creation"),
         "modified": dates.get("revision") or dates.get("publication"),
@@ -83,7 +85,7 @@ def _csw(record: dict[str, Any]) -> set[str]:
             mapping.service_of(r.get("protocol") or "", r.get("url") or "") for r in resources
         ),
         "lineage": record.get("lineage"),
-        "thumbnail": record.get("thumbnails"),
+        "thumbnail": csw.thumbnail(record),
     }
     return {key for key, value in found.items() if value}
 
@@ -94,9 +96,12 @@ DCAT_KEYS = {
     "description": ("notes",),
     "keywords": ("tags",),
     "themes": ("theme",),
+    "hvd_category": ("hvd_category",),
     "licence": ("license_id", "license"),
     "access_rights": ("access_rights",),
     "publisher": ("publisher", "publisher_name", "publisher_uri"),
+    "creator": ("creator", "creator_name", "creator_uri"),
+    "rights_holder": ("rights_holder",),
     "contact": ("contact", "contact_name", "contact_email"),
     "issued": ("issued",),
     "modified": ("modified",),
@@ -106,6 +111,7 @@ DCAT_KEYS = {
     "conforms_to": ("conforms_to",),
     "landing_page": ("url",),
     "lineage": ("provenance",),
+    "thumbnail": ("thumbnail",),
 }
 
 

@@ -213,9 +213,14 @@ class Importer:
         # always sent: resources gone at the source must go here too
         package.setdefault("resources", [])
         package["notes"] = package.get("notes") or package["title"]
-        package["tags"] = mapping.tags(
+        keywords = [
             tag.get("name") if isinstance(tag, dict) else tag for tag in package.get("tags", [])
-        )
+        ]
+        package["tags"] = mapping.tags(keywords)
+        # a keyword that is no valid tag is kept as written too (exported so)
+        originals = mapping.original_keywords(keywords)
+        if originals:
+            package["original_keywords"] = originals
         package["territoires_coverage"] = coverage.codes
         package.update(
             provenance.fields_for(

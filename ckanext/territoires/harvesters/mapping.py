@@ -8,9 +8,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from ckanext.territoires import licences
+from ckanext.territoires.tags import clean_tag
 
-_TAG_INVALID = re.compile(r"[^\w \-.]+", re.UNICODE)
-_SPACES = re.compile(r"\s+")
 _BLOCK_TAGS = re.compile(r"<\s*(br|/p|/div|/li|/h[1-6]|/tr)\b[^>]*>", re.I)
 _LIST_ITEM = re.compile(r"<\s*li\b[^>]*>", re.I)
 _TAGS = re.compile(r"<[^>]+>")
@@ -40,14 +39,14 @@ def license_id(*candidates: Any) -> str | None:
     return None
 
 
-def clean_tag(text: Any) -> str | None:
-    """A CKAN-valid tag (2-100 chars of letters, digits, space, - _ .), or None."""
-    if not isinstance(text, str):
-        return None
-    tag = _SPACES.sub(" ", _TAG_INVALID.sub(" ", text)).strip(" -._")
-    if len(tag) < 2:
-        return None
-    return tag[:100].strip()
+def original_keywords(values: Iterable[Any]) -> list[str]:
+    """The keywords whose tag is not what the source wrote (too long,
+    characters CKAN refuses): kept as written, once each."""
+    found: dict[str, None] = {}
+    for value in values or ():
+        if isinstance(value, str) and value.strip() and clean_tag(value) != value.strip():
+            found[value.strip()] = None
+    return list(found)
 
 
 def tags(values: Iterable[Any]) -> list[dict[str, str]]:

@@ -238,3 +238,99 @@ def test_a_record_already_harvested_by_another_source_is_reported_not_duplicated
     warned = object_warnings(job)
     assert len(warned) == 6
     assert all("already harvested" in messages[0] for messages in warned.values())
+
+
+# --- lineage, thumbnail, creators, rights holders ------------------------------
+
+THUMBNAIL = "https://www.geo2france.fr/geonetwork/srv/api/records/plu/attachments/plu.png"
+PARTIES = (
+    (
+        b"</gmd:purpose>",
+        b"</gmd:purpose><gmd:graphicOverview><gmd:MD_BrowseGraphic><gmd:fileName>"
+        b"<gco:CharacterString>plu_s.png</gco:CharacterString></gmd:fileName>"
+        b"</gmd:MD_BrowseGraphic></gmd:graphicOverview><gmd:graphicOverview>"
+        b"<gmd:MD_BrowseGraphic><gmd:fileName><gco:CharacterString>"
+        + THUMBNAIL.encode()
+        + b"</gco:CharacterString></gmd:fileName></gmd:MD_BrowseGraphic></gmd:graphicOverview>",
+    ),
+    (
+        b"</gmd:CI_Citation>\n          </gmd:citation>",
+        b"<gmd:citedResponsibleParty><gmd:CI_ResponsibleParty><gmd:individualName>"
+        b"<gco:CharacterString>Bureau SIG</gco:CharacterString></gmd:individualName>"
+        b'<gmd:role><gmd:CI_RoleCode codeListValue="author">author</gmd:CI_RoleCode></gmd:role>'
+        b"</gmd:CI_ResponsibleParty></gmd:citedResponsibleParty>"
+        b"</gmd:CI_Citation>\n          </gmd:citation>",
+    ),
+    (b'codeListValue="pointOfContact"', b'codeListValue="originator"'),
+)
+
+
+def test_lineage_thumbnail_and_creators_are_kept():
+    package = iso_package(replace=PARTIES)
+    assert package["provenance"].startswith(
+        "Les limites d'une zone sont représentées sur les documents graphiques du PLU"
+    )
+    # the first graphic overview that is a web address (not a bare file name)
+    assert package["thumbnail"] == THUMBNAIL
+    # originators and authors of the resource (not the metadata's contact),
+    # in the record's order
+    assert package["creator"] == [
+        {"name": "Bureau SIG"},
+        {
+            "name": "DDTM 80 (Direction Départementale des Territoires et de la Mer de la Somme)",
+            "email": "ddtm-sap-bsig@somme.gouv.fr",
+        },
+    ]
+    assert "rights_holder" not in package
+
+
+def test_the_owner_of_a_real_record_is_its_rights_holder():
+    from ckanext.territoires.harvesters.kinds.csw import CswHarvester, parse_record
+
+    packages = [
+        CswHarvester().to_package(parse_record(record), None, None)[0]
+        for record in iso_records("geonetwork-iso19139-page-3.xml")
+    ]
+    holders = [package["rights_holder"] for package in packages if package.get("rights_holder")]
+    assert holders[0] == [
+        {
+            "name": "DDTM 62 (Direction départementale des territoires et de la mer du "
+            "Pas-de-Calais)",
+            "email": "ddtm-mcsig@pas-de-calais.gouv.fr",
+        }
+    ]
+    # without a role of creator, nobody is made the creator
+    assert not any(package.get("creator") for package in packages)
+
+
+def test_lineage_thumbnail_creators_and_rights_holders_are_exported(server, app):
+    from ckanext.dcat.profiles import DCT
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import FOAF, RDF, RDFS
+
+    body = fixture_bytes("csw", GEOIDE)
+    for old, new in (*PARTIES, (b'codeListValue="originator"', b'codeListValue="owner"')):
+        body = body.replace(old, new)
+    source = create_source(mount(server, {"1": body}), "territoires_csw", {"pin": "*"})
+    run(source)
+    (package,) = harvested(source["id"]).values()
+    dataset = show(package.id)
+    assert dataset["thumbnail"] == THUMBNAIL
+    assert dataset["rights_holder"][0]["name"].startswith("DDTM 80")
+    assert dataset["creator"] == [{"name": "Bureau SIG"}]
+    page = app.get(f"/dataset/{package.name}")
+    assert f'src="{THUMBNAIL}"' in page.body
+    graph = Graph().parse(data=app.get(f"/dataset/{package.id}.ttl").body, format="turtle")
+    ref = URIRef(f"http://test.ckan.net/dataset/{package.id}")
+    statements = {
+        str(label)
+        for statement in graph.objects(ref, DCT.provenance)
+        for label in graph.objects(statement, RDFS.label)
+    }
+    assert any(label.startswith("Les limites d'une zone") for label in statements)
+    assert (ref, FOAF.depiction, URIRef(THUMBNAIL)) in graph
+    assert (URIRef(THUMBNAIL), RDF.type, FOAF.Image) in graph
+    holder = graph.value(ref, DCT.rightsHolder)
+    assert str(graph.value(holder, FOAF.name)).startswith("DDTM 80")
+    creator = graph.value(ref, DCT.creator)
+    assert graph.value(creator, FOAF.name) == Literal("Bureau SIG")
