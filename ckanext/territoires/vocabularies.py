@@ -353,7 +353,19 @@ def media_type_uri(media_type: str) -> str | None:
 
 # --- languages ---------------------------------------------------------------------
 
-_LANGUAGES = {"fr": "FRA", "en": "ENG", "de": "DEU", "es": "SPA", "it": "ITA", "nl": "NLD"}
+#: ISO 639-1 -> the EU's language codes (ISO 639-2/T): the EU's official
+#: languages, France's regional ones and others sources use.
+_LANGUAGES = {
+    "fr": "FRA", "en": "ENG", "de": "DEU", "es": "SPA", "it": "ITA", "nl": "NLD",
+    "bg": "BUL", "hr": "HRV", "cs": "CES", "da": "DAN", "et": "EST", "fi": "FIN",
+    "el": "ELL", "hu": "HUN", "ga": "GLE", "lv": "LAV", "lt": "LIT", "mt": "MLT",
+    "pl": "POL", "pt": "POR", "ro": "RON", "sk": "SLK", "sl": "SLV", "sv": "SWE",
+    "ca": "CAT", "eu": "EUS", "br": "BRE", "oc": "OCI", "co": "COS", "gl": "GLG",
+    "lb": "LTZ", "no": "NOR", "is": "ISL", "ar": "ARA", "zh": "ZHO", "ja": "JPN",
+    "ru": "RUS", "tr": "TUR", "uk": "UKR",
+}  # fmt: skip
+#: The other way round: the short code of an EU language code.
+SHORT_LANGUAGES = {code: short for short, code in _LANGUAGES.items()}
 
 
 def language_uri(value: str | None) -> str | None:

@@ -169,6 +169,70 @@ def resource_format(value: Any) -> str:
     return value.upper()[:50] if len(value) <= 10 else value[:50]
 
 
+#: ISO 639-2/B codes (ISO 19139 records, ckanext-spatial) -> the EU's (639-2/T).
+LANGUAGES_639_2B = {"fre": "FRA", "ger": "DEU", "dut": "NLD", "cze": "CES", "gre": "ELL"}
+
+
+def language(code: Any) -> str | None:
+    """A language as the portal writes it (``fre``, ``fr``, ``FRA`` or the
+    EU IRI -> ``fr``; a language without a short code, its EU IRI); None
+    for a value that names no language."""
+    from ckanext.territoires import vocabularies
+
+    if not isinstance(code, str) or not code.strip():
+        return None
+    text = code.strip()
+    iri = vocabularies.language_uri(LANGUAGES_639_2B.get(text.lower(), text))
+    if not iri:
+        return None
+    return vocabularies.SHORT_LANGUAGES.get(iri.rsplit("/", 1)[-1], iri)
+
+
+def languages(values: Any) -> list[str]:
+    """:func:`language` of each value (a list, its JSON text, or codes
+    separated by commas), once each."""
+    from ckanext.territoires.values import as_list
+
+    found: list[str] = []
+    for value in as_list(values, split=lambda text: text.split(",")):
+        code = language(value)
+        if code and code not in found:
+            found.append(code)
+    return found
+
+
+_ISO_DATE = re.compile(
+    r"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$"
+)
+_DAY_FIRST = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:\s*-\s*(\d{1,2}):(\d{2}))?")
+
+
+def date(value: Any) -> str | None:
+    """An ISO 8601 date or date-time as the source gives it (a space before
+    the time becomes a ``T``), or a DKAN date ("mar, 10/12/2019 - 09:23",
+    day first) in ISO 8601; None for anything else (never a wrong date)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    if _ISO_DATE.match(text):
+        return text.replace(" ", "T", 1)
+    found = _DAY_FIRST.search(text)
+    if found:
+        day, month, year, hour, minute = found.groups()
+        if 1 <= int(month) <= 12 and 1 <= int(day) <= 31:
+            iso = f"{year}-{int(month):02d}-{int(day):02d}"
+            return f"{iso}T{int(hour):02d}:{minute}" if hour else iso
+    return None
+
+
+def temporal(start: Any, end: Any) -> list[dict[str, str]]:
+    """The ``temporal_coverage`` of a period (either end may be missing)."""
+    period = {
+        key: found for key, value in (("start", start), ("end", end)) if (found := date(value))
+    }
+    return [period] if period else []
+
+
 def frequency(value: Any) -> str | None:
     """The EU frequency IRI of a source's update frequency, or None when the
     portal's vocabulary does not know it (the field is then left out rather

@@ -165,8 +165,6 @@ MAINTENANCE_FREQUENCIES = {
     "notPlanned": "NEVER",
     "unknown": "UNKNOWN",
 }
-#: ISO 639-2/B codes (ISO 19139 records) -> the EU's (ISO 639-2/T).
-LANGUAGES_639_2B = {"fre": "FRA", "ger": "DEU", "dut": "NLD", "cze": "CES", "gre": "ELL"}
 EPSG = "http://www.opengis.net/def/crs/EPSG/0/"
 
 
@@ -518,10 +516,10 @@ def _descriptions(content: dict[str, Any]) -> dict[str, Any]:
         if found:
             fields["frequency"] = found
             break
-    languages = [_language(code) for code in content.get("languages") or []]
-    if any(languages):
-        fields["language"] = list(dict.fromkeys(code for code in languages if code))
-    systems = [_reference_system(code) for code in content.get("reference_systems") or []]
+    languages = mapping.languages(content.get("languages") or [])
+    if languages:
+        fields["language"] = languages
+    systems = [reference_system(code) for code in content.get("reference_systems") or []]
     if any(systems):
         fields["conforms_to"] = list(dict.fromkeys(iri for iri in systems if iri))
     if content.get("lineage"):
@@ -544,19 +542,7 @@ def thumbnail(content: dict[str, Any]) -> str | None:
     )
 
 
-def _language(code: str) -> str | None:
-    """A record's language code as the portal writes it (``fre`` -> ``fr``)."""
-    from ckanext.territoires import vocabularies
-
-    text = code.strip()
-    iri = vocabularies.language_uri(LANGUAGES_639_2B.get(text.lower(), text))
-    if not iri:
-        return None
-    short = {"FRA": "fr", "ENG": "en", "DEU": "de", "SPA": "es", "ITA": "it", "NLD": "nl"}
-    return short.get(iri.rsplit("/", 1)[-1], iri)
-
-
-def _reference_system(code: str) -> str | None:
+def reference_system(code: str) -> str | None:
     """The IRI of a reference system (EPSG codes written as numbers,
     ``EPSG:2154`` or IRIs); None for a code that names no IRI."""
     text = code.strip()
