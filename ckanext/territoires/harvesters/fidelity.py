@@ -11,7 +11,7 @@ with their reason (:data:`NOT_KEPT`).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -21,6 +21,7 @@ from ckanext.harvest.model import HarvestObject
 from . import mapping
 from .kinds import csw
 from .kinds.csw import is_box
+from .messages import N_
 
 #: Fields, in the order of the report, and how a dataset keeps each.
 DATASET_FIELDS: dict[str, Callable[[dict[str, Any]], bool]] = {
@@ -49,6 +50,34 @@ DATASET_FIELDS: dict[str, Callable[[dict[str, Any]], bool]] = {
     "service_endpoints": lambda d: any(r.get("access_services") for r in d.get("resources") or []),
     "lineage": lambda d: bool(d.get("provenance")),
     "thumbnail": lambda d: bool(d.get("thumbnail")),
+}
+#: Each field as a person reads it (the preview's table).
+LABELS = {
+    "title": N_("Title"),
+    "description": N_("Description"),
+    "keywords": N_("Keywords"),
+    "themes": N_("Themes"),
+    "hvd_category": N_("High-value dataset categories"),
+    "licence": N_("Licence"),
+    "access_rights": N_("Access rights"),
+    "publisher": N_("Publisher"),
+    "creator": N_("Creators"),
+    "rights_holder": N_("Rights holders"),
+    "contact": N_("Contact points"),
+    "issued": N_("Release date"),
+    "modified": N_("Modification date"),
+    "created": N_("Creation date"),
+    "temporal_coverage": N_("Temporal coverage"),
+    "frequency": N_("Update frequency"),
+    "language": N_("Languages"),
+    "conforms_to": N_("Reference systems, specifications"),
+    "spatial_extent": N_("Spatial extent"),
+    "landing_page": N_("Page at the source"),
+    "distributions": N_("Distributions"),
+    "distribution_formats": N_("Formats of the distributions"),
+    "service_endpoints": N_("Service endpoints"),
+    "lineage": N_("Lineage"),
+    "thumbnail": N_("Thumbnail"),
 }
 #: Fields the portal does not keep, and why.
 NOT_KEPT: dict[str, str] = {}
@@ -159,19 +188,53 @@ def _mapped(harvester, source, config) -> Callable[[dict[str, Any]], set[str]]:
     return carried
 
 
+def carried_by(source, harvester, config) -> Callable[[dict[str, Any]], set[str]]:
+    """The fields a record of the source's kind carries."""
+    return {
+        "territoires_csw": _csw,
+        "territoires_dcat": _dcat,
+    }.get(source.type) or _mapped(harvester, source, config)
+
+
+def tally(
+    pairs: Iterable[tuple[dict[str, Any], dict[str, Any]]],
+    carried_by: Callable[[dict[str, Any]], set[str]],
+) -> dict[str, Any]:
+    """``{"records": n, "fields": [{"field", "label", "carried", "kept",
+    "reason"}]}`` of ``(record, dataset)`` pairs: the record as the source
+    kind read it, the dataset as the portal keeps (or would keep) it."""
+    carried = dict.fromkeys(DATASET_FIELDS, 0)
+    kept = dict.fromkeys(DATASET_FIELDS, 0)
+    records = 0
+    for record, dataset in pairs:
+        records += 1
+        for field in carried_by(record):
+            carried[field] += 1
+            kept[field] += bool(DATASET_FIELDS[field](dataset))
+    return {
+        "records": records,
+        "fields": [
+            {
+                "field": field,
+                "label": LABELS[field],
+                "carried": carried[field],
+                "kept": kept[field],
+                "reason": NOT_KEPT.get(field, "") if carried[field] > kept[field] else "",
+            }
+            for field in DATASET_FIELDS
+        ],
+    }
+
+
 def report(source_id: str) -> dict[str, Any]:
-    """``{"records": n, "fields": [{"field", "carried", "kept", "reason"}]}``
-    for the current records of a harvest source."""
+    """:func:`tally` of the current records of a harvest source and the
+    datasets they wrote."""
     from ckanext.harvest import queue
     from ckanext.harvest.model import HarvestSource
 
     source = HarvestSource.get(source_id)
     harvester = queue.get_harvester(source.type)
     config = harvester.parse_config(source.config)
-    carried_by: Callable[[dict[str, Any]], set[str]] = {
-        "territoires_csw": _csw,
-        "territoires_dcat": _dcat,
-    }.get(source.type) or _mapped(harvester, source, config)
     rows = (
         model.Session.query(HarvestObject.content, HarvestObject.package_id)
         .filter(
@@ -181,24 +244,9 @@ def report(source_id: str) -> dict[str, Any]:
         )
         .all()
     )
-    carried = dict.fromkeys(DATASET_FIELDS, 0)
-    kept = dict.fromkeys(DATASET_FIELDS, 0)
     context = {"ignore_auth": True, "use_cache": False}
-    for content, package_id in rows:
-        record = json.loads(content)
-        dataset = tk.get_action("package_show")(dict(context), {"id": package_id})
-        for field in carried_by(record):
-            carried[field] += 1
-            kept[field] += bool(DATASET_FIELDS[field](dataset))
-    return {
-        "records": len(rows),
-        "fields": [
-            {
-                "field": field,
-                "carried": carried[field],
-                "kept": kept[field],
-                "reason": NOT_KEPT.get(field, "") if carried[field] > kept[field] else "",
-            }
-            for field in DATASET_FIELDS
-        ],
-    }
+    pairs = (
+        (json.loads(content), tk.get_action("package_show")(dict(context), {"id": package_id}))
+        for content, package_id in rows
+    )
+    return tally(pairs, carried_by(source, harvester, config))
