@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.harvesters.conftest import harvest_marks
 from tests.harvesters.helpers import (
     create_source,
@@ -238,6 +240,44 @@ def test_a_record_already_harvested_by_another_source_is_reported_not_duplicated
     warned = object_warnings(job)
     assert len(warned) == 6
     assert all("already harvested" in messages[0] for messages in warned.values())
+
+
+def test_a_source_configured_to_take_over_becomes_the_source_of_the_record(server):
+    first = create_source(mount(server), "territoires_csw", {"pin": "*"})
+    run(first)
+    datasets = {key: package.id for key, package in harvested(first["id"]).items()}
+    mirror = server.add("/mirror/csw", server.routes["/geonetwork/srv/fre/csw"])
+    second = create_source(mirror, "territoires_csw", {"pin": "*", "take_over": True})
+    job = run(second)
+    assert job["stats"]["added"] == 0 and job["stats"]["errored"] == 0
+    assert job["stats"]["updated"] == 6
+    # the same datasets, now of the second source: never a duplicate
+    taken = {key: package.id for key, package in harvested(second["id"]).items()}
+    assert taken == datasets and harvested(first["id"]) == {}
+    dataset = show(taken[IDENTIFIER])
+    assert dataset["territoires_harvest_source_id"] == second["id"]
+    warned = object_warnings(job)
+    assert all("taken over" in messages[0] for messages in warned.values())
+    # the first source then reports them as another source's, and keeps out
+    again = run(first)
+    assert again["stats"]["added"] == 0 and harvested(first["id"]) == {}
+    assert all("already harvested" in m[0] for m in object_warnings(again).values())
+    # two sources that both take over: the one that holds the record keeps it
+    third = create_source(
+        server.add("/third/csw", server.routes["/geonetwork/srv/fre/csw"]),
+        "territoires_csw",
+        {"pin": "*", "take_over": True},
+    )
+    run(third)
+    assert harvested(third["id"]) == {} and len(harvested(second["id"])) == 6
+
+
+def test_take_over_must_be_true_or_false():
+    from ckanext.territoires.harvesters.kinds.csw import CswHarvester
+    from ckanext.territoires.harvesters.source_config import SourceConfigError
+
+    with pytest.raises(SourceConfigError, match="take_over"):
+        CswHarvester().parse_config('{"take_over": "yes"}')
 
 
 # --- lineage, thumbnail, creators, rights holders ------------------------------
