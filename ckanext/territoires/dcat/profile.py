@@ -371,6 +371,7 @@ class TerritoiresDCATAPProfile(RDFProfile):
         """Agents need a name and SKOS concepts as types; contact points are
         vCard kinds."""
         g = self.g
+        self._one_publisher(dataset_dict, dataset_ref)
         for predicate in (DCT.publisher, DCT.creator, DCT.rightsHolder):
             for agent in g.objects(dataset_ref, predicate):
                 g.add((agent, RDF.type, FOAF.Agent))
@@ -385,6 +386,26 @@ class TerritoiresDCATAPProfile(RDFProfile):
                         g.remove((agent, DCT.type, agent_type))
         for contact in g.objects(dataset_ref, DCAT.contactPoint):
             g.add((contact, RDF.type, VCARD.Kind))
+
+    def _one_publisher(self, dataset_dict, dataset_ref) -> None:
+        """DCAT-AP allows one ``dct:publisher``: the dataset's first (a
+        source may name several; the dataset keeps them all)."""
+        g = self.g
+        agents = list(g.objects(dataset_ref, DCT.publisher))
+        if len(agents) < 2:
+            return
+        first = next(
+            (item for item in as_list(dataset_dict.get("publisher")) if isinstance(item, dict)), {}
+        )
+
+        def is_first(agent) -> bool:
+            names = {str(name) for name in g.objects(agent, FOAF.name)}
+            return str(agent) == first.get("uri") or first.get("name") in names
+
+        kept = next((agent for agent in agents if is_first(agent)), agents[0])
+        for agent in agents:
+            if agent != kept:
+                g.remove((dataset_ref, DCT.publisher, agent))
 
     def _rights_holders(self, dataset_dict, dataset_ref) -> None:
         """``rights_holder`` -> ``dct:rightsHolder`` agents (name, e-mail...)."""
@@ -489,6 +510,7 @@ class TerritoiresDCATAPProfile(RDFProfile):
             if isinstance(image, URIRef):
                 dataset_dict["thumbnail"] = str(image)
                 break
+        self._parse_interval(dataset_dict, dataset_ref)
         holders = [
             {key: value for key, value in agent.items() if value}
             for agent in self._agents_details(dataset_ref, DCT.rightsHolder)
@@ -496,6 +518,23 @@ class TerritoiresDCATAPProfile(RDFProfile):
         holders = [holder for holder in holders if holder]
         if holders:
             dataset_dict["rights_holder"] = holders
+
+    def _parse_interval(self, dataset_dict, dataset_ref) -> None:
+        """``dct:temporal`` written as an ISO 8601 interval literal
+        ("2009-09-01T12:00:00Z/2010-05-31T12:00:00Z", DCAT-US), which the
+        base profiles do not read."""
+        if dataset_dict.get("temporal_coverage") or any(
+            extra["key"] in ("temporal_start", "temporal_end")
+            for extra in dataset_dict.get("extras", [])
+        ):
+            return
+        for value in self.g.objects(dataset_ref, DCT.temporal):
+            if isinstance(value, Literal) and str(value).count("/") == 1:
+                start, end = (part.strip() for part in str(value).split("/"))
+                period = {key: v for key, v in (("start", start), ("end", end)) if v}
+                if period:
+                    dataset_dict["temporal_coverage"] = [period]
+                    return
 
     def _keep_unknown_fields(self, dataset_dict) -> None:
         """Fields the base profiles set that this portal's schema lacks

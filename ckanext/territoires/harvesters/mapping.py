@@ -132,6 +132,14 @@ def parties(
     return fields
 
 
+def translated_text(value: Any) -> str | None:
+    """A text, or the French (else English, else first) text of a
+    multilingual field (``{"en": ..., "fr": ...}``)."""
+    if isinstance(value, dict):
+        value = first_text(value.get("fr"), value.get("en"), *value.values())
+    return first_text(value)
+
+
 def first_text(*values: Any) -> str | None:
     for value in values:
         if isinstance(value, str) and value.strip():
@@ -174,14 +182,16 @@ LANGUAGES_639_2B = {"fre": "FRA", "ger": "DEU", "dut": "NLD", "cze": "CES", "gre
 
 
 def language(code: Any) -> str | None:
-    """A language as the portal writes it (``fre``, ``fr``, ``FRA`` or the
-    EU IRI -> ``fr``; a language without a short code, its EU IRI); None
+    """A language as the portal writes it (``fre``, ``fr``, ``FRA``, the
+    EU or the Library of Congress IRI -> ``fr``; a language without a short code, its EU IRI); None
     for a value that names no language."""
     from ckanext.territoires import vocabularies
 
     if not isinstance(code, str) or not code.strip():
         return None
     text = code.strip()
+    loc = re.match(r"^https?://id\.loc\.gov/vocabulary/iso639-[12]/([a-z]{2,3})$", text)
+    text = loc.group(1) if loc else text  # the Library of Congress's IRIs (DCAT-US)
     iri = vocabularies.language_uri(LANGUAGES_639_2B.get(text.lower(), text))
     if not iri:
         return None

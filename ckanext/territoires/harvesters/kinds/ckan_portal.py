@@ -224,8 +224,8 @@ def _descriptions(content: dict[str, Any]) -> dict[str, Any]:
         "created": _first_date(value("created"), iso.get("creation")),
         "thumbnail": mapping.first_text(value("thumbnail", "graphic-preview-file")),
         "language": mapping.languages(value("language", "metadata-language")),
-        "frequency": mapping.frequency(value("frequency"))
-        or mapping.frequency(csw.MAINTENANCE_FREQUENCIES.get(str(value("frequency-of-update")))),
+        # EU, Dublin Core, ISO 19115 (ckanext-spatial's extra) or ISO 8601 frequencies
+        "frequency": mapping.frequency(value("frequency", "frequency-of-update")),
         "temporal_coverage": _temporal(content, extras),
         "conforms_to": [
             iri
@@ -235,8 +235,8 @@ def _descriptions(content: dict[str, Any]) -> dict[str, Any]:
             )
             if iri
         ],
-        "access_rights": mapping.first_text(value("access_rights")),
-        "provenance": mapping.first_text(value("provenance")),
+        "access_rights": mapping.translated_text(value("access_rights")),
+        "provenance": mapping.translated_text(value("provenance")),
         "hvd_category": [str(item) for item in as_list(value("hvd_category")) if item],
         "creator": _creators(content, extras),
     }

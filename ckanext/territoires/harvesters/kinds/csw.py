@@ -150,21 +150,6 @@ def _contacts(record, identification) -> dict[str, list]:
     }
 
 
-#: ISO 19115 MD_MaintenanceFrequencyCode -> EU frequency code.
-MAINTENANCE_FREQUENCIES = {
-    "continual": "UPDATE_CONT",
-    "daily": "DAILY",
-    "weekly": "WEEKLY",
-    "fortnightly": "BIWEEKLY",
-    "monthly": "MONTHLY",
-    "quarterly": "QUARTERLY",
-    "biannually": "ANNUAL_2",
-    "annually": "ANNUAL",
-    "asNeeded": "IRREG",
-    "irregular": "IRREG",
-    "notPlanned": "NEVER",
-    "unknown": "UNKNOWN",
-}
 EPSG = "http://www.opengis.net/def/crs/EPSG/0/"
 
 
@@ -512,7 +497,7 @@ def _descriptions(content: dict[str, Any]) -> dict[str, Any]:
     (the first graphic overview that is a web address), themes."""
     fields: dict[str, Any] = {}
     for code in content.get("frequencies") or []:
-        found = mapping.frequency(MAINTENANCE_FREQUENCIES.get(code, code))
+        found = mapping.frequency(code)
         if found:
             fields["frequency"] = found
             break
