@@ -190,10 +190,10 @@ class Importer:
                 self.source.id, obj.guid, self.extras.get(provenance.EXTRA_URI)
             )
             if elsewhere is not None and not takes_over(config, elsewhere):
-                warnings.record(obj, [_already_harvested(elsewhere)])
+                warnings.record(obj, [_harvested_elsewhere(elsewhere, ALREADY_HARVESTED)])
                 return "unchanged"
             if elsewhere is not None:
-                self.notes.append(_taken_over(elsewhere))
+                self.notes.append(_harvested_elsewhere(elsewhere, TAKEN_OVER))
                 existing = elsewhere
         try:
             if existing is not None:
@@ -298,14 +298,21 @@ class Importer:
         return unique_name(ideal)
 
 
-def _already_harvested(package: model.Package) -> Message:
+#: What the job says of a record another source harvested first: kept by
+#: that source, or taken over by this one (option take_over).
+ALREADY_HARVESTED = N_(
+    'This record was already harvested from the source "%(source)s" as the dataset '
+    "%(dataset)s: it is not duplicated (the first source keeps it)."
+)
+TAKEN_OVER = N_(
+    'This record was harvested from the source "%(source)s" as the dataset '
+    "%(dataset)s: taken over by this source (option take_over)."
+)
+
+
+def _harvested_elsewhere(package: model.Package, msgid: str) -> Message:
     return Message(
-        N_(
-            'This record was already harvested from the source "%(source)s" as the dataset '
-            "%(dataset)s: it is not duplicated (the first source keeps it)."
-        ),
-        source=package.extras.get(provenance.SOURCE_TITLE) or "?",
-        dataset=package.name,
+        msgid, source=package.extras.get(provenance.SOURCE_TITLE) or "?", dataset=package.name
     )
 
 
@@ -323,17 +330,6 @@ def takes_over(config, package: model.Package) -> bool:
     except ValueError:
         return True
     return not (isinstance(options, dict) and options.get(TAKE_OVER) is True)
-
-
-def _taken_over(package: model.Package) -> Message:
-    return Message(
-        N_(
-            'This record was harvested from the source "%(source)s" as the dataset '
-            "%(dataset)s: taken over by this source (option take_over)."
-        ),
-        source=package.extras.get(provenance.SOURCE_TITLE) or "?",
-        dataset=package.name,
-    )
 
 
 def unique_name(ideal: str) -> str:
