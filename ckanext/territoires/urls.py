@@ -27,7 +27,9 @@ DATASET_URL_FIELDS = (
     ("territoires_source_url", None),
     ("publisher", "url"),
     ("creator", "url"),
+    ("rights_holder", "url"),
     ("contact", "url"),
+    ("thumbnail", None),
 )
 
 _IGNORED = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028\u2029\ufeff]+")

@@ -106,6 +106,44 @@ _FREQUENCY_CODES = {term.code for term in FREQUENCIES} | {
     "5MIN",
     "12HRS",
 }
+#: ISO 8601 repeating durations (DCAT-US / Project Open Data) -> EU code.
+ISO_8601_FREQUENCIES = {
+    "R/P10Y": "DECENNIAL",
+    "R/P4Y": "QUADRENNIAL",
+    "R/P3Y": "TRIENNIAL",
+    "R/P2Y": "BIENNIAL",
+    "R/P1Y": "ANNUAL",
+    "R/P6M": "ANNUAL_2",
+    "R/P4M": "ANNUAL_3",
+    "R/P3M": "QUARTERLY",
+    "R/P2M": "BIMONTHLY",
+    "R/P1M": "MONTHLY",
+    "R/P0.5M": "MONTHLY_2",
+    "R/P0.33M": "MONTHLY_3",
+    "R/P2W": "BIWEEKLY",
+    "R/P1W": "WEEKLY",
+    "R/P3.5D": "WEEKLY_2",
+    "R/P0.33W": "WEEKLY_3",
+    "R/P1D": "DAILY",
+    "R/PT1H": "HOURLY",
+    "R/PT1S": "UPDATE_CONT",
+}
+#: ISO 19115 MD_MaintenanceFrequencyCode (ISO records, their GeoDCAT-AP
+#: IRIs ``...codelists.xml#annually``) -> EU code.
+MAINTENANCE_FREQUENCIES = {
+    "continual": "UPDATE_CONT",
+    "daily": "DAILY",
+    "weekly": "WEEKLY",
+    "fortnightly": "BIWEEKLY",
+    "monthly": "MONTHLY",
+    "quarterly": "QUARTERLY",
+    "biannually": "ANNUAL_2",
+    "annually": "ANNUAL",
+    "asNeeded": "IRREG",
+    "irregular": "IRREG",
+    "notPlanned": "NEVER",
+    "unknown": "UNKNOWN",
+}
 # Dublin Core (and udata) names, and words beyond the labels, -> EU code.
 _FREQUENCY_SYNONYMS = {
     "continuous": "UPDATE_CONT",
@@ -180,8 +218,10 @@ def _frequency_keys() -> dict[str, str]:
 def frequency_uri(value: str | None) -> str | None:
     """EU frequency IRI of a frequency value, or None when unknown.
 
-    Accepts EU IRIs and codes, Dublin Core frequency IRIs, udata's names
-    and words or labels in English or French ("monthly", "Mensuelle").
+    Accepts EU IRIs and codes, Dublin Core frequency IRIs, udata's names,
+    ISO 8601 repeating durations (``R/P1Y``), ISO 19115 maintenance codes
+    (and their code list IRIs) and words or labels in English or French
+    ("monthly", "Mensuelle").
     """
     if not value:
         return None
@@ -190,13 +230,17 @@ def frequency_uri(value: str | None) -> str | None:
         FREQUENCY_BASE,
         FREQUENCY_BASE.replace("http://", "https://"),
         DUBLIN_CORE_FREQUENCY,
+        "http://purl.org/cld/terms/",  # a frequent misspelling of the one above
     ):
         if text.startswith(base):
             text = text[len(base) :]
             break
+    if text.startswith(("http://", "https://")) and "#" in text:
+        text = text.rsplit("#", 1)[-1]  # an ISO 19115 code list's IRI
     if text.startswith(("http://", "https://")):
         return None
-    code = _frequency_keys().get(_key(text))
+    code = ISO_8601_FREQUENCIES.get(text.upper()) or MAINTENANCE_FREQUENCIES.get(text)
+    code = code or _frequency_keys().get(_key(text))
     if code is None and text.upper() in _FREQUENCY_CODES:
         code = text.upper()
     return FREQUENCY_BASE + code if code else None
@@ -353,7 +397,19 @@ def media_type_uri(media_type: str) -> str | None:
 
 # --- languages ---------------------------------------------------------------------
 
-_LANGUAGES = {"fr": "FRA", "en": "ENG", "de": "DEU", "es": "SPA", "it": "ITA", "nl": "NLD"}
+#: ISO 639-1 -> the EU's language codes (ISO 639-2/T): the EU's official
+#: languages, France's regional ones and others sources use.
+_LANGUAGES = {
+    "fr": "FRA", "en": "ENG", "de": "DEU", "es": "SPA", "it": "ITA", "nl": "NLD",
+    "bg": "BUL", "hr": "HRV", "cs": "CES", "da": "DAN", "et": "EST", "fi": "FIN",
+    "el": "ELL", "hu": "HUN", "ga": "GLE", "lv": "LAV", "lt": "LIT", "mt": "MLT",
+    "pl": "POL", "pt": "POR", "ro": "RON", "sk": "SLK", "sl": "SLV", "sv": "SWE",
+    "ca": "CAT", "eu": "EUS", "br": "BRE", "oc": "OCI", "co": "COS", "gl": "GLG",
+    "lb": "LTZ", "no": "NOR", "is": "ISL", "ar": "ARA", "zh": "ZHO", "ja": "JPN",
+    "ru": "RUS", "tr": "TUR", "uk": "UKR",
+}  # fmt: skip
+#: The other way round: the short code of an EU language code.
+SHORT_LANGUAGES = {code: short for short, code in _LANGUAGES.items()}
 
 
 def language_uri(value: str | None) -> str | None:

@@ -9,9 +9,10 @@ import pytest
 from rdflib import Graph
 
 from tests.dcat.conftest import SHAPES, violations
+from tests.harvesters import test_real_catalogues
 from tests.harvesters.conftest import harvest_marks
 from tests.harvesters.helpers import create_source, gather_errors, harvested, run
-from tests.harvesters.kinds import test_csw, test_ods, test_udata
+from tests.harvesters.kinds import test_csw, test_dcat, test_ods, test_udata
 from tests.harvesters.server import Answer, fixture_bytes
 
 pytestmark = harvest_marks()
@@ -26,7 +27,14 @@ TYPES = {
 #: Paged catalogues are served at /catalog.jsonld?page=N (their links);
 #: the partial collection holds the paged one's datasets.
 PAGED = {"paged-collection-1.jsonld", "paged-collection-2.jsonld"}
-SKIPPED = PAGED | {"partial-collection-1.jsonld", "partial-collection-2.jsonld"}
+#: ckanext-dcat's DCAT-AP 3 example is not valid Turtle (an undeclared
+#: prefix): its harvest is an error (test_real_catalogues).
+SKIPPED = PAGED | {
+    "partial-collection-1.jsonld",
+    "partial-collection-2.jsonld",
+    "ckanext-dcat--dataset.ttl",
+    "pod-v1.1-catalog-context.jsonld",  # a JSON-LD context, no catalogue
+}
 
 
 def local(server, body: bytes) -> bytes:
@@ -58,6 +66,32 @@ def harvest_everything(server, remote) -> dict[str, dict]:
         ),
     )
     sources["paged"] = create_source(paged, "territoires_dcat", {"pin": "*"})
+    sources["evian"] = create_source(
+        server.add(
+            "/evian.json",
+            Answer(200, test_real_catalogues.evian(server), {"Content-Type": TYPES[".jsonld"]}),
+        ),
+        "territoires_dcat",
+        {"pin": "*"},
+    )
+    for page in ("1", "3", "5"):
+        for output in ("dcat", "geodcatap"):
+            name = f"geonetwork-{output}-page-{page}.xml"
+            sources[name] = create_source(
+                server.add(
+                    f"/geo2france/{name}",
+                    Answer(
+                        200, test_dcat.geo2france_catalogue(name), {"Content-Type": "text/turtle"}
+                    ),
+                ),
+                "territoires_dcat",
+                {"pin": "*"},
+            )
+    sources["ckanext-dcat"] = create_source(
+        test_real_catalogues.ckan_examples().mount(server, "/examples"),
+        "territoires_ckan",
+        {"pin": "*"},
+    )
     sources["csw"] = create_source(test_csw.mount(server), "territoires_csw", {"pin": "*"})
     sources["ckan"] = create_source(remote[1], "territoires_ckan", {"pin": "*"})
     sources["ods"] = create_source(
@@ -80,7 +114,7 @@ def shapes():
 def test_the_export_of_every_harvested_real_catalogue_is_valid(app, server, remote, shapes):
     sources = harvest_everything(server, remote)
     count = sum(len(harvested(source["id"])) for source in sources.values())
-    assert count >= 33
+    assert count >= 50
     response = app.get("/catalog.ttl")
     assert response.status_code == 200, response.body[-3000:]
     graph = Graph().parse(data=response.body, format="turtle")
@@ -90,10 +124,7 @@ def test_the_export_of_every_harvested_real_catalogue_is_valid(app, server, remo
 
 def assert_every_carried_field_kept(result: dict) -> None:
     for row in result["fields"]:
-        if row["field"] in ("lineage", "thumbnail"):  # not kept yet, said so
-            assert row["kept"] == 0 and (not row["carried"] or row["reason"]), row
-        else:
-            assert row["kept"] == row["carried"], row
+        assert row["kept"] == row["carried"], row
 
 
 def test_fidelity_of_the_iso_records_every_carried_field_is_kept(server, harvest_cli):
@@ -127,7 +158,9 @@ def test_fidelity_of_the_iso_records_every_carried_field_is_kept(server, harvest
     assert fields["created"]["carried"] == 5  # one record gives no creation date
     # their boxes have west > east: reported as warnings, carried by none
     assert fields["spatial_extent"]["carried"] == 0
-    assert fields["lineage"]["carried"] == 6 and fields["lineage"]["reason"]
+    assert fields["lineage"]["carried"] == 6
+    # page 3's records name their owner: the rights holder
+    assert fields["rights_holder"]["carried"] >= 1
     assert_every_carried_field_kept(result)
     printed = harvest_cli.invoke(
         ckan_command, ["territoires", "harvest", "fidelity", source["name"]]

@@ -48,6 +48,22 @@ def test_5xx_is_retried_then_reported(server):
         http.get(url)
     assert "HTTP 500" in str(error.value) and "3 attempts" in str(error.value)
     assert server.hits("/doc") == 3 and slept == [0.01, 0.02]
+    assert error.value.status == 500  # the last answer's status, kept
+
+
+@pytest.mark.parametrize("status", [404, 410])
+def test_an_http_error_carries_its_status(server, status):
+    url = server.add("/doc", Answer(status, b"gone"))
+    with pytest.raises(FetchError) as error:
+        client()[0].get(url)
+    assert error.value.status == status
+    assert f"HTTP {status}" in str(error.value)
+
+
+def test_an_error_without_an_answer_has_no_status(server):
+    with pytest.raises(FetchError) as error:
+        client(retries=0)[0].get("http://127.0.0.1:9/nothing")
+    assert error.value.status is None
 
 
 def test_503_retry_after_is_honoured(server):

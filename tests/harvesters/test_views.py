@@ -85,3 +85,24 @@ def test_an_editor_of_the_source_organization_previews(app, server):
     page = app.get("/fr/harvest/preview/cat", headers=token(editor)).body
     assert "Prévisualisation du moissonnage" in page
     helpers.call_action("harvest_source_show", id="cat")
+
+
+def test_the_preview_shows_the_fields_of_the_source_kept_or_lost(app, server):
+    """The fidelity table of ``ckan territoires harvest fidelity``, for the
+    records the preview describes: what they carry, what would be kept."""
+    from tests.harvesters.kinds import test_csw
+
+    source = create_source(test_csw.mount(server), "territoires_csw", {"pin": "*"}, name="iso")
+    preview = helpers.call_action("territoires_harvest_preview", id=source["id"], limit=3)
+    fields = {row["field"]: row for row in preview["fidelity"]["fields"]}
+    assert preview["fidelity"]["records"] == 3
+    assert fields["lineage"]["carried"] == fields["lineage"]["kept"] == 3
+    assert fields["licence"]["carried"] == fields["licence"]["kept"] == 3
+    sysadmin = factories.SysadminWithToken()
+    page = app.get("/fr/harvest/preview/iso", headers=token(sysadmin)).body
+    assert "Les champs de la source, un par un" in page
+    assert "Généalogie" in page and "Langues" in page and "Date de création" in page
+    assert "Portés par les enregistrements" in page
+    assert "lineage" not in page and "access_rights" not in page  # no raw code
+    # nothing written
+    assert model.Session.query(HarvestObject).count() == 0

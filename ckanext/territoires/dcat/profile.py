@@ -52,7 +52,9 @@ from ckanext.territoires import site, territory
 from ckanext.territoires import vocabularies as vocab
 from ckanext.territoires.communes import membership
 from ckanext.territoires.referential import get_referential
+from ckanext.territoires.tags import clean_tag
 from ckanext.territoires.translations import N_, in_every_locale
+from ckanext.territoires.values import as_list
 
 from . import places, provenance, publishers
 
@@ -150,8 +152,12 @@ class TerritoiresDCATAPProfile(RDFProfile):
         self._distributions(dataset_dict, dataset_ref)
         self._source_dates(dataset_dict, dataset_ref)
         self._unlisted_licences(dataset_dict, dataset_ref)
+        self._rights_holders(dataset_dict, dataset_ref)
         self._agents(dataset_dict, dataset_ref)
         self._geometries(dataset_ref)
+        self._thumbnail(dataset_dict, dataset_ref)
+        self._hvd_categories(dataset_ref)
+        self._original_keywords(dataset_dict, dataset_ref)
         for identifier in list(self.g.objects(dataset_ref, DCT.identifier)):
             if isinstance(identifier, URIRef):  # DCAT-AP: a literal, even a URL
                 self.g.remove((dataset_ref, DCT.identifier, identifier))
@@ -365,7 +371,8 @@ class TerritoiresDCATAPProfile(RDFProfile):
         """Agents need a name and SKOS concepts as types; contact points are
         vCard kinds."""
         g = self.g
-        for predicate in (DCT.publisher, DCT.creator):
+        self._one_publisher(dataset_dict, dataset_ref)
+        for predicate in (DCT.publisher, DCT.creator, DCT.rightsHolder):
             for agent in g.objects(dataset_ref, predicate):
                 g.add((agent, RDF.type, FOAF.Agent))
                 if not any(g.objects(agent, FOAF.name)):
@@ -379,6 +386,65 @@ class TerritoiresDCATAPProfile(RDFProfile):
                         g.remove((agent, DCT.type, agent_type))
         for contact in g.objects(dataset_ref, DCAT.contactPoint):
             g.add((contact, RDF.type, VCARD.Kind))
+
+    def _one_publisher(self, dataset_dict, dataset_ref) -> None:
+        """DCAT-AP allows one ``dct:publisher``: the dataset's first (a
+        source may name several; the dataset keeps them all)."""
+        g = self.g
+        agents = list(g.objects(dataset_ref, DCT.publisher))
+        if len(agents) < 2:
+            return
+        first = next(
+            (item for item in as_list(dataset_dict.get("publisher")) if isinstance(item, dict)), {}
+        )
+
+        def is_first(agent) -> bool:
+            names = {str(name) for name in g.objects(agent, FOAF.name)}
+            return str(agent) == first.get("uri") or first.get("name") in names
+
+        kept = next((agent for agent in agents if is_first(agent)), agents[0])
+        for agent in agents:
+            if agent != kept:
+                g.remove((dataset_ref, DCT.publisher, agent))
+
+    def _rights_holders(self, dataset_dict, dataset_ref) -> None:
+        """``rights_holder`` -> ``dct:rightsHolder`` agents (name, e-mail...)."""
+        for item in as_list(self._get_dataset_value(dataset_dict, "rights_holder")):
+            if isinstance(item, dict) and any(item.values()):
+                self._add_agent_to_graph(
+                    dataset_ref, DCT.rightsHolder, {k: v for k, v in item.items() if v}
+                )
+
+    def _thumbnail(self, dataset_dict, dataset_ref) -> None:
+        """``thumbnail`` -> ``foaf:depiction`` (a ``foaf:Image``)."""
+        url = self._get_dataset_value(dataset_dict, "thumbnail")
+        if isinstance(url, str) and url.startswith(("http://", "https://")):
+            image = CleanedURIRef(url)
+            self.g.add((dataset_ref, FOAF.depiction, image))
+            self.g.add((image, RDF.type, FOAF.Image))
+
+    def _hvd_categories(self, dataset_ref) -> None:
+        """High-value dataset categories are concepts (IRIs of the EU's HVD
+        vocabulary); a text that names none is left out (DCAT-AP wants IRIs)."""
+        g = self.g
+        for value in list(g.objects(dataset_ref, DCATAP.hvdCategory)):
+            if isinstance(value, URIRef):
+                self._concept(value, {"en": _iri_tail(value)})
+            else:
+                g.remove((dataset_ref, DCATAP.hvdCategory, value))
+
+    def _original_keywords(self, dataset_dict, dataset_ref) -> None:
+        """A keyword the source wrote that is no valid CKAN tag (too long,
+        forbidden characters) is exported as written, in place of its tag."""
+        g = self.g
+        originals = as_list(self._get_dataset_value(dataset_dict, "original_keywords"))
+        for original in originals:
+            if not isinstance(original, str) or not original.strip():
+                continue
+            tag = clean_tag(original)
+            if tag:
+                g.remove((dataset_ref, DCAT.keyword, Literal(tag)))
+            g.add((dataset_ref, DCAT.keyword, Literal(original.strip())))
 
     def _geometries(self, dataset_ref) -> None:
         """DCAT-AP 3 wants ``locn:geometry`` to be a node: a rectangle becomes
@@ -413,8 +479,62 @@ class TerritoiresDCATAPProfile(RDFProfile):
         provenance.parse(self, dataset_dict, dataset_ref)
         self._parse_frequency(dataset_dict)
         self._parse_formats(dataset_dict)
+        self._parse_lineage_thumbnail_rights(dataset_dict, dataset_ref)
         self._keep_unknown_fields(dataset_dict)
         return dataset_dict
+
+    def _parse_lineage_thumbnail_rights(self, dataset_dict, dataset_ref) -> None:
+        """``dct:provenance``: the lineage (its label, else its description;
+        never the "harvested from" statement of a portal like this one),
+        ``foaf:depiction`` and
+        ``dct:rightsHolder`` (agents, as publishers are read)."""
+        g = self.g
+        lineage = ""
+        for statement in g.objects(dataset_ref, DCT.provenance):
+            if isinstance(statement, Literal):
+                lineage = str(statement)
+            elif not provenance.is_harvest_statement(g, statement):
+                lineage = self._object_value(statement, RDFS.label) or self._object_value(
+                    statement, DCT.description
+                )
+            if lineage:
+                break
+        # the base profile read one statement, maybe the "harvested from" one
+        dataset_dict["extras"] = [
+            e for e in dataset_dict.get("extras", []) if e["key"] != "provenance"
+        ]
+        dataset_dict.pop("provenance", None)
+        if lineage:
+            dataset_dict["provenance"] = lineage
+        for image in g.objects(dataset_ref, FOAF.depiction):
+            if isinstance(image, URIRef):
+                dataset_dict["thumbnail"] = str(image)
+                break
+        self._parse_interval(dataset_dict, dataset_ref)
+        holders = [
+            {key: value for key, value in agent.items() if value}
+            for agent in self._agents_details(dataset_ref, DCT.rightsHolder)
+        ]
+        holders = [holder for holder in holders if holder]
+        if holders:
+            dataset_dict["rights_holder"] = holders
+
+    def _parse_interval(self, dataset_dict, dataset_ref) -> None:
+        """``dct:temporal`` written as an ISO 8601 interval literal
+        ("2009-09-01T12:00:00Z/2010-05-31T12:00:00Z", DCAT-US), which the
+        base profiles do not read."""
+        if dataset_dict.get("temporal_coverage") or any(
+            extra["key"] in ("temporal_start", "temporal_end")
+            for extra in dataset_dict.get("extras", [])
+        ):
+            return
+        for value in self.g.objects(dataset_ref, DCT.temporal):
+            if isinstance(value, Literal) and str(value).count("/") == 1:
+                start, end = (part.strip() for part in str(value).split("/"))
+                period = {key: v for key, v in (("start", start), ("end", end)) if v}
+                if period:
+                    dataset_dict["temporal_coverage"] = [period]
+                    return
 
     def _keep_unknown_fields(self, dataset_dict) -> None:
         """Fields the base profiles set that this portal's schema lacks

@@ -31,6 +31,7 @@ harvester, data.gouv.fr's included, would import it as one more dataset.
 from __future__ import annotations
 
 import json
+import re
 
 from ckanext.dcat.profiles import ADMS, DCAT, DCT, FOAF
 from ckanext.dcat.utils import catalog_uri
@@ -134,6 +135,26 @@ def _add_statement(g, dataset_ref, title: str, harvested: str) -> None:
     values = {"title": title, "day": harvested[:10]}
     for lang, text in in_every_locale(template).items():
         g.add((statement, RDFS.label, Literal(text % values, lang=lang)))
+
+
+def _harvest_statement_patterns() -> list[re.Pattern]:
+    patterns = []
+    for template in (
+        N_('Harvested from "%(title)s" on %(day)s'),
+        N_('Harvested from "%(title)s"'),
+    ):
+        for text in in_every_locale(template).values():
+            pattern = re.escape(text).replace(re.escape("%(title)s"), ".*")
+            patterns.append(re.compile(pattern.replace(re.escape("%(day)s"), r"[\d-]+") + "$"))
+    return patterns
+
+
+def is_harvest_statement(g, statement) -> bool:
+    """Whether a ``dct:provenance`` statement is the "harvested from" one
+    this plugin writes (not the lineage of the data)."""
+    patterns = _harvest_statement_patterns()
+    labels = [str(label) for label in g.objects(statement, RDFS.label)]
+    return bool(labels) and all(any(p.match(label) for p in patterns) for label in labels)
 
 
 def parse(profile, dataset_dict, dataset_ref) -> None:

@@ -11,7 +11,7 @@ with their reason (:data:`NOT_KEPT`).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -19,6 +19,7 @@ from ckan import model
 from ckanext.harvest.model import HarvestObject
 
 from . import mapping
+from .kinds import csw
 from .kinds.csw import is_box
 from .messages import N_
 
@@ -28,9 +29,12 @@ DATASET_FIELDS: dict[str, Callable[[dict[str, Any]], bool]] = {
     "description": lambda d: bool(d.get("notes")),
     "keywords": lambda d: bool(d.get("tags")),
     "themes": lambda d: bool(d.get("theme")),
+    "hvd_category": lambda d: bool(d.get("hvd_category")),
     "licence": lambda d: bool(d.get("license_id")),
     "access_rights": lambda d: bool(d.get("access_rights")),
     "publisher": lambda d: bool(d.get("publisher")),
+    "creator": lambda d: bool(d.get("creator")),
+    "rights_holder": lambda d: bool(d.get("rights_holder")),
     "contact": lambda d: bool(d.get("contact")),
     "issued": lambda d: bool(d.get("issued")),
     "modified": lambda d: bool(d.get("modified")),
@@ -44,14 +48,39 @@ DATASET_FIELDS: dict[str, Callable[[dict[str, Any]], bool]] = {
     "distributions": lambda d: bool(d.get("resources")),
     "distribution_formats": lambda d: any(r.get("format") for r in d.get("resources") or []),
     "service_endpoints": lambda d: any(r.get("access_services") for r in d.get("resources") or []),
-    "lineage": lambda d: False,
-    "thumbnail": lambda d: False,
+    "lineage": lambda d: bool(d.get("provenance")),
+    "thumbnail": lambda d: bool(d.get("thumbnail")),
 }
-#: Fields the portal does not keep yet, and why.
-NOT_KEPT = {
-    "lineage": N_("not kept yet: the dataset schema has no lineage field"),
-    "thumbnail": N_("not kept yet: the dataset schema has no thumbnail field"),
+#: Each field as a person reads it (the preview's table).
+LABELS = {
+    "title": N_("Title"),
+    "description": N_("Description"),
+    "keywords": N_("Keywords"),
+    "themes": N_("Themes"),
+    "hvd_category": N_("High-value dataset categories"),
+    "licence": N_("Licence"),
+    "access_rights": N_("Access rights"),
+    "publisher": N_("Publisher"),
+    "creator": N_("Creators"),
+    "rights_holder": N_("Rights holders"),
+    "contact": N_("Contact points"),
+    "issued": N_("Release date"),
+    "modified": N_("Modification date"),
+    "created": N_("Creation date"),
+    "temporal_coverage": N_("Temporal coverage"),
+    "frequency": N_("Update frequency"),
+    "language": N_("Languages"),
+    "conforms_to": N_("Reference systems, specifications"),
+    "spatial_extent": N_("Spatial extent"),
+    "landing_page": N_("Page at the source"),
+    "distributions": N_("Distributions"),
+    "distribution_formats": N_("Formats of the distributions"),
+    "service_endpoints": N_("Service endpoints"),
+    "lineage": N_("Lineage"),
+    "thumbnail": N_("Thumbnail"),
 }
+#: Fields the portal does not keep, and why.
+NOT_KEPT: dict[str, str] = {}
 
 
 def _csw(record: dict[str, Any]) -> set[str]:
@@ -66,6 +95,8 @@ def _csw(record: dict[str, Any]) -> set[str]:
         or any("licen" in text.lower() for text in record.get("licence_candidates") or []),
         "access_rights": record.get("access"),
         "publisher": record.get("organisations"),
+        "creator": csw.parties_in(record, csw.CREATOR_ROLES),
+        "rights_holder": csw.parties_in(record, csw.RIGHTS_HOLDER_ROLES),
         "contact": record.get("emails"),
         "issued": dates.get("publication") or dates.get("creation"),
         "modified": dates.get("revision") or dates.get("publication"),
@@ -83,7 +114,7 @@ def _csw(record: dict[str, Any]) -> set[str]:
             mapping.service_of(r.get("protocol") or "", r.get("url") or "") for r in resources
         ),
         "lineage": record.get("lineage"),
-        "thumbnail": record.get("thumbnails"),
+        "thumbnail": csw.thumbnail(record),
     }
     return {key for key, value in found.items() if value}
 
@@ -94,9 +125,12 @@ DCAT_KEYS = {
     "description": ("notes",),
     "keywords": ("tags",),
     "themes": ("theme",),
+    "hvd_category": ("hvd_category",),
     "licence": ("license_id", "license"),
     "access_rights": ("access_rights",),
     "publisher": ("publisher", "publisher_name", "publisher_uri"),
+    "creator": ("creator", "creator_name", "creator_uri"),
+    "rights_holder": ("rights_holder",),
     "contact": ("contact", "contact_name", "contact_email"),
     "issued": ("issued",),
     "modified": ("modified",),
@@ -106,6 +140,7 @@ DCAT_KEYS = {
     "conforms_to": ("conforms_to",),
     "landing_page": ("url",),
     "lineage": ("provenance",),
+    "thumbnail": ("thumbnail",),
 }
 
 
@@ -153,19 +188,53 @@ def _mapped(harvester, source, config) -> Callable[[dict[str, Any]], set[str]]:
     return carried
 
 
+def carried_by(source, harvester, config) -> Callable[[dict[str, Any]], set[str]]:
+    """The fields a record of the source's kind carries."""
+    return {
+        "territoires_csw": _csw,
+        "territoires_dcat": _dcat,
+    }.get(source.type) or _mapped(harvester, source, config)
+
+
+def tally(
+    pairs: Iterable[tuple[dict[str, Any], dict[str, Any]]],
+    carried_by: Callable[[dict[str, Any]], set[str]],
+) -> dict[str, Any]:
+    """``{"records": n, "fields": [{"field", "label", "carried", "kept",
+    "reason"}]}`` of ``(record, dataset)`` pairs: the record as the source
+    kind read it, the dataset as the portal keeps (or would keep) it."""
+    carried = dict.fromkeys(DATASET_FIELDS, 0)
+    kept = dict.fromkeys(DATASET_FIELDS, 0)
+    records = 0
+    for record, dataset in pairs:
+        records += 1
+        for field in carried_by(record):
+            carried[field] += 1
+            kept[field] += bool(DATASET_FIELDS[field](dataset))
+    return {
+        "records": records,
+        "fields": [
+            {
+                "field": field,
+                "label": LABELS[field],
+                "carried": carried[field],
+                "kept": kept[field],
+                "reason": NOT_KEPT.get(field, "") if carried[field] > kept[field] else "",
+            }
+            for field in DATASET_FIELDS
+        ],
+    }
+
+
 def report(source_id: str) -> dict[str, Any]:
-    """``{"records": n, "fields": [{"field", "carried", "kept", "reason"}]}``
-    for the current records of a harvest source."""
+    """:func:`tally` of the current records of a harvest source and the
+    datasets they wrote."""
     from ckanext.harvest import queue
     from ckanext.harvest.model import HarvestSource
 
     source = HarvestSource.get(source_id)
     harvester = queue.get_harvester(source.type)
     config = harvester.parse_config(source.config)
-    carried_by: Callable[[dict[str, Any]], set[str]] = {
-        "territoires_csw": _csw,
-        "territoires_dcat": _dcat,
-    }.get(source.type) or _mapped(harvester, source, config)
     rows = (
         model.Session.query(HarvestObject.content, HarvestObject.package_id)
         .filter(
@@ -175,24 +244,9 @@ def report(source_id: str) -> dict[str, Any]:
         )
         .all()
     )
-    carried = dict.fromkeys(DATASET_FIELDS, 0)
-    kept = dict.fromkeys(DATASET_FIELDS, 0)
     context = {"ignore_auth": True, "use_cache": False}
-    for content, package_id in rows:
-        record = json.loads(content)
-        dataset = tk.get_action("package_show")(dict(context), {"id": package_id})
-        for field in carried_by(record):
-            carried[field] += 1
-            kept[field] += bool(DATASET_FIELDS[field](dataset))
-    return {
-        "records": len(rows),
-        "fields": [
-            {
-                "field": field,
-                "carried": carried[field],
-                "kept": kept[field],
-                "reason": NOT_KEPT.get(field, "") if carried[field] > kept[field] else "",
-            }
-            for field in DATASET_FIELDS
-        ],
-    }
+    pairs = (
+        (json.loads(content), tk.get_action("package_show")(dict(context), {"id": package_id}))
+        for content, package_id in rows
+    )
+    return tally(pairs, carried_by(source, harvester, config))

@@ -34,7 +34,7 @@ from ckanext.harvest.model import (
 )
 
 from . import identity, provenance, stale
-from .http import HarvestClient
+from .http import FetchError, HarvestClient
 from .messages import N_, HarvestProblem, Message
 from .records import ItemError, RemoteRecord, digest
 from .source_config import SourceConfigError
@@ -242,7 +242,8 @@ class Gatherer:
             failure = problem.message
             # HTTP 410 before any record: the source's datasets are gone for
             # good (404 and 5xx may be passing: they change nothing)
-            complete = gone = problem.message.params.get("status") == 410 and not self.seen
+            status = problem.status if isinstance(problem, FetchError) else None
+            complete = gone = status == 410 and not self.seen
         except Exception as error:  # a bug or an unforeseen document: report, change nothing
             log.exception("Harvest source %s: listing failed", self.source.id)
             failure = Message(

@@ -46,7 +46,19 @@ CHUNK = 64 * 1024
 
 
 class FetchError(HarvestProblem):
-    """A document could not be read from a source."""
+    """A document could not be read from a source; ``status`` is the HTTP
+    status of the source's answer (None when there was none: timeout,
+    connection refused...)."""
+
+    def __init__(self, msgid: str, *, status: int | None = None, **params: Any):
+        if status is not None and "%(status)" in msgid:
+            params["status"] = status
+        super().__init__(msgid, **params)
+        self.status = status
+
+
+def _status(problem: HarvestProblem) -> int | None:
+    return problem.status if isinstance(problem, FetchError) else None
 
 
 class InvalidDocument(HarvestProblem):
@@ -246,6 +258,7 @@ class HarvestClient:
                         N_("%(error)s Given up after %(attempts)s attempts."),
                         error=transient.problem.message,
                         attempts=attempt,
+                        status=_status(transient.problem),
                     ) from transient
                 delay = transient.retry_after
                 if delay is not None and delay > self.options.max_retry_after:
@@ -257,6 +270,7 @@ class HarvestClient:
                         error=transient.problem.message,
                         seconds=int(delay),
                         limit=int(self.options.max_retry_after),
+                        status=_status(transient.problem),
                     ) from transient
                 if delay is None:
                     delay = self.options.backoff * (2 ** (attempt - 1))

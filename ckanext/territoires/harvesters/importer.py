@@ -21,13 +21,13 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import authz, model
 from ckan.lib.munge import munge_title_to_name
-from ckanext.harvest.model import HarvestObject, HarvestObjectError
+from ckanext.harvest.model import HarvestObject, HarvestObjectError, HarvestSource
 
 from ckanext.territoires import licences, urls
 
 from . import archive, identity, mapping, provenance, warnings
 from .messages import N_, HarvestProblem, Message
-from .source_config import PUBLISH_FOR_COMMUNES, SourceConfigError
+from .source_config import PUBLISH_FOR_COMMUNES, TAKE_OVER, SourceConfigError
 from .territorialise import territorialise
 
 log = logging.getLogger(__name__)
@@ -189,9 +189,12 @@ class Importer:
             elsewhere = identity.harvested_elsewhere(
                 self.source.id, obj.guid, self.extras.get(provenance.EXTRA_URI)
             )
-            if elsewhere is not None:
-                warnings.record(obj, [_already_harvested(elsewhere)])
+            if elsewhere is not None and not takes_over(config, elsewhere):
+                warnings.record(obj, [_harvested_elsewhere(elsewhere, ALREADY_HARVESTED)])
                 return "unchanged"
+            if elsewhere is not None:
+                self.notes.append(_harvested_elsewhere(elsewhere, TAKEN_OVER))
+                existing = elsewhere
         try:
             if existing is not None:
                 self._update(existing, package)
@@ -213,9 +216,14 @@ class Importer:
         # always sent: resources gone at the source must go here too
         package.setdefault("resources", [])
         package["notes"] = package.get("notes") or package["title"]
-        package["tags"] = mapping.tags(
+        keywords = [
             tag.get("name") if isinstance(tag, dict) else tag for tag in package.get("tags", [])
-        )
+        ]
+        package["tags"] = mapping.tags(keywords)
+        # a keyword that is no valid tag is kept as written too (exported so)
+        originals = mapping.original_keywords(keywords)
+        if originals:
+            package["original_keywords"] = originals
         package["territoires_coverage"] = coverage.codes
         package.update(
             provenance.fields_for(
@@ -290,15 +298,38 @@ class Importer:
         return unique_name(ideal)
 
 
-def _already_harvested(package: model.Package) -> Message:
+#: What the job says of a record another source harvested first: kept by
+#: that source, or taken over by this one (option take_over).
+ALREADY_HARVESTED = N_(
+    'This record was already harvested from the source "%(source)s" as the dataset '
+    "%(dataset)s: it is not duplicated (the first source keeps it)."
+)
+TAKEN_OVER = N_(
+    'This record was harvested from the source "%(source)s" as the dataset '
+    "%(dataset)s: taken over by this source (option take_over)."
+)
+
+
+def _harvested_elsewhere(package: model.Package, msgid: str) -> Message:
     return Message(
-        N_(
-            'This record was already harvested from the source "%(source)s" as the dataset '
-            "%(dataset)s: it is not duplicated (the first source keeps it)."
-        ),
-        source=package.extras.get(provenance.SOURCE_TITLE) or "?",
-        dataset=package.name,
+        msgid, source=package.extras.get(provenance.SOURCE_TITLE) or "?", dataset=package.name
     )
+
+
+def takes_over(config, package: model.Package) -> bool:
+    """Whether this source (its option ``take_over``) takes a record from
+    the source that harvested it first: not from a source that takes over
+    too (the one that holds the record keeps it, no back and forth)."""
+    if not config.get(TAKE_OVER):
+        return False
+    holder = HarvestSource.get(package.extras.get(provenance.SOURCE_ID) or "")
+    if holder is None or not holder.active:
+        return True
+    try:
+        options = json.loads(holder.config or "{}")
+    except ValueError:
+        return True
+    return not (isinstance(options, dict) and options.get(TAKE_OVER) is True)
 
 
 def unique_name(ideal: str) -> str:

@@ -8,9 +8,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from ckanext.territoires import licences
+from ckanext.territoires.tags import clean_tag
 
-_TAG_INVALID = re.compile(r"[^\w \-.]+", re.UNICODE)
-_SPACES = re.compile(r"\s+")
 _BLOCK_TAGS = re.compile(r"<\s*(br|/p|/div|/li|/h[1-6]|/tr)\b[^>]*>", re.I)
 _LIST_ITEM = re.compile(r"<\s*li\b[^>]*>", re.I)
 _TAGS = re.compile(r"<[^>]+>")
@@ -40,14 +39,14 @@ def license_id(*candidates: Any) -> str | None:
     return None
 
 
-def clean_tag(text: Any) -> str | None:
-    """A CKAN-valid tag (2-100 chars of letters, digits, space, - _ .), or None."""
-    if not isinstance(text, str):
-        return None
-    tag = _SPACES.sub(" ", _TAG_INVALID.sub(" ", text)).strip(" -._")
-    if len(tag) < 2:
-        return None
-    return tag[:100].strip()
+def original_keywords(values: Iterable[Any]) -> list[str]:
+    """The keywords whose tag is not what the source wrote (too long,
+    characters CKAN refuses): kept as written, once each."""
+    found: dict[str, None] = {}
+    for value in values or ():
+        if isinstance(value, str) and value.strip() and clean_tag(value) != value.strip():
+            found[value.strip()] = None
+    return list(found)
 
 
 def tags(values: Iterable[Any]) -> list[dict[str, str]]:
@@ -133,6 +132,14 @@ def parties(
     return fields
 
 
+def translated_text(value: Any) -> str | None:
+    """A text, or the French (else English, else first) text of a
+    multilingual field (``{"en": ..., "fr": ...}``)."""
+    if isinstance(value, dict):
+        value = first_text(value.get("fr"), value.get("en"), *value.values())
+    return first_text(value)
+
+
 def first_text(*values: Any) -> str | None:
     for value in values:
         if isinstance(value, str) and value.strip():
@@ -168,6 +175,72 @@ def resource_format(value: Any) -> str:
     if "/" in lowered:  # a media type or a URI of a format register
         return value.rstrip("/").rsplit("/", 1)[-1].upper()[:50]
     return value.upper()[:50] if len(value) <= 10 else value[:50]
+
+
+#: ISO 639-2/B codes (ISO 19139 records, ckanext-spatial) -> the EU's (639-2/T).
+LANGUAGES_639_2B = {"fre": "FRA", "ger": "DEU", "dut": "NLD", "cze": "CES", "gre": "ELL"}
+
+
+def language(code: Any) -> str | None:
+    """A language as the portal writes it (``fre``, ``fr``, ``FRA``, the
+    EU or the Library of Congress IRI -> ``fr``; a language without a short code, its EU IRI); None
+    for a value that names no language."""
+    from ckanext.territoires import vocabularies
+
+    if not isinstance(code, str) or not code.strip():
+        return None
+    text = code.strip()
+    loc = re.match(r"^https?://id\.loc\.gov/vocabulary/iso639-[12]/([a-z]{2,3})$", text)
+    text = loc.group(1) if loc else text  # the Library of Congress's IRIs (DCAT-US)
+    iri = vocabularies.language_uri(LANGUAGES_639_2B.get(text.lower(), text))
+    if not iri:
+        return None
+    return vocabularies.SHORT_LANGUAGES.get(iri.rsplit("/", 1)[-1], iri)
+
+
+def languages(values: Any) -> list[str]:
+    """:func:`language` of each value (a list, its JSON text, or codes
+    separated by commas), once each."""
+    from ckanext.territoires.values import as_list
+
+    found: list[str] = []
+    for value in as_list(values, split=lambda text: text.split(",")):
+        code = language(value)
+        if code and code not in found:
+            found.append(code)
+    return found
+
+
+_ISO_DATE = re.compile(
+    r"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$"
+)
+_DAY_FIRST = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:\s*-\s*(\d{1,2}):(\d{2}))?")
+
+
+def date(value: Any) -> str | None:
+    """An ISO 8601 date or date-time as the source gives it (a space before
+    the time becomes a ``T``), or a DKAN date ("mar, 10/12/2019 - 09:23",
+    day first) in ISO 8601; None for anything else (never a wrong date)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    if _ISO_DATE.match(text):
+        return text.replace(" ", "T", 1)
+    found = _DAY_FIRST.search(text)
+    if found:
+        day, month, year, hour, minute = found.groups()
+        if 1 <= int(month) <= 12 and 1 <= int(day) <= 31:
+            iso = f"{year}-{int(month):02d}-{int(day):02d}"
+            return f"{iso}T{int(hour):02d}:{minute}" if hour else iso
+    return None
+
+
+def temporal(start: Any, end: Any) -> list[dict[str, str]]:
+    """The ``temporal_coverage`` of a period (either end may be missing)."""
+    period = {
+        key: found for key, value in (("start", start), ("end", end)) if (found := date(value))
+    }
+    return [period] if period else []
 
 
 def frequency(value: Any) -> str | None:

@@ -17,7 +17,7 @@ from ckanext.harvest.queue import get_harvester
 
 from ckanext.territoires.referential import get_referential
 
-from . import identity, provenance
+from . import fidelity, identity, provenance
 from .http import HarvestClient
 from .importer import choose_owner
 from .messages import N_, HarvestProblem, Message
@@ -78,6 +78,7 @@ def preview_source(source, limit: int = 10, locale: str | None = None) -> dict[s
         "withdrawn": withdrawn,
         "archive": sum(1 for item in withdrawn if item["action"] == ARCHIVE),
         "withdraw": sum(1 for item in withdrawn if item["action"] == WITHDRAW),
+        "fidelity": preview.fidelity(),
     }
 
 
@@ -113,6 +114,19 @@ class _Preview:
         self.items: list[dict[str, Any]] = []
         self.item_errors: list[str] = []
         self.seen: set[str] = set()
+        #: (record, mapped dataset) of the records described
+        self.mapped: list[tuple[dict[str, Any], dict[str, Any]]] = []
+
+    def fidelity(self) -> dict[str, Any]:
+        """The fidelity table (:mod:`.fidelity`) of the records described:
+        what they carry, what the mapping keeps."""
+        result = fidelity.tally(
+            self.mapped, fidelity.carried_by(self.source, self.harvester, self.config)
+        )
+        for row in result["fields"]:
+            row["label"] = Message(row["label"]).render(self.locale)
+            row["reason"] = Message(row["reason"]).render(self.locale) if row["reason"] else ""
+        return result
 
     def read_listing(self) -> str | None:
         """Read the whole listing; the reason it could not be completed, if any."""
@@ -205,6 +219,7 @@ class _Preview:
                 ),
             )
             return item
+        self.mapped.append((content, package))
         item.update(title=package.get("title"), **self._coverage(hints))
         return item
 

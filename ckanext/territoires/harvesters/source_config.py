@@ -9,7 +9,13 @@ Options every source kind accepts:
   before it is archived (default ``ckanext.territoires.harvest.grace_days``);
 - ``max_pages``: most pages read (default
   ``ckanext.territoires.harvest.max_pages``);
-- ``page_size``: records asked per page (the source kind has a default).
+- ``page_size``: records asked per page (the source kind has a default);
+- ``take_over``: ``true`` for a source that takes a record already
+  harvested by another source (the same identifier or URI at the source):
+  the dataset is updated from this source and becomes its (reported on
+  the job). Without it, the first source keeps the record and this one
+  reports it. A source that takes over never takes from another source
+  that takes over (the one holding the record keeps it).
 
 Each source kind adds its own (filters...). Unknown options are refused,
 so that a typo does not silently harvest everything.
@@ -83,10 +89,13 @@ def _boolean(value) -> bool:
 #: publisher is a commune go into that commune's organisation even when the
 #: source's creator may not publish there.
 PUBLISH_FOR_COMMUNES = "publish_for_communes"
+#: A record already harvested by another source is taken over (see above).
+TAKE_OVER = "take_over"
 
 COMMON: dict[str, Validator] = {
     "pin": _pin,
     PUBLISH_FOR_COMMUNES: _boolean,
+    TAKE_OVER: _boolean,
     "grace_days": _int_between(0, 3650),
     "max_pages": _int_between(1, 100000),
     "page_size": _int_between(1, 1000),

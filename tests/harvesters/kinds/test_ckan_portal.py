@@ -86,3 +86,41 @@ def test_unknown_option_is_refused():
     with pytest.raises(Exception) as error:
         create_source("http://127.0.0.1:9/", "territoires_ckan", {"organisations": ["x"]})
     assert "organisations" in str(error.value)
+
+
+def test_dates_languages_frequency_temporal_and_creators_of_the_records(remote):
+    """What each recorded portal carries: scheming DCAT fields (the health
+    record), ckanext-dcat's legacy extras, ckanext-spatial's ISO extras,
+    CKAN's own record dates."""
+    _fake, url = remote
+    source = create_source(url, "territoires_ckan", {"pin": "*"})
+    run(source)
+    datasets = {key: show(package.id) for key, package in harvested(source["id"]).items()}
+    by_title = {dataset["title"]: dataset for dataset in datasets.values()}
+    health = next(d for d in datasets.values() if d.get("provenance"))
+    assert health["issued"].startswith("2024-01-01") and health["modified"].startswith("2024-12-31")
+    assert health["language"] == ["en", "nl", "fr"]
+    assert health["frequency"].endswith("/frequency/DAILY")
+    assert health["temporal_coverage"] == [{"start": "2020-03-01", "end": "2024-12-31"}]
+    assert health["provenance"] == "This example dataset is partly sourced from TEHDAS2"
+    assert health["conforms_to"] == ["http://www.wikidata.org/entity/Q19597236"]
+    assert health["creator"][0]["name"] == "Contact Point"
+    legacy = next(
+        d for d in datasets.values() if "EPSG/0/32636" in " ".join(d.get("conforms_to") or [])
+    )
+    # ckanext-dcat's dcat_issued / dcat_modified extras, not the record dates
+    assert legacy["issued"] == "2012-05-10" and legacy["modified"].startswith("2012-05-10T21:04")
+    assert legacy["language"] == ["en", "es", "ca"]
+    assert legacy["frequency"].endswith("/frequency/NEVER")  # ISO notPlanned
+    assert legacy["temporal_coverage"] == [{"start": "1982", "end": "1986"}]
+    creators = [d["creator"] for d in datasets.values() if d.get("creator")]
+    assert [{"name": "John Doe", "email": "johndoe@example.com"}] in creators
+    # DKAN: ckanext-spatial's ISO dates (HTML-escaped JSON), its graphic
+    # preview; its own dates ("mar, 10/12/2019 - 09:23") read day first
+    dkan = by_title[next(t for t in by_title if t.startswith("Antennes régionales"))]
+    assert dkan["modified"] == "2019-10-01"  # the ISO record's revision
+    assert dkan["issued"] == "2019-12-10T09:23"  # no ISO publication: DKAN's own date
+    assert dkan["language"] == ["fr"]
+    assert dkan["frequency"].endswith("/frequency/IRREG")  # asNeeded
+    assert dkan["thumbnail"].startswith("https://geocatalogue.hautsdefrance.fr/")
+    assert {r["issued"] for r in dkan["resources"]} == {"2019-12-19T03:00"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.harvesters.conftest import harvest_marks
 from tests.harvesters.helpers import (
     create_source,
@@ -238,3 +240,137 @@ def test_a_record_already_harvested_by_another_source_is_reported_not_duplicated
     warned = object_warnings(job)
     assert len(warned) == 6
     assert all("already harvested" in messages[0] for messages in warned.values())
+
+
+def test_a_source_configured_to_take_over_becomes_the_source_of_the_record(server):
+    first = create_source(mount(server), "territoires_csw", {"pin": "*"})
+    run(first)
+    datasets = {key: package.id for key, package in harvested(first["id"]).items()}
+    mirror = server.add("/mirror/csw", server.routes["/geonetwork/srv/fre/csw"])
+    second = create_source(mirror, "territoires_csw", {"pin": "*", "take_over": True})
+    job = run(second)
+    assert job["stats"]["added"] == 0 and job["stats"]["errored"] == 0
+    assert job["stats"]["updated"] == 6
+    # the same datasets, now of the second source: never a duplicate
+    taken = {key: package.id for key, package in harvested(second["id"]).items()}
+    assert taken == datasets and harvested(first["id"]) == {}
+    dataset = show(taken[IDENTIFIER])
+    assert dataset["territoires_harvest_source_id"] == second["id"]
+    warned = object_warnings(job)
+    assert all("taken over" in messages[0] for messages in warned.values())
+    # the first source then reports them as another source's, and keeps out
+    again = run(first)
+    assert again["stats"]["added"] == 0 and harvested(first["id"]) == {}
+    assert all("already harvested" in m[0] for m in object_warnings(again).values())
+    # two sources that both take over: the one that holds the record keeps it
+    third = create_source(
+        server.add("/third/csw", server.routes["/geonetwork/srv/fre/csw"]),
+        "territoires_csw",
+        {"pin": "*", "take_over": True},
+    )
+    run(third)
+    assert harvested(third["id"]) == {} and len(harvested(second["id"])) == 6
+
+
+def test_take_over_must_be_true_or_false():
+    from ckanext.territoires.harvesters.kinds.csw import CswHarvester
+    from ckanext.territoires.harvesters.source_config import SourceConfigError
+
+    with pytest.raises(SourceConfigError, match="take_over"):
+        CswHarvester().parse_config('{"take_over": "yes"}')
+
+
+# --- lineage, thumbnail, creators, rights holders ------------------------------
+
+THUMBNAIL = "https://www.geo2france.fr/geonetwork/srv/api/records/plu/attachments/plu.png"
+PARTIES = (
+    (
+        b"</gmd:purpose>",
+        b"</gmd:purpose><gmd:graphicOverview><gmd:MD_BrowseGraphic><gmd:fileName>"
+        b"<gco:CharacterString>plu_s.png</gco:CharacterString></gmd:fileName>"
+        b"</gmd:MD_BrowseGraphic></gmd:graphicOverview><gmd:graphicOverview>"
+        b"<gmd:MD_BrowseGraphic><gmd:fileName><gco:CharacterString>"
+        + THUMBNAIL.encode()
+        + b"</gco:CharacterString></gmd:fileName></gmd:MD_BrowseGraphic></gmd:graphicOverview>",
+    ),
+    (
+        b"</gmd:CI_Citation>\n          </gmd:citation>",
+        b"<gmd:citedResponsibleParty><gmd:CI_ResponsibleParty><gmd:individualName>"
+        b"<gco:CharacterString>Bureau SIG</gco:CharacterString></gmd:individualName>"
+        b'<gmd:role><gmd:CI_RoleCode codeListValue="author">author</gmd:CI_RoleCode></gmd:role>'
+        b"</gmd:CI_ResponsibleParty></gmd:citedResponsibleParty>"
+        b"</gmd:CI_Citation>\n          </gmd:citation>",
+    ),
+    (b'codeListValue="pointOfContact"', b'codeListValue="originator"'),
+)
+
+
+def test_lineage_thumbnail_and_creators_are_kept():
+    package = iso_package(replace=PARTIES)
+    assert package["provenance"].startswith(
+        "Les limites d'une zone sont représentées sur les documents graphiques du PLU"
+    )
+    # the first graphic overview that is a web address (not a bare file name)
+    assert package["thumbnail"] == THUMBNAIL
+    # originators and authors of the resource (not the metadata's contact),
+    # in the record's order
+    assert package["creator"] == [
+        {"name": "Bureau SIG"},
+        {
+            "name": "DDTM 80 (Direction Départementale des Territoires et de la Mer de la Somme)",
+            "email": "ddtm-sap-bsig@somme.gouv.fr",
+        },
+    ]
+    assert "rights_holder" not in package
+
+
+def test_the_owner_of_a_real_record_is_its_rights_holder():
+    from ckanext.territoires.harvesters.kinds.csw import CswHarvester, parse_record
+
+    packages = [
+        CswHarvester().to_package(parse_record(record), None, None)[0]
+        for record in iso_records("geonetwork-iso19139-page-3.xml")
+    ]
+    holders = [package["rights_holder"] for package in packages if package.get("rights_holder")]
+    assert holders[0] == [
+        {
+            "name": "DDTM 62 (Direction départementale des territoires et de la mer du "
+            "Pas-de-Calais)",
+            "email": "ddtm-mcsig@pas-de-calais.gouv.fr",
+        }
+    ]
+    # without a role of creator, nobody is made the creator
+    assert not any(package.get("creator") for package in packages)
+
+
+def test_lineage_thumbnail_creators_and_rights_holders_are_exported(server, app):
+    from ckanext.dcat.profiles import DCT
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import FOAF, RDF, RDFS
+
+    body = fixture_bytes("csw", GEOIDE)
+    for old, new in (*PARTIES, (b'codeListValue="originator"', b'codeListValue="owner"')):
+        body = body.replace(old, new)
+    source = create_source(mount(server, {"1": body}), "territoires_csw", {"pin": "*"})
+    run(source)
+    (package,) = harvested(source["id"]).values()
+    dataset = show(package.id)
+    assert dataset["thumbnail"] == THUMBNAIL
+    assert dataset["rights_holder"][0]["name"].startswith("DDTM 80")
+    assert dataset["creator"] == [{"name": "Bureau SIG"}]
+    page = app.get(f"/dataset/{package.name}")
+    assert f'src="{THUMBNAIL}"' in page.body
+    graph = Graph().parse(data=app.get(f"/dataset/{package.id}.ttl").body, format="turtle")
+    ref = URIRef(f"http://test.ckan.net/dataset/{package.id}")
+    statements = {
+        str(label)
+        for statement in graph.objects(ref, DCT.provenance)
+        for label in graph.objects(statement, RDFS.label)
+    }
+    assert any(label.startswith("Les limites d'une zone") for label in statements)
+    assert (ref, FOAF.depiction, URIRef(THUMBNAIL)) in graph
+    assert (URIRef(THUMBNAIL), RDF.type, FOAF.Image) in graph
+    holder = graph.value(ref, DCT.rightsHolder)
+    assert str(graph.value(holder, FOAF.name)).startswith("DDTM 80")
+    creator = graph.value(ref, DCT.creator)
+    assert graph.value(creator, FOAF.name) == Literal("Bureau SIG")

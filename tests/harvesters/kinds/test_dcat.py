@@ -222,3 +222,66 @@ def test_geodcat_records_keep_their_dates_language_and_catalogue_page(server):
         services = [r for r in dataset["resources"] if r.get("format") in ("WMS", "WFS")]
         for resource in services:
             assert resource.get("access_services") or resource["url"], resource
+
+
+# --- lineage, thumbnail, rights holders, creators, HVD categories, keywords -----
+
+GOV_DE_ADDITIONS = (
+    b"<dct:rightsHolder><foaf:Organization><foaf:name>Hansestadt Rostock</foaf:name>"
+    b"</foaf:Organization></dct:rightsHolder>"
+    b'<foaf:depiction rdf:resource="https://geo.sv.rostock.de/vorschau.png"/>'
+    b"<dcat:keyword>Kataster / Vermessung (ALKIS\xc2\xae)</dcat:keyword>"
+    b"</dcat:Dataset>\n</rdf:RDF>"
+)
+
+
+def test_lineage_thumbnail_parties_hvd_category_and_original_keywords(server, app):
+    from ckanext.dcat.profiles import DCAT, DCATAP, DCT
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import FOAF
+
+    body = fixture_bytes("dcat", "ckanext-dcat--dataset_gov_de.rdf")
+    assert b"</dcat:Dataset>\n</rdf:RDF>" in body
+    body = body.replace(b"</dcat:Dataset>\n</rdf:RDF>", GOV_DE_ADDITIONS)
+    url = server.add("/de", Answer(200, body, {"Content-Type": RDF_XML}))
+    source = create_source(url, "territoires_dcat", {"pin": "*"})
+    run(source)
+    (package,) = harvested(source["id"]).values()
+    dataset = show(package.id)
+    assert dataset["hvd_category"] == ["http://data.europa.eu/bna/c_e1da4e07"]
+    assert dataset["creator"] == [
+        {
+            "name": "Hanse- und Universitätsstadt Rostock – Kataster-, Vermessungs- und "
+            "Liegenschaftsamt",
+            "email": "geodienste@rostock.de",
+        }
+    ]
+    assert dataset["rights_holder"] == [{"name": "Hansestadt Rostock"}]
+    assert dataset["thumbnail"] == "https://geo.sv.rostock.de/vorschau.png"
+    # the keyword is a tag without its forbidden characters, and kept as written
+    assert "Kataster Vermessung ALKIS" in {tag["name"] for tag in dataset["tags"]}
+    assert dataset["original_keywords"] == ["Kataster / Vermessung (ALKIS®)"]
+
+    graph = Graph().parse(data=app.get(f"/dataset/{package.id}.ttl").body, format="turtle")
+    ref = URIRef(f"http://test.ckan.net/dataset/{package.id}")
+    assert (ref, DCATAP.hvdCategory, URIRef("http://data.europa.eu/bna/c_e1da4e07")) in graph
+    assert (ref, FOAF.depiction, URIRef("https://geo.sv.rostock.de/vorschau.png")) in graph
+    assert graph.value(graph.value(ref, DCT.rightsHolder), FOAF.name) == Literal(
+        "Hansestadt Rostock"
+    )
+    keywords = {str(keyword) for keyword in graph.objects(ref, DCAT.keyword)}
+    assert "Kataster / Vermessung (ALKIS®)" in keywords
+    assert "Kataster Vermessung ALKIS" not in keywords
+    assert "ökonomie" in keywords
+
+
+def test_lineage_as_a_label_or_a_description(server):
+    url = serve(server, "/catalog", "catalog.xml", RDF_XML)
+    source = create_source(url, "territoires_dcat", {"pin": "*"})
+    run(source)
+    lineage = {
+        show(package.id)["title"]: show(package.id).get("provenance")
+        for package in harvested(source["id"]).values()
+    }
+    assert lineage["Dataset 1"] == "Description de la provenance des données du dataset 1"
+    assert lineage["Dataset 3"] == "Description de la provenance des données du dataset 3"

@@ -101,3 +101,30 @@ def test_where_option_is_sent(server):
     run(source)
     request = next(r for r in server.requests if r.path.endswith("/catalog/datasets"))
     assert request.arg("where") == 'publisher="Ville de Bron"'
+
+
+def test_dates_language_frequency_and_temporal_coverage_of_the_records(server):
+    records = recorded_records()
+    records[0]["metas"]["dcat"] = {
+        "created": "2019-05-01",
+        "issued": "2019-05-15",
+        "accrualperiodicity": "http://purl.org/cld/freq/annual",
+        "temporal_coverage_start": "2019-01-01",
+        "temporal_coverage_end": "2021-12-31",
+        "creator": "WFP GeoNode",
+    }
+    source = create_source(FakeOds(records).mount(server), "territoires_ods", {"pin": "*"})
+    run(source)
+    datasets = harvested(source["id"])
+    world = show(datasets["da_6kvv9v"].id)
+    assert world["modified"].startswith("2021-06-23T14:59:57")  # metas.default.modified
+    assert world["language"] == ["en"]
+    assert world["issued"] == "2019-05-15" and world["created"] == "2019-05-01"
+    assert world["frequency"].endswith("/frequency/ANNUAL")
+    assert world["temporal_coverage"] == [{"start": "2019-01-01", "end": "2021-12-31"}]
+    assert world["creator"] == [{"name": "WFP GeoNode"}]
+    # the exports are the data as last processed
+    exports = [r for r in world["resources"] if "/exports/" in r["url"]]
+    assert exports and all(r["modified"].startswith("2019-05-15T07:49:01") for r in exports)
+    geonames = show(datasets["da_5m8ykr"].id)  # the record as published: no DCAT template
+    assert geonames["language"] == ["en"] and geonames["modified"]

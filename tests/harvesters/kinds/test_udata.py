@@ -84,3 +84,23 @@ def test_next_page_loop_is_stopped(server):
     job = run(source)
     assert any("loops" in message for message in gather_errors(job))
     assert harvested(source["id"]) == {}
+
+
+def test_dates_temporal_coverage_and_extent_of_the_records(server):
+    page = fixture_json("udata", "datasets-page-1.json")
+    page["data"][0]["temporal_coverage"] = {"start": "2020-01-01", "end": "2024-12-31"}
+    page["data"][0]["spatial"]["geom"] = {
+        "type": "MultiPolygon",
+        "coordinates": [[[[4.85, 45.75], [4.9, 45.75], [4.9, 45.79], [4.85, 45.75]]]],
+    }
+    pages = {"1": page, "2": fixture_json("udata", "datasets-page-2.json")}
+    source = create_source(mount(server, pages), "territoires_udata")
+    run(source)
+    dataset = show(harvested(source["id"])["5f3c2a1b9e8d7c6b5a4f3e21"].id)
+    # udata's own DCAT export: created_at is dct:issued, last_modified dct:modified
+    assert dataset["issued"].startswith("2021-03-02T10:11:12")
+    assert dataset["modified"].startswith("2025-10-02T08:00:00")
+    assert dataset["frequency"].endswith("/frequency/ANNUAL")
+    assert dataset["temporal_coverage"] == [{"start": "2020-01-01", "end": "2024-12-31"}]
+    assert json.loads(dataset["spatial_coverage"][0]["geom"])["type"] == "MultiPolygon"
+    assert all(resource["modified"] for resource in dataset["resources"])

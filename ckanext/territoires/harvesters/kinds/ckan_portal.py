@@ -14,8 +14,11 @@ search query), plus the common ones (see :mod:`.source_config`).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 from typing import Any, ClassVar
+
+from ckanext.territoires.values import as_list
 
 from .. import mapping
 from ..base import TerritoiresHarvester, page_limit_problem
@@ -24,6 +27,7 @@ from ..messages import N_, HarvestProblem, Message
 from ..records import ItemError, RemoteRecord
 from ..source_config import SourceConfig, Validator, text, text_list
 from ..territorialise import PlaceHints
+from . import csw
 
 DEFAULT_ROWS = 500
 
@@ -153,6 +157,7 @@ class CkanHarvester(TerritoiresHarvester):
             ),
             "resources": self._resources(content),
             **mapping.parties(publisher, *_contact(content)),
+            **_descriptions(content),
         }
         hints = PlaceHints(
             spatial=_coverage(content),
@@ -174,12 +179,128 @@ class CkanHarvester(TerritoiresHarvester):
 
     @staticmethod
     def _resource(resource: dict[str, Any]) -> dict[str, Any]:
-        return {
+        fields = {
             "url": resource["url"],
             "name": resource.get("name") or "",
             "description": resource.get("description") or "",
             "format": mapping.resource_format(resource.get("format") or resource.get("mimetype")),
+            "issued": _first_date(resource.get("issued"), resource.get("created")),
+            "modified": _first_date(
+                resource.get("modified"),
+                resource.get("last_modified"),
+                resource.get("metadata_modified"),
+            ),
         }
+        return {key: value for key, value in fields.items() if value is not None}
+
+
+def _descriptions(content: dict[str, Any]) -> dict[str, Any]:
+    """Dates, languages, update frequency, temporal coverage, reference
+    systems, access rights, lineage, creators and HVD categories, from the
+    DCAT fields of the portal's schema, else its extras (ckanext-dcat's
+    legacy ``dcat_*`` ones, ckanext-spatial's ISO ones), else CKAN's own
+    record dates."""
+    extras = _extras(content)
+
+    def value(*keys: str) -> Any:
+        return next(
+            (content.get(k) or extras.get(k) for k in keys if content.get(k) or extras.get(k)), None
+        )
+
+    iso = _iso_dates(extras.get("dataset-reference-date"))
+    fields: dict[str, Any] = {
+        "issued": _first_date(
+            value("issued", "dcat_issued"),
+            iso.get("publication"),
+            iso.get("creation"),
+            content.get("metadata_created"),
+        ),
+        "modified": _first_date(
+            value("modified", "dcat_modified"),
+            iso.get("revision"),
+            iso.get("publication"),
+            content.get("metadata_modified"),
+        ),
+        "created": _first_date(value("created"), iso.get("creation")),
+        "thumbnail": mapping.first_text(value("thumbnail", "graphic-preview-file")),
+        "language": mapping.languages(value("language", "metadata-language")),
+        # EU, Dublin Core, ISO 19115 (ckanext-spatial's extra) or ISO 8601 frequencies
+        "frequency": mapping.frequency(value("frequency", "frequency-of-update")),
+        "temporal_coverage": _temporal(content, extras),
+        "conforms_to": [
+            iri
+            for iri in (
+                csw.reference_system(str(item))
+                for item in as_list(value("conforms_to", "spatial-reference-system"))
+            )
+            if iri
+        ],
+        "access_rights": mapping.translated_text(value("access_rights")),
+        "provenance": mapping.translated_text(value("provenance")),
+        "hvd_category": [str(item) for item in as_list(value("hvd_category")) if item],
+        "creator": _creators(content, extras),
+    }
+    return {key: item for key, item in fields.items() if item}
+
+
+def _first_date(*values: Any) -> str | None:
+    """The first value that is a date (:func:`mapping.date`)."""
+    return next((found for value in values if (found := mapping.date(value))), None)
+
+
+def _iso_dates(value: Any) -> dict[str, str]:
+    """ckanext-spatial's ``dataset-reference-date`` extra (the ISO record's
+    dates, a JSON list of ``{type, value}``, HTML-escaped by some portals):
+    ``{"publication": ..., "revision": ..., "creation": ...}``."""
+    if not isinstance(value, str):
+        return {}
+    dates: dict[str, str] = {}
+    for item in as_list(html.unescape(value)):
+        if isinstance(item, dict) and isinstance(item.get("type"), str):
+            dates.setdefault(item["type"], str(item.get("value") or ""))
+    return dates
+
+
+def _temporal(content: dict[str, Any], extras: dict[str, Any]) -> list[dict[str, str]]:
+    """The scheming ``temporal_coverage``, else ckanext-dcat's
+    ``temporal_start``/``temporal_end``, else ckanext-spatial's
+    ``temporal_coverage-from``/``-to`` (JSON lists)."""
+    periods = [
+        {key: item[key] for key in ("start", "end") if isinstance(item.get(key), str) and item[key]}
+        for item in as_list(content.get("temporal_coverage"))
+        if isinstance(item, dict)
+    ]
+    periods = [period for period in periods if period]
+    if periods:
+        return periods
+    for start_key, end_key in (
+        ("temporal_start", "temporal_end"),
+        ("temporal_coverage-from", "temporal_coverage-to"),
+    ):
+        start = next(iter(as_list(content.get(start_key) or extras.get(start_key))), None)
+        end = next(iter(as_list(content.get(end_key) or extras.get(end_key))), None)
+        found = mapping.temporal(start, end)
+        if found:
+            return found
+    return []
+
+
+def _creators(content: dict[str, Any], extras: dict[str, Any]) -> list[dict[str, str]]:
+    """The scheming ``creator`` agents, else the ``dcat_creator_*`` or
+    ``creator_*`` extras."""
+    agents = [
+        {key: value for key, value in item.items() if isinstance(value, str) and value}
+        for item in as_list(content.get("creator"))
+        if isinstance(item, dict)
+    ]
+    agents = [agent for agent in agents if agent.get("name") or agent.get("email")]
+    if agents:
+        return agents
+    for prefix in ("dcat_creator_", "creator_"):
+        name, email = extras.get(prefix + "name"), extras.get(prefix + "email")
+        if name or email:
+            return [{key: v for key, v in (("name", name), ("email", email)) if v}]
+    return []
 
 
 def _contact(content: dict[str, Any]) -> tuple[str | None, str | None]:

@@ -83,14 +83,6 @@ def parse_record(record) -> dict[str, Any]:
         identification,
         ".//gmd:geographicElement/gmd:EX_GeographicDescription/gmd:geographicIdentifier/*/gmd:code",
     )
-    organisations, emails = [], []
-    for party in record.xpath(
-        "gmd:contact/gmd:CI_ResponsibleParty|gmd:identificationInfo/*/"
-        "gmd:pointOfContact/gmd:CI_ResponsibleParty",
-        namespaces=NS,
-    ):
-        organisations += _texts(party, "gmd:organisationName")
-        emails += _texts(party, ".//gmd:electronicMailAddress")
     resources = []
     for online in record.xpath(".//gmd:distributionInfo//gmd:CI_OnlineResource", namespaces=NS):
         url = (online.xpath("gmd:linkage/gmd:URL/text()", namespaces=NS) or [""])[0].strip()
@@ -115,8 +107,7 @@ def parse_record(record) -> dict[str, Any]:
         "keywords": keywords,
         "places": places,
         "geographic_codes": codes,
-        "organisations": list(dict.fromkeys(organisations)),
-        "emails": list(dict.fromkeys(emails)),
+        **_contacts(record, identification),
         "date_stamp": _first(record, "gmd:dateStamp"),
         **constraints(identification),
         **details(record, identification),
@@ -126,23 +117,39 @@ def parse_record(record) -> dict[str, Any]:
     }
 
 
-#: ISO 19115 MD_MaintenanceFrequencyCode -> EU frequency code.
-MAINTENANCE_FREQUENCIES = {
-    "continual": "UPDATE_CONT",
-    "daily": "DAILY",
-    "weekly": "WEEKLY",
-    "fortnightly": "BIWEEKLY",
-    "monthly": "MONTHLY",
-    "quarterly": "QUARTERLY",
-    "biannually": "ANNUAL_2",
-    "annually": "ANNUAL",
-    "asNeeded": "IRREG",
-    "irregular": "IRREG",
-    "notPlanned": "NEVER",
-    "unknown": "UNKNOWN",
-}
-#: ISO 639-2/B codes (ISO 19139 records) -> the EU's (ISO 639-2/T).
-LANGUAGES_639_2B = {"fre": "FRA", "ger": "DEU", "dut": "NLD", "cze": "CES", "gre": "ELL"}
+def _contacts(record, identification) -> dict[str, list]:
+    """Organisations and e-mails of the contacts (the record's and the
+    resource's), and the resource's responsible parties with their role."""
+    citation = "gmd:citation/gmd:CI_Citation"
+    organisations, emails = [], []
+    for party in record.xpath(
+        "gmd:contact/gmd:CI_ResponsibleParty|gmd:identificationInfo/*/"
+        "gmd:pointOfContact/gmd:CI_ResponsibleParty",
+        namespaces=NS,
+    ):
+        organisations += _texts(party, "gmd:organisationName")
+        emails += _texts(party, ".//gmd:electronicMailAddress")
+    parties = [
+        {
+            "role": (_codes(party, "gmd:role/gmd:CI_RoleCode") or [""])[0],
+            "name": _first(party, "gmd:organisationName")
+            or _first(party, "gmd:individualName")
+            or "",
+            "email": _first(party, ".//gmd:electronicMailAddress") or "",
+        }
+        for party in identification.xpath(
+            "gmd:pointOfContact/gmd:CI_ResponsibleParty|"
+            f"{citation}/gmd:citedResponsibleParty/gmd:CI_ResponsibleParty",
+            namespaces=NS,
+        )
+    ]
+    return {
+        "organisations": list(dict.fromkeys(organisations)),
+        "emails": list(dict.fromkeys(emails)),
+        "parties": [party for party in parties if party["name"] or party["email"]],
+    }
+
+
 EPSG = "http://www.opengis.net/def/crs/EPSG/0/"
 
 
@@ -486,19 +493,24 @@ def _dates(content: dict[str, Any]) -> dict[str, Any]:
 
 
 def _descriptions(content: dict[str, Any]) -> dict[str, Any]:
-    """Update frequency, languages, reference systems, themes."""
+    """Update frequency, languages, reference systems, lineage, thumbnail
+    (the first graphic overview that is a web address), themes."""
     fields: dict[str, Any] = {}
     for code in content.get("frequencies") or []:
-        found = mapping.frequency(MAINTENANCE_FREQUENCIES.get(code, code))
+        found = mapping.frequency(code)
         if found:
             fields["frequency"] = found
             break
-    languages = [_language(code) for code in content.get("languages") or []]
-    if any(languages):
-        fields["language"] = list(dict.fromkeys(code for code in languages if code))
-    systems = [_reference_system(code) for code in content.get("reference_systems") or []]
+    languages = mapping.languages(content.get("languages") or [])
+    if languages:
+        fields["language"] = languages
+    systems = [reference_system(code) for code in content.get("reference_systems") or []]
     if any(systems):
         fields["conforms_to"] = list(dict.fromkeys(iri for iri in systems if iri))
+    if content.get("lineage"):
+        fields["provenance"] = content["lineage"]
+    if thumbnail(content):
+        fields["thumbnail"] = thumbnail(content)
     found_themes = themes.themes_of(
         content.get("inspire_themes") or [], content.get("topics") or []
     )
@@ -507,19 +519,15 @@ def _descriptions(content: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def _language(code: str) -> str | None:
-    """A record's language code as the portal writes it (``fre`` -> ``fr``)."""
-    from ckanext.territoires import vocabularies
-
-    text = code.strip()
-    iri = vocabularies.language_uri(LANGUAGES_639_2B.get(text.lower(), text))
-    if not iri:
-        return None
-    short = {"FRA": "fr", "ENG": "en", "DEU": "de", "SPA": "es", "ITA": "it", "NLD": "nl"}
-    return short.get(iri.rsplit("/", 1)[-1], iri)
+def thumbnail(content: dict[str, Any]) -> str | None:
+    """The record's first graphic overview that is a web address."""
+    return next(
+        (url for url in content.get("thumbnails") or [] if url.startswith(("http://", "https://"))),
+        None,
+    )
 
 
-def _reference_system(code: str) -> str | None:
+def reference_system(code: str) -> str | None:
     """The IRI of a reference system (EPSG codes written as numbers,
     ``EPSG:2154`` or IRIs); None for a code that names no IRI."""
     text = code.strip()
@@ -543,11 +551,31 @@ def _licence_and_access(content: dict[str, Any]) -> dict[str, str]:
     return fields
 
 
+#: ISO 19115 CI_RoleCode values of the resource's creators and rights holders.
+CREATOR_ROLES = ("originator", "author")
+RIGHTS_HOLDER_ROLES = ("owner", "rightsHolder")
+
+
+def parties_in(content: dict[str, Any], roles: tuple[str, ...]) -> list[dict[str, str]]:
+    """The resource's responsible parties of ``roles`` (name, email), once each."""
+    found: dict[tuple[str, str], dict[str, str]] = {}
+    for party in content.get("parties") or []:
+        if party.get("role") in roles:
+            item = {key: party[key] for key in ("name", "email") if party.get(key)}
+            found.setdefault((item.get("name", ""), item.get("email", "")), item)
+    return list(found.values())
+
+
 def _parties(content: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
     """The first organisation as publisher; the first email as contact, under
-    that organisation's name."""
+    that organisation's name; originators and authors as creators, owners
+    and rights holders as rights holders."""
     organisations = content.get("organisations") or []
     fields = {}
+    for key, roles in (("creator", CREATOR_ROLES), ("rights_holder", RIGHTS_HOLDER_ROLES)):
+        found = parties_in(content, roles)
+        if found:
+            fields[key] = found
     if organisations:
         fields["publisher"] = [{"name": organisations[0]}]
     if content.get("emails"):

@@ -335,14 +335,15 @@ def _json_list(value: Any) -> list:
 
 
 def _descriptions(dataset: dict[str, Any]) -> dict[str, Any]:
-    """Dates, languages, access rights, conformsTo and, in the profile's
-    extras layout, the temporal coverage, as the source gives them."""
+    """Dates, languages, access rights, conformsTo, lineage, thumbnail,
+    high-value dataset categories and, in the profile's extras layout, the
+    temporal coverage, as the source gives them."""
     fields: dict[str, Any] = {}
-    for key in ("issued", "modified", "access_rights"):
+    for key in ("issued", "modified", "access_rights", "provenance", "thumbnail"):
         value = _extra(dataset, key)
         if isinstance(value, str) and value.strip():
             fields[key] = value.strip()
-    for key in ("language", "conforms_to"):
+    for key in ("language", "conforms_to", "hvd_category"):
         values = [str(item) for item in _json_list(_extra(dataset, key)) if item]
         if values:
             fields[key] = values
@@ -378,7 +379,14 @@ def _distribution_licences(dataset: dict[str, Any]) -> list[Any]:
 
 
 #: Fields of the profile made of subfields (scheming repeating subfields).
-REPEATING_FIELDS = ("contact", "publisher", "temporal_coverage", "spatial_coverage")
+REPEATING_FIELDS = (
+    "contact",
+    "publisher",
+    "creator",
+    "rights_holder",
+    "temporal_coverage",
+    "spatial_coverage",
+)
 
 
 def _repeating_fields(dataset: dict[str, Any]) -> dict[str, list[dict[str, str]]]:

@@ -147,6 +147,7 @@ class OdsHarvester(TerritoiresHarvester):
         themes = mapping.texts(default.get("theme"))
         if themes:
             package["theme"] = themes
+        package.update(_descriptions(default, dcat))
         publisher = mapping.first_text(default.get("publisher"))
         package.update(
             mapping.parties(
@@ -171,6 +172,8 @@ class OdsHarvester(TerritoiresHarvester):
             exports = [("csv", "CSV"), ("json", "JSON")]
             if "geo" in (dataset.get("features") or []):
                 exports.append(("geojson", "GeoJSON"))
+            # the exports are the data as last processed
+            processed = ((dataset.get("metas") or {}).get("default") or {}).get("data_processed")
             for extension, fmt in exports:
                 resources.append(
                     {
@@ -178,6 +181,9 @@ class OdsHarvester(TerritoiresHarvester):
                         "format": fmt,
                         "name": f"Export {fmt}",
                         "description": "",
+                        **(
+                            {"modified": mapping.date(processed)} if mapping.date(processed) else {}
+                        ),
                     }
                 )
         for attachment in dataset.get("attachments") or []:
@@ -191,6 +197,30 @@ class OdsHarvester(TerritoiresHarvester):
                     }
                 )
         return resources
+
+
+def _descriptions(default: dict[str, Any], dcat: dict[str, Any]) -> dict[str, Any]:
+    """Dates, language, update frequency, temporal coverage, creator and
+    reference systems of the default and DCAT metadata templates: issued
+    and created are DCAT's, modified the default template's (else DCAT's)."""
+    fields: dict[str, Any] = {
+        "issued": mapping.date(dcat.get("issued")),
+        "created": mapping.date(dcat.get("created")),
+        "modified": mapping.date(default.get("modified")) or mapping.date(dcat.get("modified")),
+        "language": mapping.languages(default.get("language")),
+        "frequency": mapping.frequency(dcat.get("accrualperiodicity")),
+        "temporal_coverage": mapping.temporal(
+            dcat.get("temporal_coverage_start"), dcat.get("temporal_coverage_end")
+        ),
+        "conforms_to": [
+            value for value in mapping.texts(dcat.get("conforms_to")) if value.startswith("http")
+        ],
+        "access_rights": mapping.first_text(dcat.get("accessRights"), dcat.get("access_rights")),
+    }
+    creator = mapping.first_text(dcat.get("creator"))
+    if creator:
+        fields["creator"] = [{"name": creator}]
+    return {key: value for key, value in fields.items() if value}
 
 
 def _coverage(default: dict[str, Any], dcat: dict[str, Any]) -> list[str]:

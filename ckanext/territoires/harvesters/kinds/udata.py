@@ -18,6 +18,7 @@ plus the common ones.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any, ClassVar
 from urllib.parse import urljoin
@@ -156,6 +157,7 @@ class UdataHarvester(TerritoiresHarvester):
         publisher = mapping.first_text(organization.get("name"))
         if publisher:
             package["publisher"] = [{"name": publisher, "url": organization.get("page") or ""}]
+        package.update(_descriptions(dataset))
         hints = PlaceHints(
             spatial=mapping.texts((dataset.get("spatial") or {}).get("zones")),
             publishers=[publisher] if publisher else [],
@@ -167,12 +169,34 @@ class UdataHarvester(TerritoiresHarvester):
 
     @staticmethod
     def _resource(resource: dict[str, Any]) -> dict[str, Any]:
-        return {
+        fields = {
             "url": resource["url"],
             "name": resource.get("title") or "",
             "description": resource.get("description") or "",
             "format": mapping.resource_format(resource.get("format") or resource.get("mime")),
+            "mimetype": mapping.first_text(resource.get("mime")),
+            "issued": mapping.date(resource.get("created_at")),
+            "modified": mapping.date(resource.get("last_modified")),
         }
+        return {key: value for key, value in fields.items() if value is not None}
+
+
+def _descriptions(dataset: dict[str, Any]) -> dict[str, Any]:
+    """Dates (udata's own DCAT export: ``created_at`` is ``dct:issued``,
+    ``last_modified`` ``dct:modified``), temporal coverage and the spatial
+    extent (``spatial.geom``, GeoJSON)."""
+    temporal = dataset.get("temporal_coverage") or {}
+    fields: dict[str, Any] = {
+        "issued": mapping.date(dataset.get("created_at")),
+        "modified": mapping.date(dataset.get("last_modified") or dataset.get("last_update")),
+        "temporal_coverage": mapping.temporal(temporal.get("start"), temporal.get("end"))
+        if isinstance(temporal, dict)
+        else [],
+    }
+    geom = (dataset.get("spatial") or {}).get("geom")
+    if isinstance(geom, dict) and geom.get("type"):
+        fields["spatial_coverage"] = [{"geom": json.dumps(geom)}]
+    return {key: value for key, value in fields.items() if value}
 
 
 def _licence(dataset: dict[str, Any]) -> Any:
