@@ -261,9 +261,9 @@ def territoires_markdown(text: Any, top: int = 2):
 
 def territoires_standard(value: str) -> dict[str, str]:
     """A ``conforms_to`` value as pages show it: ``{"label", "url"}``."""
-    from ckanext.territoires import vocabularies
+    from ckanext.territoires import standards
 
-    return vocabularies.standard_reference(value)
+    return standards.standard_reference(value)
 
 
 def territoires_safe_url(value: Any) -> str:
