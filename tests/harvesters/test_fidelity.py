@@ -97,6 +97,9 @@ def harvest_everything(server, remote) -> dict[str, dict]:
     sources["ods"] = create_source(
         test_ods.FakeOds(test_ods.recorded_records()).mount(server), "territoires_ods", {"pin": "*"}
     )
+    sources["ods-v1"] = create_source(
+        test_ods.FakeOdsV1().mount(server, "/ods-v1"), "territoires_ods", {"pin": "*", "api": "v1"}
+    )
     sources["udata"] = create_source(
         test_udata.mount(server), "territoires_udata", {"pin": "*", "grace_days": 8}
     )

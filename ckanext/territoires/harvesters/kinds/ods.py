@@ -13,7 +13,11 @@ for geographic datasets, GeoJSON exports, plus the attachments.
 
 Source URL: the portal's root (``https://data.example.fr``). Options:
 ``where`` (an ODSQL filter on the catalogue, e.g. ``publisher="Ville de
-Bron"``), ``lang``, plus the common ones.
+Bron"``), ``lang``, ``api`` (``v1``: the older API's search,
+``/api/datasets/1.0/search/``, for a portal that serves no v2.1; also
+used when the v2.1 listing answers 404), plus the common ones. API v1
+records (``datasetid``, flat ``metas``, ``interop_metas``) are read as
+v2.1 ones; their exports and attachments keep the v1 addresses.
 """
 
 from __future__ import annotations
@@ -24,15 +28,23 @@ from urllib.parse import quote
 
 from .. import mapping
 from ..base import TerritoiresHarvester, page_limit_problem
-from ..http import HarvestClient, InvalidDocument
+from ..http import FetchError, HarvestClient, InvalidDocument
 from ..messages import N_, Message
 from ..records import ItemError, RemoteRecord
 from ..source_config import SourceConfig, Validator, text
 from ..territorialise import PlaceHints
 
 API = "/api/explore/v2.1/catalog"
+API_V1 = "/api/datasets/1.0"
 DEFAULT_LIMIT = 100  # the API's maximum page size
 OFFSET_LIMIT = 10000  # offset + limit must stay below
+
+
+def _api(value: Any) -> str:
+    value = text(value).lower()
+    if value not in ("v1", "v2.1"):
+        raise ValueError("must be v1 or v2.1")
+    return value
 
 
 def _lang(value: Any) -> str:
@@ -50,7 +62,7 @@ class OdsHarvester(TerritoiresHarvester):
         "The catalogue of an OpenDataSoft portal through its Explore API v2.1. "
         "URL: the portal's root."
     )
-    kind_options: ClassVar[dict[str, Validator]] = {"where": text, "lang": _lang}
+    kind_options: ClassVar[dict[str, Validator]] = {"where": text, "lang": _lang, "api": _api}
 
     def _params(self, config: SourceConfig) -> dict[str, Any]:
         params: dict[str, Any] = {}
@@ -64,6 +76,9 @@ class OdsHarvester(TerritoiresHarvester):
         self, source, config: SourceConfig, client: HarvestClient
     ) -> Iterator[RemoteRecord | ItemError]:
         root = source.url.rstrip("/")
+        if config.get("api") == "v1":
+            yield from self._records_v1(root, config, client)
+            return
         url = root + API + "/datasets"
         limit = min(config.get("page_size", DEFAULT_LIMIT), DEFAULT_LIMIT)
         offset = 0
@@ -72,15 +87,15 @@ class OdsHarvester(TerritoiresHarvester):
             pages += 1
             if pages > config.max_pages:
                 raise page_limit_problem(url, config.max_pages)
-            page = client.get_json(
-                url,
-                {
-                    **self._params(config),
-                    "limit": limit,
-                    "offset": offset,
-                    "order_by": "dataset_id",
-                },
-            )
+            params = {**self._params(config), "limit": limit, "offset": offset}
+            try:
+                page = client.get_json(url, {**params, "order_by": "dataset_id"})
+            except FetchError as error:
+                if offset == 0 and error.status == 404:
+                    # a portal of the older API only
+                    yield from self._records_v1(root, config, client)
+                    return
+                raise
             if not isinstance(page, dict) or not isinstance(page.get("results"), list):
                 raise InvalidDocument(
                     N_("%(url)s is not an answer of the OpenDataSoft Explore API v2.1."), url=url
@@ -93,6 +108,33 @@ class OdsHarvester(TerritoiresHarvester):
                 yield self._record(item, root, position)
             offset += len(page["results"])
             if not page["results"] or not isinstance(total, int) or offset >= total:
+                return
+
+    def _records_v1(
+        self, root: str, config: SourceConfig, client: HarvestClient
+    ) -> Iterator[RemoteRecord | ItemError]:
+        """The catalogue through API v1's search (``rows``/``start``)."""
+        url = root + API_V1 + "/search/"
+        rows = min(config.get("page_size", DEFAULT_LIMIT), DEFAULT_LIMIT)
+        start = 0
+        for pages in range(1, config.max_pages + 2):
+            if pages > config.max_pages:
+                raise page_limit_problem(url, config.max_pages)
+            params = {"rows": rows, "start": start, "sort": "datasetid"}
+            if config.get("lang"):
+                params["lang"] = config.get("lang")
+            if config.get("where"):
+                params["q"] = config.get("where")
+            page = client.get_json(url, params)
+            if not isinstance(page, dict) or not isinstance(page.get("datasets"), list):
+                raise InvalidDocument(
+                    N_("%(url)s is not an answer of the OpenDataSoft API v1."), url=url
+                )
+            for position, item in enumerate(page["datasets"], start + 1):
+                yield self._record(from_api_v1(item), root, position)
+            start += len(page["datasets"])
+            total = page.get("nhits")
+            if not page["datasets"] or not isinstance(total, int) or start >= total:
                 return
 
     def _export(self, root: str, config: SourceConfig, client: HarvestClient):
@@ -148,14 +190,20 @@ class OdsHarvester(TerritoiresHarvester):
         if themes:
             package["theme"] = themes
         package.update(_descriptions(default, dcat))
+        inspire = metas.get("inspire") or {}
         publisher = mapping.first_text(default.get("publisher"))
         package.update(
             mapping.parties(
                 publisher,
-                mapping.first_text(dcat.get("contact_name")),
-                mapping.first_text(dcat.get("contact_email")),
+                mapping.first_text(
+                    dcat.get("contact_name"), inspire.get("contact_individual_name")
+                ),
+                mapping.first_text(dcat.get("contact_email"), inspire.get("contact_email")),
             )
         )
+        box = _inspire_box(inspire)
+        if box:
+            package["spatial_coverage"] = [{"bbox": box}]
         hints = PlaceHints(
             spatial=_coverage(default, dcat),
             publishers=[publisher] if publisher else [],
@@ -166,7 +214,9 @@ class OdsHarvester(TerritoiresHarvester):
 
     @staticmethod
     def _resources(root: str, dataset: dict[str, Any]) -> list[dict[str, Any]]:
-        base = f"{root}{API}/datasets/{quote(dataset['dataset_id'])}"
+        dataset_id = quote(dataset["dataset_id"])
+        v1 = dataset.get(API_V1_MARK)
+        base = f"{root}{API_V1}/{dataset_id}" if v1 else f"{root}{API}/datasets/{dataset_id}"
         resources = []
         if dataset.get("has_records", True):
             exports = [("csv", "CSV"), ("json", "JSON")]
@@ -177,7 +227,11 @@ class OdsHarvester(TerritoiresHarvester):
             for extension, fmt in exports:
                 resources.append(
                     {
-                        "url": f"{base}/exports/{extension}",
+                        "url": (
+                            f"{root}/explore/dataset/{dataset_id}/download/?format={extension}"
+                            if v1
+                            else f"{base}/exports/{extension}"
+                        ),
                         "format": fmt,
                         "name": f"Export {fmt}",
                         "description": "",
@@ -186,14 +240,18 @@ class OdsHarvester(TerritoiresHarvester):
                         ),
                     }
                 )
-        for attachment in dataset.get("attachments") or []:
-            if isinstance(attachment, dict) and attachment.get("id"):
+        files = [("attachments", item) for item in dataset.get("attachments") or []]
+        files += [
+            ("alternative_exports", item) for item in dataset.get("alternative_exports") or []
+        ]
+        for kind, item in files:
+            if isinstance(item, dict) and item.get("id"):
                 resources.append(
                     {
-                        "url": f"{base}/attachments/{quote(attachment['id'])}",
-                        "name": attachment.get("title") or attachment["id"],
-                        "format": mapping.resource_format(attachment.get("mimetype")),
-                        "description": "",
+                        "url": f"{base}/{kind}/{quote(item['id'])}" + ("/" if v1 else ""),
+                        "name": item.get("title") or item["id"],
+                        "format": mapping.resource_format(item.get("mimetype")),
+                        "description": mapping.first_text(item.get("description")) or "",
                     }
                 )
         return resources
@@ -231,3 +289,50 @@ def _coverage(default: dict[str, Any], dcat: dict[str, Any]) -> list[str]:
         value for value in mapping.texts(default.get("territory")) if value not in references
     ]
     return references + territories + mapping.texts(dcat.get("spatial"))
+
+
+#: Marks a record read through API v1 (its files keep the v1 addresses).
+API_V1_MARK = "territoires_api_v1"
+
+
+def from_api_v1(item: Any) -> Any:
+    """An API v1 dataset (``datasetid``, flat ``metas``, ``interop_metas``)
+    in the v2.1 shape the kind maps (``dataset_id``, ``metas.default``)."""
+    if not isinstance(item, dict) or not isinstance(item.get("datasetid"), str):
+        return item
+    interop = item.get("interop_metas") or {}
+    return {
+        "dataset_id": item["datasetid"],
+        "dataset_uid": item.get("dataset_uid"),
+        "metas": {
+            "default": item.get("metas") or {},
+            **{name: value for name, value in interop.items() if isinstance(value, dict)},
+        },
+        "has_records": item.get("has_records", True),
+        "features": item.get("features") or [],
+        "attachments": item.get("attachments") or [],
+        "alternative_exports": item.get("alternative_exports") or [],
+        "fields": item.get("fields") or [],
+        API_V1_MARK: True,
+    }
+
+
+def _inspire_box(inspire: dict[str, Any]) -> str | None:
+    """The GeoJSON polygon of the INSPIRE metas' bounding box, if whole and sound."""
+    sides: dict[str, float] = {}
+    for side, axis in (
+        ("west", "longitude"),
+        ("east", "longitude"),
+        ("south", "latitude"),
+        ("north", "latitude"),
+    ):
+        try:
+            sides[side[0]] = float(inspire[f"extend_bounding_box_{side}bound_{axis}"])
+        except (KeyError, TypeError, ValueError):
+            return None
+    if not (-180 <= sides["w"] <= sides["e"] <= 180 and -90 <= sides["s"] <= sides["n"] <= 90):
+        return None
+    return (
+        '{"type": "Polygon", "coordinates": [[[%(w)s, %(s)s], [%(e)s, %(s)s], '
+        "[%(e)s, %(n)s], [%(w)s, %(n)s], [%(w)s, %(s)s]]]}" % sides
+    )
