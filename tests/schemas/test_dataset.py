@@ -62,6 +62,11 @@ FILLED = {
     "territoires_harvested": "2026-01-01T00:00:00",
     "territoires_harvest_status": "active",
     "territoires_withdrawn_since": "2026-01-01",
+    "provenance": "Relevé des arbres par le service des espaces verts.",
+    "thumbnail": "https://example.org/bron/arbres.png",
+    "rights_holder": [{"name": "Ville de Bron"}],
+    "hvd_category": ["http://data.europa.eu/bna/c_dd313021"],
+    "original_keywords": ["Arbres & plantations"],
 }
 
 
