@@ -62,7 +62,13 @@ def english_seen(page) -> list[str]:
 
 
 def untranslated_script_strings(page) -> list[str]:
-    page.wait_for_function("window.ckan && ckan.i18n && ckan.module.instances !== undefined")
+    # CKAN fetches the page's translations, then initialises the modules:
+    # an initialised module means the translations are in (the first request
+    # of /api/i18n/fr builds the file, slow on a busy machine)
+    page.wait_for_function(
+        "window.ckan && ckan.i18n && ckan.module.instances"
+        " && Object.keys(ckan.module.instances).length > 0"
+    )
     return page.evaluate(
         "strings => strings.filter(s => ckan.i18n._(s) === s)", list(SCRIPT_STRINGS)
     )
