@@ -52,10 +52,11 @@ def territoires_map_show(not_empty, ignore_missing, unicode_safe, one_of):
         "kind": [
             not_empty,
             unicode_safe,
-            one_of(["commune", "intercommunality", "territory", "dataset"]),
+            one_of(["commune", "intercommunality", "territory", "dataset", "points"]),
         ],
         "id": [ignore_missing, unicode_safe],
         "link": [ignore_missing, unicode_safe, one_of(["page", "search"])],
+        "commune": [ignore_missing, unicode_safe],
     }
 
 
