@@ -65,6 +65,21 @@ def resources_removed(resource_ids: list[str]) -> None:
         request_consolidation(schema_id)
 
 
+def dataset_updated(pkg_dict: dict[str, Any]) -> None:
+    """After a dataset is updated: a private one that has conforming files
+    leaves the pooled datasets of their schemas (private data is never
+    pooled: the pooled datasets are public)."""
+    if not pkg_dict.get("private") or not pkg_dict.get("id"):
+        return
+    schemas = {
+        result["schema_id"]
+        for result in store.of_package(pkg_dict["id"])
+        if result["status"] == store.VALID
+    }
+    for schema_id in sorted(schemas):
+        request_consolidation(schema_id)
+
+
 def resource_ids_of(package_id: str | None) -> list[str]:
     """Ids of the resources of a dataset (deleted with it or not)."""
     package = model.Package.get(package_id) if package_id else None

@@ -90,6 +90,14 @@ def of_schema(schema_id: str) -> list[dict[str, Any]]:
     return [_as_dict(row) for row in rows]
 
 
+def of_package(package_id: str) -> list[dict[str, Any]]:
+    """Results of the resources of one dataset."""
+    rows = model.Session.execute(
+        validation_table.select().where(validation_table.c.package_id == package_id)
+    )
+    return [_as_dict(row) for row in rows]
+
+
 def _as_dict(row: Any) -> dict[str, Any]:
     values = dict(row._mapping)
     if values.get("checked"):
