@@ -214,7 +214,7 @@ class TestPooledPoints:
         assert "1 ligne sans coordonnées (absentes ou hors limites), non dessinée" in body
         assert "Liste des points" in body and "Voir les données en tableau" in body
         assert re.search(r"<circle [^>]*><title>Parking [^<]+ \(Bron\)</title></circle>", body)
-        assert "Carte des points de Lieux de stationnement" in body
+        assert "Carte des points de « Lieux de stationnement »" in body
         english = app.get(f"/en/dataset/{DATASET}").body
         assert "6 points drawn" in english
         # another dataset's page has no such map
