@@ -71,7 +71,10 @@ class Coordinates:
                 _number(record.get(self.longitude or "", "")),
                 _number(record.get(self.latitude or "", "")),
             )
-        return pair if valid(pair) else None
+        longitude, latitude = pair
+        if longitude is None or latitude is None or not valid(pair):
+            return None
+        return longitude, latitude
 
 
 def _words(text: str) -> set[str]:
