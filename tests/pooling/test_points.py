@@ -200,6 +200,7 @@ class TestPooledPoints:
         )
         assert [s["code"] for s in one["shapes"]] == [VILLEURBANNE]
         assert len(one["points"]) == 3 and "(" not in one["points"][0]["title"]
+        assert "outline of the commune (Villeurbanne)" in one["description"]
 
     def test_points_far_away_are_counted_not_drawn(self):
         factories.Organization(siren="200046977", title="Métropole de Lyon")
@@ -225,8 +226,10 @@ class TestPooledPoints:
         body = app.get("/fr/commune/bron-69029").body
         assert "Vos données dans les jeux mutualisés" in body
         assert body.count('class="territoires-map-point"') == 3
-        assert "3 points dessinés" in body
+        assert "3 points dessinés." in body
         assert "1 ligne sans coordonnées" in body
+        assert "sur le contour de la commune (Bron)" in body
+        assert "points drawn" not in body and "without coordinates" not in body
         villeurbanne = app.get("/fr/commune/villeurbanne-69266").body
         assert villeurbanne.count('class="territoires-map-point"') == 3
         assert "ligne sans coordonnées" not in villeurbanne

@@ -420,12 +420,22 @@ def _points_map(context: dict, identifier: str, commune: str) -> dict[str, Any]:
     counts = {"number": len(dots), "title": title, "place": place}
     return {
         "title": tk._("Map of the points of {title} in {place}").format(**counts),
-        "description": tk.ungettext(
-            "{number} point of the dataset {title} drawn as a small circle on the "
-            "outlines of the communes ({place}).",
-            "{number} points of the dataset {title} drawn as small circles on the "
-            "outlines of the communes ({place}).",
-            len(dots),
+        "description": (
+            tk.ungettext(
+                "{number} point of the dataset {title} drawn as a small circle on the "
+                "outline of the commune ({place}).",
+                "{number} points of the dataset {title} drawn as small circles on the "
+                "outline of the commune ({place}).",
+                len(dots),
+            )
+            if commune
+            else tk.ungettext(
+                "{number} point of the dataset {title} drawn as a small circle on the "
+                "outlines of the communes ({place}).",
+                "{number} points of the dataset {title} drawn as small circles on the "
+                "outlines of the communes ({place}).",
+                len(dots),
+            )
         ).format(**counts),
         "point_data": {
             "dataset": found["dataset"],
