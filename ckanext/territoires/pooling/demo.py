@@ -51,11 +51,16 @@ def _communes(limit: int = 3) -> list[tuple[model.Group, str, str]]:
     return found[:limit]
 
 
-def _inside(insee: str) -> dict[str, float]:
+def _inside(insee: str) -> tuple[float, float]:
     """Where the commune's demo car parks are: by a point inside it (its
     map shows them), from a little south-west of it."""
-    centre = get_outlines().centroid(insee)
-    return {"lon": centre[0] - 0.002, "lat": centre[1] - 0.002} if centre else {}
+    centre = get_outlines().centroid(insee) or (4.852, 45.752)
+    return centre[0] - 0.002, centre[1] - 0.002
+
+
+def _car_parks(insee: str, invalid: bool) -> bytes:
+    lon, lat = _inside(insee)
+    return samples.car_parks(insee, invalid=invalid, lon=lon, lat=lat)
 
 
 def _publish(
@@ -107,7 +112,7 @@ def load_pooling_demo() -> DemoReport:
                     f"stationnement-{slug}"[:100],
                     f"Lieux de stationnement — {name}",
                     f"stationnement-{insee}.csv",
-                    samples.car_parks(insee, invalid=index == 2, **_inside(insee)),
+                    _car_parks(insee, invalid=index == 2),
                     "stationnement",
                 )
             )
