@@ -210,7 +210,7 @@ class TestPooledPoints:
 
     def test_the_pooled_dataset_page_shows_the_map(self, pooled, app):
         body = app.get(f"/fr/dataset/{DATASET}").body
-        assert body.count('class="territoires-map-point"') == 6
+        assert body.count("<circle ") == 6
         assert "6 points dessinés" in body
         assert "1 ligne sans coordonnées (absentes ou hors limites), non dessinée" in body
         assert "Liste des points" in body and "Voir les données en tableau" in body
@@ -220,18 +220,18 @@ class TestPooledPoints:
         assert "6 points drawn" in english
         # another dataset's page has no such map
         other = factories.Dataset()
-        assert "territoires-map-point" not in app.get(f"/fr/dataset/{other['name']}").body
+        assert "<circle " not in app.get(f"/fr/dataset/{other['name']}").body
 
     def test_the_commune_page_shows_its_points(self, pooled, app):
         body = app.get("/fr/commune/bron-69029").body
         assert "Vos données dans les jeux mutualisés" in body
-        assert body.count('class="territoires-map-point"') == 3
+        assert body.count("<circle ") == 3
         assert "3 points dessinés." in body
         assert "1 ligne sans coordonnées" in body
         assert "sur le contour de la commune (Bron)" in body
         assert "points drawn" not in body and "without coordinates" not in body
         villeurbanne = app.get("/fr/commune/villeurbanne-69266").body
-        assert villeurbanne.count('class="territoires-map-point"') == 3
+        assert villeurbanne.count("<circle ") == 3
         assert "ligne sans coordonnées" not in villeurbanne
 
     def test_a_schema_without_coordinates_has_no_map(self, app):
@@ -249,7 +249,7 @@ class TestPooledPoints:
         )
         assert found["coordinates"] is None and found["points"] == []
         body = app.get("/fr/dataset/donnees-mutualisees-scdl-deliberations").body
-        assert "territoires-map-point" not in body and "points dessinés" not in body
+        assert "<circle " not in body and "points dessinés" not in body
 
     def test_a_private_source_never_shows(self, pooled, app):
         secret = publish(VENISSIEUX, car_park_file(VENISSIEUX, 2), private=True, title="Secret")
@@ -258,7 +258,7 @@ class TestPooledPoints:
         assert found["rows"] == 7
         assert helpers.call_action("territoires_pooled_dataset_list", commune=VENISSIEUX) == []
         page = app.get("/fr/commune/venissieux-69259").body
-        assert "territoires-map-point" not in page and "Secret" not in page
+        assert "<circle " not in page and "Secret" not in page
         # a public file made private leaves the pooled data
         bron = helpers.call_action("territoires_pooled_points_show", id=DATASET, commune=BRON)
         assert bron["located"] == 3
@@ -286,7 +286,7 @@ class TestPooledPoints:
                 id=DATASET,
             )
         page = app.get("/fr/commune/bron-69029").body
-        assert "territoires-map-point" not in page
+        assert "<circle " not in page
         assert app.get(f"/fr/dataset/{DATASET}", status=404)
         sysadmin = factories.Sysadmin()
         seen = helpers.call_action(
@@ -295,3 +295,12 @@ class TestPooledPoints:
             id=DATASET,
         )
         assert seen["located"] == 6
+
+    @pytest.mark.ckan_config("ckanext.territoires.pooling.map_points", "2")
+    def test_the_pages_draw_at_most_the_configured_points(self, pooled, app):
+        body = app.get(f"/fr/dataset/{DATASET}").body
+        assert body.count("<circle ") == 2
+        assert "Seuls les 2 premiers points sur 6 sont dessinés." in body
+        assert "Et 4 autres : voir le tableau." in body  # listed: the 2 drawn
+        drawn = helpers.call_action("territoires_map_show", kind="points", id=DATASET, limit=3)
+        assert len(drawn["points"]) == 3 and drawn["point_data"]["truncated"]

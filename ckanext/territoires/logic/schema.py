@@ -47,7 +47,9 @@ def territoires_intercommunality_show(not_empty, unicode_safe, ignore_missing, b
 
 
 @validator_args
-def territoires_map_show(not_empty, ignore_missing, unicode_safe, one_of):
+def territoires_map_show(
+    not_empty, ignore_missing, unicode_safe, one_of, int_validator, is_positive_integer
+):
     return {
         "kind": [
             not_empty,
@@ -57,6 +59,7 @@ def territoires_map_show(not_empty, ignore_missing, unicode_safe, one_of):
         "id": [ignore_missing, unicode_safe],
         "link": [ignore_missing, unicode_safe, one_of(["page", "search"])],
         "commune": [ignore_missing, unicode_safe],
+        "limit": [ignore_missing, int_validator, is_positive_integer],
     }
 
 

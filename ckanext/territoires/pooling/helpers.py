@@ -6,7 +6,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from . import consolidation
+from . import config, consolidation
 
 __all__ = [
     "territoires_pooled_datasets",
@@ -46,7 +46,12 @@ def territoires_pooled_points_map(dataset_name: str, commune: str | None = None)
     a schema without coordinates or a dataset the visitor may not see."""
     if not consolidation.is_pooled(dataset_name):
         return None
-    data = {"kind": "points", "id": dataset_name, **({"commune": commune} if commune else {})}
+    data = {
+        "kind": "points",
+        "id": dataset_name,
+        "limit": config.map_points(),
+        **({"commune": commune} if commune else {}),
+    }
     try:
         drawn = tk.get_action("territoires_map_show")({}, data)
     except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):

@@ -186,7 +186,7 @@ def valid(pair: tuple[float | None, float | None]) -> bool:
 # -- the points of a pooled file ---------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Point:
     longitude: float
     latitude: float

@@ -60,6 +60,8 @@ def territoires_map_show(context, data_dict) -> dict[str, Any]:
     :param commune: for ``points``: an INSEE code, only that commune's rows
         on its outline (optional)
     :type commune: string
+    :param limit: for ``points``: most points drawn (default and at most 5000)
+    :type limit: int
     :param link: ``page`` (default: each place links to its page) or
         ``search`` (each place links to the dataset search restricted to
         its bounding box, ``/dataset/?ext_bbox=west,south,east,north``)
@@ -87,7 +89,8 @@ def territoires_map_show(context, data_dict) -> dict[str, Any]:
     if kind != "territory" and not identifier:
         raise tk.ValidationError({"id": [tk._("Missing value")]})
     if kind == "points":
-        result = _points_map(context, identifier, (data_dict.get("commune") or "").strip())
+        commune = (data_dict.get("commune") or "").strip()
+        result = _points_map(context, identifier, commune, data_dict.get("limit"))
     else:
         builder = {
             "commune": _commune_map,
@@ -375,7 +378,9 @@ def _dataset_map(context: dict, identifier: str, link: str) -> dict[str, Any]:
 LISTED_POINTS = 100
 
 
-def _points_map(context: dict, identifier: str, commune: str) -> dict[str, Any]:
+def _points_map(
+    context: dict, identifier: str, commune: str, limit: int | None = None
+) -> dict[str, Any]:
     """The rows of a pooled dataset that have a position, on the outlines of
     the territory's communes (or of ``commune`` alone)."""
     try:
@@ -395,7 +400,11 @@ def _points_map(context: dict, identifier: str, commune: str) -> dict[str, Any]:
     else:
         codes = tuple(territory.configured_scope().sorted_communes())
         around = outlines.bounds(codes)
-    data = {"id": identifier, **({"commune": commune} if commune else {})}
+    data = {
+        "id": identifier,
+        **({"commune": commune} if commune else {}),
+        **({"limit": limit} if limit else {}),
+    }
     found = show({"user": context.get("user"), "auth_user_obj": context.get("auth_user_obj")}, data)
     positions = [(point["longitude"], point["latitude"]) for point in found["points"]]
     box = around
