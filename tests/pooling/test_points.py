@@ -106,6 +106,18 @@ def test_a_table_counts_the_rows_without_a_position_per_commune():
     assert table.without == {BRON: 1, "69266": 1}
 
 
+def test_a_pooled_file_is_read_again_when_it_changes(tmp_path):
+    coordinates = points.Coordinates(longitude="x", latitude="y", label="nom")
+    path = tmp_path / "pooled.csv"
+    path.write_text("x,y,nom,commune_insee,commune_nom\n4.9,45.7,A,69029,Bron\n")
+    assert [p.label for p in points.table_of(str(path), coordinates).points] == ["A"]
+    assert points.table_of(str(path), coordinates) is points.table_of(str(path), coordinates)
+    path.write_text(
+        "x,y,nom,commune_insee,commune_nom\n4.9,45.7,A,69029,Bron\n4.8,45.8,B,69266,V\n"
+    )
+    assert [p.label for p in points.table_of(str(path), coordinates).points] == ["A", "B"]
+
+
 # -- the points of a pooled dataset, through CKAN ------------------------------------
 
 

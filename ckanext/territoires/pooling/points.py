@@ -27,6 +27,7 @@ import json
 import math
 import os
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -221,6 +222,7 @@ def read_table(records: Iterable[dict[str, str]], coordinates: Coordinates) -> T
 
 
 _TABLES: OrderedDict[tuple[Any, ...], Table] = OrderedDict()
+_LOCK = threading.Lock()
 
 
 def _records(path: str) -> Iterable[dict[str, str]]:
@@ -232,12 +234,14 @@ def table_of(path: str, coordinates: Coordinates) -> Table:
     """The points of the pooled CSV at ``path`` (parsed once per version)."""
     stat = os.stat(path)
     key = (path, stat.st_size, stat.st_mtime_ns, coordinates)
-    table = _TABLES.get(key)
-    if table is None:
-        table = read_table(_records(path), coordinates)
+    with _LOCK:
+        table = _TABLES.get(key)
+        if table is not None:
+            _TABLES.move_to_end(key)
+            return table
+    table = read_table(_records(path), coordinates)
+    with _LOCK:
         _TABLES[key] = table
         while len(_TABLES) > CACHE_SIZE:
             _TABLES.popitem(last=False)
-    else:
-        _TABLES.move_to_end(key)
     return table
