@@ -12,7 +12,7 @@ import ckan.tests.helpers as test_helpers
 import pytest
 from ckan import model
 
-from tests.support import conformance, migrations
+from tests.support import conformance, migrations, plugin_caches, referential_cache
 
 _ckan_reset_db = test_helpers.reset_db
 _ckan_ini: list[str] = []
@@ -30,6 +30,8 @@ test_helpers.reset_db = _reset_db_with_plugin_migrations
 
 def pytest_configure(config):
     _ckan_ini.append(config.getoption("ckan_ini") or "test.ini")
+    referential_cache.install()
+    plugin_caches.install()
 
 
 def pytest_collection_modifyitems(config, items):

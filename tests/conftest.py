@@ -7,6 +7,7 @@ import pytest
 from ckanext.territoires import territory
 from ckanext.territoires.communes import load
 from ckanext.territoires.referential import get_referential
+from tests.support import territory_template
 
 #: Plugins of the territory tests: test.ini's, with the dataset schema, the group
 #: types and the organisation schema.
@@ -17,7 +18,10 @@ TERRITORY_PLUGINS = (
 
 @pytest.fixture
 def lyon(clean_db, clean_index, with_plugins):
-    """Load the configured scope (Métropole de Lyon) into the test database."""
-    report = load.load_territory(territory.configured_scope(), get_referential())
+    """Load the configured scope (Métropole de Lyon) into the test database
+    (for real the first time, then copied back: tests/support/territory_template.py)."""
+    report = territory_template.load_territory(
+        territory.configured_scope(), get_referential(), load.load_territory
+    )
     assert not report.errors
     return report

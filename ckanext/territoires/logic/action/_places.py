@@ -75,9 +75,16 @@ _NAME_SLOT = "territoires-group-name-slot"
 def commune_url_builder():
     """A function from a commune group's name to its page's URL: the route
     is built once (building it per commune was half the time of a région's
-    list); group names are URL-safe slugs."""
-    template = tk.url_for("commune.read", id=_NAME_SLOT)
-    return lambda name: template.replace(_NAME_SLOT, name)
+    list), on first use (a portal without the commune page type lists no
+    commune); group names are URL-safe slugs."""
+    template: list[str] = []
+
+    def url_of(name: str) -> str:
+        if not template:
+            template.append(tk.url_for("commune.read", id=_NAME_SLOT))
+        return template[0].replace(_NAME_SLOT, name)
+
+    return url_of
 
 
 def commune_dict(
