@@ -1,4 +1,5 @@
-"""Validation results, one row per resource declaring a schema.
+"""Validation results, one row per resource declaring a schema, and the
+data-table status of the other table files (``schema_id`` empty).
 
 Table ``territoires_resource_validation`` (migration of this plugin), read
 and written in CKAN's session, committed by the caller.
@@ -30,6 +31,8 @@ validation_table = sa.Table(
 )
 
 PENDING, VALID, INVALID, ERROR = "pending", "valid", "invalid", "error"
+#: A file without a declared schema loaded as a data table (``schema_id`` "").
+TABLE = "table"
 
 
 def save(

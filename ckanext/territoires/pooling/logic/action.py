@@ -41,8 +41,11 @@ def territoires_resource_validation_show(context, data_dict) -> dict[str, Any]:
     :type id: string
 
     :returns: ``resource_id``, ``schema`` (id, title, version; None when the
-        resource declares none), ``status`` (``none``, ``pending``, ``valid``,
-        ``invalid``, ``error``), ``status_label``, ``conforming``,
+        resource declares none), ``data_table`` (true for a CSV or spreadsheet
+        without a schema, loaded as a data table: ``status`` ``table`` with
+        its ``row_count``, or ``pending``, or ``error`` with its ``message``),
+        ``status`` (``none``, ``pending``, ``valid``, ``invalid``, ``error``,
+        ``table``), ``status_label``, ``conforming``,
         ``row_count``, ``error_count``, ``message``, ``checked`` and
         ``report``: each error with ``row``, ``column``, ``cell``, ``what``
         and ``fix``, in the page's language
@@ -60,6 +63,7 @@ def territoires_resource_validation_show(context, data_dict) -> dict[str, Any]:
     return {
         "resource_id": resource.id,
         "schema": offered.as_dict() if offered else None,
+        "data_table": stored is not None and not stored["schema_id"],
         "status": status,
         "status_label": messages.status_label(stored["status"] if stored else None),
         "conforming": status == store.VALID,
