@@ -9,7 +9,8 @@ migrations kept). It refuses unless that database's name ends in ``_test`` or
    100,000) following the shipped schema "Lieux de stationnement", validated
    with frictionless as the validation job does, then read again row by row
    as the consolidation does: seconds, rows/s, and the process's peak RSS after
-   each step;
+   each step; its points read as the maps of point data do, and 5,000 of
+   them projected (time, weight of the SVG circles);
 2. **consolidation of the territory** (CKAN, the ini's database): the
    territory loaded, one organisation per commune (58 for the Métropole de
    Lyon), each publishing a car-park file of R rows (default 200) declaring
@@ -57,7 +58,7 @@ def measured(function, *args):
 
 
 def big_file(rows: int) -> list[tuple[str, str, str, str]]:
-    from ckanext.territoires.pooling import registry, samples, validation
+    from ckanext.territoires.pooling import points, registry, samples, validation
 
     schema = registry.get("stationnement")
     assert schema is not None
@@ -72,7 +73,27 @@ def big_file(rows: int) -> list[tuple[str, str, str, str]]:
         f"validated {outcome.row_count} rows ({size:.1f} MB, valid={outcome.valid}, "
         f"{outcome.error_count} errors) in {validate_s:.1f} s; read again in {read_s:.1f} s"
     )
+    parsed, points_s, points_mb = measured(
+        lambda: points.read_table(validation.read_records(path), schema.coordinates)
+    )
+    drawn, dots_s = _dots(parsed.points[:5000])
+    click.echo(
+        f"points of {count} rows read in {points_s:.2f} s ({len(parsed.points)} located); "
+        f"5,000 projected in {dots_s * 1000:.1f} ms, ~{drawn / 1024:.0f} kB of SVG circles"
+    )
     return [
+        (
+            "points of the file (map)",
+            f"{count:,} rows, {len(parsed.points):,} located",
+            f"{points_s:.2f} s once per version of the file (cached)",
+            f"{points_mb:.0f} MB",
+        ),
+        (
+            "5,000 points drawn",
+            f"~{drawn / 1024:.0f} kB of SVG",
+            f"{dots_s * 1000:.1f} ms",
+            "",
+        ),
         (
             "validate",
             f"{rows:,} rows, {size:.1f} MB",
@@ -86,6 +107,27 @@ def big_file(rows: int) -> list[tuple[str, str, str, str]]:
             f"{read_mb:.0f} MB",
         ),
     ]
+
+
+def _dots(found) -> tuple[int, float]:
+    """Project points on a map of the Métropole de Lyon: bytes of the SVG
+    circles as the map snippet writes them, seconds."""
+    from ckanext.territoires.geography import maps
+
+    started = time.perf_counter()
+    proj = maps.projection((4.68, 45.55, 5.07, 45.94))
+    dots, _outside = maps.dots(
+        [(p.longitude, p.latitude) for p in found], [p.label for p in found], proj
+    )
+    seconds = time.perf_counter() - started
+    size = sum(
+        len(
+            f'<circle cx="{d["x"]}" cy="{d["y"]}" r="11">'
+            f"<title>{d['title']} (Villeurbanne)</title></circle>\n"
+        )
+        for d in dots
+    )
+    return size, seconds
 
 
 def bench_ini(ini: str) -> str:

@@ -27,5 +27,11 @@ def test_the_demo_pools_the_valid_communes_car_parks():
     (invalid,) = [c for c in parks["contributions"] if c["status"] == "invalid"]
     report_ = helpers.call_action("territoires_resource_validation_show", id=invalid["resource_id"])
     assert {item["column"] for item in report_["report"]} >= {"id", "tarif_pmr", "nb_places"}
+    # the valid communes' car parks are on the maps, inside each commune
+    for insee in parks["communes_published"]:
+        drawn = helpers.call_action(
+            "territoires_map_show", kind="points", id=parks["dataset"]["name"], commune=insee
+        )
+        assert (drawn["point_data"]["drawn"], drawn["point_data"]["outside"]) == (5, 0)
     # again: nothing new
     assert demo.load_pooling_demo().pooled == report.pooled

@@ -134,6 +134,28 @@ def label_point(geometry: Any, proj: Projection) -> tuple[int, int] | None:
     return proj.point(float(point.x), float(point.y))
 
 
+def dots(
+    positions: Sequence[tuple[float, float]], titles: Sequence[str], proj: Projection
+) -> tuple[list[dict[str, Any]], int]:
+    """Points (longitude, latitude) as circles of the map (``x``, ``y``,
+    ``title``), projected at once; the number outside the frame (not drawn)."""
+    if not positions:
+        return [], 0
+    projected = np.rint(proj.xy(np.asarray(positions, dtype=float))).astype(np.int64)
+    inside = (
+        (projected[:, 0] >= 0)
+        & (projected[:, 0] <= proj.width)
+        & (projected[:, 1] >= 0)
+        & (projected[:, 1] <= proj.height)
+    )
+    drawn = [
+        {"x": int(x), "y": int(y), "title": title}
+        for (x, y), title, keep in zip(projected.tolist(), titles, inside.tolist(), strict=True)
+        if keep
+    ]
+    return drawn, len(positions) - len(drawn)
+
+
 def _bounds(geometry: Any) -> Box:
     west, south, east, north = (float(value) for value in shapely.bounds(geometry))
     return (west, south, east, north)
@@ -241,6 +263,8 @@ class Drawing:
     legend: list[Shade] = field(default_factory=list)
     #: Places of the map without an outline: ``{"code", "label", "href"}``.
     missing: list[dict[str, Any]] = field(default_factory=list)
+    #: Point data drawn as small circles: ``{"x", "y", "title"}``.
+    points: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

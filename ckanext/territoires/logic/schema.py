@@ -47,15 +47,19 @@ def territoires_intercommunality_show(not_empty, unicode_safe, ignore_missing, b
 
 
 @validator_args
-def territoires_map_show(not_empty, ignore_missing, unicode_safe, one_of):
+def territoires_map_show(
+    not_empty, ignore_missing, unicode_safe, one_of, int_validator, is_positive_integer
+):
     return {
         "kind": [
             not_empty,
             unicode_safe,
-            one_of(["commune", "intercommunality", "territory", "dataset"]),
+            one_of(["commune", "intercommunality", "territory", "dataset", "points"]),
         ],
         "id": [ignore_missing, unicode_safe],
         "link": [ignore_missing, unicode_safe, one_of(["page", "search"])],
+        "commune": [ignore_missing, unicode_safe],
+        "limit": [ignore_missing, int_validator, is_positive_integer],
     }
 
 

@@ -20,3 +20,8 @@ def max_errors() -> int:
 def synchronous() -> bool:
     """Validate and consolidate inside the request (tests, scripts)."""
     return tk.asbool(tk.config.get(PREFIX + "synchronous"))
+
+
+def map_points() -> int:
+    """Most points drawn on a map of point data on the pages (1 to 5000)."""
+    return min(max(int(tk.config.get(PREFIX + "map_points") or 2000), 1), 5000)

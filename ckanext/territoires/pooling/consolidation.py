@@ -106,12 +106,13 @@ def commune_of(package: model.Package) -> tuple[str, str] | None:
 
 def contributions(schema_id: str) -> list[Contribution]:
     """Every active resource declaring ``schema_id`` (outside the pooled
-    datasets), with its commune and status."""
+    datasets and the private datasets: a pooled dataset is public, it
+    neither holds nor names private data), with its commune and status."""
     found = []
     for result in store.of_schema(schema_id):
         package = model.Package.get(result["package_id"])
         resource = model.Resource.get(result["resource_id"])
-        if package is None or resource is None or is_pooled(package.name):
+        if package is None or resource is None or is_pooled(package.name) or package.private:
             continue
         commune = commune_of(package)
         found.append(

@@ -5,7 +5,8 @@ demo) each publish a car-park file (schema "Lieux de stationnement"; the
 third one's file does not conform) and their council deliberations (SCDL
 "Délibérations"). They are validated and pooled at once, so that the
 pooled "Lieux de stationnement" dataset holds the two valid communes' rows
-when the portal starts. Running it again changes nothing.
+when the portal starts, their car parks on its map and on the communes'
+pages (placed inside each commune). Running it again changes nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from werkzeug.datastructures import FileStorage
 
 from ckanext.territoires import territory
 from ckanext.territoires.communes import organizations
+from ckanext.territoires.geography import get_outlines
 
 from . import consolidation, jobs, samples
 
@@ -47,6 +49,18 @@ def _communes(limit: int = 3) -> list[tuple[model.Group, str, str]]:
         if code in scope:
             found.append((organization, code, territory.commune_name(code) or code))
     return found[:limit]
+
+
+def _inside(insee: str) -> tuple[float, float]:
+    """Where the commune's demo car parks are: by a point inside it (its
+    map shows them), from a little south-west of it."""
+    centre = get_outlines().centroid(insee) or (4.852, 45.752)
+    return centre[0] - 0.002, centre[1] - 0.002
+
+
+def _car_parks(insee: str, invalid: bool) -> bytes:
+    lon, lat = _inside(insee)
+    return samples.car_parks(insee, invalid=invalid, lon=lon, lat=lat)
 
 
 def _publish(
@@ -98,7 +112,7 @@ def load_pooling_demo() -> DemoReport:
                     f"stationnement-{slug}"[:100],
                     f"Lieux de stationnement — {name}",
                     f"stationnement-{insee}.csv",
-                    samples.car_parks(insee, invalid=index == 2),
+                    _car_parks(insee, invalid=index == 2),
                     "stationnement",
                 )
             )

@@ -6,8 +6,11 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from . import config, consolidation
+
 __all__ = [
     "territoires_pooled_datasets",
+    "territoires_pooled_points_map",
     "territoires_pooling_schema_choices",
     "territoires_resource_validation",
 ]
@@ -35,3 +38,22 @@ def territoires_pooled_datasets(commune: str | None = None) -> list[dict[str, An
     when ``commune`` is an INSEE code)."""
     data = {"commune": commune} if commune else {}
     return tk.get_action("territoires_pooled_dataset_list")({}, data)
+
+
+def territoires_pooled_points_map(dataset_name: str, commune: str | None = None) -> dict | None:
+    """The map of the points of a pooled dataset (only ``commune``'s when
+    given), as ``territoires_map_show`` draws it; None for another dataset,
+    a schema without coordinates or a dataset the visitor may not see."""
+    if not consolidation.is_pooled(dataset_name):
+        return None
+    data = {
+        "kind": "points",
+        "id": dataset_name,
+        "limit": config.map_points(),
+        **({"commune": commune} if commune else {}),
+    }
+    try:
+        drawn = tk.get_action("territoires_map_show")({}, data)
+    except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
+        return None
+    return drawn if drawn["point_data"]["coordinates"] else None

@@ -41,7 +41,12 @@ def resource_changed(resource: dict[str, Any]) -> None:
         if previous is not None:
             store.delete(resource["id"])
             model.Session.commit()
-            request_consolidation(previous["schema_id"])
+            if previous["schema_id"]:
+                request_consolidation(previous["schema_id"])
+        if datastore.enabled() and source.is_data_table(resource):
+            store.save(resource["id"], resource["package_id"], "", store.PENDING)
+            model.Session.commit()
+            _run(load_data_table, resource["id"], title=f"territoires: table {resource['id']}")
         return
     store.save(resource["id"], resource["package_id"], schema_id, store.PENDING)
     model.Session.commit()
@@ -58,9 +63,25 @@ def resources_removed(resource_ids: list[str]) -> None:
         previous = store.get(resource_id)
         if previous is not None:
             store.delete(resource_id)
-            schemas.add(previous["schema_id"])
+            if previous["schema_id"]:
+                schemas.add(previous["schema_id"])
     if schemas:
         model.Session.commit()
+    for schema_id in sorted(schemas):
+        request_consolidation(schema_id)
+
+
+def dataset_updated(pkg_dict: dict[str, Any]) -> None:
+    """After a dataset is updated: a private one that has conforming files
+    leaves the pooled datasets of their schemas (private data is never
+    pooled: the pooled datasets are public)."""
+    if not pkg_dict.get("private") or not pkg_dict.get("id"):
+        return
+    schemas = {
+        result["schema_id"]
+        for result in store.of_package(pkg_dict["id"])
+        if result["status"] == store.VALID
+    }
     for schema_id in sorted(schemas):
         request_consolidation(schema_id)
 
@@ -137,18 +158,50 @@ def _validate(resource: dict[str, Any], schema_id: str) -> None:
 
 def _load_table(resource_id: str, path: str) -> str | None:
     """Load the file's rows into the DataStore; a message when it fails."""
+    return _load_rows(resource_id, path)[1]
+
+
+def _load_rows(resource_id: str, path: str) -> tuple[int, str | None]:
+    """Load the file's rows into the DataStore: (rows loaded, the message
+    of a failure)."""
     try:
         records = validation.read_records(path)
         first = next(records, None)
         if first is None:
-            return None
-        datastore.load(resource_id, list(first), _chained(first, records))
+            return 0, None
+        return datastore.load(resource_id, list(first), _chained(first, records)), None
     except Exception as error:  # the validation stands: the table preview is a bonus
         log.warning("DataStore load of %s failed: %s", resource_id, error)
-        return translate(N_("The table could not be loaded for preview: %(error)s")) % {
+        return 0, translate(N_("The table could not be loaded for preview: %(error)s")) % {
             "error": str(error)[:300]
         }
-    return None
+
+
+def load_data_table(resource_id: str) -> dict[str, Any] | None:
+    """Load a CSV or spreadsheet without a declared schema into the
+    DataStore and store its status (rows loaded, or why not)."""
+    try:
+        resource = tk.get_action("resource_show")({"ignore_auth": True}, {"id": resource_id})
+    except tk.ObjectNotFound:
+        store.delete(resource_id)
+        model.Session.commit()
+        return None
+    if resource.get(SCHEMA_FIELD):
+        return store.get(resource_id)  # validated (and loaded) as its schema says
+    keys = (resource_id, resource["package_id"], "")
+    try:
+        with source.local_copy(resource) as path:
+            rows, problem = _load_rows(resource_id, path)
+    except HarvestProblem as error:
+        rows, problem = 0, error.render()
+    except OSError as error:
+        rows, problem = (
+            0,
+            translate(N_("The file could not be read: %(error)s")) % {"error": str(error)[:300]},
+        )
+    store.save(*keys, store.ERROR if problem else store.TABLE, row_count=rows, message=problem)
+    model.Session.commit()
+    return store.get(resource_id)
 
 
 def _chained(first: dict[str, str], rest):

@@ -157,5 +157,6 @@ def status_label(status: str | None) -> str:
         "valid": tk._("Conforming to the schema"),
         "invalid": tk._("Not conforming to the schema"),
         "error": tk._("Could not be validated"),
+        "table": tk._("Loaded as a data table"),
     }
     return labels.get(status or "", tk._("Not validated"))

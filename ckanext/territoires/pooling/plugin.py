@@ -48,5 +48,8 @@ class TerritoiresPoolingPlugin(p.SingletonPlugin):
             if resource.get(jobs.SCHEMA_FIELD):
                 jobs.resource_changed({"package_id": pkg_dict.get("id"), **resource})
 
+    def after_dataset_update(self, context, pkg_dict):
+        jobs.dataset_updated(pkg_dict)
+
     def after_dataset_delete(self, context, pkg_dict):
         jobs.resources_removed(jobs.resource_ids_of(pkg_dict.get("id")))

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import config
+from . import config, points
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +44,21 @@ class OfferedSchema:
     def field_names(self) -> list[str]:
         return [column["name"] for column in self.descriptor.get("fields", [])]
 
+    @property
+    def coordinates(self) -> points.Coordinates | None:
+        """The columns holding each row's position and label (read from the
+        fields: see :mod:`.points`), or None: rows without a position."""
+        return points.coordinates_of(self.descriptor)
+
     def as_dict(self) -> dict[str, Any]:
+        coordinates = self.coordinates
         return {
             "id": self.id,
             "title": self.title,
             "version": self.version,
             "source": self.source,
             "fields": self.field_names,
+            "coordinates": coordinates.as_dict() if coordinates else None,
         }
 
 

@@ -65,10 +65,12 @@ def car_park_rows(insee: str, count: int, lon: float = 4.85, lat: float = 45.75)
         }
 
 
-def car_parks(insee: str, count: int = 5, invalid: bool = False, **position: float) -> bytes:
+def car_parks(
+    insee: str, count: int = 5, invalid: bool = False, *, lon: float = 4.85, lat: float = 45.75
+) -> bytes:
     """A car-park file (schema ``stationnement``); ``invalid``: with wrong
     identifiers and an unknown PMR fare, as a careless export would have."""
-    rows = list(car_park_rows(insee, count, **position))
+    rows = list(car_park_rows(insee, count, lon=lon, lat=lat))
     if invalid:
         for row in rows[::2]:
             row["id"] = str(row["id"]).replace(f"{insee}-", "")

@@ -34,6 +34,20 @@ def table_format(resource: dict[str, Any]) -> str:
     return extension if extension in TABLE_FORMATS else "csv"
 
 
+#: Files loaded as data tables without a declared schema (CSV and spreadsheets).
+DATA_TABLE_FORMATS = ("csv", "xlsx", "xls")
+
+
+def is_data_table(resource: dict[str, Any]) -> bool:
+    """Whether the resource is a CSV or spreadsheet file, by its declared
+    format or, without one, its name's extension."""
+    declared = (resource.get("format") or "").strip().lower().lstrip(".")
+    if declared:
+        return declared in DATA_TABLE_FORMATS
+    extension = os.path.splitext(urlsplit(resource.get("url") or "").path)[1].lower()
+    return extension.lstrip(".") in DATA_TABLE_FORMATS
+
+
 @contextlib.contextmanager
 def local_copy(resource: dict[str, Any]) -> Iterator[str]:
     """A temporary copy of the resource's file (removed afterwards). Raises

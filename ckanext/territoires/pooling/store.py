@@ -1,4 +1,5 @@
-"""Validation results, one row per resource declaring a schema.
+"""Validation results, one row per resource declaring a schema, and the
+data-table status of the other table files (``schema_id`` empty).
 
 Table ``territoires_resource_validation`` (migration of this plugin), read
 and written in CKAN's session, committed by the caller.
@@ -30,6 +31,8 @@ validation_table = sa.Table(
 )
 
 PENDING, VALID, INVALID, ERROR = "pending", "valid", "invalid", "error"
+#: A file without a declared schema loaded as a data table (``schema_id`` "").
+TABLE = "table"
 
 
 def save(
@@ -86,6 +89,14 @@ def of_schema(schema_id: str) -> list[dict[str, Any]]:
             model.package_table.c.state == "active",
         )
         .order_by(validation_table.c.package_id, model.resource_table.c.position)
+    )
+    return [_as_dict(row) for row in rows]
+
+
+def of_package(package_id: str) -> list[dict[str, Any]]:
+    """Results of the resources of one dataset."""
+    rows = model.Session.execute(
+        validation_table.select().where(validation_table.c.package_id == package_id)
     )
     return [_as_dict(row) for row in rows]
 

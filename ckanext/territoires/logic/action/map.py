@@ -30,7 +30,7 @@ __all__ = ["territoires_map_show"]
 #: hundreds of kB on every page).
 MAX_COMMUNES = 400
 
-KINDS = ("commune", "intercommunality", "territory", "dataset")
+KINDS = ("commune", "intercommunality", "territory", "dataset", "points")
 
 #: Stands for a group name in a URL built once (group names are [a-z0-9_-]).
 _SLOT = "territoires-map-slot"
@@ -48,12 +48,20 @@ def territoires_map_show(context, data_dict) -> dict[str, Any]:
         (the communes of the portal shaded by their number of datasets; its
         intercommunalities when it has more than 400 communes) or
         ``dataset`` (the communes it covers highlighted in the territory,
-        and its DCAT spatial coverage: boxes as rectangles)
+        and its DCAT spatial coverage: boxes as rectangles) or ``points``
+        (the rows of a pooled dataset that have a position, as small
+        circles on the outlines of the territory's communes, or of one
+        commune's: plugin ``territoires_pooling``)
     :type kind: string
     :param id: the commune (group name or id, INSEE code), the
         intercommunality (group name or id, SIREN) or the dataset (name or
-        id); not for ``territory``
+        id; for ``points`` a pooled dataset); not for ``territory``
     :type id: string
+    :param commune: for ``points``: an INSEE code, only that commune's rows
+        on its outline (optional)
+    :type commune: string
+    :param limit: for ``points``: most points drawn (default and at most 5000)
+    :type limit: int
     :param link: ``page`` (default: each place links to its page) or
         ``search`` (each place links to the dataset search restricted to
         its bounding box, ``/dataset/?ext_bbox=west,south,east,north``)
@@ -67,7 +75,12 @@ def territoires_map_show(context, data_dict) -> dict[str, Any]:
         ``height``), ``geometries`` (paths of other extents), ``labels``,
         ``legend`` (``index``, ``low``, ``high``), ``missing`` (places
         without an outline: ``code``, ``label``, ``href``),
-        ``attribution``. Counts are of the datasets the caller may see.
+        ``attribution``, ``points`` (``x``, ``y``, ``title``) and, for
+        ``points``, ``point_data`` (``dataset``, ``resource_id``,
+        ``rows``, ``located``, ``drawn``, ``outside`` (beyond the frame),
+        ``without_coordinates``, ``truncated``, ``list``: the first points,
+        ``label`` and ``commune``). Counts are of the datasets the caller
+        may see.
     :rtype: dictionary
     """
     tk.check_access("territoires_map_show", context, data_dict)
@@ -75,13 +88,17 @@ def territoires_map_show(context, data_dict) -> dict[str, Any]:
     identifier = (data_dict.get("id") or "").strip()
     if kind != "territory" and not identifier:
         raise tk.ValidationError({"id": [tk._("Missing value")]})
-    builder = {
-        "commune": _commune_map,
-        "intercommunality": _intercommunality_map,
-        "territory": _territory_map,
-        "dataset": _dataset_map,
-    }[kind]
-    result = builder(context, identifier, data_dict.get("link") or "page")
+    if kind == "points":
+        commune = (data_dict.get("commune") or "").strip()
+        result = _points_map(context, identifier, commune, data_dict.get("limit"))
+    else:
+        builder = {
+            "commune": _commune_map,
+            "intercommunality": _intercommunality_map,
+            "territory": _territory_map,
+            "dataset": _dataset_map,
+        }[kind]
+        result = builder(context, identifier, data_dict.get("link") or "page")
     result["kind"] = kind
     result["attribution"] = get_outlines().attribution
     return result
@@ -355,3 +372,102 @@ def _dataset_map(context: dict, identifier: str, link: str) -> dict[str, Any]:
             missing=places.missing([code for code in base.missing if code in covered]),
         ),
     }
+
+
+#: Points listed under a map as its text alternative (all are in the table).
+LISTED_POINTS = 100
+
+
+def _points_map(
+    context: dict, identifier: str, commune: str, limit: int | None = None
+) -> dict[str, Any]:
+    """The rows of a pooled dataset that have a position, on the outlines of
+    the territory's communes (or of ``commune`` alone)."""
+    try:
+        show = tk.get_action("territoires_pooled_points_show")
+    except KeyError:
+        raise tk.ValidationError(
+            {"kind": [tk._("Maps of point data need the plugin territoires_pooling.")]}
+        ) from None
+    outlines = get_outlines()
+    if commune:
+        codes: tuple[str, ...] = (commune,)
+        around = outlines.bounds(codes)
+        if around is None:
+            raise tk.ValidationError(
+                {"commune": [tk._("Unknown commune: {code}").format(code=commune)]}
+            )
+    else:
+        codes = tuple(territory.configured_scope().sorted_communes())
+        around = outlines.bounds(codes)
+    data = {
+        "id": identifier,
+        **({"commune": commune} if commune else {}),
+        **({"limit": limit} if limit else {}),
+    }
+    found = show({"user": context.get("user"), "auth_user_obj": context.get("auth_user_obj")}, data)
+    positions = [(point["longitude"], point["latitude"]) for point in found["points"]]
+    box = around
+    if positions and around is not None:
+        spread = (
+            min(p[0] for p in positions),
+            min(p[1] for p in positions),
+            max(p[0] for p in positions),
+            max(p[1] for p in positions),
+        )
+        box = maps.union_box([around, maps.limit_box(spread, around, 0.25)])
+    drawn = codes if len(codes) <= MAX_COMMUNES else ()
+    base = maps.base_paths(outlines, "commune", drawn, box)
+    places = _Places(drawn, "page")
+    shapes, _legend = maps.shapes(base, drawn, places.label, lambda code: "")
+    proj = base.projection
+    background = "" if drawn else maps.outline_path(outlines, codes, proj)
+    titles = [_point_title(point, bool(commune)) for point in found["points"]]
+    dots, outside = maps.dots(positions, titles, proj)
+    title = found["dataset"]["title"]
+    place = places.label(commune) if commune else territory.configured_scope().label
+    counts = {"number": len(dots), "title": title, "place": place}
+    return {
+        "title": tk._("Map of the points of {title} in {place}").format(**counts),
+        "description": (
+            tk.ungettext(
+                "{number} point of the dataset {title} drawn as a small circle on the "
+                "outline of the commune ({place}).",
+                "{number} points of the dataset {title} drawn as small circles on the "
+                "outline of the commune ({place}).",
+                len(dots),
+            )
+            if commune
+            else tk.ungettext(
+                "{number} point of the dataset {title} drawn as a small circle on the "
+                "outlines of the communes ({place}).",
+                "{number} points of the dataset {title} drawn as small circles on the "
+                "outlines of the communes ({place}).",
+                len(dots),
+            )
+        ).format(**counts),
+        "point_data": {
+            "dataset": found["dataset"],
+            "resource_id": found["resource_id"],
+            "coordinates": found["coordinates"] is not None,
+            "commune": commune or None,
+            "rows": found["rows"],
+            "located": found["located"],
+            "drawn": len(dots),
+            "outside": outside,
+            "without_coordinates": found["without_coordinates"],
+            "truncated": found["truncated"],
+            "list": [
+                {"label": point["label"], "commune": point["commune_nom"]}
+                for point in found["points"][:LISTED_POINTS]
+            ],
+        },
+        **_drawing(base, shapes=shapes, background=background, points=dots),
+    }
+
+
+def _point_title(point: dict[str, Any], one_commune: bool) -> str:
+    label = point["label"] or tk._("Point without a name")
+    if one_commune or not point["commune_nom"]:
+        return label
+    return tk._("{label} ({commune})").format(label=label, commune=point["commune_nom"])

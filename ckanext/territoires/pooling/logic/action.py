@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.lib import uploader
 from ckan.logic import validate
 
 from ckanext.territoires import territory
-from ckanext.territoires.pooling import consolidation, jobs, messages, registry, store
+from ckanext.territoires.pooling import consolidation, jobs, messages, points, registry, store
 from ckanext.territoires.pooling.logic import schema
 
 __all__ = [
     "territoires_pooled_dataset_consolidate",
     "territoires_pooled_dataset_list",
+    "territoires_pooled_points_show",
     "territoires_pooling_schema_list",
     "territoires_resource_validation_run",
     "territoires_resource_validation_show",
@@ -38,8 +41,11 @@ def territoires_resource_validation_show(context, data_dict) -> dict[str, Any]:
     :type id: string
 
     :returns: ``resource_id``, ``schema`` (id, title, version; None when the
-        resource declares none), ``status`` (``none``, ``pending``, ``valid``,
-        ``invalid``, ``error``), ``status_label``, ``conforming``,
+        resource declares none), ``data_table`` (true for a CSV or spreadsheet
+        without a schema, loaded as a data table: ``status`` ``table`` with
+        its ``row_count``, or ``pending``, or ``error`` with its ``message``),
+        ``status`` (``none``, ``pending``, ``valid``, ``invalid``, ``error``,
+        ``table``), ``status_label``, ``conforming``,
         ``row_count``, ``error_count``, ``message``, ``checked`` and
         ``report``: each error with ``row``, ``column``, ``cell``, ``what``
         and ``fix``, in the page's language
@@ -57,6 +63,7 @@ def territoires_resource_validation_show(context, data_dict) -> dict[str, Any]:
     return {
         "resource_id": resource.id,
         "schema": offered.as_dict() if offered else None,
+        "data_table": stored is not None and not stored["schema_id"],
         "status": status,
         "status_label": messages.status_label(stored["status"] if stored else None),
         "conforming": status == store.VALID,
@@ -171,3 +178,89 @@ def territoires_pooled_dataset_consolidate(context, data_dict) -> dict[str, Any]
     result = consolidation.consolidate(data_dict["schema"])
     model.Session.commit()
     return {"dataset": result.dataset, "rows": result.rows, "problem": result.problem}
+
+
+#: Most points one answer holds.
+MAX_POINTS = 5000
+
+
+def _pooled_dataset(context, identifier: str) -> tuple[dict[str, Any], registry.OfferedSchema]:
+    """The pooled dataset the caller may see, and its schema."""
+    dataset = tk.get_action("package_show")(
+        {"user": context.get("user"), "auth_user_obj": context.get("auth_user_obj")},
+        {"id": identifier},
+    )
+    schema_id = dataset["name"][len(consolidation.DATASET_PREFIX) :]
+    offered = registry.get(schema_id) if consolidation.is_pooled(dataset["name"]) else None
+    if offered is None:
+        raise tk.ValidationError({"id": [tk._("This dataset is not a pooled dataset.")]})
+    return dataset, offered
+
+
+def _pooled_csv(dataset: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
+    for resource in dataset.get("resources") or []:
+        if resource.get("url_type") == "upload":
+            path = uploader.get_resource_uploader(resource).get_path(resource["id"])
+            return resource, path if path and os.path.exists(path) else None
+    return None, None
+
+
+@tk.side_effect_free
+@validate(schema.territoires_pooled_points_show)
+def territoires_pooled_points_show(context, data_dict) -> dict[str, Any]:
+    """The points of a pooled dataset: its rows that have a position (the
+    columns the schema gives for it: a ``geopoint`` field, or number fields
+    named for the longitude and the latitude), read from its CSV.
+
+    :param id: the pooled dataset (name or id); the caller must be allowed
+        to see it
+    :type id: string
+    :param commune: an INSEE code: only that commune's rows (optional)
+    :type commune: string
+    :param limit: most points returned (default and at most 5000)
+    :type limit: int
+
+    :returns: ``dataset`` (``id``, ``name``, ``title``), ``resource_id``
+        (the pooled CSV, None before it is built), ``schema`` (``id``,
+        ``title``), ``coordinates`` (the columns: ``longitude``, ``latitude``,
+        ``geopoint``, ``geopoint_format``, ``label``; None when the schema
+        has none: then no point), ``commune``, ``rows`` (rows considered),
+        ``located`` (rows with a position), ``without_coordinates`` (rows
+        whose position is missing or out of range: counted, not returned),
+        ``truncated`` and ``points`` (at most ``limit``, each ``longitude``,
+        ``latitude``, ``label``, ``commune_insee``, ``commune_nom``)
+    :rtype: dictionary
+    """
+    tk.check_access("territoires_pooled_points_show", context, data_dict)
+    dataset, offered = _pooled_dataset(context, data_dict["id"])
+    commune = (data_dict.get("commune") or "").strip() or None
+    limit = min(int(data_dict.get("limit") or MAX_POINTS), MAX_POINTS)
+    coordinates = offered.coordinates
+    resource, path = _pooled_csv(dataset)
+    result: dict[str, Any] = {
+        "dataset": {"id": dataset["id"], "name": dataset["name"], "title": dataset["title"]},
+        "resource_id": resource["id"] if resource else None,
+        "schema": {"id": offered.id, "title": offered.title},
+        "coordinates": coordinates.as_dict() if coordinates else None,
+        "commune": commune,
+        "rows": 0,
+        "located": 0,
+        "without_coordinates": 0,
+        "truncated": False,
+        "points": [],
+    }
+    if coordinates is None or path is None:
+        return result
+    table = points.table_of(path, coordinates)
+    if commune:
+        found = [point for point in table.points if point.commune_insee == commune]
+        result["rows"] = table.rows.get(commune, 0)
+        result["without_coordinates"] = table.without.get(commune, 0)
+    else:
+        found = table.points
+        result["rows"] = sum(table.rows.values())
+        result["without_coordinates"] = sum(table.without.values())
+    result["located"] = len(found)
+    result["truncated"] = len(found) > limit
+    result["points"] = [asdict(point) for point in found[:limit]]
+    return result

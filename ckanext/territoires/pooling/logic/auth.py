@@ -7,6 +7,7 @@ import ckan.plugins.toolkit as tk
 __all__ = [
     "territoires_pooled_dataset_consolidate",
     "territoires_pooled_dataset_list",
+    "territoires_pooled_points_show",
     "territoires_pooling_schema_list",
     "territoires_resource_validation_run",
     "territoires_resource_validation_show",
@@ -56,3 +57,15 @@ def territoires_pooled_dataset_list(context, data_dict):
 def territoires_pooled_dataset_consolidate(context, data_dict):
     """Sysadmins only (it rebuilds a dataset of the whole territory)."""
     return {"success": False, "msg": tk._("Only sysadmins may do this.")}
+
+
+@tk.auth_allow_anonymous_access
+def territoires_pooled_points_show(context, data_dict):
+    """Whoever may see the pooled dataset may see its points."""
+    try:
+        tk.check_access("package_show", dict(context), {"id": (data_dict or {}).get("id")})
+    except tk.NotAuthorized:
+        return {"success": False, "msg": tk._("You may not see this dataset.")}
+    except tk.ObjectNotFound:
+        return {"success": False, "msg": tk._("Dataset not found")}
+    return {"success": True}
