@@ -280,6 +280,10 @@ class TestPooledPoints:
         found = helpers.call_action("territoires_pooled_points_show", id=DATASET)
         assert {p["commune_insee"] for p in found["points"]} == {VILLEURBANNE}
         assert secret["package_id"] != bron_dataset
+        # made public again, it joins the pooled data at once
+        helpers.call_action("package_patch", id=bron_dataset, private=False)
+        found = helpers.call_action("territoires_pooled_points_show", id=DATASET)
+        assert {p["commune_insee"] for p in found["points"]} == {VILLEURBANNE, BRON}
 
     def test_a_private_pooled_dataset_is_seen_by_its_members_only(self, pooled, app):
         helpers.call_action("package_patch", id=DATASET, private=True)

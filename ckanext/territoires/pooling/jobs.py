@@ -72,15 +72,16 @@ def resources_removed(resource_ids: list[str]) -> None:
 
 
 def dataset_updated(pkg_dict: dict[str, Any]) -> None:
-    """After a dataset is updated: a private one that has conforming files
-    leaves the pooled datasets of their schemas (private data is never
-    pooled: the pooled datasets are public)."""
-    if not pkg_dict.get("private") or not pkg_dict.get("id"):
+    """After a dataset is updated: the pooled datasets of its conforming
+    files' schemas are built again, so that a dataset made private leaves
+    them (private data is never pooled: the pooled datasets are public) and
+    one made public again joins them at once."""
+    if not pkg_dict.get("id") or consolidation.is_pooled(pkg_dict.get("name") or ""):
         return
     schemas = {
         result["schema_id"]
         for result in store.of_package(pkg_dict["id"])
-        if result["status"] == store.VALID
+        if result["status"] == store.VALID and result["schema_id"]
     }
     for schema_id in sorted(schemas):
         request_consolidation(schema_id)
