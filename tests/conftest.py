@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ckan.tests.factories as factories
 import pytest
+from faker import Faker
 
 from ckanext.territoires import territory
 from ckanext.territoires.communes import load
@@ -25,3 +27,11 @@ def lyon(clean_db, clean_index, with_plugins):
     )
     assert not report.errors
     return report
+
+
+@pytest.fixture
+def french_content(monkeypatch):
+    """What officers write is French: CKAN's factories fill descriptions and
+    notes with English lorem ipsum, whose random words ("Follow", "members")
+    the French crawls would report as untranslated interface."""
+    monkeypatch.setattr(factories, "fake", Faker("fr_FR"))

@@ -18,7 +18,7 @@ from tests.views.test_french import english_on
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", TERRITORY_PLUGINS),
-    pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index"),
+    pytest.mark.usefixtures("french_content", "with_plugins", "clean_db", "clean_index"),
 ]
 
 

@@ -18,7 +18,7 @@ from tests.views.conftest import places
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", TERRITORY_PLUGINS),
     pytest.mark.ckan_config("ckan.locale_default", "fr"),
-    pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index"),
+    pytest.mark.usefixtures("french_content", "with_plugins", "clean_db", "clean_index"),
 ]
 
 PASSWORD = "Mot-de-passe-2026"

@@ -14,14 +14,13 @@ import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
 import pytest
 from babel.messages import pofile
-from faker import Faker
 
 from tests.conftest import TERRITORY_PLUGINS
 from tests.views.conftest import auth
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", TERRITORY_PLUGINS),
-    pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index"),
+    pytest.mark.usefixtures("french_content", "with_plugins", "clean_db", "clean_index"),
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -154,14 +153,6 @@ def english_on(body: str) -> list[str]:
             if set(giveaway.split()) <= words and giveaway in text
         ]
     return found
-
-
-@pytest.fixture(autouse=True)
-def french_content(monkeypatch):
-    """What officers write is French: CKAN's factories fill descriptions and
-    notes with English lorem ipsum, whose random words ("Follow", "members")
-    the crawl would report as untranslated interface."""
-    monkeypatch.setattr(factories, "fake", Faker("fr_FR"))
 
 
 @pytest.fixture
