@@ -62,13 +62,6 @@ CROSS JOIN LATERAL jsonb_array_elements_text(jsonb_path_query_array(kv.value, 'l
 WHERE v.value IS NOT NULL AND d.index_id = ANY(:index_ids)
 """
 
-MISSING_SQL = (
-    "SELECT DISTINCT p.field, p.value FROM (%s) AS p"
-    " LEFT JOIN territoires_search_facet_field f ON f.name = p.field"
-    " LEFT JOIN territoires_search_facet_value v"
-    " ON v.field = f.id AND md5(v.value) = md5(p.value) AND v.value = p.value"
-    " WHERE v.id IS NULL" % PAIRS
-)
 ADD_FIELDS_SQL = (
     "INSERT INTO territoires_search_facet_field (name)"
     " SELECT DISTINCT n.name FROM unnest(CAST(:names AS text[])) AS n(name)"
@@ -82,17 +75,25 @@ ADD_VALUES_SQL = (
     " JOIN territoires_search_facet_field f ON f.name = n.name) AS s"
     " ORDER BY s.id, md5(s.value) ON CONFLICT DO NOTHING"
 )
-# The former rows of the documents go, theirs now come (one round trip).
+# One round trip: the former rows of the documents go, theirs come (each
+# value looked up through the dictionary's unique index), plus field 0,
+# every document's own row, whose count is the number of hits; the
+# (field, value) pairs missing from the dictionaries are returned.
 WRITE_SQL = (
     "DELETE FROM territoires_search_facet r USING territoires_search_index d"
     " WHERE r.doc = d.doc AND d.index_id = ANY(:index_ids);"
-    " INSERT INTO territoires_search_facet (field, value, doc)"
-    " SELECT DISTINCT v.field, v.id, p.doc FROM (%s) AS p"
-    " JOIN territoires_search_facet_field f ON f.name = p.field"
-    " JOIN territoires_search_facet_value v"
-    " ON v.field = f.id AND md5(v.value) = md5(p.value) AND v.value = p.value"
+    " WITH pairs AS MATERIALIZED ("
+    " SELECT p.doc, p.field AS name, p.value, f.id AS field, v.id"
+    " FROM (SELECT DISTINCT * FROM (%s) AS each_pair) AS p"
+    " LEFT JOIN territoires_search_facet_field f ON f.name = p.field"
+    " LEFT JOIN LATERAL (SELECT v.id FROM territoires_search_facet_value v"
+    " WHERE v.field = f.id AND md5(v.value) = md5(p.value) AND v.value = p.value) AS v"
+    " ON TRUE),"
+    " written AS (INSERT INTO territoires_search_facet (field, value, doc)"
+    " SELECT pairs.field, pairs.id, pairs.doc FROM pairs WHERE pairs.id IS NOT NULL"
     " UNION ALL SELECT 0, 0, d.doc FROM territoires_search_index d"
-    " WHERE d.index_id = ANY(:index_ids)" % PAIRS
+    " WHERE d.index_id = ANY(:index_ids))"
+    " SELECT DISTINCT pairs.name, pairs.value FROM pairs WHERE pairs.id IS NULL" % PAIRS
 )
 
 
@@ -100,18 +101,21 @@ def write(session: Any, index_ids: Sequence[str], dictionary_engine: sa.engine.E
     """Rewrite the facet rows of the index rows ``index_ids``.
 
     ``session`` (a SQLAlchemy session or connection) is the transaction
-    that wrote the index rows; missing dictionary entries are first added
-    and committed through a connection of ``dictionary_engine``.
+    that wrote the index rows. Values new to the dictionaries are added
+    and committed through a connection of ``dictionary_engine``, then the
+    rows written again.
     """
     params = {"index_ids": list(index_ids)}
-    missing = session.execute(sa.text(MISSING_SQL), params).fetchall()
-    if missing:
-        names = [row[0] for row in missing]
-        values = [row[1] for row in missing]
-        with dictionary_engine.begin() as connection:
-            connection.execute(sa.text(ADD_FIELDS_SQL), {"names": sorted(set(names))})
-            connection.execute(sa.text(ADD_VALUES_SQL), {"names": names, "values": values})
-    session.execute(sa.text(WRITE_SQL), params)
+    missing = session.execute(sa.text(WRITE_SQL), params).fetchall()
+    if not missing:
+        return
+    names = [row[0] for row in missing]
+    values = [row[1] for row in missing]
+    with dictionary_engine.begin() as connection:
+        connection.execute(sa.text(ADD_FIELDS_SQL), {"names": sorted(set(names))})
+        connection.execute(sa.text(ADD_VALUES_SQL), {"names": names, "values": values})
+    if session.execute(sa.text(WRITE_SQL), params).fetchall():
+        raise RuntimeError("Facet values missing from their dictionary after adding them")
 
 
 def compile_counts(
@@ -153,7 +157,8 @@ def compile_counts(
         " FROM territoires_search_facet r JOIN territoires_search_index d ON d.doc = r.doc"
         " WHERE (%(where)s) AND r.field = ANY(ARRAY("
         "SELECT f.id FROM territoires_search_facet_field f"
-        " WHERE f.name = ANY(CAST(:facet_names AS text[]))) || CAST(0 AS smallint))"
+        " WHERE f.name = ANY(CAST(:facet_names AS text[]))"
+        " UNION ALL SELECT CAST(0 AS smallint)))"
         " GROUP BY r.field, r.value)"
         " SELECT facet.field, facet.value, facet.count FROM ("
         " SELECT CAST(NULL AS text) AS field, CAST(NULL AS text) AS value, counted.count,"
