@@ -15,7 +15,10 @@ exact for the caller.
 Public API
     ``write(session, index_ids, dictionary_engine)``
         (Re)write the facet rows of the index rows ``index_ids`` from what
-        they hold, in the caller's transaction, after their upsert.
+        they hold (``filters``, or ``fields`` for the fields a row lists in
+        ``filters_partial``; each value as text, by the same functions as
+        ``sql.compile_facets``; once per document), in the caller's
+        transaction, after their upsert.
     ``compile_counts(query, fields, limit=..., mincount=...)
     -> (sql, params)`` or None
         ONE statement counting the facets of the rows ``query`` matches,
@@ -42,25 +45,7 @@ import sqlalchemy as sa
 from . import documents
 from .lucene import is_valid_field_name
 
-__all__ = ["PAIRS", "compile_counts", "write"]
-
-# The (doc, field, value) of the index rows that WHERE keeps: every value of
-# every filter field, as text, by the same functions as
-# ``sql.compile_facets`` (a list or a scalar, ``filters`` or, for the
-# fields a row lists in ``filters_partial``, ``fields``; SQL NULLs left).
-PAIRS = """
-SELECT d.doc, kv.key AS field, v.value
-FROM territoires_search_index d
-CROSS JOIN LATERAL (
-    SELECT k.key, k.value FROM jsonb_each(d.filters) AS k(key, value)
-    WHERE NOT (d.filters_partial @> ARRAY[k.key])
-    UNION ALL
-    SELECT p.key, d.fields -> p.key FROM unnest(d.filters_partial) AS p(key)
-) AS kv
-CROSS JOIN LATERAL jsonb_array_elements_text(jsonb_path_query_array(kv.value, 'lax $[*]'))
-    AS v(value)
-WHERE v.value IS NOT NULL AND d.index_id = ANY(:index_ids)
-"""
+__all__ = ["compile_counts", "write"]
 
 ADD_FIELDS_SQL = (
     "INSERT INTO territoires_search_facet_field (name)"
@@ -75,26 +60,11 @@ ADD_VALUES_SQL = (
     " JOIN territoires_search_facet_field f ON f.name = n.name) AS s"
     " ORDER BY s.id, md5(s.value) ON CONFLICT DO NOTHING"
 )
-# One round trip: the former rows of the documents go, theirs come (each
-# value looked up through the dictionary's unique index), plus field 0,
-# every document's own row, whose count is the number of hits; the
-# (field, value) pairs missing from the dictionaries are returned.
-WRITE_SQL = (
-    "DELETE FROM territoires_search_facet r USING territoires_search_index d"
-    " WHERE r.doc = d.doc AND d.index_id = ANY(:index_ids);"
-    " WITH pairs AS MATERIALIZED ("
-    " SELECT p.doc, p.field AS name, p.value, f.id AS field, v.id"
-    " FROM (SELECT DISTINCT * FROM (%s) AS each_pair) AS p"
-    " LEFT JOIN territoires_search_facet_field f ON f.name = p.field"
-    " LEFT JOIN LATERAL (SELECT v.id FROM territoires_search_facet_value v"
-    " WHERE v.field = f.id AND md5(v.value) = md5(p.value) AND v.value = p.value) AS v"
-    " ON TRUE),"
-    " written AS (INSERT INTO territoires_search_facet (field, value, doc)"
-    " SELECT pairs.field, pairs.id, pairs.doc FROM pairs WHERE pairs.id IS NOT NULL"
-    " UNION ALL SELECT 0, 0, d.doc FROM territoires_search_index d"
-    " WHERE d.index_id = ANY(:index_ids))"
-    " SELECT DISTINCT pairs.name, pairs.value FROM pairs WHERE pairs.id IS NULL" % PAIRS
-)
+# The former facet rows of the documents go, theirs come; returns the
+# (field, value) pairs missing from the dictionaries (migration 7c3d9e4a1b52:
+# a PL/pgSQL function, so that its statements are planned once per
+# connection, not at every write).
+WRITE_SQL = "SELECT * FROM territoires_search_facet_write(CAST(:index_ids AS text[]))"
 
 
 def write(session: Any, index_ids: Sequence[str], dictionary_engine: sa.engine.Engine) -> None:

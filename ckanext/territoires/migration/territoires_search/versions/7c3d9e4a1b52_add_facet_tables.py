@@ -40,7 +40,8 @@ down_revision = "5d2b8e61f0a4"
 branch_labels = None
 depends_on = None
 
-# Frozen copy of ckanext.territoires.search.facets.PAIRS as of this revision.
+# Frozen copy of ckanext.territoires.search.facets.PAIRS as of this revision
+# (there, restricted to the documents written).
 PAIRS = """
 SELECT d.doc, kv.key AS field, v.value
 FROM territoires_search_index d
@@ -54,6 +55,41 @@ CROSS JOIN LATERAL jsonb_array_elements_text(jsonb_path_query_array(kv.value, 'l
     AS v(value)
 WHERE v.value IS NOT NULL
 """
+
+
+# The facet rows of the index rows ``ids``, rewritten in one call whose
+# statements PL/pgSQL plans once per connection (planning them cost more than
+# running them): the former rows go, theirs come (each value looked up
+# through the dictionary's unique index), plus field 0, every document's own
+# row, whose count is the number of hits. The (field, value) pairs missing
+# from the dictionaries are returned, written by nobody: the caller adds them
+# (facets.write) and calls again.
+WRITE_FUNCTION = """
+CREATE FUNCTION territoires_search_facet_write(ids text[])
+RETURNS TABLE (missing_field text, missing_value text)
+LANGUAGE plpgsql AS $function$
+BEGIN
+    DELETE FROM territoires_search_facet r USING territoires_search_index d
+    WHERE r.doc = d.doc AND d.index_id = ANY(ids);
+    RETURN QUERY
+    WITH pairs AS MATERIALIZED (
+        SELECT p.doc, p.field AS name, p.value, f.id AS field, v.id
+        FROM (SELECT DISTINCT * FROM (%s AND d.index_id = ANY(ids)) AS each_pair) AS p
+        LEFT JOIN territoires_search_facet_field f ON f.name = p.field
+        LEFT JOIN LATERAL (
+            SELECT v.id FROM territoires_search_facet_value v
+            WHERE v.field = f.id AND md5(v.value) = md5(p.value) AND v.value = p.value
+        ) AS v ON TRUE
+    ), written AS (
+        INSERT INTO territoires_search_facet (field, value, doc)
+        SELECT pairs.field, pairs.id, pairs.doc FROM pairs WHERE pairs.id IS NOT NULL
+        UNION ALL
+        SELECT 0, 0, d.doc FROM territoires_search_index d WHERE d.index_id = ANY(ids)
+    )
+    SELECT DISTINCT pairs.name, pairs.value FROM pairs WHERE pairs.id IS NULL;
+END
+$function$
+""" % PAIRS
 
 
 def upgrade():
@@ -105,6 +141,7 @@ def upgrade():
         "CREATE INDEX territoires_search_facet_doc_idx"
         " ON territoires_search_facet (doc, field, value)"
     )
+    op.execute(WRITE_FUNCTION)
     op.execute(
         "INSERT INTO territoires_search_facet_field (name)"
         " SELECT DISTINCT p.field FROM (%s) AS p ORDER BY 1" % PAIRS
@@ -125,6 +162,7 @@ def upgrade():
 
 
 def downgrade():
+    op.execute("DROP FUNCTION IF EXISTS territoires_search_facet_write(text[])")
     op.execute("DROP TABLE IF EXISTS territoires_search_facet")
     op.execute("DROP TABLE IF EXISTS territoires_search_facet_value")
     op.execute("DROP TABLE IF EXISTS territoires_search_facet_field")
