@@ -63,9 +63,10 @@ WHERE v.value IS NOT NULL
 # through the dictionary's unique index), plus field 0, every document's own
 # row, whose count is the number of hits. The (field, value) pairs missing
 # from the dictionaries are returned, written by nobody: the caller adds them
-# (facets.write) and calls again.
+# (facets.write) and calls again. OR REPLACE: dropping the tables (CKAN's
+# test reset drops every table of the schema) leaves the function.
 WRITE_FUNCTION = """
-CREATE FUNCTION territoires_search_facet_write(ids text[])
+CREATE OR REPLACE FUNCTION territoires_search_facet_write(ids text[])
 RETURNS TABLE (missing_field text, missing_value text)
 LANGUAGE plpgsql AS $function$
 BEGIN
