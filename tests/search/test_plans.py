@@ -6,6 +6,7 @@ server as ``test_sql.py``'s), migrated as ``test_sql.py`` migrates it, gets
 organisations, 200 tags, 10% private, one in 500 about "vélo"),
 then ANALYZE, as after a rebuild. Each benchmark search is compiled as the
 connection compiles it (``sql.compile_search``/``compile_facets``,
+``facets.compile_counts``, whose facet rows ``facets.write`` writes here,
 ``connection.count_sql``/``page_sql``) and its plan read with ``EXPLAIN
 (FORMAT JSON)``: selective filters and text go through their GIN indexes,
 never a sequential scan of the index table; a page of many hits in date
@@ -24,9 +25,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from ckanext.territoires.search import connection as search_connection
+from ckanext.territoires.search import facets
 from ckanext.territoires.search.sql import compile_facets, compile_search, compile_sort
 
-from .test_sql import ADMIN_URL, TEXT_CONFIG, apply_migration, ckan_fq
+from .test_facets import MIGRATIONS, _migrate_to
+from .test_sql import ADMIN_URL, TEXT_CONFIG, ckan_fq
 
 DB_NAME = "territoires_plantest_%d" % os.getpid()
 N_DOCUMENTS = 20_000
@@ -73,10 +76,14 @@ def engine() -> Iterator[sa.engine.Engine]:
     scratch = sa.create_engine(make_url(ADMIN_URL).set(database=DB_NAME))
     try:
         with scratch.begin() as connection:
-            apply_migration(connection)
+            _migrate_to(connection, MIGRATIONS)
+        with scratch.begin() as connection:
             connection.execute(sa.text(GENERATE), {"n": N_DOCUMENTS})
+            ids = connection.execute(sa.text("SELECT index_id FROM territoires_search_index"))
+            facets.write(connection, [row[0] for row in ids], scratch)
         with scratch.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(sa.text("VACUUM ANALYZE territoires_search_index"))
+            connection.execute(sa.text("VACUUM ANALYZE territoires_search_facet"))
         yield scratch
     finally:
         scratch.dispose()
@@ -128,6 +135,13 @@ def facet_plan(engine, compiled) -> list[dict[str, Any]]:
     return plan_nodes(engine, sql, params)
 
 
+def facet_rows_plan(engine, compiled) -> list[dict[str, Any]]:
+    """The plan of the statement the connection runs: from the facet rows."""
+    statement = facets.compile_counts(compiled, FACETS, limit=50, mincount=1)
+    assert statement is not None
+    return plan_nodes(engine, *statement)
+
+
 class TestSelectiveFilters:
     def test_a_group_sorted_by_date_goes_through_the_filters_index(self, engine):
         # the benchmark's "group" kind: a sysadmin (no labels), one commune
@@ -150,9 +164,13 @@ class TestSelectiveFilters:
     def test_a_group_with_facets_goes_through_the_filters_index(self, engine):
         # a commune page: the group's datasets and their facets
         compiled = compile_search("*:*", ckan_fq("groups:commune-7"), text_config=TEXT_CONFIG)
-        nodes = facet_plan(engine, compiled)
-        assert "territoires_search_index_filters_idx" in indexes_used(nodes)
-        assert "territoires_search_index" not in seq_scanned(nodes)
+        for nodes in (facet_plan(engine, compiled), facet_rows_plan(engine, compiled)):
+            assert "territoires_search_index_filters_idx" in indexes_used(nodes)
+            assert "territoires_search_index" not in seq_scanned(nodes)
+        # the few hits' own facet rows, from the index on (doc, field, value)
+        nodes = facet_rows_plan(engine, compiled)
+        assert "territoires_search_facet_doc_idx" in indexes_used(nodes)
+        assert "territoires_search_facet" not in seq_scanned(nodes)
 
 
 class TestBroadSearches:
@@ -163,3 +181,18 @@ class TestBroadSearches:
         assert "territoires_search_index_modified_idx" in indexes_used(nodes)
         # only the page's own rows are sorted (after the join), not the hits
         assert not [n for n in nodes if n["Node Type"] == "Sort" and n["Plan Rows"] > 20]
+
+    def test_facets_of_many_hits_read_the_facet_rows_of_the_fields_asked(self, engine):
+        # the benchmark's "*:* + 3 facets": the rows of the three fields, from
+        # the (field, value, doc) index alone, joined to the hits by hashing
+        compiled = compile_search("*:*", ckan_fq(), text_config=TEXT_CONFIG)
+        nodes = facet_rows_plan(engine, compiled)
+        assert "territoires_search_facet_pkey" in indexes_used(nodes)
+        assert "territoires_search_facet" not in seq_scanned(nodes)
+        assert [n for n in nodes if n["Node Type"] == "Hash Join"]
+        assert not [
+            n
+            for n in nodes
+            if n["Node Type"] == "Function Scan"
+            and n.get("Function Name") == "jsonb_array_elements_text"
+        ]

@@ -80,6 +80,7 @@ def vacuum_index() -> None:
 
     with model.meta.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(sa.text("VACUUM (ANALYZE) territoires_search_index"))
+        connection.execute(sa.text("VACUUM (ANALYZE) territoires_search_facet"))
 
 
 def is_installed() -> bool:

@@ -34,7 +34,7 @@ from ckan.lib.search.common import (
 from sqlalchemy.exc import DBAPIError
 
 from . import config as search_config
-from . import documents, guard, sql
+from . import documents, facets, guard, sql
 
 log = logging.getLogger(__name__)
 
@@ -348,6 +348,7 @@ class PostgresSearchConnection:
             return
         try:
             model.Session.execute(sa.text(documents.UPSERT_SQL), rows)
+            facets.write(model.Session, [row["index_id"] for row in rows], model.meta.engine)
         except DBAPIError as error:
             raise SearchIndexError("Could not write the search index: %s" % error.orig) from error
 
@@ -453,10 +454,15 @@ class PostgresSearchConnection:
     def _facets(
         self, compiled: sql.CompiledQuery, facet_fields: list[str], limit: int, mincount: int
     ) -> tuple[int, dict[str, list[Any]]]:
-        """Facet counts, and the number of hits (0 if none)."""
-        statement, params = sql.compile_facets(
+        """Facet counts, and the number of hits (0 if none): from the facet
+        rows (``facets.compile_counts``) when they can answer, else by
+        expanding the matching rows' values (``sql.compile_facets``)."""
+        compiled_counts = facets.compile_counts(
+            compiled, facet_fields, limit=limit, mincount=mincount
+        ) or sql.compile_facets(
             compiled, facet_fields, limit=limit, mincount=mincount, with_total=True
         )
+        statement, params = compiled_counts
         counts: dict[str, list[Any]] = {name: [] for name in facet_fields}
         hits = 0
         for field, value, count in model.Session.execute(sa.text(statement), params):
