@@ -13,7 +13,7 @@ from flask import current_app, request
 from flask_babel import format_date, format_time, get_locale
 from markupsafe import Markup
 
-from ckanext.territoires import config, errors, licences, territory, urls
+from ckanext.territoires import cache, config, errors, licences, territory, urls
 from ckanext.territoires.referential import get_referential, population
 from ckanext.territoires.translations import N_
 
@@ -26,6 +26,7 @@ __all__ = [
     "territoires_commune_name",
     "territoires_commune_status",
     "territoires_coverage_choices",
+    "territoires_csrf_meta",
     "territoires_dataset_form",
     "territoires_dataset_form_errors",
     "territoires_dataset_map",
@@ -110,6 +111,12 @@ def _user_context() -> dict:
         "user": user.name if user.is_authenticated else "",
         "auth_user_obj": user if user.is_authenticated else None,
     }
+
+
+def territoires_csrf_meta() -> bool:
+    """Whether the page carries CKAN's CSRF token meta tag (not on read-only
+    pages for anonymous visitors, which a proxy may then cache: cache.py)."""
+    return cache.csrf_meta_needed()
 
 
 def territoires_quality(dataset_id: str):
