@@ -91,6 +91,10 @@ def test_nginx_caches_anonymous_pages_and_never_a_users(production, places):
         )
         assert api.status_code == 200 and status(api) == "BYPASS"
     assert anonymous(f"{base}/api/3/action/package_show?id=projet-secret").status_code == 403
+    # the API's reads of anonymous callers are cached like pages
+    reads = [anonymous(f"{base}/api/3/action/package_search?q=bancs") for _ in range(2)]
+    assert [status(read) for read in reads] == ["MISS", "HIT"]
+    assert reads[1].json()["result"]["count"] == 1
 
     # pages with a form that posts: never cached, their session cookie always sent
     for url in ("/user/login", "/user/reset"):  # (no self-registration in production)
