@@ -67,8 +67,8 @@ def csrf_meta_needed() -> bool:
 
 
 def _has_token_header() -> bool:
-    header = tk.config.get("apikey_header_name") or "X-CKAN-API-Key"
-    return bool(request.headers.get("Authorization") or request.headers.get(header))
+    headers = ("Authorization", "X-CKAN-API-Key", tk.config.get("apitoken_header_name"))
+    return any(request.headers.get(name) for name in headers if name)
 
 
 def _shown_flashes() -> bool:
