@@ -144,3 +144,12 @@ def test_an_api_token_makes_any_answer_private(app, places):
         with_token = app.get(url, headers=auth(places.member))
         assert "private" in with_token.headers["Cache-Control"]
         assert "public" not in with_token.headers["Cache-Control"]
+
+
+def test_the_language_picker_posts_no_form(app, places):
+    page = app.get("/dataset/ecully-bancs")
+    picker = re.search(r'<form class="lang-select" action="([^"]+)"[^>]*method="GET"', page.body)
+    assert picker, "the language picker is a GET form"
+    english = re.search(r'<option value="(/en/dataset/ecully-bancs)"', page.body).group(1)
+    moved = app.get(f"{picker.group(1)}?url={english}", follow_redirects=False)
+    assert moved.status_code == 302 and moved.headers["Location"].endswith(english)
