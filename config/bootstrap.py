@@ -300,6 +300,7 @@ def production_values(directory: str) -> dict[str, str]:
         "BIND": setting("CKAN_BIND", "127.0.0.1:8080"),
         "SESSION_SECURE": "true" if site.scheme == "https" else "false",
         "NGINX_LISTEN": env("NGINX_LISTEN", "80"),
+        "NGINX_CACHE_PATH": env("NGINX_CACHE_PATH", "/var/lib/nginx/ckan-territoires-cache"),
         "SERVER_NAME": site.hostname or "localhost",
         "CLIENT_MAX_BODY": "%dm" % (int(values["MAX_UPLOAD_MB"]) + 2),
         "CKAN_PUBLIC": os.path.join(os.path.dirname(ckan.__file__), "public"),

@@ -115,6 +115,7 @@ def main(argv: list[str]) -> int:
     os.environ.setdefault("CKAN_SITE_URL", f"http://{args.host}:{args.port}")
     os.environ["CKAN_BIND"] = f"{args.host}:{web_port}"
     os.environ["NGINX_LISTEN"] = f"{args.host}:{args.port}"
+    os.environ["NGINX_CACHE_PATH"] = os.path.join(args.dir, "nginx", "cache")
     values = bootstrap.render_production(args.dir)
     environment = bootstrap.read_env_file(values["ENV_FILE"])
     os.environ.update({**environment, "WEB_CONCURRENCY": str(args.workers)})

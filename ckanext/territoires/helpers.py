@@ -13,11 +13,12 @@ from flask import current_app, request
 from flask_babel import format_date, format_time, get_locale
 from markupsafe import Markup
 
-from ckanext.territoires import config, errors, licences, territory, urls
+from ckanext.territoires import cache, config, errors, licences, memo, territory, urls
 from ckanext.territoires.referential import get_referential, population
 from ckanext.territoires.translations import N_
 
 __all__ = [
+    "follow_count",
     "humanize_entity_type",
     "render_datetime",
     "territoires_activity_type",
@@ -26,9 +27,11 @@ __all__ = [
     "territoires_commune_name",
     "territoires_commune_status",
     "territoires_coverage_choices",
+    "territoires_csrf_meta",
     "territoires_dataset_form",
     "territoires_dataset_form_errors",
     "territoires_dataset_map",
+    "territoires_dataset_organization",
     "territoires_epci_type",
     "territoires_error_page",
     "territoires_frequency_choices",
@@ -112,6 +115,43 @@ def _user_context() -> dict:
     }
 
 
+def territoires_csrf_meta() -> bool:
+    """Whether the page carries CKAN's CSRF token meta tag (not on read-only
+    pages for anonymous visitors, which a proxy may then cache: cache.py)."""
+    return cache.csrf_meta_needed()
+
+
+@tk.chained_helper
+@memo.per_request
+def follow_count(next_helper, obj_type, obj_id):
+    """CKAN's ``h.follow_count``, once per request (the dataset page's
+    sidebar is rendered twice: memo.py)."""
+    return next_helper(obj_type, obj_id)
+
+
+@memo.per_request
+def territoires_dataset_organization(org_id: str) -> dict[str, Any]:
+    """The organisation in a dataset page's sidebar: what CKAN's
+    ``h.get_organization`` gives, without the members, followers, groups and
+    tags the sidebar does not show (each member cost a count of their
+    datasets); once per request. ``{}`` when not found or not visible."""
+    try:
+        return tk.get_action("organization_show")(
+            _user_context(),
+            {
+                "id": org_id,
+                "include_datasets": False,
+                "include_users": False,
+                "include_followers": False,
+                "include_groups": False,
+                "include_tags": False,
+            },
+        )
+    except (tk.ObjectNotFound, tk.ValidationError, tk.NotAuthorized):
+        return {}
+
+
+@memo.per_request
 def territoires_quality(dataset_id: str):
     """Metadata quality of a dataset for the current user (None if hidden)."""
     try:
@@ -162,6 +202,7 @@ def _map(data_dict: dict[str, Any]) -> dict[str, Any] | None:
         return None
 
 
+@memo.per_request
 def territoires_dataset_map(dataset_id: str) -> dict[str, Any] | None:
     """The map of a dataset's coverage (``territoires_map_show``), or None."""
     return _map({"kind": "dataset", "id": dataset_id})

@@ -7,7 +7,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 from ckanext.dcat.interfaces import IDCATURIGenerator
 
-from ckanext.territoires import config, errors, licences, territory, translations, views
+from ckanext.territoires import cache, config, errors, licences, territory, translations, views
 from ckanext.territoires.communes import index, membership, organizations
 from ckanext.territoires.dcat import iris
 from ckanext.territoires.geography import index as geography_index
@@ -83,10 +83,11 @@ class TerritoiresPlugin(p.SingletonPlugin, DefaultTranslation):
     def get_signal_subscriptions(self):
         return {tk.signals.register_blueprint: [views.places.replace_group_type_views]}
 
-    # IMiddleware: every error rolls the database session back (errors.py)
+    # IMiddleware: every error rolls the database session back (errors.py);
+    # only anonymous, cookie-free answers may be cached by a proxy (cache.py)
 
     def make_middleware(self, app, config):
-        return errors.register(app)
+        return cache.register(errors.register(app))
 
     # ITranslation: catalogues compiled into the package (see translations.py)
 

@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from ckan.cli import CKANConfigLoader
 
+from ckanext.territoires import cache
+
 ROOT = Path(__file__).resolve().parents[2]
 NAMES = ("web", "gather", "fetch", "jobs", "scheduler")
 
@@ -58,6 +60,8 @@ def test_the_ini_reads_its_secrets_from_the_environment_file(bootstrap, tmp_path
     assert config["SESSION_TYPE"] == "redis"
     assert config["SESSION_COOKIE_SECURE"] == "true"  # an https site
     assert config["PERMANENT_SESSION_LIFETIME"] == "604800"  # not a year per crawler
+    # anonymous pages public for a minute (ckanext/territoires/cache.py)
+    assert (config["ckan.cache_enabled"], config["ckan.cache_expires"]) == ("true", "60")
     assert config["ckan.storage_path"] == "/tmp/territoires-storage-test"
     assert "ckan.harvest.mq.hostname" not in config  # the queues follow ckan.redis.url
     parser = configparser.RawConfigParser()
@@ -112,10 +116,14 @@ def test_every_process_has_its_unit_and_program_with_the_same_command(bootstrap,
 )
 def test_nginx_accepts_the_site(bootstrap, tmp_path, monkeypatch):
     monkeypatch.setenv("NGINX_LISTEN", "127.0.0.1:5099")
+    monkeypatch.setenv("NGINX_CACHE_PATH", str(tmp_path / "cache"))
     bootstrap.render_production(str(tmp_path))
     site = (tmp_path / "nginx-site.conf").read_text()
     assert "client_max_body_size 12m;" in site  # ckan.max_resource_size 10 MB
     assert "server_name data.example.org;" in site
+    # the micro-cache: bypassed by the portal's cookie of logged-in users (cache.py)
+    assert f"proxy_cache_path {tmp_path / 'cache'} " in site
+    assert f"$cookie_{cache.PRIVATE_COOKIE} " in site
     sys.path.insert(0, str(ROOT / "config"))
     try:
         import run_prod

@@ -104,14 +104,34 @@ def commune_of(package: model.Package) -> tuple[str, str] | None:
     return None
 
 
+def _by_id(entity: Any, ids: set[str]) -> dict[str, Any]:
+    """The rows of ``entity`` (Package, Resource) with these ids, in one query."""
+    if not ids:
+        return {}
+    return {row.id: row for row in model.Session.query(entity).filter(entity.id.in_(ids))}
+
+
+def pooled_datasets(schema_ids: list[str]) -> dict[str, model.Package]:
+    """The pooled dataset of each of these schemas that has one (any
+    state), by schema id, in one query."""
+    names = {dataset_name(schema_id): schema_id for schema_id in schema_ids}
+    if not names:
+        return {}
+    rows = model.Session.query(model.Package).filter(model.Package.name.in_(list(names)))
+    return {names[package.name]: package for package in rows}
+
+
 def contributions(schema_id: str) -> list[Contribution]:
     """Every active resource declaring ``schema_id`` (outside the pooled
     datasets and the private datasets: a pooled dataset is public, it
     neither holds nor names private data), with its commune and status."""
     found = []
-    for result in store.of_schema(schema_id):
-        package = model.Package.get(result["package_id"])
-        resource = model.Resource.get(result["resource_id"])
+    results = store.of_schema(schema_id)
+    packages = _by_id(model.Package, {result["package_id"] for result in results})
+    resources = _by_id(model.Resource, {result["resource_id"] for result in results})
+    for result in results:
+        package = packages.get(result["package_id"])
+        resource = resources.get(result["resource_id"])
         if package is None or resource is None or is_pooled(package.name) or package.private:
             continue
         commune = commune_of(package)

@@ -113,9 +113,13 @@ def _contribution(item: consolidation.Contribution) -> dict[str, Any]:
     return {**asdict(item), "status_label": messages.status_label(item.status)}
 
 
-def _pooled(offered: registry.OfferedSchema, commune: str | None, territory_codes):
+def _pooled(
+    offered: registry.OfferedSchema,
+    commune: str | None,
+    territory_codes,
+    dataset: model.Package | None,
+):
     found = consolidation.contributions(offered.id)
-    dataset = model.Package.get(consolidation.dataset_name(offered.id))
     if dataset is not None and dataset.state != "active":
         dataset = None
     if not found and dataset is None:
@@ -157,7 +161,12 @@ def territoires_pooled_dataset_list(context, data_dict) -> list[dict[str, Any]]:
     """
     tk.check_access("territoires_pooled_dataset_list", context, data_dict)
     codes = territory.communes_by_name()
-    pooled = (_pooled(offered, data_dict.get("commune"), codes) for offered in registry.offered())
+    offered = list(registry.offered())
+    datasets = consolidation.pooled_datasets([schema.id for schema in offered])
+    pooled = (
+        _pooled(schema, data_dict.get("commune"), codes, datasets.get(schema.id))
+        for schema in offered
+    )
     return [item for item in pooled if item is not None]
 
 
