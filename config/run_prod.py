@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -103,6 +104,24 @@ def parse(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def xloader_token(ini: str, environment: dict[str, str]) -> str | None:
+    """The API token of ckanext-xloader's jobs: the rendered one while
+    valid, else a new one of the site user (None when CKAN cannot say)."""
+    ckan = os.path.join(os.path.dirname(sys.executable), "ckan")
+    done = subprocess.run(
+        [ckan, "-c", ini, "territoires", "pooling", "xloader-token"],
+        env={**os.environ, **environment},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = done.stdout.strip().splitlines()
+    if done.returncode or not lines:
+        print("No API token for ckanext-xloader: %s" % done.stderr[-500:], file=sys.stderr)
+        return None
+    return lines[-1].strip()
+
+
 def main(argv: list[str]) -> int:
     args = parse(argv)
     args.dir = os.path.abspath(args.dir)
@@ -117,6 +136,11 @@ def main(argv: list[str]) -> int:
     os.environ["NGINX_LISTEN"] = f"{args.host}:{args.port}"
     values = bootstrap.render_production(args.dir)
     environment = bootstrap.read_env_file(values["ENV_FILE"])
+    token = xloader_token(values["INI"], environment)
+    if token and token != environment.get("CKAN_XLOADER_API_TOKEN"):
+        os.environ["CKAN_XLOADER_API_TOKEN"] = token
+        values = bootstrap.render_production(args.dir)
+        environment = bootstrap.read_env_file(values["ENV_FILE"])
     os.environ.update({**environment, "WEB_CONCURRENCY": str(args.workers)})
     print(
         f"Serving the portal at http://{args.host}:{args.port} "
