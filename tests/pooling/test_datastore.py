@@ -1,17 +1,26 @@
-"""Validated and pooled files in CKAN's DataStore, with a table preview."""
+"""Data tables: CSV and XLSX resources loaded into CKAN's DataStore by
+ckanext-xloader, through CKAN (action API, real job execution, the portal
+served on 127.0.0.1 for xloader's downloads and callbacks)."""
 
 from __future__ import annotations
 
 import importlib.util
+import io
 import os
+import threading
 from pathlib import Path
 
 import ckan.plugins.toolkit as tk
 import psycopg2
 import pytest
 from ckan import model
+from ckan.lib import jobs as ckan_jobs
 from ckan.tests import factories, helpers
+from openpyxl import Workbook
+from rq import SimpleWorker
+from werkzeug.serving import make_server
 
+from tests.harvesters.server import Answer
 from tests.pooling.conftest import OPTIONS, publish_car_parks, upload
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,81 +65,224 @@ pytestmark = [
         for key, value in {
             **OPTIONS,
             **DATASTORE,
-            "ckan.plugins": OPTIONS["ckan.plugins"] + " datastore datatables_view",
+            "ckan.plugins": OPTIONS["ckan.plugins"] + " datastore xloader datatables_view",
             "ckan.views.default_views": "datatables_view",
+            "ckan.datastore.sqlsearch.enabled": "true",
+            "ckanext.xloader.use_type_guessing": "true",
+            "ckanext.xloader.parse_dates_dayfirst": "true",
+            "ckanext.xloader.jobs_db.uri": os.environ.get("CKAN_SQLALCHEMY_URL")
+            or "postgresql://ckan_territoires@127.0.0.1:5432/ckan_territoires_test",
         }.items()
     ],
     pytest.mark.usefixtures(
-        "with_plugins", "clean_db", "clean_index", "clean_validations", "lyon", "storage"
+        "with_plugins",
+        "clean_db",
+        "clean_index",
+        "clean_validations",
+        "lyon",
+        "storage",
+        "xloader_site",
     ),
 ]
 
 
-def test_a_validated_file_is_searchable_with_a_table_preview():
-    dataset = factories.Dataset()
-    resource = publish_car_parks(dataset["id"])
-    assert helpers.call_action("resource_show", id=resource["id"])["datastore_active"] is True
-    found = helpers.call_action("datastore_search", resource_id=resource["id"])
-    assert found["total"] == 2
-    assert found["records"][0]["nom"] == "REPUBLIQUE"
-    views = helpers.call_action("resource_view_list", id=resource["id"])
-    assert [view["view_type"] for view in views] == ["datatables_view"]
-
-
-def test_the_pooled_csv_is_in_the_datastore():
-    territory = factories.Organization(siren="200046977")
-    commune = factories.Organization(insee="69081")
-    dataset = factories.Dataset(owner_org=commune["id"])
-    publish_car_parks(dataset["id"])
-    pooled = helpers.call_action("package_show", id="donnees-mutualisees-stationnement")
-    assert pooled["owner_org"] == territory["id"]
-    found = helpers.call_action(
-        "datastore_search",
-        resource_id=pooled["resources"][0]["id"],
-        filters={"commune_insee": "69081"},
+@pytest.fixture
+def xloader_site(app, ckan_config, monkeypatch):
+    """The test portal served on 127.0.0.1 (xloader's jobs download uploaded
+    files and report their status over HTTP), and the site user's API token
+    for them, as ``make run`` writes it."""
+    server = make_server("127.0.0.1", 0, app.app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setitem(
+        ckan_config, "ckanext.xloader.site_url", f"http://127.0.0.1:{server.server_port}"
     )
-    assert found["total"] == 2
-    assert found["records"][0]["commune_nom"] == "Écully"
-    assert model.Package.get("donnees-mutualisees-stationnement") is not None
+    from ckanext.territoires.pooling import tables
+
+    monkeypatch.setitem(ckan_config, "ckanext.xloader.api_token", tables.job_token())
+    yield server
+    server.shutdown()
+    thread.join()
 
 
-def test_any_csv_file_is_loaded_into_a_table_with_its_status_in_french(app):
-    """A CSV without a declared schema is a data table too: loaded in the
-    background, searchable, previewed, its status on the resource page."""
+def run_jobs() -> None:
+    """Run the queued background jobs now, as ``ckan jobs worker`` does."""
+    queues = ckan_jobs.get_all_queues() or [ckan_jobs.get_queue()]
+    SimpleWorker(queues, connection=queues[0].connection).work(burst=True)
+    model.Session.remove()
+
+
+def table_page(app, dataset: dict, resource: dict) -> str:
+    return app.get(f"/fr/dataset/{dataset['name']}/resource/{resource['id']}").body
+
+
+CSV = "commune;equipement;places;ouverture\nÉcully;Gymnase;120;07/12/2026\nBron;Piscine;300;01/02/2025\n"
+
+
+def test_an_uploaded_csv_is_loaded_in_the_background_with_typed_columns(app):
     dataset = factories.Dataset()
-    data = "commune;equipement;places\nÉcully;Gymnase;120\nBron;Piscine;300\n".encode()
-    resource = upload(dataset["id"], data, "equipements.csv", format="CSV")
+    resource = upload(dataset["id"], CSV.encode(), "equipements.csv", format="CSV")
+    status = helpers.call_action("territoires_resource_validation_show", id=resource["id"])
+    assert status["data_table"] is True and status["status"] == "pending"
+    assert "Le tableau est en cours de chargement" in table_page(app, dataset, resource)
+    run_jobs()
     assert helpers.call_action("resource_show", id=resource["id"])["datastore_active"] is True
-    found = helpers.call_action("datastore_search", resource_id=resource["id"])
+    found = helpers.call_action("datastore_search", resource_id=resource["id"], sort="places")
     assert found["total"] == 2
-    assert {record["equipement"] for record in found["records"]} == {"Gymnase", "Piscine"}
+    assert [record["equipement"] for record in found["records"]] == ["Gymnase", "Piscine"]
+    types = {field["id"]: field["type"] for field in found["fields"]}
+    assert types["places"] == "numeric" and types["ouverture"] == "timestamp"
+    assert types["commune"] == "text"
+    summed = helpers.call_action(
+        "datastore_search_sql", sql=f'SELECT sum(places) AS total FROM "{resource["id"]}"'
+    )
+    assert int(summed["records"][0]["total"]) == 420
     views = helpers.call_action("resource_view_list", id=resource["id"])
     assert [view["view_type"] for view in views] == ["datatables_view"]
     status = helpers.call_action("territoires_resource_validation_show", id=resource["id"])
-    assert status["data_table"] is True and status["schema"] is None
     assert status["status"] == "table" and status["row_count"] == 2
-    body = app.get(f"/fr/dataset/{dataset['name']}/resource/{resource['id']}").body
+    body = table_page(app, dataset, resource)
     assert "Tableau de données : 2 lignes" in body
     assert "Non conforme" not in body
 
 
-def test_a_file_that_is_no_table_says_so_and_stays_published(app):
+def test_a_linked_csv_is_loaded(server):
+    url = server.add(
+        "/equipements.csv", Answer(body=CSV.encode("latin-1"), headers={"Content-Type": "text/csv"})
+    )
+    dataset = factories.Dataset()
+    resource = helpers.call_action(
+        "resource_create", package_id=dataset["id"], url=url, format="CSV", name="Équipements"
+    )
+    run_jobs()
+    found = helpers.call_action("datastore_search", resource_id=resource["id"], q="Écully")
+    assert found["total"] == 1 and found["records"][0]["equipement"] == "Gymnase"
+
+
+def test_a_link_the_ssrf_guard_refuses_is_not_loaded_and_says_why_in_french(
+    app, server, monkeypatch, ckan_config
+):
+    monkeypatch.setitem(ckan_config, "ckanext.territoires.harvest.allowed_hosts", "")
+    url = server.add(
+        "/interne.csv", Answer(body=CSV.encode(), headers={"Content-Type": "text/csv"})
+    )
+    dataset = factories.Dataset()
+    resource = helpers.call_action(
+        "resource_create", package_id=dataset["id"], url=url, format="CSV"
+    )
+    run_jobs()
+    assert server.hits("/interne.csv") == 0
+    status = helpers.call_action("territoires_resource_validation_show", id=resource["id"])
+    assert status["data_table"] is True and status["status"] == "error"
+    assert "pas pu être chargé" in table_page(app, dataset, resource).replace("&#39;", "'")
+
+
+def _xlsx() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["commune", "toilettes"])
+    sheet.append(["Écully", 3])
+    sheet.append(["Bron", 5])
+    sheet.append(["Vaulx-en-Velin", 4])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_an_xlsx_spreadsheet_is_loaded():
+    dataset = factories.Dataset()
+    resource = upload(dataset["id"], _xlsx(), "toilettes.xlsx", format="XLSX")
+    run_jobs()
+    found = helpers.call_action("datastore_search", resource_id=resource["id"], sort="commune")
+    assert found["total"] == 3
+    assert found["records"][0]["commune"] == "Bron"
+    assert {field["id"]: field["type"] for field in found["fields"]}["toilettes"] == "numeric"
+
+
+def test_a_broken_file_gives_a_french_error_and_stays_published(app):
     dataset = factories.Dataset()
     resource = upload(dataset["id"], b"\x00\x01\x02 pas un tableur", "liste.xlsx", format="XLSX")
+    run_jobs()
     status = helpers.call_action("territoires_resource_validation_show", id=resource["id"])
-    assert status["data_table"] is True
-    assert status["status"] == "error" and status["message"]
-    body = app.get(f"/fr/dataset/{dataset['name']}/resource/{resource['id']}").body
-    assert (
-        "Le tableau n&#39;a pas pu être chargé" in body
-        or "Le tableau n'a pas pu être chargé" in body
-    )
+    assert status["data_table"] is True and status["status"] == "error"
+    body = table_page(app, dataset, resource).replace("&#39;", "'")
+    assert "Le tableau n'a pas pu être chargé" in body
+    assert status["message"] in body.replace("&#34;", '"')
+    assert "Error" not in status["message"] and "file" not in status["message"]
     assert helpers.call_action("resource_show", id=resource["id"])["state"] == "active"
+    data_tab = app.get(
+        f"/fr/dataset/{dataset['id']}/resource_data/{resource['id']}",
+        extra_environ={"REMOTE_USER": helpers.call_action("get_site_user")["name"]},
+    )
+    assert data_tab.status_code == 200
+
+
+def test_a_private_table_is_not_readable_anonymously(app):
+    user = factories.User()
+    organisation = factories.Organization(users=[{"name": user["name"], "capacity": "editor"}])
+    dataset = factories.Dataset(owner_org=organisation["id"], private=True)
+    resource = upload(dataset["id"], CSV.encode(), "prive.csv", user=user, format="CSV")
+    run_jobs()
+    assert (
+        helpers.call_action(
+            "datastore_search", context={"user": user["name"]}, resource_id=resource["id"]
+        )["total"]
+        == 2
+    )
+    with pytest.raises(tk.NotAuthorized):
+        helpers.call_action(
+            "datastore_search",
+            context={"user": "", "ignore_auth": False},
+            resource_id=resource["id"],
+        )
+    answer = app.get(
+        "/api/3/action/datastore_search", params={"resource_id": resource["id"]}, status=403
+    )
+    assert answer.status_code == 403
+    sql = app.get(
+        "/api/3/action/datastore_search_sql",
+        params={"sql": f'SELECT * FROM "{resource["id"]}"'},
+        status=403,
+    )
+    assert sql.status_code == 403
+
+
+def test_a_validated_file_and_the_pooled_csv_are_searchable():
+    territory = factories.Organization(siren="200046977")
+    commune = factories.Organization(insee="69081")
+    dataset = factories.Dataset(owner_org=commune["id"])
+    resource = publish_car_parks(dataset["id"])
+    run_jobs()
+    found = helpers.call_action("datastore_search", resource_id=resource["id"])
+    assert found["total"] == 2
+    assert {record["nom"] for record in found["records"]} >= {"REPUBLIQUE"}
+    pooled = helpers.call_action("package_show", id="donnees-mutualisees-stationnement")
+    assert pooled["owner_org"] == territory["id"]
+    rows = helpers.call_action(
+        "datastore_search", resource_id=pooled["resources"][0]["id"], q="Écully"
+    )
+    assert rows["total"] == 2
+    assert rows["records"][0]["commune_nom"] == "Écully"
+    views = helpers.call_action("resource_view_list", id=resource["id"])
+    assert [view["view_type"] for view in views] == ["datatables_view"]
+
+
+def test_resources_of_a_dataset_created_in_one_call_are_loaded():
+    """Harvests and the API create a dataset with its resources
+    (package_create): xloader alone would not load them."""
+    dataset = factories.Dataset(resources=[{"url": "http://example.org/rien.pdf", "format": "PDF"}])
+    assert (
+        helpers.call_action(
+            "territoires_resource_validation_show", id=dataset["resources"][0]["id"]
+        )["status"]
+        == "none"
+    )
 
 
 def test_a_pdf_is_not_loaded():
     dataset = factories.Dataset()
     resource = upload(dataset["id"], b"%PDF-1.4 ...", "rapport.pdf", format="PDF")
+    run_jobs()
     assert not helpers.call_action("resource_show", id=resource["id"]).get("datastore_active")
     status = helpers.call_action("territoires_resource_validation_show", id=resource["id"])
     assert status["status"] == "none" and status["data_table"] is False
