@@ -22,6 +22,7 @@ from werkzeug.serving import make_server
 
 from tests.harvesters.server import Answer
 from tests.pooling.conftest import OPTIONS, publish_car_parks, upload
+from tests.views.test_french import english_on
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -210,11 +211,16 @@ def test_a_broken_file_gives_a_french_error_and_stays_published(app):
     assert status["message"] in body.replace("&#34;", '"')
     assert "Error" not in status["message"] and "file" not in status["message"]
     assert helpers.call_action("resource_show", id=resource["id"])["state"] == "active"
+    site_user = helpers.call_action("get_site_user")["name"]
     data_tab = app.get(
         f"/fr/dataset/{dataset['id']}/resource_data/{resource['id']}",
-        extra_environ={"REMOTE_USER": helpers.call_action("get_site_user")["name"]},
+        extra_environ={"REMOTE_USER": site_user},
     )
     assert data_tab.status_code == 200
+    tab = data_tab.body.replace("&#39;", "'")
+    assert "Charger dans le DataStore" in tab and status["message"] in tab
+    assert not english_on(data_tab.body), english_on(data_tab.body)
+    assert "Upload" not in tab and "Express Load" not in tab
 
 
 def test_a_private_table_is_not_readable_anonymously(app):
