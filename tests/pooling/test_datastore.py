@@ -274,16 +274,48 @@ def test_a_validated_file_and_the_pooled_csv_are_searchable():
     assert [view["view_type"] for view in views] == ["datatables_view"]
 
 
-def test_resources_of_a_dataset_created_in_one_call_are_loaded():
-    """Harvests and the API create a dataset with its resources
-    (package_create): xloader alone would not load them."""
-    dataset = factories.Dataset(resources=[{"url": "http://example.org/rien.pdf", "format": "PDF"}])
-    assert (
-        helpers.call_action(
-            "territoires_resource_validation_show", id=dataset["resources"][0]["id"]
-        )["status"]
-        == "none"
+def _xloader_jobs() -> int:
+    return sum(
+        "xloader" in (job.description or "")
+        for queue in ckan_jobs.get_all_queues()
+        for job in queue.jobs
     )
+
+
+def test_an_uploaded_file_is_submitted_once():
+    dataset = factories.Dataset()
+    upload(dataset["id"], CSV.encode(), "equipements.csv", format="CSV")
+    assert _xloader_jobs() == 1
+
+
+def test_resources_of_a_dataset_created_or_updated_in_one_call_are_loaded(server):
+    """Harvests and the API create and update a dataset with its resources
+    (package_create, package_update): xloader alone would not load them."""
+    url = server.add(
+        "/moissonne.csv", Answer(body=CSV.encode(), headers={"Content-Type": "text/csv"})
+    )
+    dataset = factories.Dataset(
+        resources=[
+            {"url": url, "format": "CSV", "name": "Équipements"},
+            {"url": "http://example.org/rien.pdf", "format": "PDF"},
+        ]
+    )
+    run_jobs()
+    first, pdf = dataset["resources"]
+    assert helpers.call_action("datastore_search", resource_id=first["id"])["total"] == 2
+    status = helpers.call_action("territoires_resource_validation_show", id=pdf["id"])
+    assert status["status"] == "none"
+    added = server.add(
+        "/ajoute.csv", Answer(body=CSV.encode(), headers={"Content-Type": "text/csv"})
+    )
+    updated = helpers.call_action(
+        "package_patch",
+        id=dataset["id"],
+        resources=[*dataset["resources"], {"url": added, "format": "CSV"}],
+    )
+    run_jobs()
+    third = updated["resources"][2]
+    assert helpers.call_action("datastore_search", resource_id=third["id"])["total"] == 2
 
 
 def test_a_pdf_is_not_loaded():
@@ -293,3 +325,26 @@ def test_a_pdf_is_not_loaded():
     assert not helpers.call_action("resource_show", id=resource["id"]).get("datastore_active")
     status = helpers.call_action("territoires_resource_validation_show", id=resource["id"])
     assert status["status"] == "none" and status["data_table"] is False
+
+
+def test_a_new_link_is_loaded_again(server):
+    """resource_update with a new address: xloader submits it from CKAN's
+    commit hook (the search backend's savepoint must not call it again)."""
+    first = server.add("/v1.csv", Answer(body=CSV.encode(), headers={"Content-Type": "text/csv"}))
+    second = server.add(
+        "/v2.csv",
+        Answer(
+            body=(CSV + "Bron;Stade;5000;03/03/2024\n").encode(),
+            headers={"Content-Type": "text/csv"},
+        ),
+    )
+    dataset = factories.Dataset()
+    resource = helpers.call_action(
+        "resource_create", package_id=dataset["id"], url=first, format="CSV"
+    )
+    run_jobs()
+    assert helpers.call_action("datastore_search", resource_id=resource["id"])["total"] == 2
+    helpers.call_action("resource_patch", id=resource["id"], url=second)
+    run_jobs()
+    assert helpers.call_action("datastore_search", resource_id=resource["id"])["total"] == 3
+    assert server.hits("/v2.csv") == 1

@@ -53,7 +53,10 @@ class TerritoiresPoolingPlugin(p.SingletonPlugin):
 
     def after_dataset_update(self, context, pkg_dict):
         jobs.dataset_updated(pkg_dict)
-        tables.submit_new(pkg_dict)
+        # resource_create/resource_update (defer_commit) store their file
+        # afterwards: xloader submits those itself
+        if not context.get("defer_commit"):
+            tables.submit_new(pkg_dict)
 
     def after_dataset_delete(self, context, pkg_dict):
         jobs.resources_removed(jobs.resource_ids_of(pkg_dict.get("id")))
