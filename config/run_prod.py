@@ -81,7 +81,8 @@ def children(args: argparse.Namespace, values: dict[str, str], nginx: str | None
         for number in range(1, args.consumers + 1):
             label = name if args.consumers == 1 else f"{name}{number}"
             result.append(serve.Child(label, commands[name]))
-    result.append(serve.Child("jobs", commands["jobs"]))
+    # xloader's jobs download uploads from the portal and report to it
+    result.append(serve.Child("jobs", commands["jobs"], wait_for=(args.host, args.port)))
     result.append(
         serve.Child("scheduler", [*commands["scheduler"], "--interval", str(args.interval)])
     )
