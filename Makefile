@@ -187,6 +187,7 @@ bench-load: $(STAMP)
 # (wipes its database, like bench-pages: a database of its own)
 bench-pooling: $(STAMP)
 	$(BIN)/python config/bootstrap.py database $(BENCH_DB_NAME)
+	$(BIN)/python config/bootstrap.py datastore $(BENCH_DB_NAME)
 	CKAN_SQLALCHEMY_URL=$(BENCH_DB_URL) CKAN_REDIS_URL=$(CKAN_TEST_REDIS_URL) \
 		$(CKAN) -c test.ini db upgrade
 	CKAN_SQLALCHEMY_URL=$(BENCH_DB_URL) CKAN_REDIS_URL=$(CKAN_TEST_REDIS_URL) \
