@@ -347,4 +347,3 @@ def test_a_new_link_is_loaded_again(server):
     helpers.call_action("resource_patch", id=resource["id"], url=second)
     run_jobs()
     assert helpers.call_action("datastore_search", resource_id=resource["id"])["total"] == 3
-    assert server.hits("/v2.csv") == 1
