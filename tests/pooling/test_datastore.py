@@ -21,7 +21,7 @@ from rq import SimpleWorker
 from werkzeug.serving import make_server
 
 from tests.harvesters.server import Answer
-from tests.pooling.conftest import OPTIONS, publish_car_parks, upload
+from tests.pooling.conftest import OPTIONS, car_parks, publish_car_parks, upload
 from tests.views.test_french import english_on
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -347,3 +347,32 @@ def test_a_new_link_is_loaded_again(server):
     helpers.call_action("resource_patch", id=resource["id"], url=second)
     run_jobs()
     assert helpers.call_action("datastore_search", resource_id=resource["id"])["total"] == 3
+
+
+def test_a_file_declaring_a_schema_and_the_pooled_csv_get_the_schema_s_types():
+    """Typed by the Table Schema, not guessed: numbers numeric, codes text
+    (an INSEE code keeps its leading zero)."""
+    factories.Organization(siren="200046977")
+    commune = factories.Organization(insee="69081")
+    dataset = factories.Dataset(owner_org=commune["id"])
+    resource = publish_car_parks(dataset["id"])
+    run_jobs()
+    found = helpers.call_action("datastore_search", resource_id=resource["id"])
+    types = {field["id"]: field["type"] for field in found["fields"]}
+    assert types["insee"] == "text" and types["num_siret"] == "text"
+    assert types["nb_places"] == "numeric" and types["Xlong"] == "numeric"
+    pooled = helpers.call_action("package_show", id="donnees-mutualisees-stationnement")
+    rows = helpers.call_action("datastore_search", resource_id=pooled["resources"][0]["id"])
+    pooled_types = {field["id"]: field["type"] for field in rows["fields"]}
+    assert pooled_types["commune_insee"] == "text" and pooled_types["nb_places"] == "numeric"
+    assert {record["commune_insee"] for record in rows["records"]} == {"69081"}
+
+
+def test_an_ordinary_csv_s_code_column_keeps_its_leading_zero_when_declared():
+    """A commune of the Ain (01): a car-park file's INSEE code is text."""
+    dataset = factories.Dataset()
+    data = car_parks("parkings-valide.csv").decode("utf-8").replace("75114", "01053").encode()
+    resource = upload(dataset["id"], data, "parkings.csv", territoires_schema="stationnement")
+    run_jobs()
+    found = helpers.call_action("datastore_search", resource_id=resource["id"])
+    assert {record["insee"] for record in found["records"]} == {"01053"}

@@ -11,6 +11,12 @@ the table preview and records its status (action ``xloader_status``). Here:
 - a linked file is submitted only when its address passes the harvesters'
   SSRF guard (no private or loopback address unless allowed by
   ``ckanext.territoires.harvest.allowed_hosts``); a refused one is reported;
+- a file declaring a Table Schema, and a pooled CSV, get their DataStore
+  table created beforehand with the schema's types (a Data Dictionary with
+  xloader's ``type_override``: numbers numeric, dates timestamps, every
+  other column text, so that codes keep their leading zeros: INSEE
+  ``01001``), which xloader then fills by its fast COPY; other files get
+  the types xloader guesses;
 - xloader's status is put into French words for the publisher.
 """
 
@@ -30,7 +36,7 @@ from ckanext.territoires.harvesters.http import check_url
 from ckanext.territoires.harvesters.ssrf import ForbiddenURL
 from ckanext.territoires.translations import N_
 
-from . import store
+from . import consolidation, jobs, registry, store
 
 log = logging.getLogger(__name__)
 
@@ -139,7 +145,56 @@ def may_load(resource_id: str) -> bool:
     if previous is not None and not previous["schema_id"]:
         store.delete(resource_id)
         model.Session.commit()
+    _typed_table(resource)
     return True
+
+
+#: Table Schema types and the DataStore type xloader loads them as.
+SCHEMA_TYPES = {
+    "integer": "numeric",
+    "number": "numeric",
+    "year": "numeric",
+    "date": "timestamp",
+    "datetime": "timestamp",
+}
+
+
+def schema_fields(resource: model.Resource) -> list[dict[str, Any]] | None:
+    """The DataStore columns of a file declaring a schema, or of a pooled
+    CSV (the schema's, then the commune's); None for any other file."""
+    package = resource.package
+    if package is not None and consolidation.is_pooled(package.name):
+        offered = registry.get(package.name[len(consolidation.DATASET_PREFIX) :])
+        extra = list(consolidation.COMMUNE_COLUMNS)
+    else:
+        declared = (resource.extras or {}).get(jobs.SCHEMA_FIELD)
+        offered = registry.get(declared) if declared else None
+        extra = []
+    if offered is None:
+        return None
+    columns = [
+        (column["name"], SCHEMA_TYPES.get(column.get("type") or "string", "text"))
+        for column in offered.descriptor.get("fields", [])
+    ] + [(name, "text") for name in extra]
+    return [{"id": name, "type": kind, "info": {"type_override": kind}} for name, kind in columns]
+
+
+def _typed_table(resource: model.Resource) -> None:
+    fields = schema_fields(resource)
+    if not fields:
+        return
+    context = _site_context()
+    try:
+        tk.get_action("datastore_info")(dict(context), {"id": resource.id})
+        return  # loaded before: its Data Dictionary stands
+    except tk.ObjectNotFound:
+        pass
+    try:
+        tk.get_action("datastore_create")(
+            dict(context), {"resource_id": resource.id, "force": True, "fields": fields}
+        )
+    except tk.ValidationError as error:  # xloader then guesses the types
+        log.warning("Typed table of %s not created: %s", resource.id, error)
 
 
 def french_failure(error: Any) -> str:
