@@ -263,7 +263,7 @@ def datastore_load(rows: int, context: dict) -> list[tuple[str, str, str, str]]:
     import ckan.plugins as p
     import ckan.plugins.toolkit as tk
 
-    from ckanext.territoires.pooling import samples
+    from ckanext.territoires.pooling import registry, samples, tables
 
     if not (p.plugin_loaded("datastore") and p.plugin_loaded("xloader")):
         click.echo("DataStore load skipped: no DataStore (config/bootstrap.py datastore NAME)")
@@ -281,16 +281,29 @@ def datastore_load(rows: int, context: dict) -> list[tuple[str, str, str, str]]:
     figures = []
     quiet = logging.getLogger("bench-xloader")
     quiet.setLevel(logging.ERROR)
-    for label, typed in (
-        ("typed columns (use_type_guessing)", True),
-        ("COPY, text columns", False),
-    ):
+    schema = registry.get("stationnement")
+    assert schema is not None
+    schema_fields = []
+    for column in schema.descriptor["fields"]:
+        kind = tables.SCHEMA_TYPES.get(column.get("type") or "string", "text")
+        schema_fields.append({"id": column["name"], "type": kind, "info": {"type_override": kind}})
+    variants = (
+        ("types guessed (use_type_guessing: any CSV)", "guessed"),
+        ("types of the Table Schema, COPY (declared files, pooled CSVs)", "schema"),
+        ("COPY, text columns (xloader's default)", "text"),
+    )
+    for label, typed in variants:
         # format TXT: xloader does not submit it; its loader is timed directly
         resource = tk.get_action("resource_create")(
             dict(context),
             {"package_id": dataset["id"], "url": "http://example.org/p.txt", "format": "TXT"},
         )
-        if typed:
+        if typed == "schema":
+            tk.get_action("datastore_create")(
+                dict(context),
+                {"resource_id": resource["id"], "force": True, "fields": schema_fields},
+            )
+        if typed == "guessed":
             _, seconds, peak = measured(loader.load_table, path, resource["id"], "CSV", quiet)
         else:
             _, seconds, peak = measured(loader.load_csv, path, resource["id"], "CSV", False, quiet)
