@@ -35,3 +35,19 @@ def test_the_demo_pools_the_valid_communes_car_parks():
         assert (drawn["point_data"]["drawn"], drawn["point_data"]["outside"]) == (5, 0)
     # again: nothing new
     assert demo.load_pooling_demo().pooled == report.pooled
+
+
+def test_the_demos_own_publications_are_examples_to_follow():
+    """What a commune officer copies: the demo's car parks and deliberations
+    cover their commune and pass every metadata criterion an officer can
+    fill in (links are checked later, by the job)."""
+    harvest_demo.ensure_organizations()
+    report = demo.load_pooling_demo()
+    for name in report.datasets:
+        dataset = helpers.call_action("package_show", id=name)
+        published_for = dataset["resources"][0]["name"].split("-")[-1].split(".")[0]
+        assert dataset["territoires_coverage"] == [published_for], name
+        quality = helpers.call_action("territoires_quality_show", id=name)
+        missed = [c["id"] for c in quality["criteria"] if c["status"] == "fail"]
+        assert missed == [], (name, missed)
+        assert quality["level"] == "high", name

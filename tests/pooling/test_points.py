@@ -246,6 +246,15 @@ class TestPooledPoints:
         assert villeurbanne.count("<circle ") == 3
         assert "ligne sans coordonnées" not in villeurbanne
 
+    def test_a_commune_whose_file_does_not_conform_has_no_empty_map(self, pooled, app):
+        """Its rows are not pooled: an empty map saying "0 points drawn" would
+        only puzzle its officer; the list says why (not conforming)."""
+        publish(VENISSIEUX, samples.car_parks(VENISSIEUX, invalid=True))
+        body = app.get("/fr/commune/venissieux-69259").body
+        assert "Vos données dans les jeux mutualisés" in body
+        assert "Non conforme au schéma" in body
+        assert "Carte des points" not in body and "0 point dessiné" not in body
+
     def test_a_schema_without_coordinates_has_no_map(self, app):
         factories.Organization(siren="200046977", title="Métropole de Lyon")
         organisation = factories.Organization(insee=BRON)

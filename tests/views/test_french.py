@@ -211,6 +211,22 @@ def test_dates_numbers_and_labels_on_the_dataset_page(app, places):
     assert "UTC" not in body and "(+0" not in body
 
 
+MONTH = "(janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)"
+
+
+def test_a_dataset_page_always_says_when_it_was_published_and_updated(app, places):
+    """Even a dataset with no dates of its own tells the citizen since when it
+    is on the portal and when its record last changed (never an empty table)."""
+    body = app.get("/fr/dataset/bron-parcs").body
+    for label in ("Publié sur ce portail", "Dernière mise à jour sur ce portail"):
+        assert re.search(
+            rf">{label}</th>\s*<td[^>]*><time datetime=\"[0-9T:.-]+\">\d{{1,2}}(er)? {MONTH} \d{{4}}",
+            body,
+        ), label
+    body = app.get("/en/dataset/bron-parcs").body
+    assert "Published on this portal" in body and "Last updated on this portal" in body
+
+
 def test_commune_about_tab_is_readable(app, places):
     helpers.call_action(
         "group_patch", id="oullins-pierre-benite-69149", description="Une **commune nouvelle**."

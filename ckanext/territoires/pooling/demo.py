@@ -63,20 +63,56 @@ def _car_parks(insee: str, invalid: bool) -> bytes:
     return samples.car_parks(insee, invalid=invalid, lon=lon, lat=lat)
 
 
+#: What each demo file holds, as an officer would describe it (long enough
+#: for the quality criterion: the demo is an example to copy).
+DESCRIPTIONS = {
+    "stationnement": (
+        "Les parcs de stationnement ouverts au public de la commune de {commune} : "
+        "adresse, nombre de places, places réservées aux personnes à mobilité "
+        "réduite et aux véhicules électriques, tarifs et position. Le fichier suit "
+        "le schéma national « Lieux de stationnement » : ses lignes rejoignent le "
+        "jeu de données mutualisé du territoire."
+    ),
+    "scdl-deliberations": (
+        "Les délibérations adoptées par le conseil municipal de {commune} : date "
+        "de la séance, numéro, objet, thème et lien vers l'acte. Le fichier suit "
+        "le Socle commun des données locales (SCDL) « Délibérations » : ses "
+        "lignes rejoignent le jeu de données mutualisé du territoire."
+    ),
+}
+FREQUENCIES = {"stationnement": "quarterly", "scdl-deliberations": "monthly"}
+
+
 def _publish(
-    organization: model.Group, name: str, title: str, filename: str, data: bytes, schema: str
+    organization: model.Group,
+    name: str,
+    commune: tuple[str, str],
+    title: str,
+    filename: str,
+    data: bytes,
+    schema: str,
 ) -> str:
     if model.Package.get(name) is not None:
         return name
     context = _context()
+    insee, commune_name = commune
     dataset = tk.get_action("package_create")(
         dict(context),
         {
             "name": name,
             "title": title,
-            "notes": title,
+            "notes": DESCRIPTIONS[schema].format(commune=commune_name),
             "owner_org": organization.id,
             "license_id": "lov2",
+            "territoires_coverage": [insee],
+            "frequency": FREQUENCIES[schema],
+            "temporal_coverage": [{"start": "2024-01-01"}],
+            "contact": [
+                {
+                    "name": organization.title or commune_name,
+                    "email": f"opendata@{organization.name}.example",
+                }
+            ],
         },
     )
     tk.get_action("resource_create")(
@@ -110,6 +146,7 @@ def load_pooling_demo() -> DemoReport:
                 _publish(
                     organization,
                     f"stationnement-{slug}"[:100],
+                    (insee, name),
                     f"Lieux de stationnement — {name}",
                     f"stationnement-{insee}.csv",
                     _car_parks(insee, invalid=index == 2),
@@ -120,6 +157,7 @@ def load_pooling_demo() -> DemoReport:
                 _publish(
                     organization,
                     f"deliberations-{slug}"[:100],
+                    (insee, name),
                     f"Délibérations du conseil municipal — {name}",
                     f"deliberations-{insee}.csv",
                     samples.deliberations(organization.title or name, insee),

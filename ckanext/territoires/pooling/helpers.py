@@ -43,7 +43,9 @@ def territoires_pooled_datasets(commune: str | None = None) -> list[dict[str, An
 def territoires_pooled_points_map(dataset_name: str, commune: str | None = None) -> dict | None:
     """The map of the points of a pooled dataset (only ``commune``'s when
     given), as ``territoires_map_show`` draws it; None for another dataset,
-    a schema without coordinates or a dataset the visitor may not see."""
+    a schema without coordinates, a commune with no pooled row (its file
+    does not conform, say: an empty map would only puzzle) or a dataset the
+    visitor may not see."""
     if not consolidation.is_pooled(dataset_name):
         return None
     data = {
@@ -56,4 +58,5 @@ def territoires_pooled_points_map(dataset_name: str, commune: str | None = None)
         drawn = tk.get_action("territoires_map_show")({}, data)
     except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
         return None
-    return drawn if drawn["point_data"]["coordinates"] else None
+    found = drawn["point_data"]
+    return drawn if found["coordinates"] and (found["rows"] or not commune) else None
