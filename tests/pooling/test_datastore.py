@@ -376,3 +376,54 @@ def test_an_ordinary_csv_s_code_column_keeps_its_leading_zero_when_declared():
     run_jobs()
     found = helpers.call_action("datastore_search", resource_id=resource["id"])
     assert {record["insee"] for record in found["records"]} == {"01053"}
+
+
+def test_a_file_not_conforming_to_its_schema_still_gets_its_table(app):
+    """Its values do not fit the schema's types ("beaucoup" places): the
+    table is loaded with the types xloader guesses, the file flagged."""
+    dataset = factories.Dataset()
+    resource = publish_car_parks(dataset["id"], "parkings-invalide.csv")
+    run_jobs()
+    status = helpers.call_action("territoires_resource_validation_show", id=resource["id"])
+    assert status["status"] == "invalid"
+    assert status["table"]["status"] == "table", status["table"]
+    found = helpers.call_action("datastore_search", resource_id=resource["id"])
+    assert found["total"] == status["table"]["row_count"] > 0
+
+
+def test_a_file_not_conforming_gets_its_table_when_validated_in_the_background(
+    monkeypatch, ckan_config
+):
+    """As under ``make run``: the validation and the load are both jobs;
+    the table typed beforehand by the schema is dropped when the file is
+    found not to conform, and xloader guesses the types."""
+    monkeypatch.setitem(ckan_config, "ckanext.territoires.pooling.synchronous", "false")
+    dataset = factories.Dataset()
+    resource = publish_car_parks(dataset["id"], "parkings-invalide.csv")
+    run_jobs()
+    status = helpers.call_action("territoires_resource_validation_show", id=resource["id"])
+    assert status["status"] == "invalid"
+    assert status["table"]["status"] == "table", status["table"]
+    assert helpers.call_action("datastore_search", resource_id=resource["id"])["total"] > 0
+
+
+def test_a_file_not_conforming_whose_typed_load_failed_is_loaded_again(monkeypatch, ckan_config):
+    """xloader's job ran before the validation: the schema's types did not
+    fit ("beaucoup" places) and the load failed; the validation that finds
+    the file not conforming has it loaded again with guessed types."""
+    monkeypatch.setitem(ckan_config, "ckanext.territoires.pooling.synchronous", "false")
+    dataset = factories.Dataset()
+    resource = publish_car_parks(dataset["id"], "parkings-invalide.csv")
+    queue = ckan_jobs.get_queue()
+    worker = SimpleWorker([queue], connection=queue.connection)
+    queued = sorted(queue.jobs, key=lambda job: "xloader" not in (job.description or ""))
+    assert "xloader" in (queued[0].description or "")
+    for job in queued:
+        queue.remove(job)
+        worker.perform_job(job, queue)
+        model.Session.remove()
+    run_jobs()
+    status = helpers.call_action("territoires_resource_validation_show", id=resource["id"])
+    assert status["status"] == "invalid"
+    assert status["table"]["status"] == "table", status["table"]
+    assert helpers.call_action("datastore_search", resource_id=resource["id"])["total"] > 0

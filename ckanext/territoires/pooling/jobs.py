@@ -150,6 +150,11 @@ def _validate(resource: dict[str, Any], schema_id: str) -> None:
         errors=outcome.errors,
         error_count=outcome.error_count,
     )
+    if not outcome.valid:
+        from . import tables  # (tables reads this module's SCHEMA_FIELD)
+
+        model.Session.commit()
+        tables.reload_guessed(resource["id"])
 
 
 def consolidate_schema(schema_id: str) -> None:

@@ -22,6 +22,7 @@ the table preview and records its status (action ``xloader_status``). Here:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -183,6 +184,9 @@ def _typed_table(resource: model.Resource) -> None:
     fields = schema_fields(resource)
     if not fields:
         return
+    stored = store.get(resource.id)
+    if stored is not None and stored["status"] == store.INVALID:
+        return  # its values do not fit the schema's types: xloader guesses them
     context = _site_context()
     try:
         tk.get_action("datastore_info")(dict(context), {"id": resource.id})
@@ -195,6 +199,34 @@ def _typed_table(resource: model.Resource) -> None:
         )
     except tk.ValidationError as error:  # xloader then guesses the types
         log.warning("Typed table of %s not created: %s", resource.id, error)
+
+
+def reload_guessed(resource_id: str) -> None:
+    """A file found not to conform to its schema: its values may not fit
+    the schema's types. A table typed beforehand and not loaded yet is
+    dropped (xloader's job then guesses the types); a load that failed is
+    done again with guessed types. A loaded table stays."""
+    task = _task(resource_id) if enabled() else None
+    state = (task or {}).get("state")
+    if state not in LOADING and state != "error":
+        return
+    context = _site_context()
+    if state in LOADING:
+        if _row_count(resource_id) == 0:
+            tk.get_action("datastore_delete")(
+                dict(context), {"resource_id": resource_id, "force": True}
+            )
+        return
+    with contextlib.suppress(tk.ObjectNotFound):
+        tk.get_action("datastore_delete")(
+            dict(context), {"resource_id": resource_id, "force": True}
+        )
+    try:
+        tk.get_action("xloader_submit")(
+            dict(context), {"resource_id": resource_id, "ignore_hash": True}
+        )
+    except tk.ValidationError as error:
+        log.warning("xloader did not take %s: %s", resource_id, error)
 
 
 def french_failure(error: Any) -> str:
