@@ -66,6 +66,9 @@ admin: db-upgrade
 	$(CKAN) -c ckan.ini sysadmin add $(ADMIN_USER) >/dev/null 2>&1 \
 		|| { echo "Could not make $(ADMIN_USER) a sysadmin" >&2; exit 1; }; \
 	echo "Sysadmin login: $(ADMIN_USER) / $$password"
+	@token=$$($(CKAN) -c ckan.ini territoires pooling xloader-token) \
+		&& $(BIN)/python config/bootstrap.py xloader-token ckan.ini "$$token" \
+		|| { echo "Could not create the API token of ckanext-xloader's jobs" >&2; exit 1; }
 
 # The groups of the territory. A TERRITOIRES_SCOPE different from ckan.ini's
 # is written there; `load` then lists the communes it archives (confirmed by
@@ -184,6 +187,7 @@ bench-load: $(STAMP)
 # (wipes its database, like bench-pages: a database of its own)
 bench-pooling: $(STAMP)
 	$(BIN)/python config/bootstrap.py database $(BENCH_DB_NAME)
+	$(BIN)/python config/bootstrap.py datastore $(BENCH_DB_NAME)
 	CKAN_SQLALCHEMY_URL=$(BENCH_DB_URL) CKAN_REDIS_URL=$(CKAN_TEST_REDIS_URL) \
 		$(CKAN) -c test.ini db upgrade
 	CKAN_SQLALCHEMY_URL=$(BENCH_DB_URL) CKAN_REDIS_URL=$(CKAN_TEST_REDIS_URL) \

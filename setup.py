@@ -86,6 +86,17 @@ setup(
         "shapely>=2.0",
         # validation of resources against Table Schemas (pooling/)
         "frictionless>=5.18,<6",
+        # data tables of CSV and spreadsheet resources in the DataStore. 2.5.2
+        # is the newest release that resolves with CKAN 2.11.6's pins (2.6.0
+        # needs requests>=2.34.2, CKAN pins 2.33.0); its install_requires is
+        # empty, so the packages its code imports are listed here (its
+        # requirements.txt)
+        "ckanext-xloader==2.5.2",
+        "tabulator>=1.53.5",
+        "Unidecode>=1.1",
+        "python-dateutil>=2.8.2",
+        "chardet>=5",
+        "six>=1.12",
     ],
     extras_require={
         # the WSGI server of config/production/ (README, "Production")

@@ -15,7 +15,14 @@ migrations kept). It refuses unless that database's name ends in ``_test`` or
    territory loaded, one organisation per commune (58 for the Métropole de
    Lyon), each publishing a car-park file of R rows (default 200) declaring
    the schema, validated at once; then the pooled dataset rebuilt
-   (``consolidation.consolidate``): seconds, rows pooled.
+   (``consolidation.consolidate``): seconds, rows pooled;
+3. **DataStore load by ckanext-xloader** (the ini's database and its
+   DataStore, ``config/bootstrap.py datastore``): the N-row CSV loaded as
+   the job of ``make run`` loads it (``use_type_guessing``: tabulator, typed
+   columns), then by xloader's plain COPY (text columns, its default):
+   seconds, rows/s. The download and the job's HTTP reports are not timed.
+
+Every figure is printed with the load average (the machine may be shared).
 
 The last thing printed is a Markdown table for the README.
 
@@ -97,7 +104,7 @@ def big_file(rows: int) -> list[tuple[str, str, str, str]]:
         (
             "validate",
             f"{rows:,} rows, {size:.1f} MB",
-            f"{validate_s:.1f} s ({rows / validate_s:,.0f} rows/s)",
+            f"{validate_s:.1f} s ({rows / validate_s:,.0f} rows/s; {load_average()})",
             f"{validate_mb:.0f} MB",
         ),
         (
@@ -130,13 +137,34 @@ def _dots(found) -> tuple[int, float]:
     return size, seconds
 
 
+def _datastore_lines() -> str:
+    """The DataStore of the ini's database (CKAN_SQLALCHEMY_URL), as
+    ``config/bootstrap.py datastore`` creates it."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "config"))
+    import bootstrap
+
+    name = (os.environ.get("CKAN_SQLALCHEMY_URL") or "").rsplit("/", 1)[-1]
+    if not name:
+        return ""
+    return (
+        f"ckan.datastore.write_url = {bootstrap.datastore_url(name)}\n"
+        f"ckan.datastore.read_url = {bootstrap.datastore_url(name, True)}\n"
+    )
+
+
+def load_average() -> str:
+    return "load average %.2f %.2f %.2f" % os.getloadavg()
+
+
 def bench_ini(ini: str) -> str:
+    datastore = _datastore_lines()
     handle, path = tempfile.mkstemp(suffix=".ini", prefix="bench-pooling-")
     storage = tempfile.mkdtemp(prefix="bench-pooling-storage-")
     with os.fdopen(handle, "w") as stream:
         stream.write(
             f"[app:main]\nuse = config:{os.path.abspath(ini)}\n"
-            f"ckan.plugins = {PLUGINS}\n"
+            f"ckan.plugins = {PLUGINS}{' datastore xloader' if datastore else ''}\n"
+            f"{datastore}"
             f"ckan.storage_path = {storage}\n"
             "ckan.max_resource_size = 100\n"
             "ckanext.territoires.pooling.synchronous = true\n"
@@ -150,7 +178,7 @@ def bench_ini(ini: str) -> str:
 
 
 def territory_consolidation(
-    ini: str, per_commune: int, force: bool
+    ini: str, per_commune: int, force: bool, rows: int = 100_000
 ) -> list[tuple[str, str, str, str]]:
     flask_app = load_ckan(bench_ini(ini))
     with flask_app.test_request_context():
@@ -221,10 +249,81 @@ def territory_consolidation(
             (
                 "pool the territory",
                 f"{len(codes)} communes x {per_commune} rows = {result.rows:,} rows",
-                f"{seconds:.1f} s",
+                f"{seconds:.1f} s ({load_average()})",
+                f"{peak:.0f} MB",
+            ),
+            *datastore_load(rows, context),
+        ]
+
+
+def datastore_load(rows: int, context: dict) -> list[tuple[str, str, str, str]]:
+    """The N-row CSV into the DataStore by xloader's loader (inside the app)."""
+    import logging
+
+    import ckan.plugins as p
+    import ckan.plugins.toolkit as tk
+
+    from ckanext.territoires.pooling import registry, samples, tables
+
+    if not (p.plugin_loaded("datastore") and p.plugin_loaded("xloader")):
+        click.echo("DataStore load skipped: no DataStore (config/bootstrap.py datastore NAME)")
+        return []
+    from ckanext.xloader import loader
+
+    directory = tempfile.mkdtemp(prefix="bench-pooling-xloader-")
+    path = os.path.join(directory, "parkings.csv")
+    with open(path, "wb") as file:
+        file.write(samples.car_parks("69123", rows))
+    size = os.path.getsize(path) / 1024 / 1024
+    dataset = tk.get_action("package_create")(
+        dict(context), {"name": "bench-xloader", "title": "Bench xloader", "notes": "x"}
+    )
+    figures = []
+    quiet = logging.getLogger("bench-xloader")
+    quiet.setLevel(logging.ERROR)
+    schema = registry.get("stationnement")
+    assert schema is not None
+    schema_fields = []
+    for column in schema.descriptor["fields"]:
+        kind = tables.SCHEMA_TYPES.get(column.get("type") or "string", "text")
+        schema_fields.append({"id": column["name"], "type": kind, "info": {"type_override": kind}})
+    variants = (
+        ("types guessed (use_type_guessing: any CSV)", "guessed"),
+        ("types of the Table Schema, COPY (declared files, pooled CSVs)", "schema"),
+        ("COPY, text columns (xloader's default)", "text"),
+    )
+    for label, typed in variants:
+        # format TXT: xloader does not submit it; its loader is timed directly
+        resource = tk.get_action("resource_create")(
+            dict(context),
+            {"package_id": dataset["id"], "url": "http://example.org/p.txt", "format": "TXT"},
+        )
+        if typed == "schema":
+            tk.get_action("datastore_create")(
+                dict(context),
+                {"resource_id": resource["id"], "force": True, "fields": schema_fields},
+            )
+        if typed == "guessed":
+            _, seconds, peak = measured(loader.load_table, path, resource["id"], "CSV", quiet)
+        else:
+            _, seconds, peak = measured(loader.load_csv, path, resource["id"], "CSV", False, quiet)
+        average = load_average()
+        found = tk.get_action("datastore_search")(
+            {"ignore_auth": True}, {"resource_id": resource["id"], "limit": 1}
+        )
+        click.echo(
+            f"DataStore load by xloader, {label}: {found['total']} rows ({size:.1f} MB) "
+            f"in {seconds:.1f} s ({average})"
+        )
+        figures.append(
+            (
+                f"DataStore load by xloader, {label}",
+                f"{found['total']:,} rows, {size:.1f} MB",
+                f"{seconds:.1f} s ({found['total'] / seconds:,.0f} rows/s; {average})",
                 f"{peak:.0f} MB",
             )
-        ]
+        )
+    return figures
 
 
 @click.command()
@@ -236,7 +335,7 @@ def territory_consolidation(
 def main(ini: str, rows: int, per_commune: int, skip_ckan: bool, force: bool) -> None:
     figures = big_file(rows)
     if not skip_ckan:
-        figures += territory_consolidation(ini, per_commune, force)
+        figures += territory_consolidation(ini, per_commune, force, rows)
     click.echo(
         f"\nMachine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; peak RSS {rss_mb():.0f} MB\n"
     )

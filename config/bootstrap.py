@@ -10,6 +10,9 @@
                                                   render config/production/ into DIR (README, "Production")
     python config/bootstrap.py set-scope INI      write TERRITOIRES_SCOPE into INI when it differs;
                                                   prints "changed" or "unchanged"
+    python config/bootstrap.py xloader-token INI TOKEN
+                                                  write ckanext-xloader's API token into INI (and
+                                                  .ckan-secrets, so that render-ini keeps it)
 
 Everything is read from the environment with the defaults documented in the
 README (CKAN_DB_*, CKAN_REDIS_URL, CKAN_SITE_URL, HOST, PORT, TERRITOIRES_SCOPE). Secrets are
@@ -209,6 +212,8 @@ def render_ini(output: str) -> None:
         "DATABASE_URL": database_url(env("CKAN_DB_NAME", "ckan_territoires")),
         "DATASTORE_WRITE_URL": datastore_url(env("CKAN_DB_NAME", "ckan_territoires")),
         "DATASTORE_READ_URL": datastore_url(env("CKAN_DB_NAME", "ckan_territoires"), True),
+        # written by `xloader-token` (make run's admin step) once the database exists
+        "XLOADER_API_TOKEN": secrets_.get("XLOADER_API_TOKEN") or "NOT_SET",
     }
     os.makedirs(values["STORAGE_PATH"], exist_ok=True)
     render(os.path.join(ROOT, "config", "ckan.ini.template"), values, output, 0o600)
@@ -297,6 +302,8 @@ def production_values(directory: str) -> dict[str, str]:
         ),
         "SECRET_KEY": setting("CKAN_SECRET_KEY", secrets.token_urlsafe(32)),
         "JWT_SECRET": setting("CKAN_JWT_SECRET", secrets.token_urlsafe(32)),
+        # `ckan territoires pooling xloader-token` prints one (run_prod.py)
+        "XLOADER_API_TOKEN": setting("CKAN_XLOADER_API_TOKEN", "NOT_SET"),
         "BIND": setting("CKAN_BIND", "127.0.0.1:8080"),
         "SESSION_SECURE": "true" if site.scheme == "https" else "false",
         "NGINX_LISTEN": env("NGINX_LISTEN", "80"),
@@ -418,6 +425,37 @@ def set_scope(ini: str) -> bool:
     return True
 
 
+XLOADER_TOKEN_OPTION = "ckanext.xloader.api_token"
+
+
+def set_xloader_token(ini: str, token: str) -> None:
+    """Write ``token`` as ckanext-xloader's API token into ``ini`` and keep
+    it in .ckan-secrets."""
+    token = token.strip().splitlines()[-1].strip() if token.strip() else ""
+    if not token:
+        raise ValueError("no token given")
+    stored = load_secrets()
+    if stored.get("XLOADER_API_TOKEN") != token:
+        stored["XLOADER_API_TOKEN"] = token
+        with open(
+            os.open(SECRETS_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
+            "w",
+            encoding="utf-8",
+        ) as f:
+            json.dump(stored, f, indent=2)
+    with open(ini, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    prefix = XLOADER_TOKEN_OPTION + " ="
+    line = "%s %s" % (prefix, token)
+    current = [i for i, text in enumerate(lines) if text.startswith(prefix)]
+    if current:
+        lines[current[0]] = line
+    else:
+        lines.insert(lines.index("[app:main]") + 1, line)
+    with open(ini, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines))
+
+
 def main(argv: list[str]) -> int:
     commands = (
         "database",
@@ -428,6 +466,7 @@ def main(argv: list[str]) -> int:
         "agent-password",
         "set-scope",
         "render-production",
+        "xloader-token",
     )
     if len(argv) < 2 or argv[1] not in commands:
         print(__doc__, file=sys.stderr)
@@ -450,7 +489,9 @@ def main(argv: list[str]) -> int:
             render_production(argv[2])
         elif command == "set-scope":
             print("changed" if set_scope(argv[2]) else "unchanged")
-    except (IndexError, psycopg2.Error, ScopeRefused, OSError) as error:
+        elif command == "xloader-token":
+            set_xloader_token(argv[2], argv[3])
+    except (IndexError, psycopg2.Error, ScopeRefused, OSError, ValueError) as error:
         print("bootstrap %s failed: %s" % (command, error), file=sys.stderr)
         return 1
     return 0

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -80,7 +81,8 @@ def children(args: argparse.Namespace, values: dict[str, str], nginx: str | None
         for number in range(1, args.consumers + 1):
             label = name if args.consumers == 1 else f"{name}{number}"
             result.append(serve.Child(label, commands[name]))
-    result.append(serve.Child("jobs", commands["jobs"]))
+    # xloader's jobs download uploads from the portal and report to it
+    result.append(serve.Child("jobs", commands["jobs"], wait_for=(args.host, args.port)))
     result.append(
         serve.Child("scheduler", [*commands["scheduler"], "--interval", str(args.interval)])
     )
@@ -103,6 +105,24 @@ def parse(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def xloader_token(ini: str, environment: dict[str, str]) -> str | None:
+    """The API token of ckanext-xloader's jobs: the rendered one while
+    valid, else a new one of the site user (None when CKAN cannot say)."""
+    ckan = os.path.join(os.path.dirname(sys.executable), "ckan")
+    done = subprocess.run(
+        [ckan, "-c", ini, "territoires", "pooling", "xloader-token"],
+        env={**os.environ, **environment},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = done.stdout.strip().splitlines()
+    if done.returncode or not lines:
+        print("No API token for ckanext-xloader: %s" % done.stderr[-500:], file=sys.stderr)
+        return None
+    return lines[-1].strip()
+
+
 def main(argv: list[str]) -> int:
     args = parse(argv)
     args.dir = os.path.abspath(args.dir)
@@ -118,6 +138,11 @@ def main(argv: list[str]) -> int:
     os.environ["NGINX_CACHE_PATH"] = os.path.join(args.dir, "nginx", "cache")
     values = bootstrap.render_production(args.dir)
     environment = bootstrap.read_env_file(values["ENV_FILE"])
+    token = xloader_token(values["INI"], environment)
+    if token and token != environment.get("CKAN_XLOADER_API_TOKEN"):
+        os.environ["CKAN_XLOADER_API_TOKEN"] = token
+        values = bootstrap.render_production(args.dir)
+        environment = bootstrap.read_env_file(values["ENV_FILE"])
     os.environ.update({**environment, "WEB_CONCURRENCY": str(args.workers)})
     print(
         f"Serving the portal at http://{args.host}:{args.port} "

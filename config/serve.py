@@ -28,12 +28,15 @@ import argparse
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
 from dataclasses import dataclass, field
 
+#: Longest wait for a child's ``wait_for`` address before starting it anyway.
+WAIT_AT_MOST = 120.0
 #: A process that lived this long is healthy again: its next restart waits 1 s.
 HEALTHY_AFTER = 60.0
 FIRST_DELAY = 1.0
@@ -51,6 +54,10 @@ class Child:
     delay: float = FIRST_DELAY
     restart_at: float | None = None
     readers: list[threading.Thread] = field(default_factory=list)
+    #: (host, port): started only once a connection there succeeds (the job
+    #: worker waits for the web server: ckanext-xloader's jobs download the
+    #: uploaded files from it and report to it), or after WAIT_AT_MOST seconds
+    wait_for: tuple[str, int] | None = None
 
 
 class Supervisor:
@@ -62,6 +69,7 @@ class Supervisor:
         self.lock = threading.Lock()
         #: set by the signal handler (a plain flag: taking a lock there could deadlock)
         self.stopping = False
+        self.started = time.monotonic()
 
     # -- output ----------------------------------------------------------
 
@@ -120,7 +128,19 @@ class Supervisor:
             child.delay = min(child.delay * 2, LONGEST_DELAY)
             child.process = None
         if child.process is None and child.restart_at is not None and now >= child.restart_at:
-            self.start(child)
+            if child.wait_for is None or self._answers(child.wait_for):
+                self.start(child)
+            elif now - self.started > WAIT_AT_MOST:
+                self.say("serve", f"{child.name}: nothing answers at {child.wait_for}; started")
+                self.start(child)
+
+    @staticmethod
+    def _answers(address: tuple[str, int]) -> bool:
+        try:
+            socket.create_connection(address, timeout=0.5).close()
+        except OSError:
+            return False
+        return True
 
     def stop(self) -> None:
         """SIGTERM to every group, SIGKILL to those still there after the grace."""
@@ -147,9 +167,16 @@ class Supervisor:
 
         signal.signal(signal.SIGINT, on_signal)
         signal.signal(signal.SIGTERM, on_signal)
+        self.started = time.monotonic()
         try:
             for child in self.children:
-                self.start(child)
+                if child.wait_for is None:
+                    self.start(child)
+                else:
+                    child.restart_at = self.started
+                    self.say(
+                        "serve", f"{child.name} waits for {child.wait_for[0]}:{child.wait_for[1]}"
+                    )
             while not self.stopping:
                 now = time.monotonic()
                 for child in self.children:
@@ -170,7 +197,7 @@ def commands(args: argparse.Namespace) -> list[Child]:
         Child("web", web),
         Child("gather", [*ckan, "harvester", "gather-consumer"]),
         Child("fetch", [*ckan, "harvester", "fetch-consumer"]),
-        Child("jobs", [*ckan, "jobs", "worker"]),
+        Child("jobs", [*ckan, "jobs", "worker"], wait_for=(args.host, args.port)),
         Child(
             "scheduler",
             [*ckan, "territoires", "harvest", "scheduler", "--interval", str(args.interval)],

@@ -252,3 +252,59 @@ def pid_gone(pid: int) -> bool:
     except ProcessLookupError:
         return True
     return False
+
+
+WAITING = """
+import socket, sys, threading, time
+sys.path.insert(0, {config!r})
+import serve
+probe = socket.socket()
+probe.bind(("127.0.0.1", 0))
+port = probe.getsockname()[1]
+probe.close()
+def listen_later():
+    time.sleep(2)
+    print("listening", flush=True)
+    server = socket.create_server(("127.0.0.1", port))
+    time.sleep(60)
+threading.Thread(target=listen_later, daemon=True).start()
+children = [
+    serve.Child("worker", [sys.executable, "-c", "print('worker up', flush=True); import time; time.sleep(60)"],
+                wait_for=("127.0.0.1", port)),
+]
+sys.exit(serve.Supervisor(children, grace=5).run())
+"""
+
+
+def test_the_job_worker_starts_once_the_web_server_answers():
+    """xloader's jobs download uploaded files from the portal and report to
+    it over HTTP: the worker waits for the web server."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", WAITING.format(config=str(ROOT / "config"))],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        text=True,
+    )
+    assert process.stdout is not None
+    lines: list[str] = []
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not any("worker up" in line for line in lines):
+        lines.append(process.stdout.readline().rstrip("\n"))
+    os.killpg(process.pid, signal.SIGINT)
+    process.communicate(timeout=30)
+    listening = next(i for i, line in enumerate(lines) if "listening" in line)
+    started = next(i for i, line in enumerate(lines) if "worker up" in line)
+    assert listening < started, lines
+
+
+def test_make_run_s_job_worker_waits_for_the_web_server():
+    sys.path.insert(0, str(ROOT / "config"))
+    try:
+        import serve as module
+    finally:
+        sys.path.remove(str(ROOT / "config"))
+    args = module.parse(["--ini", "ckan.ini", "--port", "5099"])
+    children = {child.name: child for child in module.commands(args)}
+    assert children["jobs"].wait_for == ("127.0.0.1", 5099)
+    assert children["web"].wait_for is None

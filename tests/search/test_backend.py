@@ -414,3 +414,26 @@ class TestSolrStaysReachable:
         finally:
             backend.install()
         assert isinstance(common.make_connection(), PostgresSearchConnection)
+
+
+def test_a_search_inside_a_transaction_fires_no_commit_hook():
+    """A search made while the caller's changes are pending (a package_show
+    from a before_commit observer, as ckanext-xloader's) must not fire the
+    session's before_commit again: CKAN's modification observers would run
+    again, and again (RecursionError)."""
+    dataset = factories.Dataset()
+    fired = []
+
+    def count(session):
+        fired.append(session)
+
+    resource = model.Package.get(dataset["id"])
+    resource.notes = "changed, not committed"
+    sa.event.listen(model.Session, "before_commit", count)
+    try:
+        helpers.call_action("package_show", id=dataset["id"])
+        helpers.call_action("package_search", q="name:" + dataset["name"])
+    finally:
+        sa.event.remove(model.Session, "before_commit", count)
+        model.Session.rollback()
+    assert fired == []

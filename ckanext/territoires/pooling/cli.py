@@ -64,3 +64,14 @@ def consolidate():
                 translate(N_("Pooled dataset %(schema)s: %(rows)s rows"))
                 % {"schema": offered.id, "rows": result.rows}
             )
+
+
+@pooling.command("xloader-token", short_help="Print the API token of ckanext-xloader's jobs.")
+def xloader_token():
+    """Print the API token ckanext-xloader's jobs use (option
+    ``ckanext.xloader.api_token``): the configured one while it is a valid
+    token of the site user, else a new one (``make run`` writes it into
+    ckan.ini)."""
+    from . import tables
+
+    click.echo(tables.job_token())

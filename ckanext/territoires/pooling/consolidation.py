@@ -28,7 +28,7 @@ from ckanext.territoires.harvesters.messages import HarvestProblem, translate
 from ckanext.territoires.referential import get_referential
 from ckanext.territoires.translations import N_
 
-from . import datastore, registry, source, store, validation
+from . import registry, source, store, validation
 
 log = logging.getLogger(__name__)
 
@@ -273,15 +273,12 @@ def consolidate(schema_id: str) -> Consolidated:
         "upload": upload,
         "url": f"{schema_id}.csv",
     }
+    # its data table is loaded by xloader, which the creation or the new
+    # upload submits
     if dataset.get("resources"):
         resource["id"] = dataset["resources"][0]["id"]
-        pooled = tk.get_action("resource_patch")(dict(context), resource)
+        tk.get_action("resource_patch")(dict(context), resource)
     else:
-        pooled = tk.get_action("resource_create")(
-            dict(context), {"package_id": dataset["id"], **resource}
-        )
-    columns = schema.field_names + list(COMMUNE_COLUMNS)
-    rows = csv.DictReader(io.StringIO(data.decode("utf-8")))
-    datastore.load(pooled["id"], columns, rows)
+        tk.get_action("resource_create")(dict(context), {"package_id": dataset["id"], **resource})
     result.dataset = tk.get_action("package_show")(dict(context), {"id": dataset["id"]})
     return result

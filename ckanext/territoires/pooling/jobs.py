@@ -15,7 +15,7 @@ from ckan import model
 from ckanext.territoires.harvesters.messages import HarvestProblem, translate
 from ckanext.territoires.translations import N_
 
-from . import config, consolidation, datastore, registry, source, store, validation
+from . import config, consolidation, registry, source, store, validation
 
 log = logging.getLogger(__name__)
 
@@ -32,21 +32,18 @@ def _run(function, *args: Any, title: str) -> None:
 
 def resource_changed(resource: dict[str, Any]) -> None:
     """After a resource is created or updated: validate it when it declares
-    a schema; forget its result (and consolidate again) when it no longer does."""
+    a schema; forget its result (and consolidate again) when it no longer does.
+    Its data table is xloader's (tables.py)."""
     if not resource.get("id"):
         return
     schema_id = resource.get(SCHEMA_FIELD)
     previous = store.get(resource["id"])
     if not schema_id:
-        if previous is not None:
+        # (a row without schema is a data table's refused link: tables.py)
+        if previous is not None and previous["schema_id"]:
             store.delete(resource["id"])
             model.Session.commit()
-            if previous["schema_id"]:
-                request_consolidation(previous["schema_id"])
-        if datastore.enabled() and source.is_data_table(resource):
-            store.save(resource["id"], resource["package_id"], "", store.PENDING)
-            model.Session.commit()
-            _run(load_data_table, resource["id"], title=f"territoires: table {resource['id']}")
+            request_consolidation(previous["schema_id"])
         return
     store.save(resource["id"], resource["package_id"], schema_id, store.PENDING)
     model.Session.commit()
@@ -136,7 +133,6 @@ def _validate(resource: dict[str, Any], schema_id: str) -> None:
     try:
         with source.local_copy(resource) as path:
             outcome = validation.validate_file(path, schema.descriptor, config.max_errors())
-            table_problem = _load_table(resource["id"], path)
     except HarvestProblem as problem:
         store.save(*keys, store.ERROR, message=problem.render())
         return
@@ -153,61 +149,12 @@ def _validate(resource: dict[str, Any], schema_id: str) -> None:
         row_count=outcome.row_count,
         errors=outcome.errors,
         error_count=outcome.error_count,
-        message=table_problem,
     )
+    if not outcome.valid:
+        from . import tables  # (tables reads this module's SCHEMA_FIELD)
 
-
-def _load_table(resource_id: str, path: str) -> str | None:
-    """Load the file's rows into the DataStore; a message when it fails."""
-    return _load_rows(resource_id, path)[1]
-
-
-def _load_rows(resource_id: str, path: str) -> tuple[int, str | None]:
-    """Load the file's rows into the DataStore: (rows loaded, the message
-    of a failure)."""
-    try:
-        records = validation.read_records(path)
-        first = next(records, None)
-        if first is None:
-            return 0, None
-        return datastore.load(resource_id, list(first), _chained(first, records)), None
-    except Exception as error:  # the validation stands: the table preview is a bonus
-        log.warning("DataStore load of %s failed: %s", resource_id, error)
-        return 0, translate(N_("The table could not be loaded for preview: %(error)s")) % {
-            "error": str(error)[:300]
-        }
-
-
-def load_data_table(resource_id: str) -> dict[str, Any] | None:
-    """Load a CSV or spreadsheet without a declared schema into the
-    DataStore and store its status (rows loaded, or why not)."""
-    try:
-        resource = tk.get_action("resource_show")({"ignore_auth": True}, {"id": resource_id})
-    except tk.ObjectNotFound:
-        store.delete(resource_id)
         model.Session.commit()
-        return None
-    if resource.get(SCHEMA_FIELD):
-        return store.get(resource_id)  # validated (and loaded) as its schema says
-    keys = (resource_id, resource["package_id"], "")
-    try:
-        with source.local_copy(resource) as path:
-            rows, problem = _load_rows(resource_id, path)
-    except HarvestProblem as error:
-        rows, problem = 0, error.render()
-    except OSError as error:
-        rows, problem = (
-            0,
-            translate(N_("The file could not be read: %(error)s")) % {"error": str(error)[:300]},
-        )
-    store.save(*keys, store.ERROR if problem else store.TABLE, row_count=rows, message=problem)
-    model.Session.commit()
-    return store.get(resource_id)
-
-
-def _chained(first: dict[str, str], rest):
-    yield first
-    yield from rest
+        tables.reload_guessed(resource["id"])
 
 
 def consolidate_schema(schema_id: str) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckanext.xloader.interfaces import IXloader
 
-from ckanext.territoires.pooling import jobs, screens
+from ckanext.territoires.pooling import jobs, screens, tables
 
 
 @tk.blanket.config_declarations
@@ -20,6 +21,7 @@ class TerritoiresPoolingPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurable)
     p.implements(p.IResourceController, inherit=True)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(IXloader, inherit=True)
 
     def update_config(self, config_):
         tk.add_template_directory(config_, "templates")
@@ -47,9 +49,19 @@ class TerritoiresPoolingPlugin(p.SingletonPlugin):
         for resource in pkg_dict.get("resources") or []:
             if resource.get(jobs.SCHEMA_FIELD):
                 jobs.resource_changed({"package_id": pkg_dict.get("id"), **resource})
+        tables.submit_new(pkg_dict)
 
     def after_dataset_update(self, context, pkg_dict):
         jobs.dataset_updated(pkg_dict)
+        # resource_create/resource_update (defer_commit) store their file
+        # afterwards: xloader submits those itself
+        if not context.get("defer_commit"):
+            tables.submit_new(pkg_dict)
 
     def after_dataset_delete(self, context, pkg_dict):
         jobs.resources_removed(jobs.resource_ids_of(pkg_dict.get("id")))
+
+    # IXloader: a linked file only when its address passes the SSRF guard
+
+    def can_upload(self, resource_id):
+        return tables.may_load(resource_id)

@@ -386,8 +386,11 @@ class PostgresSearchConnection:
         request = _SearchRequest.from_params(q, params, self.text_config)
         session = model.Session
         try:
-            # A failed statement must not abort the caller's transaction.
-            with session.begin_nested():
+            # A failed statement must not abort the caller's transaction: a
+            # savepoint of the connection, not of the session, whose commit
+            # would fire before_commit, so CKAN's modification observers,
+            # again from inside one of them (ckanext-xloader's: recursion).
+            with session.connection().begin_nested():
                 session.execute(sa.text(SEARCH_SETTINGS % search_config.statement_timeout()))
                 docs, hits, facets = self._run(request)
         except DBAPIError as error:

@@ -12,7 +12,15 @@ from ckan.lib import uploader
 from ckan.logic import validate
 
 from ckanext.territoires import territory
-from ckanext.territoires.pooling import consolidation, jobs, messages, points, registry, store
+from ckanext.territoires.pooling import (
+    consolidation,
+    jobs,
+    messages,
+    points,
+    registry,
+    store,
+    tables,
+)
 from ckanext.territoires.pooling.logic import schema
 
 __all__ = [
@@ -42,8 +50,11 @@ def territoires_resource_validation_show(context, data_dict) -> dict[str, Any]:
 
     :returns: ``resource_id``, ``schema`` (id, title, version; None when the
         resource declares none), ``data_table`` (true for a CSV or spreadsheet
-        without a schema, loaded as a data table: ``status`` ``table`` with
-        its ``row_count``, or ``pending``, or ``error`` with its ``message``),
+        without a schema that ckanext-xloader took: ``status`` ``table`` with
+        its ``row_count``, or ``pending``, or ``error`` with its ``message``
+        in the page's language), ``table`` (that data table's ``status``,
+        ``row_count`` and ``message``, for any resource; None when xloader
+        never took it),
         ``status`` (``none``, ``pending``, ``valid``, ``invalid``, ``error``,
         ``table``), ``status_label``, ``conforming``,
         ``row_count``, ``error_count``, ``message``, ``checked`` and
@@ -54,22 +65,27 @@ def territoires_resource_validation_show(context, data_dict) -> dict[str, Any]:
     tk.check_access("territoires_resource_validation_show", context, data_dict)
     resource = _resource(data_dict["id"])
     stored = store.get(resource.id)
+    if stored is not None and not stored["schema_id"]:
+        stored = None  # a data table's refused link: tables.status tells it
+    table = tables.status(resource.id) if tables.enabled() else None
     declared = resource.extras.get(jobs.SCHEMA_FIELD)
     offered = registry.get(stored["schema_id"] if stored else declared)
-    status = stored["status"] if stored else "none"
+    shown = stored or table or {}
+    status = shown.get("status") or "none"
     columns = {
         column["name"]: column for column in (offered.descriptor["fields"] if offered else [])
     }
     return {
         "resource_id": resource.id,
         "schema": offered.as_dict() if offered else None,
-        "data_table": stored is not None and not stored["schema_id"],
+        "data_table": stored is None and table is not None,
+        "table": table,
         "status": status,
         "status_label": messages.status_label(stored["status"] if stored else None),
         "conforming": status == store.VALID,
-        "row_count": stored["row_count"] if stored else None,
+        "row_count": shown.get("row_count"),
         "error_count": stored["error_count"] if stored else 0,
-        "message": stored["message"] if stored else None,
+        "message": shown.get("message"),
         "checked": stored["checked"] if stored else None,
         "report": [messages.describe(error, columns) for error in (stored or {}).get("errors", [])],
     }
