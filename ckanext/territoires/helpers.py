@@ -46,6 +46,7 @@ __all__ = [
     "territoires_population_heading",
     "territoires_publishing_defaults",
     "territoires_quality",
+    "territoires_resource_more_items",
     "territoires_safe_url",
     "territoires_search_map",
     "territoires_site",
@@ -320,6 +321,48 @@ def territoires_has_value(value: Any) -> bool:
     if isinstance(value, list | tuple):
         return any(territoires_has_value(item) for item in value)
     return value not in (None, "") and not (isinstance(value, str) and not value.strip())
+
+
+#: Keys of a resource that CKAN, the DataStore and ckanext-xloader keep for
+#: their own work: internals, never details for a visitor.
+RESOURCE_INTERNALS = frozenset(
+    {
+        "created",
+        "metadata modified",
+        "last modified",
+        "format",
+        "state",
+        "position",
+        "package id",
+        "resource id",
+        "url type",
+        "has views",
+        "hash",
+        "ignore hash",
+        "set url type",
+        "original url",
+        "queue name",
+        "task created",
+        "datastore active",
+        "datastore contains all records of source file",
+        "cache url",
+        "cache last updated",
+        "territoires schema",
+    }
+)
+
+
+def territoires_resource_more_items(
+    res: dict[str, Any], schema_fields: list[str]
+) -> list[tuple[str, Any]]:
+    """The "more" rows of a resource page: its other details, translated,
+    neither the schema's fields again nor the internals of CKAN, the
+    DataStore and xloader (labels such as "Queue name" or "Resource id")."""
+    return [
+        (tk._(key.capitalize()), value)
+        for key, value in tk.h.format_resource_items(res.items())
+        if key not in RESOURCE_INTERNALS and key.replace(" ", "_") not in schema_fields
+    ]
 
 
 def territoires_theme_chart(themes: list[dict[str, Any]], limit: int = 8) -> dict[str, Any]:

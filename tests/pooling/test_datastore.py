@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -145,6 +146,13 @@ def test_an_uploaded_csv_is_loaded_in_the_background_with_typed_columns(app):
     body = table_page(app, dataset, resource)
     assert "Tableau de données : 2 lignes" in body
     assert "Non conforme" not in body
+    # the data dictionary says what each column holds in words, not in
+    # PostgreSQL's type names; the download menu is labelled in French
+    assert not english_on(body), english_on(body)
+    assert "list of downloadable formats" not in body
+    assert 'aria-label="Formats de téléchargement"' in body
+    kinds = re.findall(r'<div class="col-4">\s*([^<]*?)\s*</div>', body)
+    assert kinds == ["Texte", "Texte", "Nombre", "Date et heure"], kinds
 
 
 def test_a_linked_csv_is_loaded(server):

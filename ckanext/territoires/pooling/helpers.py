@@ -6,14 +6,40 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.territoires.translations import N_
+
 from . import config, consolidation
 
 __all__ = [
+    "territoires_column_kind",
     "territoires_pooled_datasets",
     "territoires_pooled_points_map",
     "territoires_pooling_schema_choices",
     "territoires_resource_validation",
 ]
+
+
+#: What a DataStore column holds, by its PostgreSQL type, in words.
+COLUMN_KINDS = {
+    "text": N_("Text"),
+    "numeric": N_("Number"),
+    "int": N_("Whole number"),
+    "int4": N_("Whole number"),
+    "int8": N_("Whole number"),
+    "float8": N_("Decimal number"),
+    "timestamp": N_("Date and time"),
+    "date": N_("Date"),
+    "time": N_("Time"),
+    "bool": N_("Yes or no"),
+    "json": N_("Structured data"),
+}
+
+
+def territoires_column_kind(column_type: str | None) -> str:
+    """A data dictionary column's kind in words ("Nombre"); an unknown type
+    (an array, a type added by hand) as it is."""
+    kind = COLUMN_KINDS.get((column_type or "").lower())
+    return tk._(kind) if kind else column_type or ""
 
 
 def territoires_pooling_schema_choices() -> list[dict[str, str]]:
