@@ -1,25 +1,31 @@
 """Which answers a shared cache may keep (ckanext/territoires/cache.py), with
 the production settings ``ckan.cache_enabled = true`` and
-``ckan.cache_expires = 60``: only anonymous, cookie-free, read-only pages
+``ckan.cache_expires = 0``: only anonymous, cookie-free, read-only pages
 are public; a logged-in user's page, an API token's answer, a page with a
 form or a message, a private dataset are private, and logged-in users carry
-the cookie that makes nginx bypass its cache."""
+the cookie that makes nginx bypass its cache. Public answers carry an ETag
+naming the catalogue's version (content_version.py): a 304 without
+rendering while it is current, a new page once a dataset was edited,
+deleted or made private."""
 
 from __future__ import annotations
 
 import re
 
+import ckan.lib.base
 import ckan.tests.factories as factories
+import ckan.tests.helpers as helpers
 import pytest
+from ckan import model
 
-from ckanext.territoires import cache
+from ckanext.territoires import cache, content_version
 from tests.conftest import TERRITORY_PLUGINS
 from tests.views.conftest import auth, places
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", TERRITORY_PLUGINS),
     pytest.mark.ckan_config("ckan.cache_enabled", "true"),
-    pytest.mark.ckan_config("ckan.cache_expires", "60"),
+    pytest.mark.ckan_config("ckan.cache_expires", "0"),
     pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index"),
 ]
 
@@ -58,7 +64,7 @@ def test_a_read_only_page_of_an_anonymous_visitor_is_public_and_sets_no_cookie(a
     response = app.get(url)
     assert response.status_code == 200
     assert public(response), response.headers.get("Cache-Control")
-    assert "max-age=60" in response.headers["Cache-Control"]
+    assert "max-age=0" in response.headers["Cache-Control"]
     assert cookies(response) == []
     # no CSRF token in the page (it would be another visitor's)
     assert 'name="_csrf_token"' not in response.body
@@ -153,3 +159,115 @@ def test_the_language_picker_posts_no_form(app, places):
     english = re.search(r'<option value="(/en/dataset/ecully-bancs)"', page.body).group(1)
     moved = app.get(f"{picker.group(1)}?url={english}", follow_redirects=False)
     assert moved.status_code == 302 and moved.headers["Location"].endswith(english)
+
+
+# -- validators: exact for privacy and deletion ------------------------------
+
+
+def unchanged(app, url: str, etag: str, **headers):
+    return app.get(url, headers={"If-None-Match": etag, **headers})
+
+
+@pytest.mark.parametrize("url", [*READ_ONLY, "/api/3/action/package_search?q=bancs"])
+def test_a_public_answer_carries_an_etag_and_a_short_proxy_expiry(app, places, url):
+    response = app.get(url)
+    assert public(response)
+    assert response.headers["ETag"].startswith('"')
+    assert response.headers["X-Accel-Expires"] == "1"
+
+
+@pytest.mark.parametrize("url", READ_ONLY)
+def test_a_private_answer_has_no_etag_and_is_not_kept_by_the_proxy(app, places, url):
+    response = app.get(url, headers=auth(places.member))
+    assert "ETag" not in response.headers
+    assert response.headers["X-Accel-Expires"] == "0"
+
+
+@pytest.mark.parametrize(
+    "url", ["/dataset/ecully-bancs", "/communes", "/api/3/action/package_search"]
+)
+def test_a_current_etag_gets_a_304_without_rendering(app, places, url, monkeypatch):
+    etag = app.get(url).headers["ETag"]
+
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("rendered")
+
+    monkeypatch.setattr(ckan.lib.base, "flask_render_template", no_rendering)
+    for asked in (etag, "W/" + etag, '"other", ' + etag):  # nginx's gzip makes it weak
+        response = unchanged(app, url, asked)
+        assert response.status_code == 304, asked
+        assert response.body == ""
+        assert response.headers["ETag"] == etag
+        assert response.headers["X-Accel-Expires"] == "1"
+        assert public(response) and "max-age=0" in response.headers["Cache-Control"]
+        assert cookies(response) == []
+
+
+def test_a_logged_in_user_never_gets_a_304(app, places):
+    etag = app.get("/dataset/ecully-bancs").headers["ETag"]
+    response = unchanged(app, "/dataset/ecully-bancs", etag, **auth(places.member))
+    assert response.status_code == 200
+    assert "private" in response.headers["Cache-Control"]
+    assert "ETag" not in response.headers
+
+
+def test_a_dataset_made_private_gets_new_pages_without_it(app, places):
+    page, search = app.get("/dataset/ecully-bancs"), app.get("/dataset/")
+    assert "Bancs publics" in search.body
+    helpers.call_action("package_patch", id="ecully-bancs", private=True)
+    hidden = unchanged(app, "/dataset/ecully-bancs", page.headers["ETag"])
+    assert hidden.status_code == 404
+    again = unchanged(app, "/dataset/", search.headers["ETag"])
+    assert again.status_code == 200 and "Bancs publics" not in again.body
+    assert again.headers["ETag"] != search.headers["ETag"]
+
+
+def test_a_deleted_dataset_gets_new_pages_without_it(app, places):
+    search = app.get("/organization/ville-d-ecully")
+    assert "Bancs publics" in search.body
+    helpers.call_action("package_delete", id="ecully-bancs")
+    again = unchanged(app, "/organization/ville-d-ecully", search.headers["ETag"])
+    assert again.status_code == 200 and "Bancs publics" not in again.body
+    assert unchanged(app, "/dataset/ecully-bancs", search.headers["ETag"]).status_code == 404
+
+
+def test_bulk_update_private_gets_new_pages(app, places):
+    url = "/api/3/action/package_search?q=bancs"
+    read = app.get(url)
+    assert read.json["result"]["count"] == 1
+    helpers.call_action(
+        "bulk_update_private", datasets=[places.published["id"]], org_id=places.ecully_org["id"]
+    )
+    again = unchanged(app, url, read.headers["ETag"])
+    assert again.status_code == 200 and again.json["result"]["count"] == 0
+
+
+def test_an_edited_dataset_gets_a_new_page(app, places):
+    page = app.get("/dataset/ecully-bancs")
+    helpers.call_action("package_patch", id="ecully-bancs", title="Bancs repeints")
+    again = unchanged(app, "/dataset/ecully-bancs", page.headers["ETag"])
+    assert again.status_code == 200 and "Bancs repeints" in again.body
+
+
+def test_an_organisation_change_gets_new_pages(app, places):
+    page = app.get("/organization/ville-d-ecully")
+    helpers.call_action("organization_patch", id="ville-d-ecully", title="Mairie d'Écully")
+    again = unchanged(app, "/organization/ville-d-ecully", page.headers["ETag"])
+    assert again.status_code == 200 and "Mairie d" in again.body
+
+
+def test_the_version_changes_after_the_commit_only(app, places):
+    before = content_version.current()
+    session = model.Session()
+    session.begin_nested()
+    content_version.changed(session)
+    session.commit()  # a savepoint released: nothing committed yet
+    assert content_version.current() == before
+    session.commit()
+    after = content_version.current()
+    assert after != before
+    model.Session.add(model.Group(name="rolled-back-group"))
+    model.Session.flush()
+    model.Session.rollback()
+    model.Session.commit()  # a new, empty transaction
+    assert content_version.current() == after

@@ -26,17 +26,33 @@ removes it otherwise: the proxy never answers from its cache a request
 carrying it (``config/production/nginx-site.conf.template``), so a logged-in
 user always sees their own pages, and the cache never stores their answers
 (private, above).
+
+Exact for privacy and deletion: every public answer carries an ``ETag``
+naming the catalogue's content version (content_version.py, read when the
+request starts) and a time slice of ``ckanext.territoires.cache.refresh``
+seconds, and ``X-Accel-Expires: ckanext.territoires.cache.proxy_expires``
+(1 s): nginx keeps a page that briefly, then revalidates it with its ETag
+(``proxy_cache_revalidate``). :func:`answer_unchanged` answers such a
+request, while the version has not changed, with an immediate ``304 Not
+Modified`` (no rendering); once a dataset was edited, deleted or made
+private, the ETag differs and the page is rendered again. Browsers get
+``max-age=0`` (``ckan.cache_expires = 0`` in production) and revalidate
+the same way. Private answers get ``X-Accel-Expires: 0``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import time
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
-from flask import Flask, current_app, g, request, session
+from flask import Flask, Response, current_app, g, request, session
 from flask.globals import request_ctx
+
+from ckanext.territoires import config, content_version
 
 log = logging.getLogger(__name__)
 
@@ -105,20 +121,83 @@ def _keep_private_cookie(response: Any) -> None:
         response.delete_cookie(PRIVATE_COOKIE, path="/")
 
 
+#: Key of ``flask.g``: the ETag of this request's public answer.
+ETAG = "_territoires_etag"
+
+
+def _etag() -> str | None:
+    """The validator of public answers now: content version and time slice."""
+    version = content_version.current()
+    if version is None:
+        return None
+    since = int(time.time()) // config.cache_refresh()
+    return '"{}"'.format(hashlib.sha256(f"{version}:{since}".encode()).hexdigest()[:20])
+
+
+def _cache_enabled() -> bool:
+    return tk.asbool(tk.config.get("ckan.cache_enabled"))
+
+
+def _anonymous_read() -> bool:
+    """Whether the request may get a public answer: an anonymous GET or
+    HEAD, without API token, login cookie or message waiting."""
+    return (
+        request.method in ("GET", "HEAD")
+        and not current_user.is_authenticated
+        and not _has_token_header()
+        and PRIVATE_COOKIE not in request.cookies
+        and "remember_token" not in request.cookies
+        and not session.get("_flashes")
+    )
+
+
+def _matches(etag: str) -> bool:
+    asked = request.headers.get("If-None-Match", "")
+    tags = [tag.strip().removeprefix("W/") for tag in asked.split(",")]
+    return etag in tags
+
+
+def _proxy_headers(response: Any, etag: str | None) -> None:
+    if etag is None:
+        response.headers["X-Accel-Expires"] = "0"
+        return
+    response.headers["ETag"] = etag
+    response.headers["X-Accel-Expires"] = str(config.cache_proxy_expires())
+
+
+def answer_unchanged() -> Any:
+    """``before_request`` hook, run after CKAN identified the visitor: the
+    ETag of this request's answer if it is public, and a ``304 Not
+    Modified`` when the visitor (or nginx) already holds it."""
+    if not _cache_enabled() or not _anonymous_read():
+        return None
+    etag = _etag()
+    setattr(g, ETAG, etag)
+    if etag is None or not _matches(etag):
+        return None
+    return Response(status=304)
+
+
 def mark_response(response: Any) -> Any:
     """``after_request`` hook, run before CKAN's (registered after it): see
     the module."""
     _keep_private_cookie(response)
     if _private(response):
         request.environ["__no_cache__"] = True
+    if _cache_enabled():
+        etag = g.get(ETAG)
+        if etag is None:  # not an anonymous read, or no content version
+            request.environ["__no_cache__"] = True
+        _proxy_headers(response, None if "__no_cache__" in request.environ else etag)
     return response
 
 
 def register(app: Any) -> Any:
-    """Add :func:`mark_response` to CKAN's Flask ``app`` (``IMiddleware``);
-    ``app`` is returned."""
+    """Add :func:`answer_unchanged` and :func:`mark_response` to CKAN's
+    Flask ``app`` (``IMiddleware``); ``app`` is returned."""
     if not isinstance(app, Flask):  # another plugin wrapped it first
         log.warning("Not CKAN's Flask app (%r): pages keep CKAN's cache headers", app)
         return app
+    app.before_request(answer_unchanged)
     app.after_request(mark_response)
     return app

@@ -27,6 +27,8 @@ import yaml
 DECLARATION = Path(__file__).with_name("config_declaration.yaml")
 
 SCOPE = "ckanext.territoires.scope"
+CACHE_PROXY_EXPIRES = "ckanext.territoires.cache.proxy_expires"
+CACHE_REFRESH = "ckanext.territoires.cache.refresh"
 PAGES_COMMUNES_PER_PAGE = "ckanext.territoires.pages.communes_per_page"
 PAGES_LATEST_COUNT = "ckanext.territoires.pages.latest_count"
 HOME_COMMUNES_BLOCK = "ckanext.territoires.home.communes_block"
@@ -54,6 +56,16 @@ def declare(declaration: Any, key: Any) -> None:
 def scope() -> str:
     """The territory of the portal, as written (parsed by :mod:`.territory`)."""
     return tk.config.get(SCOPE) or ""
+
+
+def cache_proxy_expires() -> int:
+    """Seconds the proxy keeps an anonymous page before revalidating it."""
+    return tk.asint(tk.config.get(CACHE_PROXY_EXPIRES))
+
+
+def cache_refresh() -> int:
+    """Seconds after which a cached page is rendered again whatever changed."""
+    return tk.asint(tk.config.get(CACHE_REFRESH))
 
 
 def pages_communes_per_page() -> int:

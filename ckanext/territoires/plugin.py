@@ -7,7 +7,16 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 from ckanext.dcat.interfaces import IDCATURIGenerator
 
-from ckanext.territoires import cache, config, errors, licences, territory, translations, views
+from ckanext.territoires import (
+    cache,
+    config,
+    content_version,
+    errors,
+    licences,
+    territory,
+    translations,
+    views,
+)
 from ckanext.territoires.communes import index, membership, organizations
 from ckanext.territoires.dcat import iris
 from ckanext.territoires.geography import index as geography_index
@@ -45,6 +54,7 @@ class TerritoiresPlugin(p.SingletonPlugin, DefaultTranslation):
     def configure(self, config_):
         referential_store.use_directory(config.referential_directory())  # a refreshed one
         territory.check_configured_scope()  # an invalid scope stops start-up
+        content_version.listen()  # commits that change the catalogue renew the cache validators
 
     # IPackageController: automatic memberships, committed with the dataset
 

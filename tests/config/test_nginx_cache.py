@@ -3,10 +3,14 @@ front of gunicorn, config/production/nginx-site.conf.template and
 ckanext/territoires/cache.py): an anonymous page is served from the cache
 the second time and never sets a cookie; a logged-in user, an API token, a
 page with a form never get a cached answer, and what they get is never
-stored for others; a private dataset stays invisible to visitors.
+stored for others; a private dataset stays invisible to visitors, and a dataset made private leaves the cache
+as soon as the proxy's entry expires (1 s): nginx revalidates the page with
+its ETag, which names the catalogue's version.
 Skipped without nginx (``apt-get install nginx-light``)."""
 
 from __future__ import annotations
+
+import time
 
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
@@ -112,3 +116,27 @@ def test_nginx_caches_anonymous_pages_and_never_a_users(production, places):
     assert "territoires_private" not in browser.cookies
     again = browser.get(f"{base}/dataset/ecully-bancs", timeout=30)
     assert status(again) in ("MISS", "HIT") and member["name"] not in again.text
+
+
+@harvest_test
+def test_a_dataset_made_private_leaves_the_cache_at_once(production, places):
+    base = production.base
+    production.wait_for(web_up(base), 240, "the web server answering")
+    page, search = f"{base}/dataset/ecully-bancs", f"{base}/dataset/?q=bancs"
+    first, second = anonymous(page), anonymous(page)
+    assert (status(first), status(second)) == ("MISS", "HIT")
+    assert second.headers["ETag"] and second.headers["Cache-Control"].startswith("public")
+    assert "Bancs publics" in anonymous(search).text
+    time.sleep(
+        2.1
+    )  # the proxy's entry expired (1 s, counted in whole seconds): revalidated, unchanged (a 304 upstream)
+    assert status(anonymous(page)) == "REVALIDATED"
+    assert status(anonymous(search)) in ("REVALIDATED", "HIT")
+
+    helpers.call_action("package_patch", id="ecully-bancs", private=True)
+    time.sleep(
+        2.1
+    )  # the proxy's entry expired (1 s, counted in whole seconds): revalidated, changed
+    hidden = anonymous(page)
+    assert hidden.status_code == 404 and "Bancs publics" not in hidden.text
+    assert "Bancs publics" not in anonymous(search).text

@@ -60,8 +60,9 @@ def test_the_ini_reads_its_secrets_from_the_environment_file(bootstrap, tmp_path
     assert config["SESSION_TYPE"] == "redis"
     assert config["SESSION_COOKIE_SECURE"] == "true"  # an https site
     assert config["PERMANENT_SESSION_LIFETIME"] == "604800"  # not a year per crawler
-    # anonymous pages public for a minute (ckanext/territoires/cache.py)
-    assert (config["ckan.cache_enabled"], config["ckan.cache_expires"]) == ("true", "60")
+    # anonymous pages public, revalidated by browsers and nginx (cache.py)
+    assert config["ckanext.territoires.cache.proxy_expires"] == "1"
+    assert (config["ckan.cache_enabled"], config["ckan.cache_expires"]) == ("true", "0")
     assert config["ckan.storage_path"] == "/tmp/territoires-storage-test"
     assert "ckan.harvest.mq.hostname" not in config  # the queues follow ckan.redis.url
     parser = configparser.RawConfigParser()

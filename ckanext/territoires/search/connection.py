@@ -33,6 +33,8 @@ from ckan.lib.search.common import (
 )
 from sqlalchemy.exc import DBAPIError
 
+from ckanext.territoires import content_version
+
 from . import config as search_config
 from . import documents, facets, guard, sql
 
@@ -346,6 +348,7 @@ class PostgresSearchConnection:
             rows.append(row)
         if not rows:
             return
+        content_version.changed()  # pages showing these datasets are renewed after the commit
         try:
             model.Session.execute(sa.text(documents.UPSERT_SQL), rows)
             facets.write(model.Session, [row["index_id"] for row in rows], model.meta.engine)
@@ -358,6 +361,7 @@ class PostgresSearchConnection:
         """Delete documents by unique key (``index_id``) or by query."""
         if id is None and q is None:
             raise SearchIndexError("delete() needs an id or a query")
+        content_version.changed()
         if id is not None:
             model.Session.execute(
                 sa.text("DELETE FROM territoires_search_index d WHERE d.index_id = ANY(:ids)"),
