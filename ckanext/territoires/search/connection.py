@@ -389,6 +389,9 @@ class PostgresSearchConnection:
     def search(self, q: str | None = None, **params: Any) -> Results:
         request = _SearchRequest.from_params(q, params, self.text_config)
         session = model.Session
+        # the session's pending changes first, as the session's own savepoint
+        # did: the search sees them (an organisation's new code, say)
+        session.flush()
         try:
             # A failed statement must not abort the caller's transaction: a
             # savepoint of the connection, not of the session, whose commit
