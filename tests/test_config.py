@@ -36,6 +36,8 @@ READERS = {
     config.QUALITY_ALLOWED_HOSTS: config.quality_allowed_hosts,
     config.GEOGRAPHY_DIRECTORY: config.geography_directory,
     config.REFERENTIAL_DIRECTORY: config.referential_directory,
+    config.CACHE_PROXY_EXPIRES: config.cache_proxy_expires,
+    config.CACHE_REFRESH: config.cache_refresh,
 }
 
 
@@ -70,6 +72,8 @@ def test_readers_give_the_declared_defaults():
         # no default: a folder under ckan.storage_path
         config.GEOGRAPHY_DIRECTORY: tk.config["ckan.storage_path"] + "/territoires/outlines",
         config.REFERENTIAL_DIRECTORY: tk.config["ckan.storage_path"] + "/territoires/referential",
+        config.CACHE_PROXY_EXPIRES: 1,
+        config.CACHE_REFRESH: 300,
     }
     assert {key: reader() for key, reader in READERS.items()} == expected
     for key, option in declared().items():
