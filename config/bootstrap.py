@@ -65,6 +65,16 @@ def database_url(name: str) -> str:
     return "postgresql://{user}:{password}@{host}:{port}/{name}".format(name=name, **s)
 
 
+def write_secrets(stored: dict) -> None:
+    """Write the secrets file, readable by its owner only."""
+    with open(
+        os.open(SECRETS_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
+        "w",
+        encoding="utf-8",
+    ) as f:
+        json.dump(stored, f, indent=2)
+
+
 def load_secrets() -> dict[str, str]:
     stored = {}
     if os.path.exists(SECRETS_FILE):
@@ -76,12 +86,7 @@ def load_secrets() -> dict[str, str]:
             stored[name] = secrets.token_urlsafe(24)
             changed = True
     if changed:
-        with open(
-            os.open(SECRETS_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
-            "w",
-            encoding="utf-8",
-        ) as f:
-            json.dump(stored, f, indent=2)
+        write_secrets(stored)
     return stored
 
 
@@ -437,12 +442,7 @@ def set_xloader_token(ini: str, token: str) -> None:
     stored = load_secrets()
     if stored.get("XLOADER_API_TOKEN") != token:
         stored["XLOADER_API_TOKEN"] = token
-        with open(
-            os.open(SECRETS_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
-            "w",
-            encoding="utf-8",
-        ) as f:
-            json.dump(stored, f, indent=2)
+        write_secrets(stored)
     with open(ini, encoding="utf-8") as f:
         lines = f.read().split("\n")
     prefix = XLOADER_TOKEN_OPTION + " ="
