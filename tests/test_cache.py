@@ -11,6 +11,7 @@ deleted or made private."""
 from __future__ import annotations
 
 import re
+import types
 
 import ckan.lib.base
 import ckan.tests.factories as factories
@@ -39,6 +40,16 @@ READ_ONLY = [
     "/organization/ville-d-ecully",
 ]
 PASSWORD = "Mot-de-passe-2026"
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    """The clock of cache.py, stopped in the middle of a refresh slice: a
+    test running across a slice boundary (every five minutes of the wall
+    clock) would otherwise see its ETag change between two requests."""
+    stopped = types.SimpleNamespace(now=1_800_000_150.0)
+    monkeypatch.setattr(cache, "time", types.SimpleNamespace(time=lambda: stopped.now))
+    return stopped
 
 
 def public(response) -> bool:
@@ -201,6 +212,16 @@ def test_a_current_etag_gets_a_304_without_rendering(app, places, url, monkeypat
         assert response.headers["X-Accel-Expires"] == "1"
         assert public(response) and "max-age=0" in response.headers["Cache-Control"]
         assert cookies(response) == []
+
+
+def test_a_page_is_rendered_again_once_its_refresh_time_has_passed(app, places, clock):
+    etag = app.get("/communes").headers["ETag"]
+    clock.now += 299 - clock.now % 300  # the last second of the slice
+    assert unchanged(app, "/communes", etag).status_code == 304
+    clock.now += 1  # ckanext.territoires.cache.refresh (300 s) after the slice began
+    again = unchanged(app, "/communes", etag)
+    assert again.status_code == 200 and "Écully" in again.body
+    assert again.headers["ETag"] != etag
 
 
 def test_a_logged_in_user_never_gets_a_304(app, places):
