@@ -34,23 +34,16 @@ from .test_sql import (
     EQUIVALENCE_FACETS,
     EQUIVALENCE_FQ,
     EXTRA_DOCS,
+    MIGRATIONS,
     TEXT_CONFIG,
+    VERSIONS,
     ckan_fq,
     insert_docs,
     make_doc,
 )
 
 DB_NAME = "territoires_facettest_%d" % os.getpid()
-VERSIONS = Path(ckanext.territoires.__file__).parent / "migration/territoires_search/versions"
-MIGRATIONS = [
-    VERSIONS / name
-    for name in (
-        "9a1f0c2d7e31_create_search_index.py",
-        "c41f7d2be8a6_add_filters_columns.py",
-        "5d2b8e61f0a4_add_extent_column.py",
-        "7c3d9e4a1b52_add_facet_tables.py",
-    )
-]
+FACET_MIGRATION = MIGRATIONS.index(VERSIONS / "7c3d9e4a1b52_add_facet_tables.py")
 ALL_DOCS = DOCS + EXTRA_DOCS
 FILTER_FACETS = [name for name in EQUIVALENCE_FACETS if is_filter_field(name)]
 
@@ -226,9 +219,9 @@ def test_the_migration_fills_and_removes_the_facet_rows():
     scratch = sa.create_engine(make_url(ADMIN_URL).set(database=name))
     try:
         with scratch.begin() as connection:
-            _migrate_to(connection, MIGRATIONS[:-1])
+            _migrate_to(connection, MIGRATIONS[:FACET_MIGRATION])
             insert_docs(connection, ALL_DOCS)
-            _migrate_to(connection, MIGRATIONS[-1:])
+            _migrate_to(connection, MIGRATIONS[FACET_MIGRATION : FACET_MIGRATION + 1])
         compiled = compile_search(
             "*:*", ckan_fq(include_private=True, labels=None), text_config=TEXT_CONFIG
         )
@@ -238,7 +231,7 @@ def test_the_migration_fills_and_removes_the_facet_rows():
             scratch, compile_facets(compiled, FILTER_FACETS, limit=-1, with_total=True)
         )
         with scratch.begin() as connection:
-            _migrate_to(connection, MIGRATIONS[-1:], "downgrade")
+            _migrate_to(connection, MIGRATIONS[FACET_MIGRATION : FACET_MIGRATION + 1], "downgrade")
             left = connection.execute(
                 sa.text("SELECT to_regclass('territoires_search_facet')")
             ).scalar()

@@ -196,3 +196,15 @@ class TestBroadSearches:
             if n["Node Type"] == "Function Scan"
             and n.get("Function Name") == "jsonb_array_elements_text"
         ]
+
+    def test_the_hits_of_a_broad_search_come_from_the_narrow_visibility_index(self, engine):
+        # the home page's and the API's "*:*": site, state, visibility and
+        # -dataset_type:harvest checked on every hit, read from the narrow
+        # index (migration e5a7c2b9d041), never from the wide rows
+        compiled = compile_search(
+            "*:*", [*ckan_fq(), "-dataset_type:harvest"], text_config=TEXT_CONFIG
+        )
+        assert hits(engine, compiled) > N_DOCUMENTS // 2
+        for nodes in (facet_rows_plan(engine, compiled), count_plan(engine, compiled)):
+            assert "territoires_search_index_visible_idx" in indexes_used(nodes)
+            assert "territoires_search_index" not in seq_scanned(nodes)

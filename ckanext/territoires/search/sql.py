@@ -136,6 +136,9 @@ _STRING_COLUMNS = {
     "title_string",
 }
 _DATE_COLUMNS = {"metadata_created", "metadata_modified", "indexed_ts"}
+# Filter fields whose ``d.filters -> field`` is also a stored column, kept in
+# the narrow index every search reads its hits from (migration e5a7c2b9d041).
+_FILTER_VALUE_COLUMNS = {"dataset_type": "filter_dataset_type"}
 _LABELS_COLUMN = "permission_labels"
 _WHOLE_TEXT = "text"
 _NGRAM_FIELDS = {"name_ngram", "title_ngram"}
@@ -636,6 +639,17 @@ class _Compiler:
         branches = []
         if documents.is_filter_field(name) and len(value) <= documents.FILTER_VALUE_MAX_LENGTH:
             # Every short value of the field is in d.filters.
+            if name in _FILTER_VALUE_COLUMNS:
+                # d.filters -> name, stored in a column of the narrow index:
+                # one containment for both shapes (a JSON array contains the
+                # scalars it lists), positive or negated.
+                column = "d.%s" % _FILTER_VALUE_COLUMNS[name]
+                for scalar in _json_scalars(value):
+                    branches.append(
+                        "%s @> CAST(%s AS jsonb)"
+                        % (column, self.bind(json.dumps(scalar, ensure_ascii=False)))
+                    )
+                return _Predicate("(%s)" % " OR ".join(branches))
             if negated:
                 # A row check, no index: one containment for both shapes
                 # (a JSON array contains the scalars it lists).
