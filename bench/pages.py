@@ -381,11 +381,14 @@ def rebuild_index(ini: str) -> float:
     from ckan import model
 
     model.Session.remove()
+    with open(ini) as base:  # its logging sections: CKAN's CLI reads them from the ini given
+        text = base.read()
+    logging_sections = text[text.index("[loggers]") :] if "[loggers]" in text else ""
     with tempfile.NamedTemporaryFile("w", suffix=".ini", delete=False) as extended:
         extended.write(
             "[app:main]\nuse = config:%s\nckan.plugins = %s\n"
-            "ckanext.territoires.scope = %s\nckan.site_url = http://bench.invalid\n"
-            % (os.path.abspath(ini), PLUGINS, SCOPE)
+            "ckanext.territoires.scope = %s\nckan.site_url = http://bench.invalid\n\n%s"
+            % (os.path.abspath(ini), PLUGINS, SCOPE, logging_sections)
         )
     ckan_cli = os.path.join(os.path.dirname(sys.executable), "ckan")
     command = [ckan_cli, "-c", extended.name, "territoires", "search-index", "rebuild", "-q"]
