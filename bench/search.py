@@ -1121,16 +1121,28 @@ def context_for(as_user: str, fixtures: Fixtures) -> dict[str, Any]:
 def search_once(
     kind: QueryKind, variant: dict[str, Any], fixtures: Fixtures, rows: int = PAGE_ROWS
 ) -> tuple[float, dict[str, Any]]:
-    """One package_search as a request would do it; returns (ms, result)."""
+    """One package_search as a request would do it; returns (ms, result).
+
+    A logged-in visitor's request has its user loaded once, by Flask-Login,
+    before the view runs: it is loaded here too, before the timing starts,
+    so that CKAN's permission checks find it (``current_user``) instead of
+    reading the user three times more, as they would outside a request."""
+    import flask_login
     from ckan import model
     from ckan.logic import get_action
 
     data = dict(variant, rows=rows, include_private=True)
     context = context_for(kind.as_user, fixtures)
-    t0 = time.perf_counter()
-    result = get_action("package_search")(context, data)
-    elapsed = (time.perf_counter() - t0) * 1000
-    model.Session.remove()  # request teardown
+    if context["user"]:
+        flask_login.login_user(model.User.by_name(context["user"]))
+    try:
+        t0 = time.perf_counter()
+        result = get_action("package_search")(context, data)
+        elapsed = (time.perf_counter() - t0) * 1000
+    finally:
+        if context["user"]:
+            flask_login.logout_user()
+        model.Session.remove()  # request teardown
     return elapsed, result
 
 
