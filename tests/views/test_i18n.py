@@ -144,3 +144,32 @@ def test_javascript_strings_in_french(app, ckan_config, monkeypatch, tmp_path):
         None,
         "Saisissez au moins un caractère",
     ]
+
+
+def test_the_data_table_viewer_speaks_french(app, ckan_config, monkeypatch, tmp_path):
+    """CKAN's data table viewer (datatables_view, on every resource with a
+    data table) has no French in CKAN's own catalogue: its buttons said
+    "Sort", "Print", "Refit"... on French pages. Every one of its strings
+    has French now, in its scripts' strings and in its templates."""
+    import polib
+    from ckan.lib.i18n import get_ckan_i18n_dir
+
+    catalogue = polib.pofile(f"{get_ckan_i18n_dir()}/ckan.pot")
+    viewer = [
+        entry.msgid
+        for entry in catalogue
+        if any("datatablesview" in path for path, _ in entry.occurrences)
+    ]
+    assert "Sort" in viewer
+    monkeypatch.setitem(ckan_config, "ckan.storage_path", str(tmp_path))
+    french = app.get("/api/i18n/fr").json
+    scripts = [msgid for msgid in viewer if msgid in french or msgid == "Sort"]
+    untranslated = [msgid for msgid in scripts if not (french.get(msgid) or [None, ""])[1]]
+    assert not untranslated
+    assert french["Sort"] == [None, "Tri"]
+    with app.flask_app.test_request_context():
+        from flask import request
+
+        request.environ["CKAN_LANG"] = "fr"
+        same_in_french = {"Table"}
+        assert [msgid for msgid in viewer if tk._(msgid) == msgid] == sorted(same_in_french)
