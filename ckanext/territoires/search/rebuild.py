@@ -29,7 +29,7 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CHUNK_SIZE = 50
+DEFAULT_CHUNK_SIZE = 200
 # Loggers that announce a CKAN start-up, once per worker otherwise.
 STARTUP_LOGGERS = (
     "ckan.cli",
@@ -81,11 +81,13 @@ def rebuild(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     force: bool = False,
     progress: Callable[[int], None] | None = None,
+    bulk: bool = True,
 ) -> RebuildReport:
     """Index ``ids`` with ``workers`` processes; ``progress(n)`` after each
     chunk. Without ``force`` the first failure stops every worker (chunks
     already committed stay indexed); with it, failures are listed and the
-    other datasets indexed."""
+    other datasets indexed. ``bulk``: by batches (``bulk.py``), else
+    dataset by dataset as CKAN's rebuild."""
     if workers < 1:
         raise ValueError("workers must be at least 1")
     report = RebuildReport(total=len(ids))
@@ -104,7 +106,7 @@ def rebuild(
     processes = [
         context.Process(
             target=work,
-            args=(ini_path, tasks, results, stop, force),
+            args=(ini_path, tasks, results, stop, force, bulk),
             name="search-index-rebuild-%d" % number,
             daemon=True,
         )
@@ -182,17 +184,19 @@ def _join(processes: list[Any]) -> None:
             process.join()
 
 
-def work(ini_path: str, tasks: Any, results: Any, stop: Any, force: bool) -> None:
+def work(
+    ini_path: str, tasks: Any, results: Any, stop: Any, force: bool, bulk: bool = True
+) -> None:
     """A worker process: index the chunks of ``tasks`` until a ``None``."""
     try:
-        _work(ini_path, tasks, results, stop, force)
+        _work(ini_path, tasks, results, stop, force, bulk)
     except BaseException as error:  # reported to the parent, which exits 1
         results.put(("crashed", "worker failed: %r" % (error,)))
     finally:
         results.put(("finished",))
 
 
-def _work(ini_path: str, tasks: Any, results: Any, stop: Any, force: bool) -> None:
+def _work(ini_path: str, tasks: Any, results: Any, stop: Any, force: bool, bulk: bool) -> None:
     from ckan.cli import load_config
     from ckan.config.middleware import make_app
 
@@ -202,7 +206,63 @@ def _work(ini_path: str, tasks: Any, results: Any, stop: Any, force: bool) -> No
     app = make_app(loaded)
     flask_app = getattr(app, "_wsgi_app", app)
 
+    from ckan import model
+    from ckan.lib.search import index_for
+
+    package_index = index_for(model.Package)
+    with flask_app.test_request_context():
+        while not stop.is_set():
+            chunk = tasks.get()
+            if chunk is None:
+                break
+            indexed = index_chunk(chunk, results, stop, force, bulk=bulk)
+            if indexed is None:  # stopped: nothing of the chunk committed
+                model.Session.rollback()
+                return
+            package_index.commit()  # commits this worker's session
+            model.Session.remove()
+            results.put(("indexed", indexed))
+
+
+def _begin_chunk() -> None:
     import sqlalchemy as sa
+    from ckan import model
+
+    # Index rows are derived data: a crash losing the last chunks only
+    # means running the rebuild again, so commits need not wait for the
+    # disk.
+    model.Session.execute(sa.text("SET LOCAL synchronous_commit = off"))
+
+
+def index_chunk(
+    chunk: list[str], results: Any, stop: Any, force: bool, *, bulk: bool = True
+) -> int | None:
+    """Index ``chunk`` in the session's transaction, left for the caller
+    to commit; the number indexed, or None when the rebuild stops (a
+    failure without ``force``, or another worker's).
+
+    The bulk path (``bulk.index_batch``) indexes the whole chunk or
+    raises; then the chunk is rolled back and indexed again dataset by
+    dataset, where each failure is reported with its dataset's id."""
+    from ckan import model
+
+    from . import bulk as bulk_path
+
+    if bulk:
+        _begin_chunk()
+        try:
+            indexed = bulk_path.index_batch(chunk)
+        except Exception as error:
+            log.info("Chunk indexed dataset by dataset after %r", error)
+            model.Session.rollback()
+        else:
+            return None if stop.is_set() and not force else indexed
+    return _index_each(chunk, results, stop, force)
+
+
+def _index_each(chunk: list[str], results: Any, stop: Any, force: bool) -> int | None:
+    """``package_show`` then ``update_dict`` for each dataset of ``chunk``,
+    as ``ckan.lib.search.rebuild`` does."""
     from ckan import logic, model
     from ckan.lib.search import index_for
 
@@ -214,36 +274,24 @@ def _work(ini_path: str, tasks: Any, results: Any, stop: Any, force: bool) -> No
     def index(package_id: str) -> None:
         package_index.update_dict(package_show(dict(show_context), {"id": package_id}), True)
 
-    with flask_app.test_request_context():
-        while not stop.is_set():
-            chunk = tasks.get()
-            if chunk is None:
-                break
-            indexed = 0
-            # Index rows are derived data: a crash losing the last chunks
-            # only means running the rebuild again, so commits need not wait
-            # for the disk.
-            model.Session.execute(sa.text("SET LOCAL synchronous_commit = off"))
-            for package_id in chunk:
-                if stop.is_set():
-                    break
-                try:
-                    if force:
-                        # A failed statement must not abort the chunk.
-                        with model.Session.begin_nested():
-                            index(package_id)
-                    else:
-                        index(package_id)
-                    indexed += 1
-                except Exception as error:
-                    log.error("Error while indexing dataset %s: %r", package_id, error)
-                    results.put(("failed", package_id, repr(error)))
-                    if not force:
-                        model.Session.rollback()
-                        return
-            if stop.is_set() and not force:
-                model.Session.rollback()
-                return
-            package_index.commit()  # commits this worker's session
-            model.Session.remove()
-            results.put(("indexed", indexed))
+    _begin_chunk()
+    indexed = 0
+    for package_id in chunk:
+        if stop.is_set():
+            break
+        try:
+            if force:
+                # A failed statement must not abort the chunk.
+                with model.Session.begin_nested():
+                    index(package_id)
+            else:
+                index(package_id)
+            indexed += 1
+        except Exception as error:
+            log.error("Error while indexing dataset %s: %r", package_id, error)
+            results.put(("failed", package_id, repr(error)))
+            if not force:
+                return None
+    if stop.is_set() and not force:
+        return None
+    return indexed
