@@ -222,7 +222,7 @@ class _Batch:
             )
             .group_by(member.c["group_id"])
         )
-        return dict(model.Session.execute(statement).tuples())
+        return dict(model.Session.execute(statement).fetchall())
 
     def _organisations(self, org_ids: set[str]) -> dict[str, dict[str, Any]]:
         if not org_ids:
