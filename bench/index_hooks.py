@@ -21,9 +21,13 @@ the database is left as it was. It times, per dataset (mean, in ms):
 The index rows are rewritten (UPDATE); ``--fresh`` removes them first, in
 the same transaction, so that they are inserted as in a first rebuild.
 
-The last lines print the rate one process can reach, 1000 / total ms, and
-the machine's load (``uptime``): the machine is shared, read each figure
-with its load. Usage::
+The last lines print the rate one process can reach, 1000 / total ms, the
+CPU time of the process and of its PostgreSQL backend per dataset (a
+figure that hardly depends on the machine's load), the rate two processes
+could reach on two idle cores from it, and the machine's load
+(``uptime``): the machine is shared, read each wall-clock figure with its
+load. The second table times the rebuild's bulk path (``bulk.py``),
+``--batch`` datasets at a time. Usage::
 
     .venv/bin/python bench/index_hooks.py --ini test.ini --n 500
 """
@@ -58,6 +62,34 @@ class Timers:
                 self.totals[label] += time.perf_counter() - started
 
         return timed
+
+
+def backend_cpu_seconds() -> float:
+    """CPU time of the PostgreSQL backend of this session's connection
+    (``/proc``: the server runs on this machine), user + system."""
+    import sqlalchemy as sa
+    from ckan import model
+
+    pid = model.Session.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+    try:
+        with open("/proc/%d/stat" % pid) as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:  # another machine's server
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuClock:
+    """CPU seconds of this process and of its PostgreSQL backend, from
+    ``start()``: unlike the wall clock, they hardly depend on what else
+    the machine runs."""
+
+    def start(self) -> None:
+        self.python = time.process_time()
+        self.postgres = backend_cpu_seconds()
+
+    def stop(self) -> tuple[float, float]:
+        return time.process_time() - self.python, backend_cpu_seconds() - self.postgres
 
 
 def uptime() -> str:
@@ -111,6 +143,8 @@ def one_pass(ids: list[str], fresh: bool) -> tuple[dict[str, float], float]:
     session = model.Session
     if fresh:  # index rows written anew (INSERT), as in a first rebuild
         _remove_rows(ids)
+    clock = CpuClock()
+    clock.start()
     started = time.perf_counter()
     try:
         for package_id in ids:
@@ -121,6 +155,7 @@ def one_pass(ids: list[str], fresh: bool) -> tuple[dict[str, float], float]:
             package_index.update_dict(pkg_dict, True)
             timers.totals["index_package (all of it)"] += time.perf_counter() - t1
         total = time.perf_counter() - started
+        timers.totals["CPU: Python"], timers.totals["CPU: PostgreSQL backend"] = clock.stop()
     finally:
         session.rollback()
         _restore(patched)
@@ -148,11 +183,14 @@ def bulk_pass(ids: list[str], fresh: bool, batch: int) -> tuple[dict[str, float]
     session = model.Session
     if fresh:
         _remove_rows(ids)
+    clock = CpuClock()
+    clock.start()
     started = time.perf_counter()
     try:
         for start in range(0, len(ids), batch):
             bulk.index_batch(ids[start : start + batch])
         total = time.perf_counter() - started
+        timers.totals["CPU: Python"], timers.totals["CPU: PostgreSQL backend"] = clock.stop()
     finally:
         session.rollback()
         _restore(patched)
@@ -174,14 +212,24 @@ def print_table(title: str, totals: dict[str, float], seconds: float, count: int
     if whole not in totals:  # CKAN's index_package also writes
         whole, inside = "index_package (all of it)", (*inside, "index write: whole")
     rest = totals.get(whole, 0.0)
+    cpu = {label: totals.pop(label) for label in list(totals) if label.startswith("CPU: ")}
     for label in sorted(totals):
         click.echo("| %s | %s |" % (label, ms(totals[label])))
         if label.startswith(inside):
             rest -= totals[label]
     click.echo("| %s: the rest (flattening, JSON) | %s |" % (whole.split(" (")[0], ms(rest)))
     click.echo("| total | %s |" % ms(seconds))
+    for label, value in sorted(cpu.items()):
+        click.echo("| %s | %s |" % (label, ms(value)))
     click.echo("")
     click.echo("One process: %.0f datasets/s." % (count / seconds))
+    cpu_seconds = sum(cpu.values())
+    if cpu_seconds == cpu_seconds:  # not NaN
+        # two processes and their two backends sharing two idle cores
+        click.echo(
+            "CPU (Python + PostgreSQL): %s ms a dataset, at most %.0f datasets/s"
+            " with 2 processes on 2 idle cores." % (ms(cpu_seconds), 2 * count / cpu_seconds)
+        )
 
 
 @click.command()

@@ -237,6 +237,30 @@ def test_a_failure_in_a_batch_is_reported_by_its_id(varied, monkeypatch):
     assert results.get_nowait()[:2] == ("failed", failing)
 
 
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "with_request_context")
+def test_hooks_know_the_batch(monkeypatch):
+    """``batch_ids``: the datasets indexed together, for a hook that would
+    read the database for each."""
+    datasets = sorted(factories.Dataset()["id"] for _ in range(3))
+    seen = []
+    controllers = bulk._package_controllers
+    monkeypatch.setattr(bulk, "_package_controllers", lambda: [_Recorder(seen), *controllers()])
+    assert bulk.batch_ids() is None
+    bulk.index_batch(datasets)
+    model.Session.rollback()
+    assert seen == [tuple(datasets)] * 3
+    assert bulk.batch_ids() is None
+
+
+class _Recorder:
+    def __init__(self, seen):
+        self.seen = seen
+
+    def before_dataset_index(self, pkg_dict):
+        self.seen.append(bulk.batch_ids())
+        return pkg_dict
+
+
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 def test_add_writes_many_documents_as_one_by_one():
     def doc(number, title):

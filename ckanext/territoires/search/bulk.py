@@ -40,6 +40,7 @@ of ``package_show`` + ``index_package``, for varied datasets.
 from __future__ import annotations
 
 import collections
+import contextvars
 import hashlib
 import json
 import logging
@@ -67,6 +68,9 @@ SHOW_CONTEXT = {"ignore_auth": True, "validate": False, "use_cache": False}
 #: The CKAN whose ``index_package`` ``index_documents`` copies.
 COPIED_CKAN = "2.11."
 _GROUPING = "_bulk_package_id"
+_BATCH: contextvars.ContextVar[tuple[str, ...] | None] = contextvars.ContextVar(
+    "territoires_search_batch", default=None
+)
 
 
 def show_packages(ids: Sequence[str]) -> dict[str, dict[str, Any]]:
@@ -353,8 +357,22 @@ def index_documents(
     ``package_dicts`` (modified in place, as CKAN modifies them), in order;
     None for a dataset CKAN removes from the index instead (deleted, with
     ``ckan.search.remove_deleted_packages``: removed here, as CKAN does)."""
-    documents = _Documents([package_dict["id"] for package_dict in package_dicts])
-    return [documents.document(package_dict) for package_dict in package_dicts]
+    ids = [package_dict["id"] for package_dict in package_dicts]
+    documents = _Documents(ids)
+    token = _BATCH.set(tuple(ids))
+    try:
+        return [documents.document(package_dict) for package_dict in package_dicts]
+    finally:
+        _BATCH.reset(token)
+
+
+def batch_ids() -> tuple[str, ...] | None:
+    """The ids of the datasets being indexed together, while
+    ``index_documents`` runs (None otherwise): a ``before_dataset_index``
+    hook that reads the database for each dataset may read it once for
+    all of them instead, the first time, and answer the others from what
+    it read."""
+    return _BATCH.get()
 
 
 def copies_this_ckan() -> bool:
