@@ -257,7 +257,12 @@ def index_chunk(
         try:
             indexed = bulk_path.index_batch(chunk)
         except Exception as error:
-            log.info("Chunk indexed dataset by dataset after %r", error)
+            # each failure is then reported with its dataset's id
+            log.warning(
+                "A chunk of %d datasets is indexed dataset by dataset after: %r",
+                len(chunk),
+                error,
+            )
             model.Session.rollback()
         else:
             return None if stop.is_set() and not force else indexed
