@@ -20,7 +20,11 @@ machine's load (``uptime``):
    organisation and the groups, ``package_tag``, ``package_extra``,
    ``resource``): real datasets that ``package_show`` reads as any other;
 3. **the project's rebuild**, ``ckan -c <ini> territoires search-index
-   rebuild`` (worker processes, then VACUUM ANALYZE of the index table), which indexes them through CKAN's own ``index_package``.
+   rebuild`` (worker processes indexing batches, then VACUUM ANALYZE of
+   the index table), with its CPU time: the command's and its workers'
+   (``getrusage``), and the PostgreSQL backends' that served it (read from
+   ``/proc``), per dataset, and the rate two idle cores could reach with
+   it (a figure the machine's load hardly changes, unlike the wall clock).
 
 Run it on a database of its own, e.g.::
 
@@ -38,8 +42,10 @@ and the search index): drop the database afterwards.
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
+import threading
 import time
 
 import click
@@ -47,6 +53,50 @@ import click
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import search as bench  # bench/search.py, beside this file
+
+
+class BackendCpu(threading.Thread):
+    """The CPU time of the PostgreSQL backends serving this database while
+    it runs (read from ``/proc`` every half second: the server runs on this
+    machine), those already there at the start excepted."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.seconds: dict[int, float] = {}
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        import sqlalchemy as sa
+        from ckan import model
+
+        # autocommit: a transaction would see one snapshot of the activity
+        autocommit = model.meta.engine.execution_options(isolation_level="AUTOCOMMIT")
+        with autocommit.connect() as connection:
+            query = sa.text(
+                "SELECT pid FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            before = {pid for (pid,) in connection.execute(query)}
+            while not self.done.wait(0.5):
+                for (pid,) in connection.execute(query):
+                    if pid not in before:
+                        seconds = _process_cpu(pid)
+                        if seconds is not None:
+                            self.seconds[pid] = seconds
+
+    def stop(self) -> float:
+        self.done.set()
+        self.join()
+        return sum(self.seconds.values())
+
+
+def _process_cpu(pid: int) -> float | None:
+    try:
+        with open("/proc/%d/stat" % pid) as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def uptime() -> str:
@@ -114,10 +164,24 @@ def main(
         if not no_rebuild:
             bench.heading("The project's rebuild")
             since = time.perf_counter()
+            backends = BackendCpu()
+            backends.start()
+            children = resource.getrusage(resource.RUSAGE_CHILDREN)
             rebuild = bench.rebuild_in_parallel(ini, workers)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            python_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
+            postgres_cpu = backends.stop()
             step(
                 "rebuild (%d datasets, %.0f datasets/s)" % (rebuild["total"], rebuild["rate"]),
                 since,
+            )
+            # CPU time hardly depends on what else the machine runs: what
+            # two idle cores could do with it
+            per_dataset = (python_cpu + postgres_cpu) / rebuild["total"]
+            click.echo(
+                "  rebuild CPU: %.1f s in the command and its workers (start-up included),"
+                " %.1f s in PostgreSQL: %.2f ms a dataset, at most %.0f datasets/s on 2"
+                " idle cores" % (python_cpu, postgres_cpu, per_dataset * 1000, 2 / per_dataset)
             )
         total = time.perf_counter() - started
         datasets = bench.dataset_count()

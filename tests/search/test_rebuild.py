@@ -150,6 +150,18 @@ def test_workers_write_what_ckan_rebuild_writes(cli, datasets):
     assert vacuum_count() == vacuums + 1  # VACUUM ANALYZE at the end
 
 
+def test_per_dataset_writes_what_the_batches_write(cli, datasets):
+    result = run(cli, "territoires", "search-index", "rebuild", "-q")
+    assert result.exit_code == 0, result.output + result.stderr
+    by_batches = snapshot()
+    assert len(by_batches) == len(datasets)
+
+    empty_index()
+    result = run(cli, "territoires", "search-index", "rebuild", "-q", "--per-dataset")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert snapshot() == by_batches
+
+
 def test_only_missing_and_nothing_to_do(cli, datasets):
     model.Session.execute(sa.text("DELETE FROM territoires_search_index WHERE name = 'budget'"))
     model.Session.commit()

@@ -49,13 +49,25 @@ def search_index():
     type=click.IntRange(min=1),
     default=rebuilding.DEFAULT_CHUNK_SIZE,
     show_default=True,
-    help="Datasets a worker indexes per transaction.",
+    help="Datasets a worker indexes per transaction (one batch of the bulk path).",
+)
+@click.option(
+    "--per-dataset",
+    is_flag=True,
+    help="Index dataset by dataset (package_show, then index_package) as"
+    " `ckan search-index rebuild` does, not by batches.",
 )
 def rebuild(
-    workers: int, only_missing: bool, clear: bool, force: bool, quiet: bool, chunk_size: int
+    workers: int,
+    only_missing: bool,
+    clear: bool,
+    force: bool,
+    quiet: bool,
+    chunk_size: int,
+    per_dataset: bool,
 ):
     """Rebuild the search index as `ckan search-index rebuild` does, in
-    parallel processes."""
+    parallel processes, by batches of datasets."""
     from ckan.lib import search
 
     ini_path = tk.config.get("__file__")
@@ -83,6 +95,7 @@ def rebuild(
             chunk_size=chunk_size,
             force=force,
             progress=progress,
+            bulk=not per_dataset,
         )
 
     if quiet:

@@ -341,17 +341,26 @@ class PostgresSearchConnection:
         the caller's transaction, which CKAN commits itself.
         """
         ts_config = self.text_config
-        rows = []
+        # by index_id, the last document of an id winning, as it would
+        # written one after the other
+        rows: dict[str, dict[str, Any]] = {}
         for doc in docs:
             row = documents.index_row(doc)
-            row["ts_config"] = ts_config
-            rows.append(row)
+            rows.pop(row["index_id"], None)
+            rows[row["index_id"]] = row
         if not rows:
             return
         content_version.changed()  # pages showing these datasets are renewed after the commit
         try:
-            model.Session.execute(sa.text(documents.UPSERT_SQL), rows)
-            facets.write(model.Session, [row["index_id"] for row in rows], model.meta.engine)
+            if len(rows) == 1:
+                (row,) = rows.values()
+                model.Session.execute(sa.text(documents.UPSERT_SQL), dict(row, ts_config=ts_config))
+            else:  # a batch (the rebuild's): one statement for all rows
+                model.Session.execute(
+                    sa.text(documents.UPSERT_MANY_SQL),
+                    documents.many_rows_params(list(rows.values()), ts_config),
+                )
+            facets.write(model.Session, list(rows), model.meta.engine)
         except DBAPIError as error:
             raise SearchIndexError("Could not write the search index: %s" % error.orig) from error
 

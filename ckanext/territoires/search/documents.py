@@ -290,27 +290,14 @@ def index_row(doc: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-UPSERT_SQL = """
+_INSERT = """
 INSERT INTO territoires_search_index AS d (
     index_id, id, site_id, name, state, capacity, permission_labels,
     metadata_created, metadata_modified, title_string, fields, filters,
     filters_partial, data_dict, validated_data_dict, tsv, ngram_text,
     extent, indexed_ts
-) VALUES (
-    :index_id, :id, :site_id, :name, :state, :capacity,
-    CAST(:permission_labels AS text[]),
-    CAST(:metadata_created AS timestamptz),
-    CAST(:metadata_modified AS timestamptz),
-    :title_string, CAST(:fields AS jsonb), CAST(:filters AS jsonb),
-    CAST(:filters_partial AS text[]), :data_dict, :validated_data_dict,
-    setweight(to_tsvector(CAST(:ts_config AS regconfig), :text_a), 'A')
-    || setweight(to_tsvector(CAST(:ts_config AS regconfig), :text_b), 'B')
-    || setweight(to_tsvector(CAST(:ts_config AS regconfig), :text_c), 'C')
-    || setweight(to_tsvector(CAST(:ts_config AS regconfig), :text_d), 'D'),
-    lower(unaccent(:ngram)),
-    CAST(:extent AS box),
-    now()
-)
+)"""
+_ON_CONFLICT = """
 ON CONFLICT (index_id) DO UPDATE SET
     id = EXCLUDED.id,
     site_id = EXCLUDED.site_id,
@@ -331,3 +318,99 @@ ON CONFLICT (index_id) DO UPDATE SET
     extent = EXCLUDED.extent,
     indexed_ts = EXCLUDED.indexed_ts
 """
+_TSV = """
+    setweight(to_tsvector(CAST(:ts_config AS regconfig), %(a)s), 'A')
+    || setweight(to_tsvector(CAST(:ts_config AS regconfig), %(b)s), 'B')
+    || setweight(to_tsvector(CAST(:ts_config AS regconfig), %(c)s), 'C')
+    || setweight(to_tsvector(CAST(:ts_config AS regconfig), %(d)s), 'D')"""
+
+#: One row (bind parameters: ``index_row``'s, and ``ts_config``).
+UPSERT_SQL = (
+    _INSERT
+    + """ VALUES (
+    :index_id, :id, :site_id, :name, :state, :capacity,
+    CAST(:permission_labels AS text[]),
+    CAST(:metadata_created AS timestamptz),
+    CAST(:metadata_modified AS timestamptz),
+    :title_string, CAST(:fields AS jsonb), CAST(:filters AS jsonb),
+    CAST(:filters_partial AS text[]), :data_dict, :validated_data_dict,"""
+    + _TSV % {"a": ":text_a", "b": ":text_b", "c": ":text_c", "d": ":text_d"}
+    + """,
+    lower(unaccent(:ngram)),
+    CAST(:extent AS box),
+    now()
+)"""
+    + _ON_CONFLICT
+)
+
+#: The columns of ``index_row``, in the order of ``UPSERT_MANY_SQL``'s arrays.
+ROW_KEYS = (
+    "index_id",
+    "id",
+    "site_id",
+    "name",
+    "state",
+    "capacity",
+    "permission_labels",
+    "metadata_created",
+    "metadata_modified",
+    "title_string",
+    "fields",
+    "filters",
+    "filters_partial",
+    "data_dict",
+    "validated_data_dict",
+    "text_a",
+    "text_b",
+    "text_c",
+    "text_d",
+    "ngram",
+    "extent",
+)
+#: Lists of text in a row, bound as JSON text in ``UPSERT_MANY_SQL``.
+ROW_LISTS = ("permission_labels", "filters_partial")
+
+
+def _text_array(name: str) -> str:
+    return (
+        "ARRAY(SELECT e.value FROM jsonb_array_elements_text(CAST(r.%s AS jsonb))"
+        " WITH ORDINALITY AS e(value, position) ORDER BY e.position)" % name
+    )
+
+
+#: Many rows in one statement: each of ``ROW_KEYS`` bound as an array of
+#: text (``many_rows_params``), the rows unnested side by side; the same
+#: values as ``UPSERT_SQL`` row by row.
+UPSERT_MANY_SQL = (
+    _INSERT
+    + """
+SELECT r.index_id, r.id, r.site_id, r.name, r.state, r.capacity, %(labels)s,
+    CAST(r.metadata_created AS timestamptz),
+    CAST(r.metadata_modified AS timestamptz),
+    r.title_string, CAST(r.fields AS jsonb), CAST(r.filters AS jsonb),
+    %(partial)s, r.data_dict, r.validated_data_dict,"""
+    % {"labels": _text_array("permission_labels"), "partial": _text_array("filters_partial")}
+    + _TSV % {"a": "r.text_a", "b": "r.text_b", "c": "r.text_c", "d": "r.text_d"}
+    + """,
+    lower(unaccent(r.ngram)),
+    CAST(r.extent AS box),
+    now()
+FROM unnest(%(arrays)s) AS r(%(names)s)"""
+    % {
+        "arrays": ", ".join("CAST(:%s AS text[])" % key for key in ROW_KEYS),
+        "names": ", ".join(ROW_KEYS),
+    }
+    + _ON_CONFLICT
+)
+
+
+def many_rows_params(rows: list[dict[str, Any]], ts_config: str) -> dict[str, Any]:
+    """Bind parameters of ``UPSERT_MANY_SQL`` for ``index_row`` rows of
+    distinct ``index_id``: one array of text per column."""
+    params: dict[str, Any] = {"ts_config": ts_config}
+    for key in ROW_KEYS:
+        if key in ROW_LISTS:
+            params[key] = [json.dumps(row[key]) for row in rows]
+        else:
+            params[key] = [None if row[key] is None else str(row[key]) for row in rows]
+    return params
