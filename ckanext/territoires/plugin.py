@@ -23,6 +23,7 @@ from ckanext.territoires.geography import index as geography_index
 from ckanext.territoires.logic import action
 from ckanext.territoires.quality import index as quality_index
 from ckanext.territoires.referential import store as referential_store
+from ckanext.territoires.values import validated_dict
 
 
 @tk.blanket.config_declarations(config.declare)
@@ -71,9 +72,12 @@ class TerritoiresPlugin(p.SingletonPlugin, DefaultTranslation):
         organizations.organization_edited(entity)
 
     def before_dataset_index(self, pkg_dict):
-        # quality after the territory: it sums scores per commune
-        pkg_dict = geography_index.add_extent(pkg_dict)
-        return quality_index.add_index_fields(index.add_index_fields(pkg_dict))
+        # the validated dict read once for the extent and the quality (the
+        # rebuild's cost per dataset); quality after the territory: it sums
+        # scores per commune
+        validated = validated_dict(pkg_dict)
+        pkg_dict = geography_index.add_extent(pkg_dict, validated)
+        return quality_index.add_index_fields(index.add_index_fields(pkg_dict), validated)
 
     def after_dataset_search(self, search_results, search_params):
         return quality_index.facet_names(index.facet_names(search_results))

@@ -11,12 +11,11 @@ no extent and no ``ext_bbox`` search finds it.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import shapely
 
-from ckanext.territoires.values import as_list
+from ckanext.territoires.values import as_list, validated_dict
 
 from .extents import Box, read_extents
 from .outlines import get_outlines
@@ -44,12 +43,13 @@ def dataset_extent(dataset: dict[str, Any]) -> Box | None:
     return (float(west), float(south), float(east), float(north))
 
 
-def add_extent(pkg_dict: dict[str, Any]) -> dict[str, Any]:
-    """``before_dataset_index``: the dataset's extent as a document field."""
-    try:
-        dataset = json.loads(pkg_dict.get("validated_data_dict") or "{}")
-    except ValueError:
-        dataset = {}
+def add_extent(pkg_dict: dict[str, Any], validated: Any = None) -> dict[str, Any]:
+    """``before_dataset_index``: the dataset's extent as a document field.
+
+    ``validated``: :func:`~ckanext.territoires.values.validated_dict` of
+    ``pkg_dict`` when the caller read it already (None: read here).
+    """
+    dataset = validated_dict(pkg_dict) if validated is None else validated
     box = dataset_extent(dataset if isinstance(dataset, dict) else {})
     if box is not None:
         pkg_dict[EXTENT_FIELD] = ",".join("%.5f" % value for value in box)
