@@ -20,7 +20,7 @@ from ckan import model, plugins
 from ckanext.territoires.communes import index as communes_index
 from ckanext.territoires.geography import index as geography_index
 from ckanext.territoires.geography.extents import read_extents
-from ckanext.territoires.geography.outlines import get_outlines
+from ckanext.territoires.geography.outlines import Outlines, get_outlines
 from ckanext.territoires.quality import assessment, criteria, links
 from ckanext.territoires.quality import index as quality_index
 from ckanext.territoires.values import as_list
@@ -205,18 +205,21 @@ def test_the_open_licences_follow_the_register(monkeypatch):
     assert hook(pkg_dict) == reference_document(pkg_dict)
 
 
-class FarOutlines:
-    """Outlines whose France is elsewhere: every geometry is refused."""
-
-    def france_area(self) -> Any:
-        return shapely.box(100, 10, 101, 11)
-
-    def bounds(self, codes: Any) -> None:
-        return None
-
-
 def test_the_extents_follow_the_outlines(monkeypatch):
     pkg_dict = as_indexed(factories.Dataset(spatial_coverage=[{"geom": POLYGON}])["id"])
     assert hook(pkg_dict)[geography_index.EXTENT_FIELD] == "4.80000,45.70000,4.95000,45.80000"
-    monkeypatch.setattr(geography_index, "get_outlines", FarOutlines)
-    assert geography_index.EXTENT_FIELD not in hook(pkg_dict)
+    # outlines read again (after an import) whose France is elsewhere: the
+    # geometry is refused, however often it was read before; the communes
+    # found in it give the extent
+    elsewhere = Outlines(get_outlines().directory)
+    monkeypatch.setattr(elsewhere, "france_area", lambda: shapely.box(100, 10, 101, 11))
+    monkeypatch.setattr(geography_index, "get_outlines", lambda: elsewhere)
+    communes = json.loads(pkg_dict["validated_data_dict"])["territoires_coverage"]
+    assert communes
+    west, south, east, north = elsewhere.bounds(communes)
+    assert hook(pkg_dict)[geography_index.EXTENT_FIELD] == "%.5f,%.5f,%.5f,%.5f" % (
+        west,
+        south,
+        east,
+        north,
+    )

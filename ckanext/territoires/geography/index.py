@@ -13,11 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import shapely
-
 from ckanext.territoires.values import as_list, validated_dict
 
-from .extents import Box, read_extents
+from .extents import Box
 from .outlines import get_outlines
 
 #: The document field (the search backend's ``extent`` column reads it).
@@ -33,14 +31,12 @@ def _geometries(dataset: dict[str, Any]) -> list[Any]:
 def dataset_extent(dataset: dict[str, Any]) -> Box | None:
     """The bounding box of a dataset (see the module doc), or None."""
     outlines = get_outlines()
-    extents, _refused = read_extents(_geometries(dataset), outlines.france_area())
-    geometries = [extent.geometry for extent in extents]
-    if not geometries:
+    box = outlines.extents_bounds(_geometries(dataset))
+    if box is None:
         return outlines.bounds(
             str(code) for code in as_list(dataset.get("territoires_coverage")) if code
         )
-    west, south, east, north = shapely.total_bounds(geometries)
-    return (float(west), float(south), float(east), float(north))
+    return box
 
 
 def add_extent(pkg_dict: dict[str, Any], validated: Any = None) -> dict[str, Any]:
