@@ -13,6 +13,7 @@ from ckanext.territoires import (
     content_version,
     errors,
     licences,
+    navl,
     territory,
     translations,
     views,
@@ -56,6 +57,7 @@ class TerritoiresPlugin(p.SingletonPlugin, DefaultTranslation):
         referential_store.use_directory(config.referential_directory())  # a refreshed one
         territory.check_configured_scope()  # an invalid scope stops start-up
         content_version.listen()  # commits that change the catalogue renew the cache validators
+        navl.install()  # CKAN's validation, the same, faster (the rebuild validates each dataset)
 
     # IPackageController: automatic memberships, committed with the dataset
 
