@@ -16,7 +16,9 @@ validation's time (issue #18, ``bench/index_profile.py``).
 
 :func:`augment_data` is CKAN 2.11's, line for line, but for that list:
 the set of the prefixes is computed once per call, and a key's test is a
-set lookup. Same answers, same errors (``tests/test_navl.py`` compares both
+set lookup; and the full schema is built from the key combinations it has
+already computed (CKAN's ``make_full_schema`` flattens the schema and sorts
+the data's keys a second time). Same answers, same errors (``tests/test_navl.py`` compares both
 on real datasets and schemas). :func:`install` puts it in CKAN's module,
 where ``validate`` looks it up, only when CKAN's function is the one it
 was copied from (its source's digest): a CKAN upgrade that changes it
@@ -37,14 +39,30 @@ log = logging.getLogger(__name__)
 
 #: CKAN's own function, as imported (before :func:`install`).
 CKAN_AUGMENT_DATA = df.augment_data
-#: SHA-256 of the source of CKAN 2.11's ``augment_data``, which
-#: :func:`augment_data` copies.
-COPIED_SOURCE_SHA256 = "474e338c95be8855cb4ef16975505fa10ca3f0fd06de4d47c18aab0971b0262b"
+#: SHA-256 of the sources of CKAN 2.11's functions that :func:`augment_data`
+#: copies: ``augment_data`` and ``make_full_schema``.
+COPIED_SOURCES_SHA256 = {
+    "augment_data": "474e338c95be8855cb4ef16975505fa10ca3f0fd06de4d47c18aab0971b0262b",
+    "make_full_schema": "ac7cd3a4d86ce3a1a8685bf11aaac5619b1056a8e4308856544941e856e82b78",
+}
 
 
 def _prefixes(flattened_schema: dict[Any, Any]) -> set[tuple[Any, ...]]:
     """Every prefix of every key of the flattened schema (the empty one too)."""
     return {key[:length] for key in flattened_schema for length in range(len(key) + 1)}
+
+
+def _full_schema(schema: dict[str, Any], key_combinations: set[Any]) -> dict[Any, Any]:
+    """CKAN's ``make_full_schema`` from the key combinations already known."""
+    full_schema: dict[Any, Any] = {}
+    for combination in key_combinations:
+        sub_schema = schema
+        for key in combination[::2]:
+            sub_schema = sub_schema[key]
+        for key, value in sub_schema.items():
+            if isinstance(value, list):
+                full_schema[(*combination, key)] = value
+    return full_schema
 
 
 def augment_data(data: dict[Any, Any], schema: dict[str, Any]) -> dict[Any, Any]:
@@ -53,7 +71,9 @@ def augment_data(data: dict[Any, Any], schema: dict[str, Any]) -> dict[Any, Any]
     the schema missing from the data are added as ``missing``."""
     flattened_schema = df.flatten_schema(schema)
     key_combinations = df.get_all_key_combinations(data, flattened_schema)
-    full_schema = df.make_full_schema(data, schema)
+    # CKAN: `make_full_schema(data, schema)`, which flattens the schema and
+    # combines the keys again; its body here, from the same combinations
+    full_schema = _full_schema(schema, key_combinations)
     # CKAN: `initial_tuple in [initial_key[:len(initial_tuple)] for initial_key
     # in flattened_schema]`, a list built for each key; the same test here
     subschema_prefixes = _prefixes(flattened_schema)
@@ -95,16 +115,21 @@ def augment_data(data: dict[Any, Any], schema: dict[str, Any]) -> dict[Any, Any]
 
 
 def copied_source_matches() -> bool:
-    """Whether CKAN's ``augment_data`` is still the one copied here."""
-    source = inspect.getsource(CKAN_AUGMENT_DATA)
-    return hashlib.sha256(source.encode("utf-8")).hexdigest() == COPIED_SOURCE_SHA256
+    """Whether CKAN's functions are still the ones copied here."""
+    functions = {"augment_data": CKAN_AUGMENT_DATA, "make_full_schema": df.make_full_schema}
+    return all(
+        hashlib.sha256(inspect.getsource(function).encode("utf-8")).hexdigest()
+        == COPIED_SOURCES_SHA256[name]
+        for name, function in functions.items()
+    )
 
 
 def install() -> None:
     """Make CKAN's validation use :func:`augment_data` (see the module doc)."""
     if not copied_source_matches():
         log.warning(
-            "CKAN's augment_data is not the one ckanext/territoires/navl.py copies: "
+            "CKAN's augment_data or make_full_schema is not the one "
+            "ckanext/territoires/navl.py copies: "
             "CKAN's own is kept (slower validation); copy it again"
         )
         return
