@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 from typing import Any
 
 import ckan.tests.factories as factories
@@ -35,6 +36,22 @@ POINT = '{"type": "Point", "coordinates": [4.85, 45.75]}'
 POLYGON = (
     '{"type": "Polygon", "coordinates": [[[4.80, 45.70], [4.95, 45.70], [4.95, 45.80],'
     " [4.80, 45.80], [4.80, 45.70]]]}"
+)
+#: A detailed outline (over 4,096 characters: read again for each dataset)
+DETAILED = json.dumps(
+    {
+        "type": "Polygon",
+        "coordinates": [
+            [
+                [
+                    round(4.87 + 0.05 * math.cos(i * math.pi / 200), 6),
+                    round(45.76 + 0.03 * math.sin(i * math.pi / 200), 6),
+                ]
+                for i in range(400)
+            ]
+            + [[4.92, 45.76]]
+        ],
+    }
 )
 LONG = "Les arrêts de bus de la commune, leurs horaires et leur accessibilité. " * 4
 
@@ -141,6 +158,7 @@ def varied_datasets() -> list[str]:
             "resources": [resource, {"url": "https://example.org/b.pdf", "format": "PDF"}],
         },
         {"spatial_coverage": [{"geom": POLYGON}], "license_id": "other-closed"},  # same shape
+        {"spatial_coverage": [{"geom": DETAILED}], "territoires_coverage": ["Lyon"]},
         {"spatial_coverage": [{"geom": POINT, "text": "Lyon"}], "territoires_coverage": ["Bron"]},
         {
             "owner_org": commune_org["id"],
@@ -177,6 +195,7 @@ def test_every_dataset_gets_the_straightforward_document():
     assert {d.get(geography_index.EXTENT_FIELD) is None for d in documents} == {True, False}
     assert len({d[quality_index.SCORE_FIELD] for d in documents}) > 2
     assert documents[1][communes_index.WHOLE_FIELD] == ["200046977"]
+    assert len(DETAILED) > 4096
 
 
 def test_an_unreadable_validated_dict_reads_the_dataset_dict_itself():

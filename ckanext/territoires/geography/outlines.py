@@ -41,6 +41,10 @@ from .extents import france_area, read_extents
 from .fileformat import AREA_KINDS, FORMAT_VERSION, MANIFEST, OVERVIEW
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "data"
+#: Geometries of a dataset remembered by :meth:`Outlines.extents_bounds`
+#: up to this many characters (boxes, simple shapes: 1,024 of them, a few MB
+#: at most); longer ones are read each time.
+EXTENTS_REMEMBERED_LENGTH = 4096
 
 Box = tuple[float, float, float, float]
 
@@ -217,7 +221,11 @@ class Outlines:
         Geometries given as texts are remembered with these outlines, whose
         France area they depend on (harvested datasets of one source often
         share one geometry: the index reads it once)."""
-        if not values or not all(isinstance(value, str) for value in values):
+        if (
+            not values
+            or not all(isinstance(value, str) for value in values)
+            or sum(len(value) for value in values) > EXTENTS_REMEMBERED_LENGTH
+        ):
             return self._extents_bounds_of(values)
         key = tuple(values)
         if key in self._extents_cache:
