@@ -13,7 +13,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["as_list"]
+__all__ = ["UNREADABLE", "as_list", "validated_dict"]
+
+#: :func:`validated_dict` of a document without a readable validated dict.
+UNREADABLE: Any = type("Unreadable", (), {"__repr__": lambda self: "UNREADABLE"})()
 
 
 def as_list(value: Any, split: Callable[[str], list[Any]] | None = None) -> list[Any]:
@@ -34,3 +37,18 @@ def as_list(value: Any, split: Callable[[str], list[Any]] | None = None) -> list
     if isinstance(value, (list, tuple)):
         return list(value)
     return [value]
+
+
+def validated_dict(pkg_dict: dict[str, Any]) -> Any:
+    """The dataset as ``before_dataset_index`` receives it validated: its
+    ``validated_data_dict`` read from its JSON text (a dict, as CKAN writes
+    it), or :data:`UNREADABLE` when there is none or it is not JSON.
+
+    Read once per dataset by the plugin's hook and handed to each part of
+    it: the text is the whole dataset (every commune group it belongs to),
+    its parsing counted in the rebuild's cost per dataset.
+    """
+    try:
+        return json.loads(pkg_dict.get("validated_data_dict") or "")
+    except ValueError:
+        return UNREADABLE

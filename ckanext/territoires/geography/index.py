@@ -11,14 +11,11 @@ no extent and no ``ext_bbox`` search finds it.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-import shapely
+from ckanext.territoires.values import as_list, validated_dict
 
-from ckanext.territoires.values import as_list
-
-from .extents import Box, read_extents
+from .extents import Box
 from .outlines import get_outlines
 
 #: The document field (the search backend's ``extent`` column reads it).
@@ -34,22 +31,21 @@ def _geometries(dataset: dict[str, Any]) -> list[Any]:
 def dataset_extent(dataset: dict[str, Any]) -> Box | None:
     """The bounding box of a dataset (see the module doc), or None."""
     outlines = get_outlines()
-    extents, _refused = read_extents(_geometries(dataset), outlines.france_area())
-    geometries = [extent.geometry for extent in extents]
-    if not geometries:
+    box = outlines.extents_bounds(_geometries(dataset))
+    if box is None:
         return outlines.bounds(
             str(code) for code in as_list(dataset.get("territoires_coverage")) if code
         )
-    west, south, east, north = shapely.total_bounds(geometries)
-    return (float(west), float(south), float(east), float(north))
+    return box
 
 
-def add_extent(pkg_dict: dict[str, Any]) -> dict[str, Any]:
-    """``before_dataset_index``: the dataset's extent as a document field."""
-    try:
-        dataset = json.loads(pkg_dict.get("validated_data_dict") or "{}")
-    except ValueError:
-        dataset = {}
+def add_extent(pkg_dict: dict[str, Any], validated: Any = None) -> dict[str, Any]:
+    """``before_dataset_index``: the dataset's extent as a document field.
+
+    ``validated``: :func:`~ckanext.territoires.values.validated_dict` of
+    ``pkg_dict`` when the caller read it already (None: read here).
+    """
+    dataset = validated_dict(pkg_dict) if validated is None else validated
     box = dataset_extent(dataset if isinstance(dataset, dict) else {})
     if box is not None:
         pkg_dict[EXTENT_FIELD] = ",".join("%.5f" % value for value in box)

@@ -37,10 +37,14 @@ import shapely
 from ckanext.territoires.referential import Referential, Scope, get_referential
 
 from . import topology
-from .extents import france_area
+from .extents import france_area, read_extents
 from .fileformat import AREA_KINDS, FORMAT_VERSION, MANIFEST, OVERVIEW
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "data"
+#: Geometries of a dataset remembered by :meth:`Outlines.extents_bounds`
+#: up to this many characters (boxes, simple shapes: 1,024 of them, a few MB
+#: at most); longer ones are read each time.
+EXTENTS_REMEMBERED_LENGTH = 4096
 
 Box = tuple[float, float, float, float]
 
@@ -123,6 +127,7 @@ class Outlines:
         self._communes: dict[str, Any] = {}
         self._bounds: dict[str, np.ndarray] = {}  # commune -> (west, south, east, north)
         self._bounds_cache: dict[tuple[str, ...], Box | None] = {}
+        self._extents_cache: dict[tuple[str, ...], Box | None] = {}
         self._loaded: set[str] = set()
         self._areas: dict[tuple[str, str], Any] = {}
         self._scopes: dict[tuple[str, ...], ScopeIndex] = {}  # by the scope's entries
@@ -207,6 +212,36 @@ class Outlines:
             self._bounds_cache.clear()
         self._bounds_cache[key] = box
         return box
+
+    def extents_bounds(self, values: Sequence[Any]) -> Box | None:
+        """Bounding box of the usable extents among these geometries (GeoJSON,
+        WKT, boxes: :func:`~.extents.read_extents`, checked against
+        :meth:`france_area`); None when none is usable.
+
+        Geometries given as texts are remembered with these outlines, whose
+        France area they depend on (harvested datasets of one source often
+        share one geometry: the index reads it once)."""
+        if (
+            not values
+            or not all(isinstance(value, str) for value in values)
+            or sum(len(value) for value in values) > EXTENTS_REMEMBERED_LENGTH
+        ):
+            return self._extents_bounds_of(values)
+        key = tuple(values)
+        if key in self._extents_cache:
+            return self._extents_cache[key]
+        box = self._extents_bounds_of(values)
+        if len(self._extents_cache) >= 1024:
+            self._extents_cache.clear()
+        self._extents_cache[key] = box
+        return box
+
+    def _extents_bounds_of(self, values: Iterable[Any]) -> Box | None:
+        extents, _refused = read_extents(values, self.france_area())
+        if not extents:
+            return None
+        west, south, east, north = shapely.total_bounds([extent.geometry for extent in extents])
+        return (float(west), float(south), float(east), float(north))
 
     def _bounds_of(self, codes: tuple[str, ...]) -> Box | None:
         self.load(codes)

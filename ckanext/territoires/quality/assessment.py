@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -12,15 +13,36 @@ from ckanext.territoires import config
 
 from . import criteria, links
 
+#: :func:`open_licences` of the last register and licence list read.
+_open_licences: tuple[Any, Any, int, Mapping[str, bool]] | None = None
 
-def open_licences() -> dict[str, bool]:
+
+def open_licences() -> Mapping[str, bool]:
     """Licence id -> open (Open Definition conformant), from CKAN's register
-    (the one CKAN keeps for the process: a licence list fetched once)."""
+    (the one CKAN keeps for the process: a licence list fetched once).
+
+    Computed once per register and list of licences, not for each dataset
+    indexed: a new register (``licences.configure`` on a plugin load, a
+    test) or a list read again (``load_licenses``) is read anew.
+    """
+    global _open_licences
+    register = model.Package.get_license_register()
+    licences = register.licenses
+    known = _open_licences
+    if (
+        known is not None
+        and known[0] is register
+        and known[1] is licences
+        and known[2] == len(licences)
+    ):
+        return known[3]
     result = {}
-    for license_id, licence in model.Package.get_license_register().items():
+    for license_id, licence in register.items():
         conformance = getattr(licence, "od_conformance", "") or ""
         result[license_id] = conformance == "approved" or bool(licence.isopen())
-    return result
+    shared = MappingProxyType(result)  # shared by every caller: read-only
+    _open_licences = (register, licences, len(licences), shared)
+    return shared
 
 
 def description_min_length() -> int:

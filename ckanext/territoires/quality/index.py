@@ -15,12 +15,12 @@ Fields of each dataset document:
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 
 from ckanext.territoires.communes import index as communes_index
+from ckanext.territoires.values import UNREADABLE, validated_dict
 
 from . import assessment, criteria
 
@@ -32,12 +32,17 @@ MISSING_BY_COMMUNE_FIELD = "territoires_quality_commune_missing"
 BY_EPCI_FIELD = "territoires_quality_epci"
 
 
-def add_index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+def add_index_fields(pkg_dict: dict[str, Any], validated: Any = None) -> dict[str, Any]:
+    """``before_dataset_index``: the quality fields (see the module doc).
+
+    ``validated``: :func:`~ckanext.territoires.values.validated_dict` of
+    ``pkg_dict`` when the caller read it already (None: read here); without
+    a readable one, the document itself is assessed.
+    """
     if pkg_dict.get("type", "dataset") != "dataset":
         return pkg_dict
-    try:
-        dataset = json.loads(pkg_dict.get("validated_data_dict") or "")
-    except ValueError:
+    dataset = validated_dict(pkg_dict) if validated is None else validated
+    if dataset is UNREADABLE:
         dataset = pkg_dict
     result = assessment.assess(dataset)
     pkg_dict[SCORE_FIELD] = result.score
