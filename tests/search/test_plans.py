@@ -208,3 +208,30 @@ class TestBroadSearches:
         for nodes in (facet_rows_plan(engine, compiled), count_plan(engine, compiled)):
             assert "territoires_search_index_visible_idx" in indexes_used(nodes)
             assert "territoires_search_index" not in seq_scanned(nodes)
+
+    def test_a_broad_text_page_ranks_and_sorts_narrow_rows(self, engine):
+        # "territoire" at 100,000 datasets: a quarter of the rows match; the
+        # rank is computed in the scan and only keys are sorted and counted
+        # (sorting rows that carried the weighted tsv spilled to disk: 290 ms)
+        compiled = compile_search("voirie", ckan_fq(), text_config=TEXT_CONFIG)
+        assert hits(engine, compiled) > search_connection.FEW_HITS
+        sql = search_connection.page_sql(compiled, BY_SCORE, ["id", "score"], None)
+        with engine.connect() as connection:
+            connection.execute(sa.text("SET jit = off; SET work_mem = '32MB'"))
+            plan = connection.execute(
+                sa.text("EXPLAIN (VERBOSE, FORMAT JSON) " + sql),
+                dict(compiled.params, page_rows=20, page_start=0),
+            ).scalar()
+        nodes, todo = [], [plan[0]["Plan"]]
+        while todo:
+            node = todo.pop()
+            nodes.append(node)
+            todo.extend(node.get("Plans", []))
+        carrying_tsv = [
+            node["Node Type"]
+            for node in nodes
+            if node["Plan Rows"] > 20
+            and "Scan" not in node["Node Type"]
+            and any("tsv" in column for column in node.get("Output", []))
+        ]
+        assert carrying_tsv == []

@@ -277,6 +277,33 @@ def count_sql(compiled: sql.CompiledQuery) -> str:
     return "SELECT count(*) FROM territoires_search_index d WHERE " + compiled.where
 
 
+#: Columns a sort may read from the ranked keys of ``_ranked_keys``.
+_NARROW_SORT_COLUMNS = frozenset(
+    {"index_id", "metadata_modified", "metadata_created", "indexed_ts", "name", "title_string"}
+)
+
+
+def _ranked_keys(compiled: sql.CompiledQuery, order_by: str) -> str | None:
+    """For free text sorted on the rank and plain columns, the hits as
+    narrow rows: their keys, those columns and their rank, computed in the
+    scan (``OFFSET 0`` keeps the sub-query apart). Ranked in the outer query,
+    the rank was computed while sorting, and the rows sorted and counted
+    carried each hit's weighted ``tsv`` (a kilobyte): at 100,000 datasets a
+    broad term's 54,000 hits spilled to disk (290 ms; 170 ms so). None where
+    the sort reads a document's field."""
+    if compiled.rank is None:
+        return None
+    columns = set(re.findall(r"\bd\.(\w+)", order_by))
+    if not columns <= _NARROW_SORT_COLUMNS or re.search(r"\bd\.\w+\s*(->|#>)", order_by):
+        return None
+    kept = ", ".join("d.%s" % column for column in sorted(columns | {"index_id"}))
+    return "(SELECT %s, %s AS score FROM territoires_search_index d WHERE %s OFFSET 0) AS d" % (
+        kept,
+        compiled.rank,
+        compiled.where,
+    )
+
+
 def page_sql(compiled: sql.CompiledQuery, order_by: str, fl: list[str], hits: int | None) -> str:
     """The statement of one page (binds ``page_rows``, ``page_start``)
     among ``hits`` matches, known exactly beforehand, or counting them
@@ -292,11 +319,15 @@ def page_sql(compiled: sql.CompiledQuery, order_by: str, fl: list[str], hits: in
     read in the sort's order where an index gives it, stopping at the
     page's last row.
     """
+    rank = compiled.rank or "1.0"
+    narrow = _ranked_keys(compiled, order_by)
     if hits is not None and hits <= FEW_HITS:
         source = (
             "(SELECT * FROM territoires_search_index d WHERE %s OFFSET 0) AS d" % compiled.where
         )
         where = "TRUE"
+    elif narrow is not None:
+        source, where, rank = narrow, "TRUE", "d.score"
     else:
         source, where = "territoires_search_index d", compiled.where
     return (
@@ -308,7 +339,7 @@ def page_sql(compiled: sql.CompiledQuery, order_by: str, fl: list[str], hits: in
         " ON d.index_id = page.index_id ORDER BY %(order_by)s"
         % {
             "columns": ", ".join(_page_columns(fl)),
-            "rank": compiled.rank or "1.0",
+            "rank": rank,
             "hits": "count(*) OVER ()" if hits is None else "0",
             "source": source,
             "where": where,
