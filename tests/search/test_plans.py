@@ -183,9 +183,9 @@ class TestBroadSearches:
         assert not [n for n in nodes if n["Node Type"] == "Sort" and n["Plan Rows"] > 20]
 
     def test_facets_of_many_hits_read_the_facet_rows_of_the_fields_asked(self, engine):
-        # the benchmark's "*:* + 3 facets": the rows of the three fields, from
+        # a broad text search's facets: the rows of the three fields, from
         # the (field, value, doc) index alone, joined to the hits by hashing
-        compiled = compile_search("*:*", ckan_fq(), text_config=TEXT_CONFIG)
+        compiled = compile_search("voirie", ckan_fq(), text_config=TEXT_CONFIG)
         nodes = facet_rows_plan(engine, compiled)
         assert "territoires_search_facet_pkey" in indexes_used(nodes)
         assert "territoires_search_facet" not in seq_scanned(nodes)
@@ -205,9 +205,24 @@ class TestBroadSearches:
             "*:*", [*ckan_fq(), "-dataset_type:harvest"], text_config=TEXT_CONFIG
         )
         assert hits(engine, compiled) > N_DOCUMENTS // 2
-        for nodes in (facet_rows_plan(engine, compiled), count_plan(engine, compiled)):
-            assert "territoires_search_index_visible_idx" in indexes_used(nodes)
-            assert "territoires_search_index" not in seq_scanned(nodes)
+        nodes = count_plan(engine, compiled)
+        assert "territoires_search_index_visible_idx" in indexes_used(nodes)
+        assert "territoires_search_index" not in seq_scanned(nodes)
+
+    def test_the_facets_of_everything_visible_are_counted_by_class_without_a_join(
+        self, engine
+    ):
+        # the home page's facets: the visibility classes the conditions keep
+        # (migration f3b9d1e7a2c4), then their facet rows from (field, class,
+        # value) alone: no index row read, no join
+        compiled = compile_search(
+            "*:*", [*ckan_fq(), "-dataset_type:harvest"], text_config=TEXT_CONFIG
+        )
+        nodes = facet_rows_plan(engine, compiled)
+        assert "territoires_search_facet_class_idx" in indexes_used(nodes)
+        assert not {"territoires_search_facet", "territoires_search_index"} & seq_scanned(nodes)
+        assert not [n for n in nodes if n.get("Relation Name") == "territoires_search_index"]
+        assert not [n for n in nodes if "Join" in n["Node Type"] and n["Plan Rows"] > 1000]
 
     def test_a_broad_text_page_ranks_and_sorts_narrow_rows(self, engine):
         # "territoire" at 100,000 datasets: a quarter of the rows match; the

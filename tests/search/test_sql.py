@@ -47,6 +47,7 @@ MIGRATIONS = [
         "5d2b8e61f0a4_add_extent_column.py",
         "7c3d9e4a1b52_add_facet_tables.py",
         "e5a7c2b9d041_add_visibility_index.py",
+        "f3b9d1e7a2c4_add_facet_classes.py",
     )
 ]
 SITE = "default"

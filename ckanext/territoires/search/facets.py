@@ -37,6 +37,8 @@ rolled back stays, never counted.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -65,6 +67,27 @@ ADD_VALUES_SQL = (
 # a PL/pgSQL function, so that its statements are planned once per
 # connection, not at every write).
 WRITE_SQL = "SELECT * FROM territoires_search_facet_write(CAST(:index_ids AS text[]))"
+# The visibility classes of the documents (migration f3b9d1e7a2c4): read in
+# the writer's transaction, added in a short one of their own.
+CLASS_COLUMNS = ("site_id", "state", "capacity", "permission_labels", "filter_dataset_type")
+CLASS_KEY = "md5(CAST(ROW(%s) AS text))"
+READ_CLASSES_SQL = (
+    "SELECT DISTINCT %s FROM territoires_search_index d"
+    " WHERE d.index_id = ANY(CAST(:index_ids AS text[]))"
+    % ", ".join("d.%s" % column for column in CLASS_COLUMNS)
+)
+ADD_CLASSES_SQL = (
+    "INSERT INTO territoires_search_class (key, %(columns)s)"
+    " SELECT %(key)s, %(columns)s FROM ("
+    " SELECT DISTINCT c.site_id, c.state, c.capacity, c.permission_labels, c.filter_dataset_type"
+    " FROM jsonb_to_recordset(CAST(:classes AS jsonb)) AS c(site_id text, state text,"
+    " capacity text, permission_labels text[], filter_dataset_type jsonb)) AS c"
+    " ORDER BY 1 ON CONFLICT DO NOTHING"
+    % {
+        "columns": ", ".join(CLASS_COLUMNS),
+        "key": CLASS_KEY % ", ".join("c.%s" % column for column in CLASS_COLUMNS),
+    }
+)
 
 
 def write(session: Any, index_ids: Sequence[str], dictionary_engine: sa.engine.Engine) -> None:
@@ -79,11 +102,21 @@ def write(session: Any, index_ids: Sequence[str], dictionary_engine: sa.engine.E
     missing = session.execute(sa.text(WRITE_SQL), params).fetchall()
     if not missing:
         return
-    names = [row[0] for row in missing]
-    values = [row[1] for row in missing]
+    pairs = [row for row in missing if row[0] is not None]
+    classes = []
+    if len(pairs) < len(missing):  # (NULL, NULL): a document's class is new
+        classes = [
+            dict(zip(CLASS_COLUMNS, row))
+            for row in session.execute(sa.text(READ_CLASSES_SQL), params)
+        ]
+    names = [row[0] for row in pairs]
+    values = [row[1] for row in pairs]
     with dictionary_engine.begin() as connection:
-        connection.execute(sa.text(ADD_FIELDS_SQL), {"names": sorted(set(names))})
-        connection.execute(sa.text(ADD_VALUES_SQL), {"names": names, "values": values})
+        if pairs:
+            connection.execute(sa.text(ADD_FIELDS_SQL), {"names": sorted(set(names))})
+            connection.execute(sa.text(ADD_VALUES_SQL), {"names": names, "values": values})
+        if classes:
+            connection.execute(sa.text(ADD_CLASSES_SQL), {"classes": json.dumps(classes)})
     if session.execute(sa.text(WRITE_SQL), params).fetchall():
         raise RuntimeError("Facet values missing from their dictionary after adding them")
 
@@ -119,16 +152,29 @@ def compile_counts(
     if limit is not None and int(limit) >= 0:
         params["facet_limit"] = int(limit)
         limit_clause = " WHERE ranked.position <= :facet_limit"
+    fields = (
+        "r.field = ANY(ARRAY("
+        "SELECT f.id FROM territoires_search_facet_field f"
+        " WHERE f.name = ANY(CAST(:facet_names AS text[]))"
+        " UNION ALL SELECT CAST(0 AS smallint)))"
+    )
+    if reads_only_classes(query.where):
+        # the classes the conditions keep, evaluated on the class rows
+        # themselves; their documents' rows from (field, class, value)
+        hits = (
+            "FROM territoires_search_facet r WHERE r.class = ANY(ARRAY("
+            "SELECT d.id FROM territoires_search_class d WHERE %s))" % query.where
+        )
+    else:
+        hits = (
+            "FROM territoires_search_facet r JOIN territoires_search_index d ON d.doc = r.doc"
+            " WHERE (%s)" % query.where
+        )
     sql = (
         # Field 0 is every document's own row: its count is the number of
         # hits, counted in the same pass.
         "WITH counted AS ("
-        " SELECT r.field, r.value, count(*) AS count"
-        " FROM territoires_search_facet r JOIN territoires_search_index d ON d.doc = r.doc"
-        " WHERE (%(where)s) AND r.field = ANY(ARRAY("
-        "SELECT f.id FROM territoires_search_facet_field f"
-        " WHERE f.name = ANY(CAST(:facet_names AS text[]))"
-        " UNION ALL SELECT CAST(0 AS smallint)))"
+        " SELECT r.field, r.value, count(*) AS count %(hits)s AND %(fields)s"
         " GROUP BY r.field, r.value)"
         " SELECT facet.field, facet.value, facet.count FROM ("
         " SELECT CAST(NULL AS text) AS field, CAST(NULL AS text) AS value, counted.count,"
@@ -149,5 +195,16 @@ def compile_counts(
         " WHERE counted.count >= :facet_mincount"
         ") AS ranked%(limit_clause)s"
         ") AS facet ORDER BY facet.ordinal, facet.position"
-    ) % {"where": query.where, "limit_clause": limit_clause}
+    ) % {"hits": hits, "fields": fields, "limit_clause": limit_clause}
     return sql, params
+
+
+#: Every column a compiled condition names is ``d.<column>`` (sql.py).
+_COLUMN_RE = re.compile(r"\bd\.(\w+)")
+
+
+def reads_only_classes(where: str) -> bool:
+    """Whether the compiled conditions ``where`` read only the columns of the
+    visibility classes (``territoires_search_class``): then they keep or
+    leave every document of a class alike."""
+    return set(_COLUMN_RE.findall(where)) <= set(CLASS_COLUMNS)
