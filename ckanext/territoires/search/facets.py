@@ -106,7 +106,7 @@ def write(session: Any, index_ids: Sequence[str], dictionary_engine: sa.engine.E
     classes = []
     if len(pairs) < len(missing):  # (NULL, NULL): a document's class is new
         classes = [
-            dict(zip(CLASS_COLUMNS, row))
+            dict(zip(CLASS_COLUMNS, row, strict=True))
             for row in session.execute(sa.text(READ_CLASSES_SQL), params)
         ]
     names = [row[0] for row in pairs]
