@@ -209,9 +209,7 @@ class TestBroadSearches:
         assert "territoires_search_index_visible_idx" in indexes_used(nodes)
         assert "territoires_search_index" not in seq_scanned(nodes)
 
-    def test_the_facets_of_everything_visible_are_counted_by_class_without_a_join(
-        self, engine
-    ):
+    def test_the_facets_of_everything_visible_are_counted_by_class_without_a_join(self, engine):
         # the home page's facets: the visibility classes the conditions keep
         # (migration f3b9d1e7a2c4), then their facet rows from (field, class,
         # value) alone: no index row read, no join
