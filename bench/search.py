@@ -1213,7 +1213,8 @@ class StatementCounter:
         # Session settings the backend makes (SET LOCAL jit = off...) are
         # replayed before the EXPLAINs, so the plans are the ones it gets.
         if head.startswith("SET ") or (
-            "territoires_search_index" in statement and head.startswith(("SELECT", "WITH"))
+            ("territoires_search_index" in statement or "territoires_search_facet" in statement)
+            and head.startswith(("SELECT", "WITH"))
         ):
             self.recorded.append((statement, parameters))
 
