@@ -293,8 +293,8 @@ def _ranked_keys(compiled: sql.CompiledQuery, order_by: str) -> str | None:
     the sort reads a document's field."""
     if compiled.rank is None:
         return None
-    columns = set(re.findall(r"\bd\.(\w+)", order_by))
-    if not columns <= _NARROW_SORT_COLUMNS or re.search(r"\bd\.\w+\s*(->|#>)", order_by):
+    columns = sql.columns_read(order_by)
+    if not columns <= _NARROW_SORT_COLUMNS:
         return None
     kept = ", ".join("d.%s" % column for column in sorted(columns | {"index_id"}))
     return "(SELECT %s, %s AS score FROM territoires_search_index d WHERE %s OFFSET 0) AS d" % (

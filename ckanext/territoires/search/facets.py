@@ -38,13 +38,12 @@ rolled back stays, never counted.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
 
-from . import documents
+from . import documents, sql
 from .lucene import is_valid_field_name
 
 __all__ = ["compile_counts", "write"]
@@ -170,7 +169,7 @@ def compile_counts(
             "FROM territoires_search_facet r JOIN territoires_search_index d ON d.doc = r.doc"
             " WHERE (%s)" % query.where
         )
-    sql = (
+    statement = (
         # Field 0 is every document's own row: its count is the number of
         # hits, counted in the same pass.
         "WITH counted AS ("
@@ -196,15 +195,11 @@ def compile_counts(
         ") AS ranked%(limit_clause)s"
         ") AS facet ORDER BY facet.ordinal, facet.position"
     ) % {"hits": hits, "fields": fields, "limit_clause": limit_clause}
-    return sql, params
-
-
-#: Every column a compiled condition names is ``d.<column>`` (sql.py).
-_COLUMN_RE = re.compile(r"\bd\.(\w+)")
+    return statement, params
 
 
 def reads_only_classes(where: str) -> bool:
     """Whether the compiled conditions ``where`` read only the columns of the
     visibility classes (``territoires_search_class``): then they keep or
     leave every document of a class alike."""
-    return set(_COLUMN_RE.findall(where)) <= set(CLASS_COLUMNS)
+    return sql.columns_read(where) <= set(CLASS_COLUMNS)

@@ -97,6 +97,7 @@ from .lucene import (
 __all__ = [
     "TABLE",
     "CompiledQuery",
+    "columns_read",
     "compile_facets",
     "compile_filter",
     "compile_search",
@@ -104,6 +105,15 @@ __all__ = [
 ]
 
 TABLE = "territoires_search_index"
+
+#: Every column of the index table that compiled SQL names is ``d.<column>``.
+_COLUMN_RE = re.compile(r"\bd\.(\w+)")
+
+
+def columns_read(fragment: str) -> set[str]:
+    """The index table's columns a compiled WHERE or ORDER BY reads."""
+    return set(_COLUMN_RE.findall(fragment))
+
 
 # CKAN's QUERY_FIELDS (ckan/lib/search/query.py), used when qf is not given.
 DEFAULT_QF = "name^4 title^4 tags^2 groups^2 text"
